@@ -1,0 +1,43 @@
+# Tocsin: `make run` starts a broker on http://127.0.0.1:8080 with a SQLite database in ./var;
+# `make test` runs the whole suite. Both install the Debian packages they need when missing.
+
+SWIFT ?= swift
+DATA_DIR ?= ./var
+HOST ?= 127.0.0.1
+PORT ?= 8080
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
+
+.PHONY: run test deps build release bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "Missing Debian packages:$$missing (run as root or install them)"; exit 1; fi; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.2 or later is required: https://www.swift.org/install/"; exit 1; }
+
+build: deps
+	$(SWIFT) build --product tocsin
+
+run: build
+	.build/debug/tocsin migrate --data-dir $(DATA_DIR)
+	.build/debug/tocsin serve --demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+release: deps
+	$(SWIFT) build -c release --product tocsin
+
+bench: release
+	.build/release/tocsin bench route --subscriptions 50000
+	.build/release/tocsin bench fanout --subscribers 1
+	.build/release/tocsin bench fanout --subscribers 1000
+	.build/release/tocsin bench fanout --subscribers 10000
+
+clean:
+	rm -rf .build

@@ -1,0 +1,53 @@
+import Foundation
+
+/// The life of an alert as a state machine: published → updated* → cancelled, nothing after cancelled.
+///
+/// Each event returns the next revision to store or throws; the store applies it in one transaction.
+public enum AlertLifecycle {
+    /// Why an event cannot apply to an alert in its current state.
+    public enum TransitionError: Error, Equatable, CustomStringConvertible {
+        case alreadyCancelled(id: String)
+
+        public var description: String {
+            switch self {
+            case .alreadyCancelled(let id): "alert \(id) is cancelled; a cancelled alert takes no new revision"
+            }
+        }
+    }
+
+    /// A new revision replacing the alert's content with `draft`, keeping its identity and first dates.
+    public static func revise(_ alert: Alert, with draft: AlertDraft, by publisher: String?, now: Date = Date()) throws -> Alert {
+        guard alert.status != .cancelled else { throw TransitionError.alreadyCancelled(id: alert.id) }
+        var next = alert
+        next.revision += 1
+        next.status = .updated
+        next.title = draft.title
+        next.summary = draft.summary
+        next.body = draft.body
+        next.severity = draft.severity
+        next.tlp = draft.tlp
+        next.categories = draft.categories
+        next.cves = draft.cves
+        next.regions = draft.regions
+        next.indicators = draft.indicators
+        next.affectedProducts = draft.affectedProducts
+        next.references = draft.references
+        if let date = draft.sourcePublishedAt { next.sourcePublishedAt = date }
+        if let ref = draft.sourceRef { next.sourceRef = ref }
+        next.updatedAt = now.millisecondPrecision
+        next.publishedBy = publisher
+        return next
+    }
+
+    /// A new revision that cancels the alert; `reason` is appended to the summary for readers.
+    public static func cancel(_ alert: Alert, reason: String?, by publisher: String?, now: Date = Date()) throws -> Alert {
+        guard alert.status != .cancelled else { throw TransitionError.alreadyCancelled(id: alert.id) }
+        var next = alert
+        next.revision += 1
+        next.status = .cancelled
+        if let reason, !reason.isEmpty { next.summary = "\(alert.summary)\n\nCancelled: \(reason)" }
+        next.updatedAt = now.millisecondPrecision
+        next.publishedBy = publisher
+        return next
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// The JSON encoder and decoder every part of Tocsin uses: camelCase keys, RFC 3339 dates in UTC.
+public enum TocsinJSON {
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = RFC3339.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text.prefix(40))' is not an RFC 3339 date-time")
+            }
+            return date
+        }
+        return decoder
+    }
+
+    /// Encodes a value to bytes with the shared encoder.
+    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        Array(try encoder().encode(value))
+    }
+}
+
+/// RFC 3339 timestamps: written in UTC with milliseconds, read with or without fractions and with any offset.
+public enum RFC3339 {
+    public static func format(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = millis.quotientAndRemainder(dividingBy: 1000)
+        let adjusted = fraction < 0 ? (seconds - 1, fraction + 1000) : (seconds, fraction)
+        let whole = Date(timeIntervalSince1970: Double(adjusted.0)).formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
+        return whole.dropLast() + "." + String(format: "%03d", adjusted.1) + "Z"
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        guard let date = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text)) else { return nil }
+        return date.millisecondPrecision
+    }
+}
+
+extension DecodingError {
+    /// The dotted path of the field at fault and what was wrong with it, for problem documents.
+    public var fieldAndReason: (field: String, reason: String) {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.reduce(into: "") { result, key in
+                if let index = key.intValue { result += "[\(index)]" } else { result += result.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+            }
+        }
+        switch self {
+        case .typeMismatch(let type, let context):
+            return (path(context.codingPath), "has the wrong type (expected \(type))")
+        case .valueNotFound(_, let context):
+            return (path(context.codingPath), "must not be null")
+        case .keyNotFound(let key, let context):
+            return (path(context.codingPath + [key]), "is required")
+        case .dataCorrupted(let context):
+            let reason = context.debugDescription.contains("not valid JSON") || context.codingPath.isEmpty && context.underlyingError != nil
+                ? "the body is not valid JSON" : context.debugDescription
+            return (path(context.codingPath), reason)
+        @unknown default:
+            return ("", "could not be decoded")
+        }
+    }
+}
+
+extension Date {
+    /// The date rounded to the millisecond, the precision Tocsin stores and sends.
+    public var millisecondPrecision: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// A recipient of alerts: a hospital, a care home, a regional agency, a CERT.
+public struct Organisation: Codable, Sendable, Hashable, Identifiable {
+    /// The kinds of establishment Tocsin serves; raw values are the wire names.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case chu = "CHU"
+        case ch = "CH"
+        case clinic
+        case ehpad = "EHPAD"
+        case esms = "ESMS"
+        case ars = "ARS"
+        case cert = "CERT"
+        case other
+    }
+
+    /// Someone to reach at the organisation.
+    public struct Contact: Codable, Sendable, Hashable {
+        public var name: String?
+        public var email: String
+        public var role: String?
+
+        public init(name: String? = nil, email: String, role: String? = nil) {
+            self.name = name
+            self.email = email
+            self.role = role
+        }
+    }
+
+    public var id: String
+    public var name: String
+    public var kind: Kind
+    /// INSEE region code; nil for national bodies.
+    public var region: String?
+    /// The most restricted TLP marking the organisation may receive.
+    public var tlpClearance: TLP
+    /// `fr` or `en`: the language of what its people read.
+    public var locale: String
+    public var contacts: [Contact]
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: String = TocsinID.make(), name: String, kind: Kind, region: String?, tlpClearance: TLP,
+        locale: String = "fr", contacts: [Contact] = [], createdAt: Date = Date(), updatedAt: Date = Date()
+    ) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.region = region
+        self.tlpClearance = tlpClearance
+        self.locale = locale
+        self.contacts = contacts
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// The fields a client sends to create or change an organisation; every field optional for a PATCH.
+public struct OrganisationInput: Codable, Sendable {
+    public var name: String?
+    public var kind: Organisation.Kind?
+    public var region: String?
+    public var tlpClearance: TLP?
+    public var locale: String?
+    public var contacts: [Organisation.Contact]?
+
+    public init(name: String? = nil, kind: Organisation.Kind? = nil, region: String? = nil, tlpClearance: TLP? = nil,
+                locale: String? = nil, contacts: [Organisation.Contact]? = nil) {
+        self.name = name
+        self.kind = kind
+        self.region = region
+        self.tlpClearance = tlpClearance
+        self.locale = locale
+        self.contacts = contacts
+    }
+
+    /// A new organisation from this input; name is required, clearance defaults to GREEN, locale to French.
+    public func makeOrganisation(now: Date = Date()) throws(ValidationError) -> Organisation {
+        guard let name else { throw ValidationError(field: "name", message: "is required") }
+        var org = Organisation(name: name, kind: kind ?? .other, region: region, tlpClearance: tlpClearance ?? .green,
+                               locale: locale ?? "fr", contacts: contacts ?? [], createdAt: now, updatedAt: now)
+        try apply(to: &org, now: now)
+        return org
+    }
+
+    /// Applies the fields present to `org`, validating each.
+    public func apply(to org: inout Organisation, now: Date = Date()) throws(ValidationError) {
+        if let name {
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty, trimmed.count <= 300 else {
+                throw ValidationError(field: "name", message: "must be 1 to 300 characters")
+            }
+            org.name = trimmed
+        }
+        if let kind { org.kind = kind }
+        if let region {
+            guard Region.isKnown(region) else {
+                throw ValidationError(field: "region", message: "'\(region.prefix(16))' is not an INSEE region code such as 28 or 11")
+            }
+            org.region = region
+        }
+        if let tlpClearance { org.tlpClearance = tlpClearance }
+        if let locale {
+            guard ["fr", "en"].contains(locale) else { throw ValidationError(field: "locale", message: "must be fr or en") }
+            org.locale = locale
+        }
+        if let contacts {
+            for (index, contact) in contacts.enumerated() where !EmailAddress.isPlausible(contact.email) {
+                throw ValidationError(field: "contacts[\(index)].email", message: "is not an email address")
+            }
+            org.contacts = contacts
+        }
+        org.updatedAt = now
+    }
+}
+
+/// A light check of email addresses: one `@`, a dotted domain, no spaces or control characters.
+public enum EmailAddress {
+    public static func isPlausible(_ text: String) -> Bool {
+        guard text.count <= 254, !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 32 } == true }) else { return false }
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
+        return !text.contains("<") && !text.contains(">") && !text.contains(",")
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// How a subscription receives alerts.
+public enum Channel: String, Codable, Sendable, CaseIterable {
+    case webhook
+    case email
+    case feed
+}
+
+/// What a subscription wants to receive, on top of what its organisation's TLP clearance and region allow.
+///
+/// Empty lists mean "no restriction". A non-empty list matches when the alert shares at least one item with it
+/// (keywords: one of them appears in the title, summary or body, ignoring case and accents).
+public struct SubscriptionFilter: Codable, Sendable, Hashable {
+    public var minSeverity: Severity?
+    public var categories: [String]
+    public var regions: [String]
+    public var keywords: [String]
+    public var cves: [String]
+
+    public init(minSeverity: Severity? = nil, categories: [String] = [], regions: [String] = [], keywords: [String] = [], cves: [String] = []) {
+        self.minSeverity = minSeverity
+        self.categories = categories
+        self.regions = regions
+        self.keywords = keywords
+        self.cves = cves
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        minSeverity = try c.decodeIfPresent(Severity.self, forKey: .minSeverity)
+        categories = try c.decodeIfPresent([String].self, forKey: .categories) ?? []
+        regions = try c.decodeIfPresent([String].self, forKey: .regions) ?? []
+        keywords = try c.decodeIfPresent([String].self, forKey: .keywords) ?? []
+        cves = try c.decodeIfPresent([String].self, forKey: .cves) ?? []
+    }
+
+    /// Normalised copy (lower-case categories, upper-case CVEs) with each value checked.
+    public func validated() throws(ValidationError) -> SubscriptionFilter {
+        var filter = self
+        filter.categories = categories.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+        filter.cves = cves.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+        for (index, cve) in filter.cves.enumerated() where !CVE.isValid(cve) {
+            throw ValidationError(field: "filter.cves[\(index)]", message: "'\(cve.prefix(64))' is not a CVE id")
+        }
+        for (index, region) in regions.enumerated() where !Region.isKnown(region) {
+            throw ValidationError(field: "filter.regions[\(index)]", message: "'\(region.prefix(16))' is not an INSEE region code")
+        }
+        filter.keywords = keywords.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for (index, keyword) in filter.keywords.enumerated() where keyword.count > 200 {
+            throw ValidationError(field: "filter.keywords[\(index)]", message: "is longer than 200 characters")
+        }
+        for (name, list) in [("categories", filter.categories), ("regions", regions), ("keywords", filter.keywords), ("cves", filter.cves)] where list.count > 500 {
+            throw ValidationError(field: "filter.\(name)", message: "has more than 500 items")
+        }
+        return filter
+    }
+}
+
+/// An organisation's standing request to receive matching alerts on one channel.
+public struct Subscription: Codable, Sendable, Hashable, Identifiable {
+    public var id: String
+    public var orgId: String
+    public var channel: Channel
+    /// Webhook URL, email address, or empty for a feed.
+    public var target: String
+    public var filter: SubscriptionFilter
+    public var active: Bool
+    /// Why Tocsin turned the subscription off (a webhook answering 410 Gone), when it did.
+    public var disabledReason: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: String = TocsinID.make(), orgId: String, channel: Channel, target: String,
+        filter: SubscriptionFilter = SubscriptionFilter(), active: Bool = true, disabledReason: String? = nil,
+        createdAt: Date = Date(), updatedAt: Date = Date()
+    ) {
+        self.id = id
+        self.orgId = orgId
+        self.channel = channel
+        self.target = target
+        self.filter = filter
+        self.active = active
+        self.disabledReason = disabledReason
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

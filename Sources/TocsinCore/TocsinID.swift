@@ -1,0 +1,28 @@
+import Foundation
+
+/// Identifiers and secrets Tocsin mints.
+public enum TocsinID {
+    /// A new identifier: a lower-case UUID, unique across brokers so relayed alerts keep theirs.
+    public static func make() -> String { UUID().uuidString.lowercased() }
+
+    /// `count` bytes from the system's cryptographic generator.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    /// A random secret, URL-safe base64 without padding, with a readable prefix (`tcs_`, `whsec_`…).
+    public static func secret(prefix: String, bytes: Int = 32) -> String {
+        prefix + Base64URL.encode(randomBytes(bytes))
+    }
+}
+
+/// URL-safe base64 without padding (RFC 4648 §5).
+public enum Base64URL {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

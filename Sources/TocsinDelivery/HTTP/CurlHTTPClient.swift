@@ -1,0 +1,200 @@
+import CCurl
+import Foundation
+
+/// An HTTP request as a channel sends it.
+public struct HTTPRequest: Sendable {
+    public var url: String
+    public var method: String
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+    public var timeout: TimeInterval
+
+    public init(url: String, method: String = "POST", headers: [(String, String)] = [], body: [UInt8] = [], timeout: TimeInterval = 15) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// What came back: the status and at most the first 64 KiB of the body.
+public struct HTTPResult: Sendable {
+    public var status: Int
+    public var body: [UInt8]
+}
+
+/// Why no HTTP answer came back.
+public enum HTTPClientError: Error, Equatable, CustomStringConvertible {
+    /// The connection or the transfer failed (refused, timed out, TLS error…).
+    case transport(String)
+    /// The target was refused before any connection (SSRF guard, bad URL).
+    case refused(String)
+
+    public var description: String {
+        switch self {
+        case .transport(let message): message
+        case .refused(let message): message
+        }
+    }
+}
+
+/// An HTTP client on libcurl, with a fixed pool of threads each reusing one easy handle (so one kept-alive
+/// connection per receiver and thread).
+///
+/// Transfers block, so they never run on Swift's cooperative pool: each worker thread takes jobs from a queue and
+/// resumes the caller's continuation. Redirects are never followed and only http and https are allowed.
+public final class CurlHTTPClient: @unchecked Sendable {
+    /// Chooses the address to connect to before a transfer, or refuses the target; runs on the worker thread.
+    public typealias Pin = @Sendable (URLComponents) throws(HTTPClientError) -> String?
+
+    private struct Job {
+        var request: HTTPRequest
+        var pin: Pin?
+        var continuation: CheckedContinuation<Result<HTTPResult, HTTPClientError>, Never>
+    }
+
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var jobsHead = 0
+    private var stopping = false
+    private var running = 0
+    private let userAgent: String
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+
+    /// Starts `threads` worker threads.
+    public init(threads: Int, userAgent: String = "Tocsin") {
+        _ = Self.globalInit
+        self.userAgent = userAgent
+        for index in 0..<max(threads, 1) {
+            let thread = Thread { [self] in self.workerLoop() }
+            thread.name = "tocsin-http-\(index)"
+            thread.stackSize = 1 << 20
+            running += 1
+            thread.start()
+        }
+    }
+
+    deinit { shutdown() }
+
+    /// Sends `request`; `pin` may refuse the target or name the address to connect to.
+    public func send(_ request: HTTPRequest, pin: Pin? = nil) async -> Result<HTTPResult, HTTPClientError> {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            if stopping {
+                condition.unlock()
+                continuation.resume(returning: .failure(.transport("client is shutting down")))
+                return
+            }
+            jobs.append(Job(request: request, pin: pin, continuation: continuation))
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Stops the threads once the queued jobs are done.
+    public func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func nextJob() -> Job? {
+        condition.lock()
+        defer { condition.unlock() }
+        while jobsHead >= jobs.count && !stopping { condition.wait() }
+        guard jobsHead < jobs.count else { return nil }
+        let job = jobs[jobsHead]
+        jobsHead += 1
+        if jobsHead > 1024 && jobsHead * 2 > jobs.count {
+            jobs.removeFirst(jobsHead)
+            jobsHead = 0
+        }
+        return job
+    }
+
+    private func workerLoop() {
+        guard let handle = curl_easy_init() else { return }
+        defer { curl_easy_cleanup(handle) }
+        while let job = nextJob() {
+            job.continuation.resume(returning: perform(job, on: handle))
+        }
+    }
+
+    private final class Sink {
+        var body: [UInt8] = []
+        static let limit = 64 * 1024
+    }
+
+    private func perform(_ job: Job, on handle: UnsafeMutableRawPointer) -> Result<HTTPResult, HTTPClientError> {
+        let request = job.request
+        guard let components = URLComponents(string: request.url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", components.host?.isEmpty == false else {
+            return .failure(.refused("'\(request.url.prefix(200))' is not an http or https URL"))
+        }
+        var resolveList: UnsafeMutablePointer<curl_slist>?
+        do {
+            if let pin = job.pin, let entry = try pin(components) {
+                resolveList = curl_slist_append(nil, entry)
+            }
+        } catch {
+            return .failure(error)
+        }
+        curl_easy_reset(handle)
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
+        headerList = curl_slist_append(headerList, "Expect:")
+        defer {
+            curl_slist_free_all(headerList)
+            curl_slist_free_all(resolveList)
+        }
+        let sink = Sink()
+        let sinkPointer = Unmanaged.passRetained(sink).toOpaque()
+        defer { Unmanaged<Sink>.fromOpaque(sinkPointer).release() }
+
+        ccurl_setopt_str(handle, CURLOPT_URL, request.url)
+        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        ccurl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
+        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(request.timeout, 10) * 1000))
+        ccurl_setopt_str(handle, CURLOPT_USERAGENT, userAgent)
+        ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+        if let resolveList { ccurl_setopt_slist(handle, CURLOPT_RESOLVE, resolveList) }
+        ccurl_setopt_writefn(handle) { pointer, size, count, userdata in
+            let total = size * count
+            guard let pointer, let userdata else { return total }
+            let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
+            let room = Sink.limit - sink.body.count
+            if room > 0 {
+                pointer.withMemoryRebound(to: UInt8.self, capacity: total) { bytes in
+                    sink.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: min(room, total)))
+                }
+            }
+            return total
+        }
+        ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, sinkPointer)
+        switch request.method {
+        case "GET": ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        case "POST", "PUT", "PATCH", "DELETE":
+            ccurl_setopt_long(handle, CURLOPT_POST, 1)
+            ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            request.body.withUnsafeBufferPointer { buffer in
+                // COPYPOSTFIELDS copies, so the Swift buffer need not outlive this call.
+                _ = ccurl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, buffer.baseAddress ?? UnsafePointer<UInt8>(bitPattern: 1))
+            }
+            if request.method != "POST" { ccurl_setopt_str(handle, CURLOPT_CUSTOMREQUEST, request.method) }
+        default:
+            ccurl_setopt_str(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        let code = curl_easy_perform(handle)
+        guard code == CURLE_OK else {
+            return .failure(.transport(String(cString: curl_easy_strerror(code))))
+        }
+        var status = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPResult(status: status, body: sink.body))
+    }
+}

@@ -1,0 +1,11 @@
+import TocsinCore
+import TocsinStore
+
+/// One way of getting an alert to a recipient (webhook, email…): the single interface the outbox worker needs.
+///
+/// A channel sends and classifies the result; it never touches the store. Retry decisions belong to the
+/// delivery state machine, not to the channel.
+public protocol DeliveryChannel: Sendable {
+    var channel: Channel { get }
+    func send(_ claimed: ClaimedDelivery) async -> AttemptOutcome
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Logging
+import Metrics
+import TocsinCore
+import TocsinStore
+
+/// Settings of the outbox worker.
+public struct OutboxConfiguration: Sendable {
+    /// Attempts in flight at once, over all channels.
+    public var concurrency: Int
+    /// How long a claim holds a delivery; past it, another worker (or this one after a restart) takes it again.
+    public var lease: TimeInterval
+    /// Longest sleep between two looks at the outbox when nothing wakes the worker.
+    public var pollInterval: TimeInterval
+    public var retryPolicy: RetryPolicy
+
+    public init(concurrency: Int = 16, lease: TimeInterval = 60, pollInterval: TimeInterval = 1, retryPolicy: RetryPolicy = RetryPolicy()) {
+        self.concurrency = max(concurrency, 1)
+        self.lease = max(lease, 1)
+        self.pollInterval = max(pollInterval, 0.01)
+        self.retryPolicy = retryPolicy
+    }
+}
+
+/// Drains the outbox: claims due deliveries under a lease, sends them through their channel with bounded
+/// concurrency, and records each attempt and its consequence through the delivery state machine.
+///
+/// Nothing is held only in memory: a delivery is a row before it is tried, and its state changes only when the
+/// result is committed. If the process dies, the leases run out and the next worker sends again with the same
+/// delivery id (the `webhook-id`), so a receiver can drop the duplicate.
+public final class OutboxWorker: Sendable {
+    let store: any Store
+    let channels: [Channel: any DeliveryChannel]
+    let configuration: OutboxConfiguration
+    let logger: Logger
+    let signal = WakeSignal()
+
+    public init(store: any Store, channels: [any DeliveryChannel], configuration: OutboxConfiguration, logger: Logger = Logger(label: "tocsin.outbox")) {
+        self.store = store
+        self.channels = Dictionary(channels.map { ($0.channel, $0) }, uniquingKeysWith: { first, _ in first })
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Tells the worker new deliveries are waiting.
+    public func wake() { signal.signal() }
+
+    /// Runs until the task is cancelled, then finishes the attempts in flight and records them.
+    public func run() async {
+        logger.info("outbox worker started", metadata: [
+            "channels": "\(channels.keys.map(\.rawValue).sorted().joined(separator: ","))",
+            "concurrency": "\(configuration.concurrency)",
+        ])
+        let concurrency = configuration.concurrency
+        await withTaskGroup(of: DeliveryResult?.self) { group in
+            var queue: [ClaimedDelivery] = []
+            var queueHead = 0
+            var running = 0
+            var buffer: [DeliveryResult] = []
+            var lastFlush = ContinuousClock.now
+            var outboxMayHaveMore = true
+            var lastClaim = ContinuousClock.now
+
+            while !Task.isCancelled {
+                let pollDue = ContinuousClock.now - lastClaim > .seconds(configuration.pollInterval)
+                if queueHead >= queue.count, running < concurrency, outboxMayHaveMore || pollDue || signal.consumeIfPending() {
+                    let limit = concurrency * 2 - running
+                    queue = await claim(limit: limit)
+                    queueHead = 0
+                    lastClaim = ContinuousClock.now
+                    outboxMayHaveMore = queue.count == limit
+                }
+                while running < concurrency, queueHead < queue.count {
+                    let item = queue[queueHead]
+                    queueHead += 1
+                    running += 1
+                    group.addTask { await self.attempt(item) }
+                }
+                if running > 0 {
+                    if let finished = await group.next() {
+                        running -= 1
+                        if let finished { buffer.append(finished) }
+                    }
+                    if buffer.count >= 128 || running == 0 || ContinuousClock.now - lastFlush > .milliseconds(50) {
+                        await flush(&buffer)
+                        lastFlush = ContinuousClock.now
+                    }
+                    continue
+                }
+                await flush(&buffer)
+                if queueHead >= queue.count && !outboxMayHaveMore {
+                    await waitForWork()
+                    outboxMayHaveMore = true
+                }
+            }
+            for await finished in group { if let finished { buffer.append(finished) } }
+            await flush(&buffer)
+        }
+        logger.info("outbox worker stopped")
+    }
+
+    private func claim(limit: Int) async -> [ClaimedDelivery] {
+        let now = Date()
+        do {
+            return try await store.claimDueDeliveries(
+                channels: Set(channels.keys), now: now, leaseUntil: now.addingTimeInterval(configuration.lease), limit: limit)
+        } catch {
+            logger.error("could not claim deliveries", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    private func waitForWork() async {
+        var timeout = configuration.pollInterval
+        if let next = try? await store.nextDueDate(channels: Set(channels.keys)) {
+            timeout = min(timeout, max(next.timeIntervalSinceNow, 0.005))
+        }
+        await signal.wait(timeout: .milliseconds(Int(timeout * 1000)))
+    }
+
+    private func flush(_ buffer: inout [DeliveryResult]) async {
+        guard !buffer.isEmpty else { return }
+        let batch = buffer
+        buffer.removeAll(keepingCapacity: true)
+        for attempt in 1...5 {
+            do {
+                try await store.recordResults(batch)
+                return
+            } catch {
+                logger.error("could not record delivery results", metadata: ["error": "\(error)", "try": "\(attempt)", "count": "\(batch.count)"])
+                try? await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
+        // The leases will run out and these deliveries will be tried again, with the same ids.
+    }
+
+    /// One attempt: send through the channel, then let the state machine decide what follows.
+    func attempt(_ claimed: ClaimedDelivery) async -> DeliveryResult? {
+        guard let channel = channels[claimed.delivery.channel] else { return nil }
+        let started = Date()
+        let clock = ContinuousClock.now
+        let outcome = await channel.send(claimed)
+        let elapsed = ContinuousClock.now - clock
+        let finished = Date()
+        var machine = DeliveryMachine(claimed.delivery)
+        let action: DeliveryMachine.Action
+        do {
+            action = try machine.finish(outcome, now: finished, policy: configuration.retryPolicy, random: Double.random(in: 0..<1))
+        } catch {
+            logger.error("delivery state machine refused a result", metadata: ["delivery": "\(claimed.delivery.id)", "error": "\(error)"])
+            return nil
+        }
+        let dimensions = [("channel", claimed.delivery.channel.rawValue)]
+        Counter(label: "tocsin_notifications_total", dimensions: dimensions).increment()
+        Metrics.Timer(label: "tocsin_notification_latency_seconds", dimensions: dimensions).recordNanoseconds(
+            Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        var metadata: Logger.Metadata = [
+            "delivery": "\(claimed.delivery.id)", "alert": "\(claimed.delivery.alertId)", "channel": "\(claimed.delivery.channel.rawValue)",
+            "attempt": "\(machine.attempts)", "outcome": "\(outcome.name)",
+        ]
+        if let status = outcome.status { metadata["status"] = "\(status)" }
+        if let error = outcome.error { metadata["error"] = "\(error)" }
+        switch action {
+        case .recordDelivered:
+            logger.debug("delivered", metadata: metadata)
+        case .scheduleRetry(let at):
+            Counter(label: "tocsin_notifications_failed_total", dimensions: dimensions + [("reason", "retryable")]).increment()
+            metadata["retry_at"] = "\(RFC3339.format(at))"
+            logger.notice("delivery failed, retry scheduled", metadata: metadata)
+        case .markDead, .disableSubscription:
+            Counter(label: "tocsin_notifications_failed_total", dimensions: dimensions + [("reason", outcome.name)]).increment()
+            logger.warning("delivery dead", metadata: metadata)
+        case .send, .requeue:
+            break
+        }
+        let record = DeliveryAttempt(deliveryId: claimed.delivery.id, number: machine.attempts, startedAt: started,
+                                     durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                                     outcome: outcome.name, status: outcome.status, error: outcome.error)
+        return DeliveryResult(deliveryId: claimed.delivery.id, subscriptionId: claimed.delivery.subscriptionId, attempt: record,
+                              machine: machine, action: action, finishedAt: finished)
+    }
+}

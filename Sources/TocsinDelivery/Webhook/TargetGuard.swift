@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The SSRF guard: decides which webhook URLs Tocsin may call, and pins the connection to a checked address.
+///
+/// A target is refused when its scheme is not http/https, when it carries credentials, or when any address its
+/// host resolves to is loopback, private, link-local or otherwise non-public, unless `allowPrivateTargets` is set
+/// or the address falls in one of `allowedNetworks`. The address checked is the one curl connects to (through
+/// `CURLOPT_RESOLVE`), so a DNS answer that changes between check and connect cannot slip through.
+public struct TargetGuard: Sendable {
+    public var allowPrivateTargets: Bool
+    public var allowedNetworks: [IPNetwork]
+
+    public init(allowPrivateTargets: Bool = false, allowedNetworks: [IPNetwork] = []) {
+        self.allowPrivateTargets = allowPrivateTargets
+        self.allowedNetworks = allowedNetworks
+    }
+
+    /// Whether the guard lets Tocsin connect to `address`.
+    public func permits(_ address: IPAddress) -> Bool {
+        if allowPrivateTargets || allowedNetworks.contains(where: { $0.contains(address) }) { return true }
+        if IPNetwork.nonPublic.contains(where: { $0.contains(address) }) { return false }
+        // IPv4-mapped addresses (::ffff:a.b.c.d) are judged as the IPv4 address they carry.
+        if !address.isIPv4, address.bytes[0..<10].allSatisfy({ $0 == 0 }), address.bytes[10] == 0xff, address.bytes[11] == 0xff,
+           let mapped = IPAddress(address.bytes[12...].map(String.init).joined(separator: ".")) {
+            return permits(mapped)
+        }
+        return true
+    }
+
+    /// Checks the URL's form (at subscription time): http or https, a host, no credentials.
+    public func checkSyntax(_ url: String) throws(HTTPClientError) -> URLComponents {
+        guard url.count <= 2_048, let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              ["http", "https"].contains(scheme), let host = components.host, !host.isEmpty else {
+            throw .refused("webhook target must be an absolute http or https URL")
+        }
+        guard components.user == nil, components.password == nil else {
+            throw .refused("webhook target must not carry credentials in the URL")
+        }
+        return components
+    }
+
+    /// Checks the URL and, when its host is an address or resolves, every address; returns the address to pin.
+    /// `requireResolution` is false at subscription time, where a name that does not resolve yet is accepted.
+    @discardableResult
+    public func check(_ url: String, requireResolution: Bool = true) throws(HTTPClientError) -> String? {
+        try pin(checkSyntax(url), requireResolution: requireResolution)
+    }
+
+    /// The `CURLOPT_RESOLVE` entry (`host:port:address`) pinning the connection to a permitted address.
+    public func pin(_ components: URLComponents, requireResolution: Bool = true) throws(HTTPClientError) -> String? {
+        guard let rawHost = components.host else { throw .refused("webhook target has no host") }
+        let host = rawHost.hasPrefix("[") ? String(rawHost.dropFirst().dropLast()) : rawHost
+        let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
+        let addresses: [IPAddress]
+        if let literal = IPAddress(host) {
+            addresses = [literal]
+        } else {
+            addresses = Self.resolve(host)
+            if addresses.isEmpty {
+                if requireResolution { throw .transport("could not resolve host \(host)") }
+                return nil
+            }
+        }
+        for address in addresses where !permits(address) {
+            throw .refused("webhook target \(host) resolves to \(address), a non-public address; allow it with webhooks.allowedNetworks")
+        }
+        let chosen = addresses[0]
+        let hostPart = rawHost.hasPrefix("[") ? rawHost : host
+        return "\(hostPart):\(port):\(chosen.isIPv4 ? chosen.description : "[\(chosen)]")"
+    }
+
+    /// The addresses a host name resolves to through the system resolver.
+    static func resolve(_ host: String) -> [IPAddress] {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if canImport(Glibc)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return [] }
+        defer { freeaddrinfo(first) }
+        var addresses: [IPAddress] = []
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let info = cursor {
+            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(info.pointee.ai_addr, info.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0,
+               let address = IPAddress(String(cString: buffer)) {
+                addresses.append(address)
+            }
+            cursor = info.pointee.ai_next
+        }
+        return addresses
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import TocsinCore
+import TocsinStore
+
+/// Sends deliveries as Standard Webhooks: a signed JSON POST whose `webhook-id` is the delivery's id, so every
+/// retry of the same delivery carries the same idempotency key.
+///
+/// Body: `{"data": <the alert revision as GET /alerts/{id} returns it>, "timestamp": "…", "type": "alert.published"}`.
+public struct WebhookChannel: DeliveryChannel {
+    public let client: CurlHTTPClient
+    public let guardrail: TargetGuard
+    public var timeout: TimeInterval
+
+    public init(client: CurlHTTPClient, guardrail: TargetGuard, timeout: TimeInterval = 15) {
+        self.client = client
+        self.guardrail = guardrail
+        self.timeout = timeout
+    }
+
+    public var channel: Channel { .webhook }
+
+    /// The payload bytes for a claimed delivery; the alert JSON is spliced in as stored, not re-encoded.
+    public static func body(for claimed: ClaimedDelivery) -> [UInt8] {
+        var body = Array(#"{"data":"#.utf8)
+        body.append(contentsOf: claimed.alertJSON)
+        body.append(contentsOf: Array(#","timestamp":"\#(RFC3339.format(claimed.eventTime))","type":"\#(claimed.eventType)"}"#.utf8))
+        return body
+    }
+
+    /// The signed request for one attempt at `now`.
+    public func request(for claimed: ClaimedDelivery, now: Date = Date()) throws -> HTTPRequest {
+        guard let secret = claimed.secret else { throw HTTPClientError.refused("subscription has no signing secret") }
+        let body = Self.body(for: claimed)
+        let timestamp = Int(now.timeIntervalSince1970)
+        let id = claimed.delivery.id
+        let signature = try StandardWebhooks.sign(secret: secret, id: id, timestamp: timestamp, body: body)
+        return HTTPRequest(url: claimed.target, headers: [
+            ("Content-Type", "application/json"),
+            ("webhook-id", id),
+            ("webhook-timestamp", String(timestamp)),
+            ("webhook-signature", signature),
+            ("X-Tocsin-Event", claimed.eventType),
+            ("X-Tocsin-Alert", "\(claimed.delivery.alertId);revision=\(claimed.delivery.revision)"),
+        ], body: body, timeout: timeout)
+    }
+
+    public func send(_ claimed: ClaimedDelivery) async -> AttemptOutcome {
+        let request: HTTPRequest
+        do {
+            request = try self.request(for: claimed)
+        } catch {
+            return .permanent(status: nil, error: "\(error)")
+        }
+        let guardrail = self.guardrail
+        switch await client.send(request, pin: { components throws(HTTPClientError) in try guardrail.pin(components) }) {
+        case .success(let response):
+            return AttemptOutcome.http(status: response.status)
+        case .failure(.refused(let message)):
+            return .permanent(status: nil, error: message)
+        case .failure(.transport(let message)):
+            return .retryable(status: nil, error: message)
+        }
+    }
+}

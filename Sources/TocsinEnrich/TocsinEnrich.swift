@@ -1,0 +1,2 @@
+/// Placeholder until the TocsinEnrich issue lands.
+public enum TocsinEnrichModule {}

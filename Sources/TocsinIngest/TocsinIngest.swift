@@ -1,0 +1,2 @@
+/// Placeholder until the TocsinIngest issue lands.
+public enum TocsinIngestModule {}

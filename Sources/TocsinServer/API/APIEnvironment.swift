@@ -1,0 +1,55 @@
+import Foundation
+import TocsinCore
+import TocsinDelivery
+import TocsinStore
+
+/// What the route handlers share: the store, the outbox worker to wake, and the settings they read.
+public struct APIEnvironment: Sendable {
+    public var store: any Store
+    public var worker: OutboxWorker?
+    public var configuration: TocsinConfiguration
+    public var targetGuard: TargetGuard
+
+    public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, targetGuard: TargetGuard) {
+        self.store = store
+        self.worker = worker
+        self.configuration = configuration
+        self.targetGuard = targetGuard
+    }
+
+    var maxBody: Int { configuration.apiMaxBodyBytes }
+
+    /// Which alerts a caller may read: unrestricted for admins and publishers, else its organisation's clearance
+    /// and region.
+    func visibility(of principal: Principal) async throws -> (clearance: TLP?, orgRegion: String??) {
+        switch principal.role {
+        case .admin, .publisher:
+            return (nil, nil)
+        case .relay:
+            return (principal.clearance ?? .clear, nil)
+        case .subscriber:
+            guard let orgId = principal.orgId, let org = try await store.organisation(id: orgId) else {
+                throw Problem.forbidden("the token's organisation no longer exists")
+            }
+            return (org.tlpClearance, .some(org.region))
+        }
+    }
+
+    /// The organisation a subscriber or relay acts for; admins may act for any, given explicitly.
+    func scopedOrgId(_ principal: Principal, requested: String?) throws -> String? {
+        switch principal.role {
+        case .admin, .publisher:
+            return requested
+        case .subscriber, .relay:
+            guard let own = principal.orgId else { throw Problem.forbidden("the token is bound to no organisation") }
+            if let requested, requested != own { throw Problem.forbidden("the token may only act for its own organisation") }
+            return own
+        }
+    }
+}
+
+extension Principal {
+    func require(_ allowed: Set<Role>, to action: String) throws {
+        guard allowed.contains(role) else { throw Problem.forbidden("a \(role.rawValue) token may not \(action)") }
+    }
+}

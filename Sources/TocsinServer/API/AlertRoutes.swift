@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import TocsinCore
+import TocsinStore
+
+/// `/api/v1/alerts`: publish, list, read, revise and cancel alerts.
+struct AlertRoutes {
+    let env: APIEnvironment
+
+    func register(on group: RouterGroup<TocsinRequestContext>) {
+        group.post("alerts", use: publish)
+        group.get("alerts", use: list)
+        group.get("alerts/:id", use: show)
+        group.get("alerts/:id/revisions/:revision", use: showRevision)
+        group.post("alerts/:id/revisions", use: revise)
+        group.post("alerts/:id/cancel", use: cancel)
+    }
+
+    /// An alert as stored plus how many deliveries its revision queued.
+    struct Published: Encodable {
+        var alert: Alert
+        var deliveriesQueued: Int
+
+        func encode(to encoder: any Encoder) throws {
+            try alert.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(deliveriesQueued, forKey: .deliveriesQueued)
+        }
+
+        enum CodingKeys: String, CodingKey { case deliveriesQueued }
+    }
+
+    @Sendable func publish(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require([.admin, .publisher, .relay], to: "publish alerts")
+        let draft = try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated()
+        let alert = Alert.first(from: draft, source: principal.role == .relay ? "relay" : "api", publishedBy: principal.tokenId)
+        let result = try await env.store.publish(alert)
+        env.worker?.wake()
+        context.logger.info("alert published", metadata: ["alert": "\(alert.id)", "deliveries": "\(result.deliveriesQueued)"])
+        return try JSONResponse.make(Published(alert: result.alert, deliveriesQueued: result.deliveriesQueued), status: .created,
+                                     headers: [.location: "/api/v1/alerts/\(alert.id)"])
+    }
+
+    @Sendable func list(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let (clearance, orgRegion) = try await env.visibility(of: principal)
+        var query = AlertQuery(page: try Self.page(request), clearance: clearance, orgRegion: orgRegion)
+        if let text = request.query("minSeverity") {
+            guard let severity = Severity(rawValue: text) else { throw Problem.validation("minSeverity must be critical, high, medium, low or info", field: "minSeverity") }
+            query.minSeverity = severity
+        }
+        if let text = request.query("status") {
+            guard let status = AlertStatus(rawValue: text) else { throw Problem.validation("status must be published, updated or cancelled", field: "status") }
+            query.status = status
+        }
+        if let text = request.query("since") {
+            guard let date = RFC3339.parse(text) else { throw Problem.validation("since must be an RFC 3339 date-time", field: "since") }
+            query.since = date
+        }
+        query.category = request.query("category")
+        query.cve = request.query("cve")
+        let page = try await env.store.alerts(query)
+        return try JSONResponse.make(ListBody(items: page.items, nextCursor: page.nextCursor))
+    }
+
+    @Sendable func show(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        guard let alert = try await env.store.alert(id: id), try await visible(alert, to: principal) else {
+            throw Problem.notFound("alert \(id) not found")
+        }
+        return try JSONResponse.make(alert)
+    }
+
+    @Sendable func showRevision(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        let revision = try context.parameters.require("revision", as: Int.self)
+        guard let alert = try await env.store.alert(id: id, revision: revision), try await visible(alert, to: principal) else {
+            throw Problem.notFound("alert \(id) has no revision \(revision)")
+        }
+        return try JSONResponse.make(alert)
+    }
+
+    @Sendable func revise(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require([.admin, .publisher, .relay], to: "revise alerts")
+        let id = try context.parameters.require("id")
+        let draft = try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated()
+        let publisher = principal.tokenId
+        let result = try await env.store.revise(alertId: id) { current in
+            try AlertLifecycle.revise(current, with: draft, by: publisher)
+        }
+        env.worker?.wake()
+        context.logger.info("alert revised", metadata: ["alert": "\(id)", "revision": "\(result.alert.revision)", "deliveries": "\(result.deliveriesQueued)"])
+        return try JSONResponse.make(Published(alert: result.alert, deliveriesQueued: result.deliveriesQueued), status: .created,
+                                     headers: [.location: "/api/v1/alerts/\(id)/revisions/\(result.alert.revision)"])
+    }
+
+    struct CancelBody: Decodable { var reason: String? }
+
+    @Sendable func cancel(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require([.admin, .publisher, .relay], to: "cancel alerts")
+        let id = try context.parameters.require("id")
+        var reason: String?
+        if request.headers[.contentLength] != "0", request.headers[.contentType] != nil {
+            reason = try await request.decodeJSON(CancelBody.self, limit: env.maxBody).reason
+        }
+        if let reason, reason.count > 2_000 { throw Problem.validation("reason is longer than 2000 characters", field: "reason") }
+        let cancelReason = reason
+        let publisher = principal.tokenId
+        let result = try await env.store.revise(alertId: id) { current in
+            try AlertLifecycle.cancel(current, reason: cancelReason, by: publisher)
+        }
+        env.worker?.wake()
+        context.logger.info("alert cancelled", metadata: ["alert": "\(id)", "deliveries": "\(result.deliveriesQueued)"])
+        return try JSONResponse.make(Published(alert: result.alert, deliveriesQueued: result.deliveriesQueued))
+    }
+
+    private func visible(_ alert: Alert, to principal: Principal) async throws -> Bool {
+        let (clearance, orgRegion) = try await env.visibility(of: principal)
+        if let clearance, !clearance.clears(alert.tlp) { return false }
+        if let orgRegion, !alert.isNational { return orgRegion.map(alert.regions.contains) ?? false }
+        return true
+    }
+
+    static func page(_ request: Request) throws -> PageRequest {
+        var limit = 50
+        if let text = request.query("limit") {
+            guard let value = Int(text), (1...500).contains(value) else { throw Problem.validation("limit must be from 1 to 500", field: "limit") }
+            limit = value
+        }
+        return PageRequest(limit: limit, cursor: request.query("cursor"))
+    }
+}

@@ -1,0 +1,1217 @@
+/// The OpenAPI 3.1 description of the REST API, served at `/api/v1/openapi.json`.
+enum OpenAPIDocument {
+    static let json: String = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "Tocsin API",
+        "version": "1.0.0",
+        "description": "Tocsin is a cyber-alert broker for health and social-care organisations. Publishers (and relaying brokers) post security alerts in a canonical form marked with a TLP level, a severity and optional regions; Tocsin keeps every revision, routes each revision to the subscriptions whose organisation's TLP clearance and region allow it and whose filter matches, and delivers it by signed webhook, email or feed through a durable outbox with retries and a ledger of every attempt. Every `/api/v1` call except this document needs a bearer token whose role (admin, publisher, subscriber or relay) decides what it may do; errors are RFC 9457 problem details."
+      },
+      "servers": [{"url": "/"}],
+      "security": [{"bearerAuth": []}],
+      "tags": [
+        {"name": "alerts"},
+        {"name": "organisations"},
+        {"name": "subscriptions"},
+        {"name": "tokens"},
+        {"name": "deliveries"},
+        {"name": "health"},
+        {"name": "meta"},
+        {"name": "webhooks"}
+      ],
+      "paths": {
+        "/healthz": {
+          "get": {
+            "operationId": "getHealth",
+            "tags": ["health"],
+            "summary": "Liveness",
+            "responses": {
+              "200": {
+                "description": "The process is up.",
+                "content": {
+                  "application/json": {
+                    "schema": {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}
+                  }
+                }
+              }
+            },
+            "security": []
+          }
+        },
+        "/readyz": {
+          "get": {
+            "operationId": "getReadiness",
+            "tags": ["health"],
+            "summary": "Readiness",
+            "responses": {
+              "200": {
+                "description": "Ready to serve, with the outbox depth by delivery state.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "required": ["status"],
+                      "properties": {
+                        "status": {"const": "ready"},
+                        "outbox": {
+                          "type": "object",
+                          "propertyNames": {"$ref": "#/components/schemas/DeliveryState"},
+                          "additionalProperties": {"type": "integer", "minimum": 0}
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "503": {
+                "description": "Not ready (store unreachable or shutting down).",
+                "content": {
+                  "application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}}}}
+                }
+              }
+            },
+            "security": []
+          }
+        },
+        "/metrics": {
+          "get": {
+            "operationId": "getMetrics",
+            "tags": ["health"],
+            "summary": "Prometheus metrics",
+            "responses": {
+              "200": {
+                "description": "Metrics in the Prometheus text exposition format.",
+                "content": {"text/plain": {"schema": {"type": "string"}}}
+              }
+            },
+            "security": []
+          }
+        },
+        "/api/v1/openapi.json": {
+          "get": {
+            "operationId": "getOpenAPI",
+            "tags": ["meta"],
+            "summary": "This document",
+            "responses": {
+              "200": {
+                "description": "The OpenAPI 3.1 document.",
+                "content": {"application/json": {"schema": {"type": "object"}}}
+              }
+            },
+            "security": []
+          }
+        },
+        "/api/v1/alerts": {
+          "post": {
+            "operationId": "publishAlert",
+            "tags": ["alerts"],
+            "summary": "Publish an alert",
+            "description": "Roles: admin, publisher, relay.",
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AlertDraft"}}}
+            },
+            "responses": {
+              "201": {
+                "description": "Published as revision 1 and routed to the matching subscriptions.",
+                "headers": {"Location": {"description": "`/api/v1/alerts/{id}`", "schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PublishedAlert"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          },
+          "get": {
+            "operationId": "listAlerts",
+            "tags": ["alerts"],
+            "summary": "List alerts",
+            "description": "Subscribers and relays see only alerts their organisation's TLP clearance allows; subscribers also only national alerts and those of their region.",
+            "parameters": [
+              {"$ref": "#/components/parameters/Limit"},
+              {"$ref": "#/components/parameters/Cursor"},
+              {"name": "minSeverity", "in": "query", "schema": {"$ref": "#/components/schemas/Severity"}},
+              {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/AlertStatus"}},
+              {"name": "category", "in": "query", "schema": {"type": "string"}},
+              {"name": "cve", "in": "query", "schema": {"type": "string"}, "description": "e.g. CVE-2024-3400"},
+              {
+                "name": "since",
+                "in": "query",
+                "schema": {"type": "string", "format": "date-time"},
+                "description": "Only alerts updated at or after this instant."
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Newest first.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AlertList"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/alerts/{id}": {
+          "get": {
+            "operationId": "getAlert",
+            "tags": ["alerts"],
+            "summary": "Get an alert's current revision",
+            "description": "404 when unknown or not visible to the caller.",
+            "parameters": [{"$ref": "#/components/parameters/Id"}],
+            "responses": {
+              "200": {
+                "description": "The alert.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alert"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/alerts/{id}/revisions/{revision}": {
+          "get": {
+            "operationId": "getAlertRevision",
+            "tags": ["alerts"],
+            "summary": "Get one revision of an alert",
+            "parameters": [
+              {"$ref": "#/components/parameters/Id"},
+              {"name": "revision", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}
+            ],
+            "responses": {
+              "200": {
+                "description": "The alert as it was at that revision.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alert"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/alerts/{id}/revisions": {
+          "post": {
+            "operationId": "reviseAlert",
+            "tags": ["alerts"],
+            "summary": "Publish a new revision",
+            "description": "Roles: admin, publisher, relay. 409 when the alert is cancelled.",
+            "parameters": [{"$ref": "#/components/parameters/Id"}],
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AlertDraft"}}}
+            },
+            "responses": {
+              "201": {
+                "description": "The new revision (status `updated`), routed again.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PublishedAlert"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "409": {"$ref": "#/components/responses/Conflict"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/alerts/{id}/cancel": {
+          "post": {
+            "operationId": "cancelAlert",
+            "tags": ["alerts"],
+            "summary": "Cancel an alert",
+            "description": "Roles: admin, publisher, relay. 409 when already cancelled.",
+            "parameters": [{"$ref": "#/components/parameters/Id"}],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {"schema": {"type": "object", "properties": {"reason": {"type": "string"}}}}
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The cancellation revision (status `cancelled`), routed to the subscriptions.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PublishedAlert"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "409": {"$ref": "#/components/responses/Conflict"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/orgs": {
+          "post": {
+            "operationId": "createOrganisation",
+            "tags": ["organisations"],
+            "summary": "Create an organisation",
+            "description": "Role: admin.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {"allOf": [{"$ref": "#/components/schemas/OrganisationInput"}, {"required": ["name"]}]}
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "Created.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Organisation"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          },
+          "get": {
+            "operationId": "listOrganisations",
+            "tags": ["organisations"],
+            "summary": "List organisations",
+            "description": "Admins see every organisation; subscribers and relays their own.",
+            "parameters": [{"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/Cursor"}],
+            "responses": {
+              "200": {
+                "description": "A page.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OrganisationList"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/orgs/{id}": {
+          "parameters": [{"$ref": "#/components/parameters/Id"}],
+          "get": {
+            "operationId": "getOrganisation",
+            "tags": ["organisations"],
+            "summary": "Get an organisation",
+            "responses": {
+              "200": {
+                "description": "The organisation.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Organisation"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          },
+          "patch": {
+            "operationId": "updateOrganisation",
+            "tags": ["organisations"],
+            "summary": "Change an organisation",
+            "description": "Role: admin.",
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OrganisationInput"}}}
+            },
+            "responses": {
+              "200": {
+                "description": "The organisation after the change.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Organisation"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          },
+          "delete": {
+            "operationId": "deleteOrganisation",
+            "tags": ["organisations"],
+            "summary": "Delete an organisation",
+            "description": "Role: admin.",
+            "responses": {
+              "204": {"description": "Deleted."},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/subscriptions": {
+          "post": {
+            "operationId": "createSubscription",
+            "tags": ["subscriptions"],
+            "summary": "Create a subscription",
+            "description": "Admins for any organisation, subscribers for their own.",
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubscriptionCreate"}}}
+            },
+            "responses": {
+              "201": {
+                "description": "Created; `secret` or `feedToken` is shown only in this response.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewSubscription"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "500": {"$ref": "#/components/responses/Internal"},
+              "422": {"$ref": "#/components/responses/ValidationOrTargetRefused"}
+            }
+          },
+          "get": {
+            "operationId": "listSubscriptions",
+            "tags": ["subscriptions"],
+            "summary": "List subscriptions",
+            "description": "Subscribers see their organisation's only.",
+            "parameters": [
+              {"$ref": "#/components/parameters/Limit"},
+              {"$ref": "#/components/parameters/Cursor"},
+              {"name": "orgId", "in": "query", "schema": {"type": "string"}}
+            ],
+            "responses": {
+              "200": {
+                "description": "A page.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubscriptionList"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/subscriptions/{id}": {
+          "parameters": [{"$ref": "#/components/parameters/Id"}],
+          "get": {
+            "operationId": "getSubscription",
+            "tags": ["subscriptions"],
+            "summary": "Get a subscription",
+            "responses": {
+              "200": {
+                "description": "The subscription.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Subscription"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          },
+          "patch": {
+            "operationId": "updateSubscription",
+            "tags": ["subscriptions"],
+            "summary": "Change a subscription",
+            "description": "Setting `active` to true re-enables a subscription Tocsin disabled.",
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubscriptionPatch"}}}
+            },
+            "responses": {
+              "200": {
+                "description": "The subscription after the change.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Subscription"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "500": {"$ref": "#/components/responses/Internal"},
+              "422": {"$ref": "#/components/responses/ValidationOrTargetRefused"}
+            }
+          },
+          "delete": {
+            "operationId": "deleteSubscription",
+            "tags": ["subscriptions"],
+            "summary": "Delete a subscription",
+            "responses": {
+              "204": {"description": "Deleted."},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/tokens": {
+          "post": {
+            "operationId": "createToken",
+            "tags": ["tokens"],
+            "summary": "Create an API token",
+            "description": "Role: admin.",
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenCreate"}}}
+            },
+            "responses": {
+              "201": {
+                "description": "Created; `token` is shown only in this response.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewToken"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/deliveries": {
+          "get": {
+            "operationId": "listDeliveries",
+            "tags": ["deliveries"],
+            "summary": "List deliveries (the ledger)",
+            "description": "Subscribers and relays see their organisation's only.",
+            "parameters": [
+              {"$ref": "#/components/parameters/Limit"},
+              {"$ref": "#/components/parameters/Cursor"},
+              {"name": "alertId", "in": "query", "schema": {"type": "string"}},
+              {"name": "orgId", "in": "query", "schema": {"type": "string"}},
+              {"name": "subscriptionId", "in": "query", "schema": {"type": "string"}},
+              {"name": "state", "in": "query", "schema": {"$ref": "#/components/schemas/DeliveryState"}}
+            ],
+            "responses": {
+              "200": {
+                "description": "Newest first.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeliveryList"}}}
+              },
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/deliveries/{id}": {
+          "get": {
+            "operationId": "getDelivery",
+            "tags": ["deliveries"],
+            "summary": "Get a delivery and its attempts",
+            "parameters": [{"$ref": "#/components/parameters/Id"}],
+            "responses": {
+              "200": {
+                "description": "The delivery with its attempt history.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeliveryDetail"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/deliveries/{id}/redeliver": {
+          "post": {
+            "operationId": "redeliver",
+            "tags": ["deliveries"],
+            "summary": "Send a delivery again",
+            "description": "Roles: admin, publisher. 409 when the delivery is pending or in flight.",
+            "parameters": [{"$ref": "#/components/parameters/Id"}],
+            "responses": {
+              "202": {
+                "description": "Back to `pending` with the same id, so the receiver sees the same `webhook-id`.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Delivery"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "409": {"$ref": "#/components/responses/Conflict"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        }
+      },
+      "webhooks": {
+        "alert": {
+          "post": {
+            "operationId": "alertWebhook",
+            "tags": ["webhooks"],
+            "summary": "An alert revision, posted to a webhook subscription",
+            "description": "Signed as the Standard Webhooks specification says. Verify `webhook-signature` with the subscription's `whsec_` secret, reject stale timestamps, and deduplicate on `webhook-id`, which is the same on every retry.",
+            "parameters": [
+              {
+                "name": "webhook-id",
+                "in": "header",
+                "required": true,
+                "description": "The delivery id; the idempotency key.",
+                "schema": {"type": "string"}
+              },
+              {
+                "name": "webhook-timestamp",
+                "in": "header",
+                "required": true,
+                "description": "Unix time in seconds of this attempt.",
+                "schema": {"type": "integer"}
+              },
+              {
+                "name": "webhook-signature",
+                "in": "header",
+                "required": true,
+                "description": "`v1,` + base64(HMAC-SHA256(secret, `<webhook-id>.<webhook-timestamp>.<body>`)), the key being the base64 part of the `whsec_` secret.",
+                "schema": {"type": "string"}
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEvent"}}}
+            },
+            "responses": {
+              "2XX": {"description": "Accepted: the delivery is done."},
+              "410": {"description": "Gone: Tocsin disables the subscription."},
+              "4XX": {"description": "Any other 4xx except 408 and 429: a permanent failure, the delivery goes dead."},
+              "5XX": {
+                "description": "5xx, 408, 429 and timeouts are retried with backoff and jitter for about three days (11 attempts), then the delivery goes dead."
+              }
+            },
+            "security": []
+          }
+        }
+      },
+      "components": {
+        "securitySchemes": {
+          "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token (`tcs_…`) created with POST /api/v1/tokens."
+          }
+        },
+        "parameters": {
+          "Limit": {
+            "name": "limit",
+            "in": "query",
+            "description": "Page size.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}
+          },
+          "Cursor": {
+            "name": "cursor",
+            "in": "query",
+            "description": "The opaque `nextCursor` of the previous page.",
+            "schema": {"type": "string"}
+          },
+          "Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+        },
+        "responses": {
+          "Unauthorized": {
+            "description": "Missing, malformed or unknown bearer token.",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {"type": "urn:tocsin:problem:unauthorized", "title": "Unauthorized", "status": 401}
+              }
+            }
+          },
+          "Forbidden": {
+            "description": "The token's role may not do this.",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {"type": "urn:tocsin:problem:forbidden", "title": "Forbidden", "status": 403}
+              }
+            }
+          },
+          "NotFound": {
+            "description": "No such resource, or not visible to the caller.",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {"type": "urn:tocsin:problem:not-found", "title": "Not found", "status": 404}
+              }
+            }
+          },
+          "InvalidJSON": {
+            "description": "The body is not valid JSON, or a field has the wrong type or an unknown value.",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {"type": "urn:tocsin:problem:invalid-json", "title": "Invalid JSON", "status": 400}
+              }
+            }
+          },
+          "Validation": {
+            "description": "The body decoded but a value is invalid; `field` names it.",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {
+                  "type": "urn:tocsin:problem:validation",
+                  "title": "Invalid field",
+                  "status": 422,
+                  "detail": "cves[0] 'CVE-24-1' is not a CVE id like CVE-2024-3400",
+                  "field": "cves[0]"
+                }
+              }
+            }
+          },
+          "PayloadTooLarge": {
+            "description": "The request body is larger than the configured limit.",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {"type": "urn:tocsin:problem:payload-too-large", "title": "Payload too large", "status": 413}
+              }
+            }
+          },
+          "UnsupportedMediaType": {
+            "description": "The body is not `application/json`.",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {
+                  "type": "urn:tocsin:problem:unsupported-media-type",
+                  "title": "Unsupported media type",
+                  "status": 415
+                }
+              }
+            }
+          },
+          "Conflict": {
+            "description": "The resource is not in a state that allows this.",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {"type": "urn:tocsin:problem:conflict", "title": "Conflict", "status": 409}
+              }
+            }
+          },
+          "Internal": {
+            "description": "Unexpected server error.",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {"type": "urn:tocsin:problem:internal", "title": "Internal error", "status": 500}
+              }
+            }
+          },
+          "ValidationOrTargetRefused": {
+            "description": "A value is invalid (`urn:tocsin:problem:validation`), or the webhook target was refused by the SSRF guard (`urn:tocsin:problem:target-refused`: private, loopback or link-local address, or a scheme other than http(s)).",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {
+                  "type": "urn:tocsin:problem:target-refused",
+                  "title": "Webhook target refused",
+                  "status": 422,
+                  "detail": "the target resolves to a private address",
+                  "field": "target"
+                }
+              }
+            }
+          }
+        },
+        "schemas": {
+          "Severity": {
+            "type": "string",
+            "enum": ["critical", "high", "medium", "low", "info"],
+            "description": "Ordered info < low < medium < high < critical. Read case-insensitively."
+          },
+          "TLP": {
+            "type": "string",
+            "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"],
+            "description": "Traffic Light Protocol 2.0 marking, ordered CLEAR < GREEN < AMBER < AMBER+STRICT < RED. On input, any letter case, a `TLP:` prefix and `WHITE` (read as CLEAR) are accepted."
+          },
+          "AlertStatus": {"type": "string", "enum": ["published", "updated", "cancelled"]},
+          "Channel": {"type": "string", "enum": ["webhook", "email", "feed"]},
+          "Role": {
+            "type": "string",
+            "enum": ["admin", "publisher", "subscriber", "relay"],
+            "description": "admin: everything; publisher: publishes and revises alerts, reads the ledger; subscriber: bound to one organisation, manages its subscriptions and reads the alerts its clearance and region allow; relay: another broker, publishes like a publisher and reads like its organisation."
+          },
+          "DeliveryState": {"type": "string", "enum": ["pending", "in_flight", "delivered", "retry_scheduled", "dead"]},
+          "OrganisationKind": {
+            "type": "string",
+            "enum": ["CHU", "CH", "clinic", "EHPAD", "ESMS", "ARS", "CERT", "other"]
+          },
+          "RegionCode": {
+            "type": "string",
+            "enum": [
+              "01",
+              "02",
+              "03",
+              "04",
+              "06",
+              "11",
+              "24",
+              "27",
+              "28",
+              "32",
+              "44",
+              "52",
+              "53",
+              "75",
+              "76",
+              "84",
+              "93",
+              "94"
+            ],
+            "description": "INSEE code of a French region, e.g. `28` (Normandie), `11` (Île-de-France)."
+          },
+          "Indicator": {
+            "type": "object",
+            "description": "An indicator of compromise.",
+            "required": ["type", "value"],
+            "properties": {
+              "type": {
+                "type": "string",
+                "enum": [
+                  "ipv4",
+                  "ipv6",
+                  "domain",
+                  "url",
+                  "email",
+                  "md5",
+                  "sha1",
+                  "sha256",
+                  "sha512",
+                  "cve",
+                  "filename",
+                  "other"
+                ]
+              },
+              "value": {"type": "string", "minLength": 1, "maxLength": 4096},
+              "toIds": {"type": "boolean", "description": "Flagged for detection (MISP `to_ids`); true when absent."},
+              "comment": {"type": "string"}
+            }
+          },
+          "AffectedProduct": {
+            "type": "object",
+            "required": ["product"],
+            "properties": {
+              "vendor": {"type": "string"},
+              "product": {"type": "string", "minLength": 1},
+              "versions": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Version expressions as the source gives them (`< 10.2.9`, `7.1.0`, `*`)."
+              },
+              "cpe": {"type": "string"},
+              "purl": {"type": "string"}
+            }
+          },
+          "Reference": {
+            "type": "object",
+            "required": ["url"],
+            "properties": {
+              "url": {"type": "string", "format": "uri", "maxLength": 4096, "description": "An http or https URL."},
+              "title": {"type": "string"}
+            }
+          },
+          "AlertDraft": {
+            "type": "object",
+            "description": "The content of an alert, to publish it or revise it. Absent lists are empty.",
+            "required": ["title", "severity", "tlp"],
+            "properties": {
+              "title": {"type": "string", "minLength": 1, "maxLength": 500},
+              "summary": {"type": "string", "maxLength": 20000, "default": ""},
+              "body": {"type": "string", "maxLength": 500000},
+              "severity": {"$ref": "#/components/schemas/Severity"},
+              "tlp": {"$ref": "#/components/schemas/TLP"},
+              "categories": {
+                "type": "array",
+                "items": {"type": "string"},
+                "maxItems": 1000,
+                "description": "Free categories, 1 to 100 characters each; lower-cased and deduplicated."
+              },
+              "cves": {
+                "type": "array",
+                "items": {"type": "string"},
+                "maxItems": 1000,
+                "description": "CVE ids such as `CVE-2024-3400`; upper-cased and deduplicated."
+              },
+              "regions": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/RegionCode"},
+                "maxItems": 1000,
+                "description": "Regions concerned; empty means national."
+              },
+              "indicators": {"type": "array", "items": {"$ref": "#/components/schemas/Indicator"}, "maxItems": 20000},
+              "affectedProducts": {"type": "array", "items": {"$ref": "#/components/schemas/AffectedProduct"}},
+              "references": {"type": "array", "items": {"$ref": "#/components/schemas/Reference"}},
+              "source": {"type": "string", "description": "Publishing source's name; `api` when absent."},
+              "sourceRef": {
+                "type": "string",
+                "description": "The source's own identifier for the document (CSAF tracking id, CERT-FR reference…)."
+              },
+              "sourcePublishedAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "The source's publication date; the reception date when absent."
+              }
+            }
+          },
+          "Alert": {
+            "type": "object",
+            "description": "One revision of an alert.",
+            "required": [
+              "id",
+              "source",
+              "revision",
+              "status",
+              "title",
+              "summary",
+              "severity",
+              "tlp",
+              "categories",
+              "cves",
+              "regions",
+              "indicators",
+              "affectedProducts",
+              "references",
+              "sourcePublishedAt",
+              "receivedAt",
+              "publishedAt",
+              "updatedAt"
+            ],
+            "properties": {
+              "id": {"type": "string"},
+              "source": {"type": "string"},
+              "sourceRef": {"type": "string"},
+              "revision": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "1 at publication, plus one per update or cancellation."
+              },
+              "status": {"$ref": "#/components/schemas/AlertStatus"},
+              "title": {"type": "string"},
+              "summary": {"type": "string"},
+              "body": {"type": "string"},
+              "severity": {"$ref": "#/components/schemas/Severity"},
+              "tlp": {"$ref": "#/components/schemas/TLP"},
+              "categories": {"type": "array", "items": {"type": "string"}},
+              "cves": {"type": "array", "items": {"type": "string"}},
+              "regions": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/RegionCode"},
+                "description": "Empty means national."
+              },
+              "indicators": {"type": "array", "items": {"$ref": "#/components/schemas/Indicator"}},
+              "affectedProducts": {"type": "array", "items": {"$ref": "#/components/schemas/AffectedProduct"}},
+              "references": {"type": "array", "items": {"$ref": "#/components/schemas/Reference"}},
+              "sourcePublishedAt": {"type": "string", "format": "date-time"},
+              "receivedAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When Tocsin first received the alert."
+              },
+              "publishedAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the first revision was published."
+              },
+              "updatedAt": {"type": "string", "format": "date-time", "description": "When this revision was published."},
+              "publishedBy": {"type": "string", "description": "Id of the token that published this revision."}
+            }
+          },
+          "PublishedAlert": {
+            "allOf": [
+              {"$ref": "#/components/schemas/Alert"},
+              {
+                "type": "object",
+                "required": ["deliveriesQueued"],
+                "properties": {
+                  "deliveriesQueued": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Deliveries written to the outbox for this revision."
+                  }
+                }
+              }
+            ]
+          },
+          "Contact": {
+            "type": "object",
+            "required": ["email"],
+            "properties": {
+              "name": {"type": "string"},
+              "email": {"type": "string", "format": "email"},
+              "role": {"type": "string"}
+            }
+          },
+          "Organisation": {
+            "type": "object",
+            "required": ["id", "name", "kind", "tlpClearance", "locale", "contacts", "createdAt", "updatedAt"],
+            "properties": {
+              "id": {"type": "string"},
+              "name": {"type": "string"},
+              "kind": {"$ref": "#/components/schemas/OrganisationKind"},
+              "region": {"$ref": "#/components/schemas/RegionCode", "description": "Absent for national bodies."},
+              "tlpClearance": {
+                "$ref": "#/components/schemas/TLP",
+                "description": "The most restricted marking the organisation may receive."
+              },
+              "locale": {"type": "string", "enum": ["fr", "en"]},
+              "contacts": {"type": "array", "items": {"$ref": "#/components/schemas/Contact"}},
+              "createdAt": {"type": "string", "format": "date-time"},
+              "updatedAt": {"type": "string", "format": "date-time"}
+            }
+          },
+          "OrganisationInput": {
+            "type": "object",
+            "description": "Fields of an organisation; on PATCH only the fields present change.",
+            "properties": {
+              "name": {"type": "string", "minLength": 1, "maxLength": 300},
+              "kind": {"$ref": "#/components/schemas/OrganisationKind", "default": "other"},
+              "region": {"$ref": "#/components/schemas/RegionCode"},
+              "tlpClearance": {"$ref": "#/components/schemas/TLP", "default": "GREEN"},
+              "locale": {"type": "string", "enum": ["fr", "en"], "default": "fr"},
+              "contacts": {"type": "array", "items": {"$ref": "#/components/schemas/Contact"}}
+            }
+          },
+          "SubscriptionFilter": {
+            "type": "object",
+            "description": "Narrows what the subscription receives, on top of the organisation's TLP clearance and region. An empty list means no restriction; a non-empty list matches when the alert shares at least one item with it.",
+            "properties": {
+              "minSeverity": {"$ref": "#/components/schemas/Severity"},
+              "categories": {"type": "array", "items": {"type": "string"}, "maxItems": 500},
+              "regions": {"type": "array", "items": {"$ref": "#/components/schemas/RegionCode"}, "maxItems": 500},
+              "keywords": {
+                "type": "array",
+                "items": {"type": "string", "maxLength": 200},
+                "maxItems": 500,
+                "description": "Matched in title, summary or body, ignoring case and accents."
+              },
+              "cves": {"type": "array", "items": {"type": "string"}, "maxItems": 500}
+            }
+          },
+          "Subscription": {
+            "type": "object",
+            "required": ["id", "orgId", "channel", "target", "filter", "active", "createdAt", "updatedAt"],
+            "properties": {
+              "id": {"type": "string"},
+              "orgId": {"type": "string"},
+              "channel": {"$ref": "#/components/schemas/Channel"},
+              "target": {"type": "string", "description": "Webhook URL, email address, or empty for a feed."},
+              "filter": {"$ref": "#/components/schemas/SubscriptionFilter"},
+              "active": {"type": "boolean"},
+              "disabledReason": {
+                "type": "string",
+                "description": "Why Tocsin turned the subscription off (e.g. the webhook answered 410 Gone)."
+              },
+              "createdAt": {"type": "string", "format": "date-time"},
+              "updatedAt": {"type": "string", "format": "date-time"}
+            }
+          },
+          "SubscriptionCreate": {
+            "type": "object",
+            "required": ["channel"],
+            "properties": {
+              "orgId": {
+                "type": "string",
+                "description": "Required for admins; a subscriber's own organisation when absent."
+              },
+              "channel": {"$ref": "#/components/schemas/Channel"},
+              "target": {
+                "type": "string",
+                "description": "https URL for a webhook, email address for email; omitted for a feed."
+              },
+              "filter": {"$ref": "#/components/schemas/SubscriptionFilter"},
+              "active": {"type": "boolean", "default": true}
+            }
+          },
+          "SubscriptionPatch": {
+            "type": "object",
+            "properties": {
+              "target": {"type": "string"},
+              "filter": {"$ref": "#/components/schemas/SubscriptionFilter"},
+              "active": {"type": "boolean"}
+            }
+          },
+          "NewSubscription": {
+            "allOf": [
+              {"$ref": "#/components/schemas/Subscription"},
+              {
+                "type": "object",
+                "properties": {
+                  "secret": {
+                    "type": "string",
+                    "description": "Webhook signing secret (`whsec_…`); webhook subscriptions only, shown once."
+                  },
+                  "feedToken": {
+                    "type": "string",
+                    "description": "Token to read the feed; feed subscriptions only, shown once."
+                  }
+                }
+              }
+            ]
+          },
+          "TokenCreate": {
+            "type": "object",
+            "required": ["role"],
+            "properties": {
+              "role": {"$ref": "#/components/schemas/Role"},
+              "orgId": {"type": "string", "description": "Required for subscriber and relay tokens."},
+              "label": {"type": "string"}
+            }
+          },
+          "NewToken": {
+            "type": "object",
+            "required": ["id", "token", "role", "createdAt"],
+            "properties": {
+              "id": {"type": "string"},
+              "token": {"type": "string", "description": "The bearer token (`tcs_…`); shown once, stored hashed."},
+              "role": {"$ref": "#/components/schemas/Role"},
+              "orgId": {"type": "string"},
+              "label": {"type": "string"},
+              "createdAt": {"type": "string", "format": "date-time"}
+            }
+          },
+          "Delivery": {
+            "type": "object",
+            "description": "One alert revision sent to one subscription.",
+            "required": [
+              "id",
+              "alertId",
+              "revision",
+              "subscriptionId",
+              "orgId",
+              "channel",
+              "state",
+              "attempts",
+              "createdAt",
+              "updatedAt"
+            ],
+            "properties": {
+              "id": {
+                "type": "string",
+                "description": "Also the `webhook-id`: the same for every attempt and redelivery."
+              },
+              "alertId": {"type": "string"},
+              "revision": {"type": "integer", "minimum": 1},
+              "subscriptionId": {"type": "string"},
+              "orgId": {"type": "string"},
+              "channel": {"$ref": "#/components/schemas/Channel"},
+              "state": {"$ref": "#/components/schemas/DeliveryState"},
+              "attempts": {"type": "integer", "minimum": 0},
+              "nextAttemptAt": {"type": "string", "format": "date-time"},
+              "leaseUntil": {"type": "string", "format": "date-time"},
+              "lastError": {"type": "string"},
+              "lastStatus": {"type": "integer", "description": "Last HTTP status (webhook) or SMTP reply code (email)."},
+              "createdAt": {"type": "string", "format": "date-time"},
+              "updatedAt": {"type": "string", "format": "date-time"},
+              "deliveredAt": {"type": "string", "format": "date-time"}
+            }
+          },
+          "DeliveryAttempt": {
+            "type": "object",
+            "required": ["deliveryId", "number", "startedAt", "durationMs", "outcome"],
+            "properties": {
+              "deliveryId": {"type": "string"},
+              "number": {"type": "integer", "minimum": 1},
+              "startedAt": {"type": "string", "format": "date-time"},
+              "durationMs": {"type": "integer", "minimum": 0},
+              "outcome": {"type": "string", "enum": ["success", "retryable", "permanent", "gone"]},
+              "status": {"type": "integer"},
+              "error": {"type": "string"}
+            }
+          },
+          "DeliveryDetail": {
+            "allOf": [
+              {"$ref": "#/components/schemas/Delivery"},
+              {
+                "type": "object",
+                "required": ["history"],
+                "properties": {
+                  "history": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/DeliveryAttempt"},
+                    "description": "Attempts, oldest first."
+                  }
+                }
+              }
+            ]
+          },
+          "AlertList": {
+            "type": "object",
+            "description": "A page of alerts.",
+            "required": ["items"],
+            "properties": {
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}},
+              "nextCursor": {
+                "type": ["string", "null"],
+                "description": "Pass as `cursor` to get the next page; null or absent on the last page."
+              }
+            }
+          },
+          "OrganisationList": {
+            "type": "object",
+            "description": "A page of organisations.",
+            "required": ["items"],
+            "properties": {
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/Organisation"}},
+              "nextCursor": {
+                "type": ["string", "null"],
+                "description": "Pass as `cursor` to get the next page; null or absent on the last page."
+              }
+            }
+          },
+          "SubscriptionList": {
+            "type": "object",
+            "description": "A page of subscriptions.",
+            "required": ["items"],
+            "properties": {
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/Subscription"}},
+              "nextCursor": {
+                "type": ["string", "null"],
+                "description": "Pass as `cursor` to get the next page; null or absent on the last page."
+              }
+            }
+          },
+          "DeliveryList": {
+            "type": "object",
+            "description": "A page of deliveries.",
+            "required": ["items"],
+            "properties": {
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/Delivery"}},
+              "nextCursor": {
+                "type": ["string", "null"],
+                "description": "Pass as `cursor` to get the next page; null or absent on the last page."
+              }
+            }
+          },
+          "Problem": {
+            "type": "object",
+            "description": "An RFC 9457 problem details document.",
+            "required": ["type", "title", "status"],
+            "properties": {
+              "type": {
+                "type": "string",
+                "description": "`urn:tocsin:problem:` followed by unauthorized, forbidden, not-found, invalid-json, validation, payload-too-large, unsupported-media-type, conflict, target-refused or internal.",
+                "examples": ["urn:tocsin:problem:validation"]
+              },
+              "title": {"type": "string"},
+              "status": {"type": "integer"},
+              "detail": {"type": "string"},
+              "field": {"type": "string", "description": "Path of the offending field, e.g. `indicators[3].value`."}
+            }
+          },
+          "WebhookEvent": {
+            "type": "object",
+            "required": ["type", "timestamp", "data"],
+            "properties": {
+              "type": {"type": "string", "enum": ["alert.published", "alert.updated", "alert.cancelled"]},
+              "timestamp": {"type": "string", "format": "date-time"},
+              "data": {"$ref": "#/components/schemas/Alert"}
+            }
+          }
+        }
+      }
+    }
+    """#
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import TocsinCore
+import TocsinStore
+
+/// `/api/v1/orgs`: the organisations that receive alerts.
+struct OrganisationRoutes {
+    let env: APIEnvironment
+
+    func register(on group: RouterGroup<TocsinRequestContext>) {
+        group.post("orgs", use: create)
+        group.get("orgs", use: list)
+        group.get("orgs/:id", use: show)
+        group.patch("orgs/:id", use: update)
+        group.delete("orgs/:id", use: delete)
+    }
+
+    @Sendable func create(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        try context.requirePrincipal().require([.admin], to: "create organisations")
+        let org = try await request.decodeJSON(OrganisationInput.self, limit: env.maxBody).makeOrganisation()
+        try await env.store.createOrganisation(org)
+        context.logger.info("organisation created", metadata: ["org": "\(org.id)"])
+        return try JSONResponse.make(org, status: .created, headers: [.location: "/api/v1/orgs/\(org.id)"])
+    }
+
+    @Sendable func list(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        if let own = try env.scopedOrgId(principal, requested: nil) {
+            let orgs = try await env.store.organisation(id: own).map { [$0] } ?? []
+            return try JSONResponse.make(ListBody(items: orgs, nextCursor: nil))
+        }
+        try principal.require([.admin, .publisher], to: "list organisations")
+        let page = try await env.store.organisations(page: AlertRoutes.page(request))
+        return try JSONResponse.make(ListBody(items: page.items, nextCursor: page.nextCursor))
+    }
+
+    @Sendable func show(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        _ = try env.scopedOrgId(principal, requested: id)
+        guard let org = try await env.store.organisation(id: id) else { throw Problem.notFound("organisation \(id) not found") }
+        return try JSONResponse.make(org)
+    }
+
+    @Sendable func update(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        try context.requirePrincipal().require([.admin], to: "change organisations")
+        let id = try context.parameters.require("id")
+        let input = try await request.decodeJSON(OrganisationInput.self, limit: env.maxBody)
+        guard var org = try await env.store.organisation(id: id) else { throw Problem.notFound("organisation \(id) not found") }
+        try input.apply(to: &org)
+        try await env.store.updateOrganisation(org)
+        return try JSONResponse.make(org)
+    }
+
+    @Sendable func delete(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        try context.requirePrincipal().require([.admin], to: "delete organisations")
+        let id = try context.parameters.require("id")
+        guard try await env.store.deleteOrganisation(id: id) else { throw Problem.notFound("organisation \(id) not found") }
+        context.logger.info("organisation deleted", metadata: ["org": "\(id)"])
+        return Response(status: .noContent)
+    }
+}
+
+/// `/api/v1/tokens`: API tokens, shown once and stored hashed.
+struct TokenRoutes {
+    let env: APIEnvironment
+
+    func register(on group: RouterGroup<TocsinRequestContext>) {
+        group.post("tokens", use: create)
+    }
+
+    struct Input: Decodable {
+        var role: Role
+        var orgId: String?
+        var label: String?
+    }
+
+    struct Created: Encodable {
+        var id: String
+        var token: String
+        var role: Role
+        var orgId: String?
+        var label: String?
+        var createdAt: Date
+    }
+
+    @Sendable func create(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        try context.requirePrincipal().require([.admin], to: "create tokens")
+        let input = try await request.decodeJSON(Input.self, limit: env.maxBody)
+        let token = try TokenIssuer.makeToken(role: input.role, orgId: input.orgId, label: input.label)
+        let secret = APIToken.makeSecret()
+        try await env.store.createToken(token, secret: secret)
+        context.logger.info("token created", metadata: ["token_id": "\(token.id)", "role": "\(token.role.rawValue)"])
+        return try JSONResponse.make(Created(id: token.id, token: secret, role: token.role, orgId: token.orgId, label: token.label,
+                                             createdAt: token.createdAt), status: .created)
+    }
+}
+
+/// The rules for minting tokens, shared by the API and the command line.
+public enum TokenIssuer {
+    public static func makeToken(role: Role, orgId: String?, label: String?) throws(ValidationError) -> APIToken {
+        switch role {
+        case .subscriber, .relay:
+            guard let orgId, !orgId.isEmpty else {
+                throw ValidationError(field: "orgId", message: "is required for a \(role.rawValue) token")
+            }
+        case .admin, .publisher:
+            break
+        }
+        if let label, label.count > 200 { throw ValidationError(field: "label", message: "is longer than 200 characters") }
+        return APIToken(role: role, orgId: orgId, label: label)
+    }
+}

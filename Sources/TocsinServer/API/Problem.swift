@@ -1,0 +1,128 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import TocsinCore
+import TocsinStore
+
+/// An API error as an RFC 9457 problem document, with a stable `type` that clients can switch on.
+///
+/// Types are `urn:tocsin:problem:<slug>`; the slugs are listed in `docs/api.md` and never change meaning.
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var slug: String
+    public var title: String
+    public var detail: String?
+    /// The path of the offending input field (`indicators[2].value`), when one is at fault.
+    public var field: String?
+    public var headers: HTTPFields = [:]
+
+    public init(status: HTTPResponse.Status, slug: String, title: String, detail: String? = nil, field: String? = nil) {
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+        self.field = field
+    }
+
+    public var type: String { "urn:tocsin:problem:\(slug)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var object: [String: Any] = ["type": type, "title": title, "status": Int(status.code), "instance": request.uri.path]
+        if let detail { object["detail"] = detail }
+        if let field { object["field"] = field }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    public static func unauthorized(_ detail: String) -> Problem {
+        var problem = Problem(status: .unauthorized, slug: "unauthorized", title: "Authentication required", detail: detail)
+        problem.headers[.wwwAuthenticate] = #"Bearer realm="tocsin""#
+        return problem
+    }
+
+    public static func forbidden(_ detail: String) -> Problem {
+        Problem(status: .forbidden, slug: "forbidden", title: "Not allowed for this token", detail: detail)
+    }
+
+    public static func notFound(_ detail: String) -> Problem {
+        Problem(status: .notFound, slug: "not-found", title: "Not found", detail: detail)
+    }
+
+    public static func validation(_ detail: String, field: String? = nil) -> Problem {
+        Problem(status: .unprocessableContent, slug: "validation", title: "Invalid input", detail: detail, field: field)
+    }
+
+    public static func invalidJSON(_ detail: String, field: String? = nil) -> Problem {
+        Problem(status: .badRequest, slug: "invalid-json", title: "Malformed JSON body", detail: detail, field: field)
+    }
+
+    public static func conflict(_ detail: String) -> Problem {
+        Problem(status: .conflict, slug: "conflict", title: "Conflict with the current state", detail: detail)
+    }
+
+    /// The problem for any error a handler let through; unknown errors become a 500 without internals.
+    static func from(_ error: any Error) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as ValidationError:
+            return .validation("\(error.field) \(error.message)", field: error.field)
+        case let error as DecodingError:
+            let (field, reason) = error.fieldAndReason
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                return .invalidJSON("the body is not valid JSON")
+            }
+            if case .typeMismatch = error { return .invalidJSON("\(field) \(reason)", field: field) }
+            if case .keyNotFound = error { return .validation("\(field) \(reason)", field: field) }
+            return .validation(field.isEmpty ? reason : "\(field): \(reason)", field: field.isEmpty ? nil : field)
+        case let error as StoreError:
+            switch error {
+            case .notFound: return .notFound(error.description)
+            case .conflict: return .conflict(error.description)
+            case .invalid: return .validation(error.description)
+            }
+        case let error as AlertLifecycle.TransitionError:
+            return .conflict(error.description)
+        case is NIOTooManyBytesError:
+            return Problem(status: .contentTooLarge, slug: "payload-too-large", title: "Request body too large",
+                           detail: "the body exceeds the configured limit (api.maxBodyBytes)")
+        case let error as HTTPError:
+            switch error.status {
+            case .contentTooLarge:
+                return Problem(status: .contentTooLarge, slug: "payload-too-large", title: "Request body too large",
+                               detail: "the body exceeds the configured limit (api.maxBodyBytes)")
+            case .notFound:
+                return .notFound(error.body ?? "no such resource")
+            case .methodNotAllowed:
+                return Problem(status: .methodNotAllowed, slug: "method-not-allowed", title: "Method not allowed", detail: error.body)
+            default:
+                return Problem(status: error.status, slug: error.status.code < 500 ? "bad-request" : "internal",
+                               title: error.status.reasonPhrase, detail: error.body)
+            }
+        default:
+            return Problem(status: .internalServerError, slug: "internal", title: "Internal error",
+                           detail: "the server could not handle the request; the error is in its log")
+        }
+    }
+}
+
+/// Turns every error escaping the router (including 404 for unknown routes and 413 for large bodies) into a
+/// problem document, and logs the unexpected ones.
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Problem.from(error)
+            if problem.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            }
+            return try problem.response(from: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import TocsinCore
+
+extension Request {
+    /// Reads the body (up to `limit` bytes, else 413) and decodes it strictly as JSON.
+    func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
+        if let contentType = headers[.contentType]?.lowercased(), !contentType.contains("json") {
+            throw Problem(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
+                          detail: "send the body as application/json")
+        }
+        let buffer = try await body.collect(upTo: limit)
+        let bytes = Data(buffer.readableBytesView)
+        guard !bytes.isEmpty else { throw Problem.invalidJSON("the body is empty") }
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw Problem.invalidJSON("the body is not valid UTF-8") }
+        return try TocsinJSON.decoder().decode(T.self, from: bytes)
+    }
+
+    /// The query parameter `name`, or nil.
+    func query(_ name: String) -> String? { uri.queryParameters[Substring(name)].map(String.init) }
+}
+
+/// Builds JSON responses with the shared encoder (camelCase, RFC 3339 dates).
+enum JSONResponse {
+    static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let data = try TocsinJSON.encoder().encode(value)
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func raw(_ bytes: [UInt8], contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// A list answer: the items and the cursor of the next page.
+struct ListBody<Item: Encodable>: Encodable {
+    var items: [Item]
+    var nextCursor: String?
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+
+    enum CodingKeys: String, CodingKey { case items, nextCursor }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import TocsinCore
+import TocsinDelivery
+import TocsinStore
+
+/// `/api/v1/subscriptions`: what each organisation receives, and where.
+struct SubscriptionRoutes {
+    let env: APIEnvironment
+
+    func register(on group: RouterGroup<TocsinRequestContext>) {
+        group.post("subscriptions", use: create)
+        group.get("subscriptions", use: list)
+        group.get("subscriptions/:id", use: show)
+        group.patch("subscriptions/:id", use: update)
+        group.delete("subscriptions/:id", use: delete)
+    }
+
+    struct Input: Decodable {
+        var orgId: String?
+        var channel: Channel?
+        var target: String?
+        var filter: SubscriptionFilter?
+        var active: Bool?
+    }
+
+    /// A new subscription with its secrets, which are shown this once.
+    struct Created: Encodable {
+        var subscription: Subscription
+        var secret: String?
+        var feedToken: String?
+
+        func encode(to encoder: any Encoder) throws {
+            try subscription.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(secret, forKey: .secret)
+            try container.encodeIfPresent(feedToken, forKey: .feedToken)
+        }
+
+        enum CodingKeys: String, CodingKey { case secret, feedToken }
+    }
+
+    @Sendable func create(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require([.admin, .subscriber, .relay], to: "manage subscriptions")
+        let input = try await request.decodeJSON(Input.self, limit: env.maxBody)
+        guard let orgId = try env.scopedOrgId(principal, requested: input.orgId) else {
+            throw Problem.validation("orgId is required", field: "orgId")
+        }
+        guard let channel = input.channel else { throw Problem.validation("channel is required (webhook, email or feed)", field: "channel") }
+        guard try await env.store.organisation(id: orgId) != nil else { throw Problem.notFound("organisation \(orgId) not found") }
+        let target = try checkTarget(input.target, channel: channel)
+        let filter = try (input.filter ?? SubscriptionFilter()).validated()
+        let subscription = Subscription(orgId: orgId, channel: channel, target: target, filter: filter, active: input.active ?? true)
+        let secret = channel == .webhook ? StandardWebhooks.makeSecret() : nil
+        let feedToken = channel == .feed ? TocsinID.secret(prefix: "feed_") : nil
+        try await env.store.createSubscription(subscription, secret: secret, feedToken: feedToken)
+        context.logger.info("subscription created", metadata: ["subscription": "\(subscription.id)", "org": "\(orgId)", "channel": "\(channel.rawValue)"])
+        return try JSONResponse.make(Created(subscription: subscription, secret: secret, feedToken: feedToken), status: .created,
+                                     headers: [.location: "/api/v1/subscriptions/\(subscription.id)"])
+    }
+
+    @Sendable func list(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require([.admin, .subscriber, .relay], to: "list subscriptions")
+        let orgId = try env.scopedOrgId(principal, requested: request.query("orgId"))
+        let page = try await env.store.subscriptions(orgId: orgId, page: AlertRoutes.page(request))
+        return try JSONResponse.make(ListBody(items: page.items, nextCursor: page.nextCursor))
+    }
+
+    @Sendable func show(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        try JSONResponse.make(try await owned(request, context))
+    }
+
+    @Sendable func update(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        var subscription = try await owned(request, context)
+        let input = try await request.decodeJSON(Input.self, limit: env.maxBody)
+        if let channel = input.channel, channel != subscription.channel {
+            throw Problem.validation("the channel of a subscription cannot change; create another", field: "channel")
+        }
+        if let target = input.target { subscription.target = try checkTarget(target, channel: subscription.channel) }
+        if let filter = input.filter { subscription.filter = try filter.validated() }
+        if let active = input.active {
+            subscription.active = active
+            if active { subscription.disabledReason = nil }
+        }
+        subscription.updatedAt = Date()
+        try await env.store.updateSubscription(subscription)
+        return try JSONResponse.make(subscription)
+    }
+
+    @Sendable func delete(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let subscription = try await owned(request, context)
+        _ = try await env.store.deleteSubscription(id: subscription.id)
+        context.logger.info("subscription deleted", metadata: ["subscription": "\(subscription.id)"])
+        return Response(status: .noContent)
+    }
+
+    /// The subscription named in the path, if the caller may manage it (else 404, so ids are not probed).
+    private func owned(_ request: Request, _ context: TocsinRequestContext) async throws -> Subscription {
+        let principal = try context.requirePrincipal()
+        try principal.require([.admin, .subscriber, .relay], to: "manage subscriptions")
+        let id = try context.parameters.require("id")
+        guard let subscription = try await env.store.subscription(id: id),
+              principal.role == .admin || subscription.orgId == principal.orgId else {
+            throw Problem.notFound("subscription \(id) not found")
+        }
+        return subscription
+    }
+
+    private func checkTarget(_ target: String?, channel: Channel) throws -> String {
+        switch channel {
+        case .webhook:
+            guard let target else { throw Problem.validation("target (the webhook URL) is required", field: "target") }
+            do {
+                try env.targetGuard.check(target, requireResolution: false)
+            } catch {
+                throw Problem(status: .unprocessableContent, slug: "target-refused", title: "Webhook target refused",
+                              detail: error.description, field: "target")
+            }
+            return target
+        case .email:
+            guard let target, EmailAddress.isPlausible(target) else {
+                throw Problem.validation("target must be an email address", field: "target")
+            }
+            return target
+        case .feed:
+            return ""
+        }
+    }
+}

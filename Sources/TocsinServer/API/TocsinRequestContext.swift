@@ -1,0 +1,20 @@
+import Hummingbird
+import TocsinCore
+
+/// The per-request context: Hummingbird's core storage plus the caller resolved from the bearer token.
+public struct TocsinRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `BearerAuthMiddleware` on `/api/v1` routes.
+    public var principal: Principal?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        principal = nil
+    }
+
+    /// The caller, or a 401 problem when the route forgot to require one.
+    public func requirePrincipal() throws -> Principal {
+        guard let principal else { throw Problem.unauthorized("a bearer token is required") }
+        return principal
+    }
+}

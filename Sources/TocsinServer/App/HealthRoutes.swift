@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import Prometheus
+import TocsinCore
+import TocsinStore
+
+/// `/healthz` (the process answers), `/readyz` (the store answers) and `/metrics` (Prometheus text).
+struct HealthRoutes {
+    let env: APIEnvironment
+    let registry: PrometheusCollectorRegistry
+
+    func register(on router: Router<TocsinRequestContext>) {
+        router.get("healthz") { _, _ in
+            try JSONResponse.make(["status": "ok"])
+        }
+        router.get("readyz") { _, context in
+            do {
+                let counts = try await env.store.deliveryCounts()
+                let outbox = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
+                return try JSONResponse.make(Ready(status: "ready", outbox: outbox))
+            } catch {
+                context.logger.error("readiness check failed", metadata: ["error": "\(error)"])
+                return try JSONResponse.make(Ready(status: "unavailable", outbox: [:]), status: .serviceUnavailable)
+            }
+        }
+        router.get("metrics") { _, _ in
+            if let counts = try? await env.store.deliveryCounts() {
+                for state in DeliveryState.allCases {
+                    registry.makeGauge(name: "tocsin_outbox_deliveries", labels: [("state", state.rawValue)]).set(Double(counts[state] ?? 0))
+                }
+            }
+            return JSONResponse.raw(registry.emitToBuffer(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+    }
+
+    struct Ready: Encodable {
+        var status: String
+        var outbox: [String: Int]
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+import TocsinCore
+import TocsinDelivery
+import TocsinStore
+
+/// Assembles a running broker from its configuration: the store, the outbox worker with its channels, and the
+/// HTTP server with the API, health and metrics routes.
+public struct TocsinBroker: Sendable {
+    public let configuration: TocsinConfiguration
+    public let store: SQLiteStore
+    public let worker: OutboxWorker
+    public let httpClient: CurlHTTPClient
+    public let registry: PrometheusCollectorRegistry
+    let targetGuard: TargetGuard
+    let logger: Logger
+
+    /// Opens the store (migrating it) and prepares the worker; nothing listens until `run`.
+    public init(configuration: TocsinConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+                logger: Logger = Logger(label: "tocsin")) throws {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+        store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
+        targetGuard = try configuration.targetGuard()
+        httpClient = CurlHTTPClient(threads: configuration.deliveryConcurrency, userAgent: "Tocsin/\(TocsinVersion.current)")
+        let webhook = WebhookChannel(client: httpClient, guardrail: targetGuard, timeout: configuration.webhooksTimeout)
+        worker = OutboxWorker(
+            store: store, channels: [webhook],
+            configuration: OutboxConfiguration(concurrency: configuration.deliveryConcurrency, lease: configuration.deliveryLease,
+                                               pollInterval: configuration.deliveryPollInterval, retryPolicy: configuration.retryPolicy),
+            logger: Logger(label: "tocsin.outbox"))
+    }
+
+    /// The router with every route and middleware.
+    public func makeRouter() -> Router<TocsinRequestContext> {
+        let env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard)
+        let router = Router(context: TocsinRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        HealthRoutes(env: env, registry: registry).register(on: router)
+        router.get("api/v1/openapi.json") { _, _ in
+            JSONResponse.raw(Array(OpenAPIDocument.json.utf8), contentType: "application/json; charset=utf-8")
+        }
+        let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store))
+        AlertRoutes(env: env).register(on: api)
+        OrganisationRoutes(env: env).register(on: api)
+        SubscriptionRoutes(env: env).register(on: api)
+        TokenRoutes(env: env).register(on: api)
+        DeliveryRoutes(env: env).register(on: api)
+        return router
+    }
+
+    /// Serves HTTP and drains the outbox until SIGINT/SIGTERM; `onListening` receives the bound port.
+    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let logger = self.logger
+        let host = configuration.host
+        let app = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Tocsin"),
+            services: [OutboxService(worker: worker)],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("listening", metadata: ["url": "http://\(host):\(port)"])
+                onListening(port)
+            },
+            logger: Logger(label: "tocsin.http")
+        )
+        try await app.runService()
+        httpClient.shutdown()
+    }
+}
+
+/// Runs the outbox worker as a service beside the HTTP server, stopping it on graceful shutdown.
+struct OutboxService: Service {
+    let worker: OutboxWorker
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await worker.run()
+        }
+    }
+}
+
+/// The version printed by `tocsin --version` and sent as the webhook User-Agent.
+public enum TocsinVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,170 @@
+import Foundation
+import TocsinCore
+import TocsinDelivery
+import Yams
+
+/// Every setting of a Tocsin broker, with its default.
+///
+/// Settings come from, in increasing priority: the defaults below, the YAML file (`--config tocsin.yaml`), the
+/// environment (`TOCSIN_` + the setting's path in upper snake case: `smtp.url` → `TOCSIN_SMTP_URL`), and the
+/// command-line flags. Unknown keys in the file are an error, so a typo never silently falls back to a default.
+public struct TocsinConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDir = "./var"
+    public var publicUrl = "http://127.0.0.1:8080"
+    public var logLevel = "info"
+    /// `text` (key=value metadata) or `json` (one JSON object a line).
+    public var logFormat = "text"
+    public var apiMaxBodyBytes = 1 << 20
+    public var smtpUrl: String?
+    public var smtpFrom: String?
+    public var webhooksAllowPrivateTargets = false
+    public var webhooksAllowedNetworks: [String] = []
+    public var webhooksTimeout: TimeInterval = 15
+    public var deliveryConcurrency = 16
+    public var deliveryLease: TimeInterval = 60
+    public var deliveryPollInterval: TimeInterval = 1
+    public var deliveryRetrySchedule: [TimeInterval] = RetryPolicy.standardSchedule
+    public var deliveryRetryJitter = 0.2
+
+    public init() {}
+
+    /// The SQLite database file inside the data directory.
+    public var databasePath: String { (dataDir as NSString).appendingPathComponent("tocsin.sqlite") }
+
+    public var retryPolicy: RetryPolicy { RetryPolicy(schedule: deliveryRetrySchedule, jitter: deliveryRetryJitter) }
+
+    public func targetGuard() throws(ConfigurationError) -> TargetGuard {
+        let networks = try webhooksAllowedNetworks.map { text throws(ConfigurationError) in
+            guard let network = IPNetwork(text) else {
+                throw ConfigurationError(key: "webhooks.allowedNetworks", message: "'\(text)' is not a CIDR range like 127.0.0.0/8")
+            }
+            return network
+        }
+        return TargetGuard(allowPrivateTargets: webhooksAllowPrivateTargets, allowedNetworks: networks)
+    }
+}
+
+/// A setting that could not be read, naming the key and what is wrong.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var key: String
+    public var message: String
+    public var description: String { "configuration: \(key) \(message)" }
+}
+
+extension TocsinConfiguration {
+    typealias Setter = @Sendable (inout TocsinConfiguration, String) throws(ConfigurationError) -> Void
+
+    /// Every key, in the file's dotted form, with how to apply its text value.
+    static let settings: [(key: String, apply: Setter)] = [
+        ("host", { c, v in c.host = v }),
+        ("port", { c, v throws(ConfigurationError) in c.port = try int(v, "port", 0...65_535) }),
+        ("dataDir", { c, v in c.dataDir = v }),
+        ("publicUrl", { c, v in c.publicUrl = v }),
+        ("log.level", { c, v throws(ConfigurationError) in
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(v) else {
+                throw ConfigurationError(key: "log.level", message: "must be trace, debug, info, notice, warning, error or critical")
+            }
+            c.logLevel = v
+        }),
+        ("log.format", { c, v throws(ConfigurationError) in
+            guard ["text", "json"].contains(v) else { throw ConfigurationError(key: "log.format", message: "must be text or json") }
+            c.logFormat = v
+        }),
+        ("api.maxBodyBytes", { c, v throws(ConfigurationError) in c.apiMaxBodyBytes = try int(v, "api.maxBodyBytes", 1_024...(64 << 20)) }),
+        ("smtp.url", { c, v in c.smtpUrl = v }),
+        ("smtp.from", { c, v in c.smtpFrom = v }),
+        ("webhooks.allowPrivateTargets", { c, v throws(ConfigurationError) in c.webhooksAllowPrivateTargets = try bool(v, "webhooks.allowPrivateTargets") }),
+        ("webhooks.allowedNetworks", { c, v in
+            c.webhooksAllowedNetworks = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }),
+        ("webhooks.timeout", { c, v throws(ConfigurationError) in c.webhooksTimeout = try duration(v, "webhooks.timeout") }),
+        ("delivery.concurrency", { c, v throws(ConfigurationError) in c.deliveryConcurrency = try int(v, "delivery.concurrency", 1...1_024) }),
+        ("delivery.lease", { c, v throws(ConfigurationError) in c.deliveryLease = try duration(v, "delivery.lease") }),
+        ("delivery.pollInterval", { c, v throws(ConfigurationError) in c.deliveryPollInterval = try duration(v, "delivery.pollInterval") }),
+        ("delivery.retrySchedule", { c, v throws(ConfigurationError) in
+            do throws(ValidationError) { c.deliveryRetrySchedule = try RetryPolicy.parseSchedule(v) } catch {
+                throw ConfigurationError(key: "delivery.retrySchedule", message: error.message)
+            }
+        }),
+        ("delivery.retryJitter", { c, v throws(ConfigurationError) in
+            guard let value = Double(v), value >= 0, value <= 1 else {
+                throw ConfigurationError(key: "delivery.retryJitter", message: "must be a number from 0 to 1")
+            }
+            c.deliveryRetryJitter = value
+        }),
+    ]
+
+    /// The environment variable for a dotted key: `webhooks.allowPrivateTargets` → `TOCSIN_WEBHOOKS_ALLOW_PRIVATE_TARGETS`.
+    public static func environmentName(for key: String) -> String {
+        var name = "TOCSIN_"
+        for character in key {
+            if character == "." { name += "_" } else if character.isUppercase { name += "_" + String(character) } else { name += character.uppercased() }
+        }
+        return name
+    }
+
+    /// Loads the file (when given), then the environment, over the defaults.
+    public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TocsinConfiguration {
+        var configuration = TocsinConfiguration()
+        let known = Dictionary(uniqueKeysWithValues: settings.map { ($0.key, $0.apply) })
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ConfigurationError(key: file, message: "cannot be read")
+            }
+            let document: Any?
+            do { document = try Yams.load(yaml: text) } catch {
+                throw ConfigurationError(key: file, message: "is not valid YAML: \(error)")
+            }
+            var flat: [String: String] = [:]
+            try flatten(document, prefix: "", into: &flat)
+            for (key, value) in flat.sorted(by: { $0.key < $1.key }) {
+                guard let apply = known[key] else {
+                    throw ConfigurationError(key: key, message: "is not a known setting (see Deploy/tocsin.example.yaml)")
+                }
+                try apply(&configuration, value)
+            }
+        }
+        for (key, apply) in settings {
+            if let value = environment[environmentName(for: key)] { try apply(&configuration, value) }
+        }
+        return configuration
+    }
+
+    static func flatten(_ node: Any?, prefix: String, into flat: inout [String: String]) throws {
+        switch node {
+        case nil: return
+        case let dictionary as [String: Any]:
+            for (key, value) in dictionary { try flatten(value, prefix: prefix.isEmpty ? key : "\(prefix).\(key)", into: &flat) }
+        case let dictionary as [AnyHashable: Any]:
+            for (key, value) in dictionary { try flatten(value, prefix: prefix.isEmpty ? "\(key)" : "\(prefix).\(key)", into: &flat) }
+        case let list as [Any]:
+            flat[prefix] = list.map { "\($0)" }.joined(separator: ",")
+        default:
+            flat[prefix] = "\(node!)"
+        }
+    }
+
+    private static func int(_ text: String, _ key: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(key: key, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    private static func bool(_ text: String, _ key: String) throws(ConfigurationError) -> Bool {
+        switch text.lowercased() {
+        case "true", "yes", "1", "on": return true
+        case "false", "no", "0", "off": return false
+        default: throw ConfigurationError(key: key, message: "must be true or false")
+        }
+    }
+
+    private static func duration(_ text: String, _ key: String) throws(ConfigurationError) -> TimeInterval {
+        guard let value = DurationText.parse(text), value > 0 else {
+            throw ConfigurationError(key: key, message: "must be a duration like 500ms, 30s, 5m or 2h")
+        }
+        return value
+    }
+}

@@ -1,0 +1,118 @@
+import GRDB
+
+/// The SQLite schema as named, append-only migrations, run at start. Never edit one that has shipped: add one.
+///
+/// Dates are INTEGER milliseconds since the Unix epoch (UTC). Documents (alerts, filters, contacts) are JSON text;
+/// the columns filtered on are copied out of them and indexed.
+enum SQLiteMigrations {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-23-spine") { db in
+            try db.execute(sql: """
+                CREATE TABLE organisations (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    region TEXT,
+                    tlp_rank INTEGER NOT NULL,
+                    locale TEXT NOT NULL,
+                    contacts TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE tokens (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    hash TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL,
+                    org_id TEXT REFERENCES organisations(id) ON DELETE CASCADE,
+                    label TEXT,
+                    created_at INTEGER NOT NULL,
+                    last_used_at INTEGER,
+                    revoked_at INTEGER
+                );
+                CREATE TABLE subscriptions (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    org_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                    channel TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    filter TEXT NOT NULL,
+                    active INTEGER NOT NULL,
+                    disabled_reason TEXT,
+                    secret TEXT,
+                    feed_token_hash TEXT UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX subscriptions_org ON subscriptions(org_id);
+                CREATE INDEX subscriptions_active ON subscriptions(active, channel);
+                CREATE TABLE alerts (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    source TEXT NOT NULL,
+                    source_ref TEXT,
+                    revision INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    severity_rank INTEGER NOT NULL,
+                    tlp_rank INTEGER NOT NULL,
+                    national INTEGER NOT NULL,
+                    doc TEXT NOT NULL,
+                    published_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX alerts_source_ref ON alerts(source, source_ref);
+                CREATE INDEX alerts_tlp_severity ON alerts(tlp_rank, severity_rank);
+                CREATE TABLE alert_revisions (
+                    alert_id TEXT NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+                    revision INTEGER NOT NULL,
+                    doc TEXT NOT NULL,
+                    published_at INTEGER NOT NULL,
+                    PRIMARY KEY (alert_id, revision)
+                );
+                CREATE TABLE deliveries (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    alert_id TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    subscription_id TEXT NOT NULL,
+                    org_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    due_at INTEGER,
+                    next_attempt_at INTEGER,
+                    lease_until INTEGER,
+                    last_error TEXT,
+                    last_status INTEGER,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    delivered_at INTEGER,
+                    UNIQUE (alert_id, revision, subscription_id)
+                );
+                CREATE INDEX deliveries_due ON deliveries(due_at) WHERE due_at IS NOT NULL;
+                CREATE INDEX deliveries_org ON deliveries(org_id, seq);
+                CREATE INDEX deliveries_subscription ON deliveries(subscription_id, state);
+                CREATE TABLE delivery_attempts (
+                    delivery_id TEXT NOT NULL,
+                    number INTEGER NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    duration_ms INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    status INTEGER,
+                    error TEXT
+                );
+                CREATE INDEX delivery_attempts_delivery ON delivery_attempts(delivery_id);
+                CREATE TABLE routing_state (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+                INSERT INTO routing_state (id, version) VALUES (1, 0);
+                CREATE TRIGGER routing_sub_insert AFTER INSERT ON subscriptions BEGIN UPDATE routing_state SET version = version + 1; END;
+                CREATE TRIGGER routing_sub_update AFTER UPDATE ON subscriptions BEGIN UPDATE routing_state SET version = version + 1; END;
+                CREATE TRIGGER routing_sub_delete AFTER DELETE ON subscriptions BEGIN UPDATE routing_state SET version = version + 1; END;
+                CREATE TRIGGER routing_org_update AFTER UPDATE OF region, tlp_rank ON organisations BEGIN UPDATE routing_state SET version = version + 1; END;
+                CREATE TRIGGER routing_org_delete AFTER DELETE ON organisations BEGIN UPDATE routing_state SET version = version + 1; END;
+                """)
+        }
+        return migrator
+    }
+}

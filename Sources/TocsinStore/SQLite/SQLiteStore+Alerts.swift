@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import TocsinCore
+
+extension SQLiteStore {
+    public func publish(_ alert: Alert) async throws -> PublishResult {
+        let doc = try encodeJSON(alert)
+        return try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO alerts (id, source, source_ref, revision, status, severity_rank, tlp_rank, national, doc, published_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [alert.id, alert.source, alert.sourceRef, alert.revision, alert.status.rawValue, alert.severity.rank,
+                                 alert.tlp.rank, alert.isNational, doc, alert.publishedAt.millis, alert.updatedAt.millis])
+            try db.execute(sql: "INSERT INTO alert_revisions (alert_id, revision, doc, published_at) VALUES (?, ?, ?, ?)",
+                           arguments: [alert.id, alert.revision, doc, alert.updatedAt.millis])
+            return try self.routeAndQueue(db, alert: alert, previousRecipients: [])
+        }
+    }
+
+    public func revise(alertId: String, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult {
+        try await pool.write { db in
+            guard let current = try String.fetchOne(db, sql: "SELECT doc FROM alerts WHERE id = ?", arguments: [alertId]) else {
+                throw StoreError.notFound("alert \(alertId)")
+            }
+            let next = try change(try decodeJSON(Alert.self, current))
+            let doc = try encodeJSON(next)
+            try db.execute(sql: """
+                UPDATE alerts SET revision = ?, status = ?, severity_rank = ?, tlp_rank = ?, national = ?, doc = ?, updated_at = ?, source_ref = ?
+                WHERE id = ?
+                """, arguments: [next.revision, next.status.rawValue, next.severity.rank, next.tlp.rank, next.isNational, doc,
+                                 next.updatedAt.millis, next.sourceRef, alertId])
+            try db.execute(sql: "INSERT INTO alert_revisions (alert_id, revision, doc, published_at) VALUES (?, ?, ?, ?)",
+                           arguments: [alertId, next.revision, doc, next.updatedAt.millis])
+            let previous = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE alert_id = ?",
+                                                   arguments: [alertId]))
+            return try self.routeAndQueue(db, alert: next, previousRecipients: previous)
+        }
+    }
+
+    /// Routes `alert` with the cached index and writes one pending delivery per recipient.
+    func routeAndQueue(_ db: Database, alert: Alert, previousRecipients: Set<String>) throws -> PublishResult {
+        let index = try currentIndex(db)
+        let routingStart = ContinuousClock.now
+        // Feeds are pulled, not pushed: they read the alert log, so they need no outbox row.
+        let recipients = index.route(alert, previousRecipients: previousRecipients).filter { $0.channel != .feed }
+        let routingSeconds = (ContinuousClock.now - routingStart).seconds
+        let outboxStart = ContinuousClock.now
+        let now = alert.updatedAt.millis
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
+            """)
+        for recipient in recipients {
+            try insert.execute(arguments: [TocsinID.make(), alert.id, alert.revision, recipient.subscriptionId, recipient.orgId,
+                                           recipient.channel.rawValue, now, now, now, now])
+        }
+        let outboxSeconds = (ContinuousClock.now - outboxStart).seconds
+        logger.info("alert routed", metadata: [
+            "alert": "\(alert.id)", "revision": "\(alert.revision)", "tlp": "\(alert.tlp.rawValue)",
+            "deliveries": "\(recipients.count)", "routing_ms": "\(String(format: "%.2f", routingSeconds * 1000))",
+        ])
+        return PublishResult(alert: alert, deliveriesQueued: recipients.count, routingSeconds: routingSeconds, outboxSeconds: outboxSeconds)
+    }
+
+    /// The routing index for the current `routing_state.version`, rebuilt from the database when it moved.
+    func currentIndex(_ db: Database) throws -> RoutingIndex {
+        let version = try Int64.fetchOne(db, sql: "SELECT version FROM routing_state WHERE id = 1") ?? 0
+        if let cached = routingCache.withLock({ $0 }), cached.version == version { return cached.index }
+        let start = ContinuousClock.now
+        let decoder = TocsinJSON.decoder()
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT s.id, s.org_id, s.channel, s.filter, o.tlp_rank, o.region
+            FROM subscriptions s JOIN organisations o ON o.id = s.org_id
+            WHERE s.active = 1 ORDER BY s.seq
+            """)
+        var compiled: [RoutableSubscription] = []
+        while let row = try rows.next() {
+            let filterText: String = row["filter"]
+            let filter = filterText == "{}" ? SubscriptionFilter() : try decoder.decode(SubscriptionFilter.self, from: Data(filterText.utf8))
+            compiled.append(RoutableSubscription(
+                subscriptionId: row["id"], orgId: row["org_id"], channel: Channel(rawValue: row["channel"]) ?? .webhook,
+                clearance: TLP(rank: row["tlp_rank"]) ?? .clear, orgRegion: row["region"], filter: filter))
+        }
+        let index = RoutingIndex(compiled)
+        routingCache.withLock { $0 = (version, index) }
+        logger.debug("routing index rebuilt", metadata: [
+            "subscriptions": "\(compiled.count)", "ms": "\(String(format: "%.1f", (ContinuousClock.now - start).seconds * 1000))",
+        ])
+        return index
+    }
+
+    public func routingIndex() async throws -> RoutingIndex {
+        try await pool.write { db in try self.currentIndex(db) }
+    }
+
+    public func alert(id: String) async throws -> Alert? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT doc FROM alerts WHERE id = ?", arguments: [id]).map { try decodeJSON(Alert.self, $0) }
+        }
+    }
+
+    public func alert(id: String, revision: Int) async throws -> Alert? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?", arguments: [id, revision])
+                .map { try decodeJSON(Alert.self, $0) }
+        }
+    }
+
+    public func alerts(_ query: AlertQuery) async throws -> Page<Alert> {
+        let before = try Cursor.decode(query.page.cursor)
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let before { clauses.append("seq < ?"); arguments += [before] }
+        if let clearance = query.clearance { clauses.append("tlp_rank <= ?"); arguments += [clearance.rank] }
+        if let minSeverity = query.minSeverity { clauses.append("severity_rank >= ?"); arguments += [minSeverity.rank] }
+        if let status = query.status { clauses.append("status = ?"); arguments += [status.rawValue] }
+        if let since = query.since { clauses.append("updated_at >= ?"); arguments += [since.millis] }
+        if let category = query.category {
+            clauses.append("EXISTS (SELECT 1 FROM json_each(doc, '$.categories') WHERE value = ?)"); arguments += [category.lowercased()]
+        }
+        if let cve = query.cve {
+            clauses.append("EXISTS (SELECT 1 FROM json_each(doc, '$.cves') WHERE value = ?)"); arguments += [cve.uppercased()]
+        }
+        if let orgRegion = query.orgRegion {
+            clauses.append("(national = 1 OR EXISTS (SELECT 1 FROM json_each(doc, '$.regions') WHERE value = ?))"); arguments += [orgRegion]
+        }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        arguments += [query.page.limit + 1]
+        let sql = "SELECT seq, doc FROM alerts \(whereClause) ORDER BY seq DESC LIMIT ?"
+        let limit = query.page.limit
+        let finalArguments = arguments
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: finalArguments)
+            let items = try rows.prefix(limit).map { try decodeJSON(Alert.self, $0["doc"]) }
+            return Page(items: items, nextCursor: rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : nil)
+        }
+    }
+}
+
+extension Swift.Duration {
+    /// The duration in seconds as a Double, for logs and benchmarks.
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+import TocsinCore
+
+extension SQLiteStore {
+    public func claimDueDeliveries(channels: Set<Channel>, now: Date, leaseUntil: Date, limit: Int) async throws -> [ClaimedDelivery] {
+        let channelList = channels.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        guard !channels.isEmpty else { return [] }
+        return try await pool.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                UPDATE deliveries
+                SET state = 'in_flight', attempts = attempts + 1, lease_until = :lease, due_at = :lease, next_attempt_at = NULL, updated_at = :now
+                WHERE seq IN (SELECT seq FROM deliveries WHERE due_at IS NOT NULL AND due_at <= :now AND channel IN (\(channelList)) ORDER BY due_at LIMIT :limit)
+                RETURNING *
+                """, arguments: ["lease": leaseUntil.millis, "now": now.millis, "limit": limit])
+            guard !rows.isEmpty else { return [] }
+            let deliveries = rows.map(Self.delivery(from:))
+
+            var targets: [String: (target: String, secret: String?, active: Bool)] = [:]
+            let subscriptionStatement = try db.cachedStatement(sql: "SELECT target, secret, active FROM subscriptions WHERE id = ?")
+            for id in Set(deliveries.map(\.subscriptionId)) {
+                if let row = try Row.fetchOne(subscriptionStatement, arguments: [id]) {
+                    targets[id] = (row["target"], row["secret"], row["active"])
+                }
+            }
+            var documents: [String: (json: [UInt8], type: String, time: Date)] = [:]
+            let revisionStatement = try db.cachedStatement(sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?")
+            for delivery in deliveries where documents["\(delivery.alertId)#\(delivery.revision)"] == nil {
+                if let doc = try String.fetchOne(revisionStatement, arguments: [delivery.alertId, delivery.revision]) {
+                    let alert = try decodeJSON(Alert.self, doc)
+                    documents["\(delivery.alertId)#\(delivery.revision)"] = (Array(doc.utf8), alert.eventType, alert.updatedAt)
+                }
+            }
+
+            var claimed: [ClaimedDelivery] = []
+            let abandon = try db.cachedStatement(sql: """
+                UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?
+                """)
+            for delivery in deliveries {
+                guard let target = targets[delivery.subscriptionId], target.active else {
+                    let reason = targets[delivery.subscriptionId] == nil ? "subscription deleted" : "subscription disabled"
+                    try abandon.execute(arguments: [reason, now.millis, delivery.id])
+                    continue
+                }
+                guard let document = documents["\(delivery.alertId)#\(delivery.revision)"] else {
+                    try abandon.execute(arguments: ["alert revision missing", now.millis, delivery.id])
+                    continue
+                }
+                claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, secret: target.secret,
+                                               alertJSON: document.json, eventType: document.type, eventTime: document.time))
+            }
+            return claimed
+        }
+    }
+
+    public func recordResults(_ results: [DeliveryResult]) async throws {
+        guard !results.isEmpty else { return }
+        try await pool.write { db in
+            let attempt = try db.cachedStatement(sql: """
+                INSERT INTO delivery_attempts (delivery_id, number, started_at, duration_ms, outcome, status, error) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            // Only the holder of the current claim may move the delivery on: a worker whose lease expired and was
+            // taken over records its attempt but leaves the state to the newer claim.
+            let update = try db.cachedStatement(sql: """
+                UPDATE deliveries SET state = ?, due_at = ?, next_attempt_at = ?, lease_until = NULL, last_error = ?, last_status = ?,
+                    updated_at = ?, delivered_at = COALESCE(?, delivered_at)
+                WHERE id = ? AND state = 'in_flight' AND attempts = ?
+                """)
+            for result in results {
+                let a = result.attempt
+                try attempt.execute(arguments: [a.deliveryId, a.number, a.startedAt.millis, a.durationMs, a.outcome, a.status, a.error])
+                let machine = result.machine
+                let next = machine.nextAttemptAt?.millis
+                let delivered: Int64? = machine.state == .delivered ? result.finishedAt.millis : nil
+                try update.execute(arguments: [machine.state.rawValue, next, next, a.error, a.status, result.finishedAt.millis,
+                                               delivered, result.deliveryId, machine.attempts])
+                if case .disableSubscription(let reason) = result.action {
+                    try db.execute(sql: "UPDATE subscriptions SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ?",
+                                   arguments: [reason, result.finishedAt.millis, result.subscriptionId])
+                    try db.execute(sql: """
+                        UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = 'subscription disabled: ' || ?, updated_at = ?
+                        WHERE subscription_id = ? AND state IN ('pending', 'retry_scheduled')
+                        """, arguments: [reason, result.finishedAt.millis, result.subscriptionId])
+                    logger.warning("subscription disabled", metadata: ["subscription": "\(result.subscriptionId)", "reason": "\(reason)"])
+                }
+            }
+        }
+    }
+
+    public func nextDueDate(channels: Set<Channel>) async throws -> Date? {
+        let channelList = channels.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        guard !channels.isEmpty else { return nil }
+        return try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(due_at) FROM deliveries WHERE due_at IS NOT NULL AND channel IN (\(channelList))")
+                .map(Date.init(millis:))
+        }
+    }
+
+    public func delivery(id: String) async throws -> Delivery? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]).map(Self.delivery(from:))
+        }
+    }
+
+    public func deliveries(_ query: DeliveryQuery) async throws -> Page<Delivery> {
+        let after = try Cursor.decode(query.page.cursor) ?? 0
+        var clauses = ["seq > ?"]
+        var arguments: StatementArguments = [after]
+        if let alertId = query.alertId { clauses.append("alert_id = ?"); arguments += [alertId] }
+        if let orgId = query.orgId { clauses.append("org_id = ?"); arguments += [orgId] }
+        if let subscriptionId = query.subscriptionId { clauses.append("subscription_id = ?"); arguments += [subscriptionId] }
+        if let state = query.state { clauses.append("state = ?"); arguments += [state.rawValue] }
+        arguments += [query.page.limit + 1]
+        let sql = "SELECT * FROM deliveries WHERE \(clauses.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
+        let limit = query.page.limit
+        let finalArguments = arguments
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: finalArguments)
+            return Page(items: rows.prefix(limit).map(Self.delivery(from:)),
+                        nextCursor: rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : nil)
+        }
+    }
+
+    public func attempts(deliveryId: String) async throws -> [DeliveryAttempt] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY rowid", arguments: [deliveryId]).map { row in
+                DeliveryAttempt(deliveryId: row["delivery_id"], number: row["number"], startedAt: row.date("started_at") ?? Date(),
+                                durationMs: row["duration_ms"], outcome: row["outcome"], status: row["status"], error: row["error"])
+            }
+        }
+    }
+
+    public func redeliver(id: String, now: Date) async throws -> Delivery {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound("delivery \(id)")
+            }
+            var delivery = Self.delivery(from: row)
+            var machine = DeliveryMachine(delivery)
+            do {
+                _ = try machine.redeliver(now: now)
+            } catch {
+                throw StoreError.conflict("delivery \(id) is \(delivery.state.rawValue); only dead or delivered deliveries can be redelivered")
+            }
+            if let active = try Bool.fetchOne(db, sql: "SELECT active FROM subscriptions WHERE id = ?", arguments: [delivery.subscriptionId]), !active {
+                try db.execute(sql: "UPDATE subscriptions SET active = 1, disabled_reason = NULL, updated_at = ? WHERE id = ?",
+                               arguments: [now.millis, delivery.subscriptionId])
+            }
+            try db.execute(sql: """
+                UPDATE deliveries SET state = ?, attempts = ?, due_at = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ?
+                """, arguments: [machine.state.rawValue, machine.attempts, now.millis, now.millis, now.millis, id])
+            delivery.state = machine.state
+            delivery.attempts = machine.attempts
+            delivery.nextAttemptAt = now
+            delivery.updatedAt = now
+            return delivery
+        }
+    }
+
+    public func deliveryCounts() async throws -> [DeliveryState: Int] {
+        try await pool.read { db in
+            var counts: [DeliveryState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state") {
+                if let state = DeliveryState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    static func delivery(from row: Row) -> Delivery {
+        Delivery(
+            id: row["id"], alertId: row["alert_id"], revision: row["revision"], subscriptionId: row["subscription_id"],
+            orgId: row["org_id"], channel: Channel(rawValue: row["channel"]) ?? .webhook,
+            state: DeliveryState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
+            nextAttemptAt: row.date("next_attempt_at"), leaseUntil: row.date("lease_until"), lastError: row["last_error"],
+            lastStatus: row["last_status"], createdAt: row.date("created_at") ?? Date(), updatedAt: row.date("updated_at") ?? Date(),
+            deliveredAt: row.date("delivered_at")
+        )
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import TocsinCore
+
+extension SQLiteStore {
+    public func createOrganisation(_ org: Organisation) async throws {
+        let contacts = try encodeJSON(org.contacts)
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO organisations (id, name, kind, region, tlp_rank, locale, contacts, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [org.id, org.name, org.kind.rawValue, org.region, org.tlpClearance.rank, org.locale, contacts,
+                                 org.createdAt.millis, org.updatedAt.millis])
+        }
+    }
+
+    public func organisation(id: String) async throws -> Organisation? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM organisations WHERE id = ?", arguments: [id]).map(Self.organisation(from:))
+        }
+    }
+
+    public func organisations(page: PageRequest) async throws -> Page<Organisation> {
+        let after = try Cursor.decode(page.cursor) ?? 0
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM organisations WHERE seq > ? ORDER BY seq LIMIT ?",
+                                        arguments: [after, page.limit + 1])
+            let items = try rows.prefix(page.limit).map(Self.organisation(from:))
+            return Page(items: items, nextCursor: rows.count > page.limit ? String(rows[page.limit - 1]["seq"] as Int64) : nil)
+        }
+    }
+
+    public func updateOrganisation(_ org: Organisation) async throws {
+        let contacts = try encodeJSON(org.contacts)
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE organisations SET name = ?, kind = ?, region = ?, tlp_rank = ?, locale = ?, contacts = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: [org.name, org.kind.rawValue, org.region, org.tlpClearance.rank, org.locale, contacts,
+                                 org.updatedAt.millis, org.id])
+            if db.changesCount == 0 { throw StoreError.notFound("organisation \(org.id)") }
+        }
+    }
+
+    public func deleteOrganisation(id: String) async throws -> Bool {
+        try await pool.write { db in
+            let now = Date().millis
+            // The ledger outlives the organisation; what was still waiting will not be sent.
+            try db.execute(sql: """
+                UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = 'organisation deleted', updated_at = ?
+                WHERE org_id = ? AND state IN ('pending', 'retry_scheduled', 'in_flight')
+                """, arguments: [now, id])
+            try db.execute(sql: "DELETE FROM organisations WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    static func organisation(from row: Row) throws -> Organisation {
+        Organisation(
+            id: row["id"], name: row["name"], kind: Organisation.Kind(rawValue: row["kind"]) ?? .other,
+            region: row["region"], tlpClearance: TLP(rank: row["tlp_rank"]) ?? .clear, locale: row["locale"],
+            contacts: try decodeJSON([Organisation.Contact].self, row["contacts"]),
+            createdAt: row.date("created_at") ?? Date(), updatedAt: row.date("updated_at") ?? Date()
+        )
+    }
+
+    // MARK: Tokens
+
+    public func createToken(_ token: APIToken, secret: String) async throws {
+        try await pool.write { db in
+            if let orgId = token.orgId,
+               try Int.fetchOne(db, sql: "SELECT 1 FROM organisations WHERE id = ?", arguments: [orgId]) == nil {
+                throw StoreError.notFound("organisation \(orgId)")
+            }
+            try db.execute(sql: """
+                INSERT INTO tokens (id, hash, role, org_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [token.id, TokenHash.hash(secret), token.role.rawValue, token.orgId, token.label, token.createdAt.millis])
+        }
+    }
+
+    public func principal(forToken secret: String) async throws -> Principal? {
+        let hash = TokenHash.hash(secret)
+        return try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT t.id, t.role, t.org_id, o.tlp_rank FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id
+                WHERE t.hash = ? AND t.revoked_at IS NULL
+                """, arguments: [hash]),
+                let role = Role(rawValue: row["role"]) else { return nil }
+            let rank: Int? = row["tlp_rank"]
+            return Principal(tokenId: row["id"], role: role, orgId: row["org_id"], clearance: rank.flatMap(TLP.init(rank:)))
+        }
+    }
+
+    // MARK: Subscriptions
+
+    public func createSubscription(_ subscription: Subscription, secret: String?, feedToken: String?) async throws {
+        let filter = try encodeJSON(subscription.filter)
+        try await pool.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM organisations WHERE id = ?", arguments: [subscription.orgId]) != nil else {
+                throw StoreError.notFound("organisation \(subscription.orgId)")
+            }
+            try db.execute(sql: """
+                INSERT INTO subscriptions (id, org_id, channel, target, filter, active, disabled_reason, secret, feed_token_hash, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [subscription.id, subscription.orgId, subscription.channel.rawValue, subscription.target, filter,
+                                 subscription.active, subscription.disabledReason, secret, feedToken.map(TokenHash.hash),
+                                 subscription.createdAt.millis, subscription.updatedAt.millis])
+        }
+    }
+
+    public func subscription(id: String) async throws -> Subscription? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [id]).map(Self.subscription(from:))
+        }
+    }
+
+    public func subscriptions(orgId: String?, page: PageRequest) async throws -> Page<Subscription> {
+        let after = try Cursor.decode(page.cursor) ?? 0
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM subscriptions WHERE seq > ? AND (? IS NULL OR org_id = ?) ORDER BY seq LIMIT ?
+                """, arguments: [after, orgId, orgId, page.limit + 1])
+            let items = try rows.prefix(page.limit).map(Self.subscription(from:))
+            return Page(items: items, nextCursor: rows.count > page.limit ? String(rows[page.limit - 1]["seq"] as Int64) : nil)
+        }
+    }
+
+    public func updateSubscription(_ subscription: Subscription) async throws {
+        let filter = try encodeJSON(subscription.filter)
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE subscriptions SET target = ?, filter = ?, active = ?, disabled_reason = ?, updated_at = ? WHERE id = ?
+                """, arguments: [subscription.target, filter, subscription.active, subscription.disabledReason,
+                                 subscription.updatedAt.millis, subscription.id])
+            if db.changesCount == 0 { throw StoreError.notFound("subscription \(subscription.id)") }
+        }
+    }
+
+    public func deleteSubscription(id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = 'subscription deleted', updated_at = ?
+                WHERE subscription_id = ? AND state IN ('pending', 'retry_scheduled', 'in_flight')
+                """, arguments: [Date().millis, id])
+            try db.execute(sql: "DELETE FROM subscriptions WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    static func subscription(from row: Row) throws -> Subscription {
+        Subscription(
+            id: row["id"], orgId: row["org_id"], channel: Channel(rawValue: row["channel"]) ?? .webhook, target: row["target"],
+            filter: try decodeJSON(SubscriptionFilter.self, row["filter"]), active: row["active"],
+            disabledReason: row["disabled_reason"], createdAt: row.date("created_at") ?? Date(),
+            updatedAt: row.date("updated_at") ?? Date()
+        )
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import TocsinCore
+
+/// The durable spine of Tocsin: organisations, tokens, subscriptions, the alert log and the delivery outbox.
+///
+/// Every method is one transaction. Publishing an alert writes the alert, its revision and one delivery per
+/// matching subscription together, so a crash never leaves an alert without its outbox or the reverse.
+public protocol Store: Sendable {
+    // MARK: Organisations
+    func createOrganisation(_ org: Organisation) async throws
+    func organisation(id: String) async throws -> Organisation?
+    func organisations(page: PageRequest) async throws -> Page<Organisation>
+    func updateOrganisation(_ org: Organisation) async throws
+    func deleteOrganisation(id: String) async throws -> Bool
+
+    // MARK: Tokens
+    func createToken(_ token: APIToken, secret: String) async throws
+    /// The caller behind a token value, or nil when unknown or revoked.
+    func principal(forToken secret: String) async throws -> Principal?
+
+    // MARK: Subscriptions
+    func createSubscription(_ subscription: Subscription, secret: String?, feedToken: String?) async throws
+    func subscription(id: String) async throws -> Subscription?
+    func subscriptions(orgId: String?, page: PageRequest) async throws -> Page<Subscription>
+    func updateSubscription(_ subscription: Subscription) async throws
+    func deleteSubscription(id: String) async throws -> Bool
+
+    // MARK: Alerts
+    /// Stores revision 1 of a new alert, routes it and writes its deliveries, atomically.
+    func publish(_ alert: Alert) async throws -> PublishResult
+    /// Applies `change` to the current revision of an alert and stores the result as its next revision, routed
+    /// and with its deliveries, atomically. Throws `StoreError.notFound` for an unknown id.
+    func revise(alertId: String, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult
+    func alert(id: String) async throws -> Alert?
+    func alert(id: String, revision: Int) async throws -> Alert?
+    func alerts(_ query: AlertQuery) async throws -> Page<Alert>
+    /// The routing index over every active subscription, rebuilt only when subscriptions or organisations changed.
+    func routingIndex() async throws -> RoutingIndex
+
+    // MARK: Deliveries
+    /// Takes up to `limit` due deliveries under a lease until `leaseUntil`, with what sending them needs.
+    /// Only deliveries of the given channels are taken, so one a broker cannot send yet stays in the outbox.
+    func claimDueDeliveries(channels: Set<Channel>, now: Date, leaseUntil: Date, limit: Int) async throws -> [ClaimedDelivery]
+    /// Records finished attempts and their consequences (state, retry date, disabled subscriptions) in one go.
+    func recordResults(_ results: [DeliveryResult]) async throws
+    /// The earliest date a delivery becomes due, if any is waiting.
+    func nextDueDate(channels: Set<Channel>) async throws -> Date?
+    func delivery(id: String) async throws -> Delivery?
+    func deliveries(_ query: DeliveryQuery) async throws -> Page<Delivery>
+    func attempts(deliveryId: String) async throws -> [DeliveryAttempt]
+    /// Puts a dead or delivered delivery back in the outbox, keeping its id.
+    func redeliver(id: String, now: Date) async throws -> Delivery
+    /// Counts of deliveries by state, for metrics and readiness.
+    func deliveryCounts() async throws -> [DeliveryState: Int]
+}
+
+/// A typed store failure with a message a user can act on.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case notFound(String)
+    case conflict(String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let what): "\(what) not found"
+        case .conflict(let why): why
+        case .invalid(let why): why
+        }
+    }
+}
+
+/// A page of results and the cursor for the next one (nil on the last page).
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var nextCursor: String?
+
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// Cursor pagination: `limit` items after the opaque `cursor`.
+public struct PageRequest: Sendable {
+    public var limit: Int
+    public var cursor: String?
+
+    public init(limit: Int = 50, cursor: String? = nil) {
+        self.limit = min(max(limit, 1), 500)
+        self.cursor = cursor
+    }
+}
+
+/// Filters on the alert list; newest first. `clearance` and `orgRegion` restrict to what a subscriber may read.
+public struct AlertQuery: Sendable {
+    public var page: PageRequest
+    public var minSeverity: Severity?
+    public var status: AlertStatus?
+    public var category: String?
+    public var cve: String?
+    public var since: Date?
+    public var clearance: TLP?
+    /// When set, regional alerts are limited to this region (a subscriber's organisation).
+    public var orgRegion: String??
+
+    public init(page: PageRequest = PageRequest(), minSeverity: Severity? = nil, status: AlertStatus? = nil, category: String? = nil,
+                cve: String? = nil, since: Date? = nil, clearance: TLP? = nil, orgRegion: String?? = nil) {
+        self.page = page
+        self.minSeverity = minSeverity
+        self.status = status
+        self.category = category
+        self.cve = cve
+        self.since = since
+        self.clearance = clearance
+        self.orgRegion = orgRegion
+    }
+}
+
+/// Filters on the delivery ledger.
+public struct DeliveryQuery: Sendable {
+    public var page: PageRequest
+    public var alertId: String?
+    public var orgId: String?
+    public var subscriptionId: String?
+    public var state: DeliveryState?
+
+    public init(page: PageRequest = PageRequest(), alertId: String? = nil, orgId: String? = nil, subscriptionId: String? = nil, state: DeliveryState? = nil) {
+        self.page = page
+        self.alertId = alertId
+        self.orgId = orgId
+        self.subscriptionId = subscriptionId
+        self.state = state
+    }
+}
+
+/// What publishing did: the stored alert, how many deliveries it queued, and how long routing took.
+public struct PublishResult: Sendable {
+    public var alert: Alert
+    public var deliveriesQueued: Int
+    public var routingSeconds: Double
+    public var outboxSeconds: Double
+
+    public init(alert: Alert, deliveriesQueued: Int, routingSeconds: Double, outboxSeconds: Double) {
+        self.alert = alert
+        self.deliveriesQueued = deliveriesQueued
+        self.routingSeconds = routingSeconds
+        self.outboxSeconds = outboxSeconds
+    }
+}
+
+/// A delivery taken from the outbox with everything a channel needs to send it.
+public struct ClaimedDelivery: Sendable {
+    public var delivery: Delivery
+    public var target: String
+    /// The webhook's signing secret.
+    public var secret: String?
+    /// The alert revision, encoded once as JSON and shared by every delivery of that revision.
+    public var alertJSON: [UInt8]
+    public var eventType: String
+    public var eventTime: Date
+
+    public init(delivery: Delivery, target: String, secret: String?, alertJSON: [UInt8], eventType: String, eventTime: Date) {
+        self.delivery = delivery
+        self.target = target
+        self.secret = secret
+        self.alertJSON = alertJSON
+        self.eventType = eventType
+        self.eventTime = eventTime
+    }
+}
+
+/// The end of one attempt, ready to be recorded.
+public struct DeliveryResult: Sendable {
+    public var deliveryId: String
+    public var subscriptionId: String
+    public var attempt: DeliveryAttempt
+    /// The delivery's state machine after the attempt, and what it asked for.
+    public var machine: DeliveryMachine
+    public var action: DeliveryMachine.Action
+    public var finishedAt: Date
+
+    public init(deliveryId: String, subscriptionId: String, attempt: DeliveryAttempt, machine: DeliveryMachine, action: DeliveryMachine.Action, finishedAt: Date) {
+        self.deliveryId = deliveryId
+        self.subscriptionId = subscriptionId
+        self.attempt = attempt
+        self.machine = machine
+        self.action = action
+        self.finishedAt = finishedAt
+    }
+}

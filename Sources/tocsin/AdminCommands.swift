@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import TocsinCore
+import TocsinDelivery
+import TocsinServer
+import TocsinStore
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token and print it alone on standard output (shown once).")
+
+        @OptionGroup var options: StoreOptions
+        @Option(help: "admin, publisher, subscriber or relay.") var role: Role
+        @Option(name: .customLong("org"), help: "Organisation id (required for subscriber and relay).") var orgId: String?
+        @Option(help: "A note to recognise the token by.") var label: String?
+
+        func run() async throws {
+            let (_, store) = try options.openStore()
+            let token = try TokenIssuer.makeToken(role: role, orgId: orgId, label: label)
+            let secret = APIToken.makeSecret()
+            try await store.createToken(token, secret: secret)
+            print(secret)
+        }
+    }
+}
+
+struct OrgCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "org", abstract: "Manage organisations.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an organisation and print it as JSON.")
+
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Name, e.g. \"CHU de Rouen\".") var name: String
+        @Option(help: "CHU, CH, clinic, EHPAD, ESMS, ARS, CERT or other.") var kind: Organisation.Kind = .other
+        @Option(help: "INSEE region code, e.g. 28 for Normandie.") var region: String?
+        @Option(help: "TLP clearance: CLEAR, GREEN, AMBER, AMBER+STRICT or RED.") var clearance: TLP = .green
+        @Option(help: "fr or en.") var locale: String = "fr"
+
+        func run() async throws {
+            let (_, store) = try options.openStore()
+            let org = try OrganisationInput(name: name, kind: kind, region: region, tlpClearance: clearance, locale: locale).makeOrganisation()
+            try await store.createOrganisation(org)
+            try printJSON(org)
+        }
+    }
+}
+
+struct SubscriptionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "subscription", abstract: "Manage subscriptions.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a subscription and print it as JSON, with its secret (shown once).")
+
+        @OptionGroup var options: StoreOptions
+        @Option(name: .customLong("org"), help: "Organisation id.") var orgId: String
+        @Option(help: "webhook, email or feed.") var channel: Channel
+        @Option(help: "Webhook URL or email address.") var target: String?
+        @Option(name: .customLong("min-severity"), help: "Only alerts at least this severe.") var minSeverity: Severity?
+        @Option(name: .customLong("category"), help: "Only these categories (repeatable).") var categories: [String] = []
+        @Option(name: .customLong("filter-region"), help: "Only national alerts or alerts of these regions (repeatable).") var regions: [String] = []
+        @Option(name: .customLong("keyword"), help: "Only alerts mentioning one of these words (repeatable).") var keywords: [String] = []
+        @Option(name: .customLong("cve"), help: "Only alerts about these CVEs (repeatable).") var cves: [String] = []
+
+        func run() async throws {
+            let (configuration, store) = try options.openStore()
+            guard try await store.organisation(id: orgId) != nil else { throw CLIError("organisation \(orgId) not found") }
+            var target = self.target ?? ""
+            switch channel {
+            case .webhook:
+                do { try configuration.targetGuard().check(target, requireResolution: false) } catch { throw CLIError("\(error)") }
+            case .email:
+                guard EmailAddress.isPlausible(target) else { throw CLIError("--target must be an email address") }
+            case .feed:
+                target = ""
+            }
+            let filter = try SubscriptionFilter(minSeverity: minSeverity, categories: categories, regions: regions, keywords: keywords, cves: cves).validated()
+            let subscription = Subscription(orgId: orgId, channel: channel, target: target, filter: filter)
+            let secret = channel == .webhook ? StandardWebhooks.makeSecret() : nil
+            let feedToken = channel == .feed ? TocsinID.secret(prefix: "feed_") : nil
+            try await store.createSubscription(subscription, secret: secret, feedToken: feedToken)
+            try printJSON(Created(subscription: subscription, secret: secret, feedToken: feedToken))
+        }
+    }
+
+    struct Created: Encodable {
+        var subscription: Subscription
+        var secret: String?
+        var feedToken: String?
+
+        func encode(to encoder: any Encoder) throws {
+            try subscription.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(secret, forKey: .secret)
+            try container.encodeIfPresent(feedToken, forKey: .feedToken)
+        }
+
+        enum CodingKeys: String, CodingKey { case secret, feedToken }
+    }
+}
+
+struct Publish: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Publish an alert from a JSON file (or - for standard input) in the publish API's shape.",
+        discussion: "The alert and its deliveries are stored at once; a running `tocsin serve` on the same data directory sends them.")
+
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "JSON file, or - for standard input.") var file: String = "-"
+
+    func run() async throws {
+        let (_, store) = try options.openStore()
+        let data: Data
+        if file == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+            data = contents
+        }
+        guard data.count <= 10 << 20 else { throw CLIError("\(file) is larger than 10 MiB") }
+        let draft: AlertDraft
+        do {
+            draft = try TocsinJSON.decoder().decode(AlertDraft.self, from: data).validated()
+        } catch let error as DecodingError {
+            let (field, reason) = error.fieldAndReason
+            throw CLIError("invalid alert: \(field.isEmpty ? "" : field + " ")\(reason)")
+        } catch {
+            throw CLIError("invalid alert: \(error)")
+        }
+        let result = try await store.publish(Alert.first(from: draft, source: "cli"))
+        try printJSON(result.alert)
+        FileHandle.standardError.write(Data("\(result.deliveriesQueued) deliveries queued\n".utf8))
+    }
+
+}
+
+struct Deliveries: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the delivery ledger: who was sent what, and how it went.")
+
+    @OptionGroup var options: StoreOptions
+    @Option(name: .customLong("alert"), help: "Only deliveries of this alert.") var alertId: String?
+    @Option(name: .customLong("org"), help: "Only deliveries to this organisation.") var orgId: String?
+    @Option(help: "Only deliveries in this state.") var state: DeliveryState?
+    @Option(help: "Most rows to show.") var limit: Int = 100
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() async throws {
+        let (_, store) = try options.openStore()
+        let page = try await store.deliveries(DeliveryQuery(page: PageRequest(limit: limit), alertId: alertId, orgId: orgId, state: state))
+        if json { return try printJSON(page.items) }
+        print(["DELIVERY", "ALERT", "REV", "ORG", "CHANNEL", "STATE", "ATTEMPTS", "STATUS", "ERROR"].joined(separator: "\t"))
+        for d in page.items {
+            print([d.id, d.alertId, String(d.revision), d.orgId, d.channel.rawValue, d.state.rawValue, String(d.attempts),
+                   d.lastStatus.map(String.init) ?? "-", d.lastError ?? "-"].joined(separator: "\t"))
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TocsinCore
+import TocsinDelivery
+import TocsinServer
+import TocsinStore
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the broker on this machine.", subcommands: [Fanout.self, Route.self])
+
+    struct Fanout: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish one alert to N webhook subscribers served by a local receiver; compare with raw keep-alive POSTs.")
+
+        @Option(help: "Number of webhook subscribers.") var subscribers: Int = 1_000
+        @Option(help: "Attempts in flight at once (also the baseline's concurrency).") var concurrency: Int = 16
+        @Option(name: .customLong("data-dir"), help: "Where to put the benchmark database (default: a new temporary directory).") var dataDir: String?
+
+        func run() async throws {
+            guard subscribers >= 1, subscribers <= 1_000_000 else { throw CLIError("--subscribers must be from 1 to 1000000") }
+            var configuration = TocsinConfiguration()
+            configuration.dataDir = dataDir ?? NSTemporaryDirectory() + "tocsin-bench-\(UUID().uuidString)"
+            configuration.deliveryConcurrency = concurrency
+            configuration.webhooksAllowedNetworks = ["127.0.0.0/8"]
+            configuration.logLevel = "warning"
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = .warning
+                return handler
+            }
+            defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: configuration.dataDir) } }
+
+            let receiver = try await BenchReceiver.start()
+            let url = "http://127.0.0.1:\(receiver.port)/hook"
+            print("Tocsin fan-out benchmark: \(subscribers) webhook subscribers, concurrency \(concurrency), receiver \(url)")
+
+            // Baseline: the same receiver, the same client and concurrency, plain keep-alive POSTs of an alert-sized body.
+            let client = CurlHTTPClient(threads: concurrency)
+            let sample = Array(repeating: UInt8(ascii: "x"), count: 1_200)
+            let baselineCount = max(subscribers, 2_000)
+            let baselineStart = ContinuousClock.now
+            await withTaskGroup(of: Void.self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        var index = worker
+                        while index < baselineCount {
+                            _ = await client.send(HTTPRequest(url: url + "?baseline=1", headers: [("Content-Type", "application/json")], body: sample))
+                            index += concurrency
+                        }
+                    }
+                }
+            }
+            let baselineSeconds = (ContinuousClock.now - baselineStart).seconds
+            let baselineRate = Double(baselineCount) / baselineSeconds
+            client.shutdown()
+            receiver.reset()
+
+            let store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
+            var orgs: [Organisation] = []
+            var subs: [(Subscription, secret: String?)] = []
+            for index in 0..<subscribers {
+                let org = Organisation(name: "Établissement \(index)", kind: .ch, region: "28", tlpClearance: .amber)
+                orgs.append(org)
+                subs.append((Subscription(orgId: org.id, channel: .webhook, target: url), StandardWebhooks.makeSecret()))
+            }
+            try await store.bulkInsert(organisations: orgs, subscriptions: subs)
+            let indexStart = ContinuousClock.now
+            _ = try await store.routingIndex()
+            let indexSeconds = (ContinuousClock.now - indexStart).seconds
+
+            let broker = try TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
+            let workerTask = Task { await broker.worker.run() }
+            let draft = AlertDraft(title: "Rançongiciel : indicateurs de compromission", summary: "Benchmark alert", severity: .critical,
+                                   tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
+                                   indicators: [Indicator(type: .ipv4, value: "203.0.113.7")])
+            let publishStart = Date()
+            let clockStart = ContinuousClock.now
+            let result = try await broker.store.publish(Alert.first(from: draft))
+            let publishSeconds = (ContinuousClock.now - clockStart).seconds
+            broker.worker.wake()
+
+            let deadline = ContinuousClock.now + .seconds(600)
+            while receiver.distinctCount < subscribers, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let arrivals = receiver.arrivals().map { $0.timeIntervalSince(publishStart) }.sorted()
+            workerTask.cancel()
+            await workerTask.value
+            broker.httpClient.shutdown()
+            try await receiver.stop()
+            let counts = try await store.deliveryCounts()
+
+            guard arrivals.count >= subscribers else {
+                throw CLIError("only \(arrivals.count) of \(subscribers) deliveries arrived within 600 s")
+            }
+            func percentile(_ p: Double) -> Double { arrivals[min(arrivals.count - 1, Int((Double(arrivals.count) * p).rounded(.up)) - 1)] }
+            let last = arrivals.last ?? 0
+            let rate = Double(subscribers) / last
+            print(String(format: "routing: %.3f ms for %d subscriptions (index build %.1f ms, publish transaction with outbox %.1f ms)",
+                         result.routingSeconds * 1000, subscribers, indexSeconds * 1000, publishSeconds * 1000))
+            print(String(format: "time to delivery: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, last %.1f ms",
+                         percentile(0.5) * 1000, percentile(0.9) * 1000, percentile(0.99) * 1000, last * 1000))
+            print(String(format: "deliveries/s: %.0f (signed, recorded in the ledger)", rate))
+            print(String(format: "baseline: %.0f plain keep-alive POSTs/s (%d requests, same receiver, client and concurrency)", baselineRate, baselineCount))
+            print(String(format: "ratio: %.2f of the baseline rate", rate / baselineRate))
+            print("ledger: \(counts[.delivered] ?? 0) delivered, \(arrivals.count - subscribers) duplicates received")
+            print("peak memory: \(PeakMemory.megabytes()) MiB (max resident set size of this process)")
+        }
+    }
+
+    struct Route: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time routing one alert over N subscriptions with mixed filters, against a bare scan of the same set.")
+
+        @Option(help: "Number of subscriptions.") var subscriptions: Int = 50_000
+        @Option(help: "Alerts to route (the median and worst are reported).") var alerts: Int = 50
+
+        func run() async throws {
+            let regions = Array(Region.names.keys).sorted()
+            let categories = ["ransomware", "phishing", "vulnerability", "data-leak", "ddos"]
+            var generator = SystemRandomNumberGenerator()
+            var compiled: [RoutableSubscription] = []
+            compiled.reserveCapacity(subscriptions)
+            for index in 0..<subscriptions {
+                var filter = SubscriptionFilter()
+                if index % 3 == 0 { filter.minSeverity = .high }
+                if index % 5 == 0 { filter.categories = [categories[index % categories.count]] }
+                if index % 50 == 0 { filter.keywords = ["citrix", "fortinet"] }
+                if index % 20 == 0 { filter.cves = ["CVE-2024-\(1000 + index % 9000)"] }
+                compiled.append(RoutableSubscription(
+                    subscriptionId: TocsinID.make(), orgId: TocsinID.make(), channel: .webhook,
+                    clearance: TLP.allCases[index % 4], orgRegion: regions[Int.random(in: 0..<regions.count, using: &generator)], filter: filter))
+            }
+            let index = RoutingIndex(compiled)
+            var routeTimes: [Double] = []
+            var scanTimes: [Double] = []
+            var matched = 0
+            for n in 0..<alerts {
+                var alert = Alert.first(from: AlertDraft(
+                    title: "Vulnérabilité critique Fortinet", summary: "Exploitée activement", severity: n % 2 == 0 ? .critical : .medium,
+                    tlp: n % 3 == 0 ? .amber : .green, categories: [categories[n % categories.count]], cves: ["CVE-2024-3400"]))
+                if n % 4 == 0 { alert.regions = ["28", "11"] }
+                let start = ContinuousClock.now
+                matched += index.route(alert).count
+                routeTimes.append((ContinuousClock.now - start).seconds)
+                let scanStart = ContinuousClock.now
+                var count = 0
+                for sub in index.subscriptions where sub.clearance.rank >= alert.tlp.rank { count += 1 }
+                scanTimes.append((ContinuousClock.now - scanStart).seconds)
+                if count < 0 { print(count) }
+            }
+            routeTimes.sort()
+            scanTimes.sort()
+            let median = routeTimes[routeTimes.count / 2]
+            let scanMedian = scanTimes[scanTimes.count / 2]
+            print("Routing benchmark: \(subscriptions) subscriptions with mixed filters, \(alerts) alerts")
+            print(String(format: "route one alert: median %.2f ms, worst %.2f ms (target: well under 100 ms)", median * 1000, routeTimes.last! * 1000))
+            print(String(format: "baseline bare scan (TLP test only): median %.2f ms; routing costs %.1fx the bare scan", scanMedian * 1000, median / scanMedian))
+            print("matches per alert: \(matched / max(alerts, 1)) on average")
+        }
+    }
+}
+
+/// The peak resident memory of this process.
+enum PeakMemory {
+    static func megabytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024
+    }
+}

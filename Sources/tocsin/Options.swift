@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TocsinCore
+import TocsinServer
+import TocsinStore
+
+/// Options every command that touches the store takes.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "YAML configuration file (settings can also come from TOCSIN_* environment variables).")
+    var config: String?
+
+    @Option(name: .customLong("data-dir"), help: "Directory holding the SQLite database (default ./var).")
+    var dataDir: String?
+
+    func loadConfiguration() throws -> TocsinConfiguration {
+        var configuration = try TocsinConfiguration.load(file: config)
+        if let dataDir { configuration.dataDir = dataDir }
+        return configuration
+    }
+
+    func openStore() throws -> (TocsinConfiguration, SQLiteStore) {
+        let configuration = try loadConfiguration()
+        return (configuration, try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store")))
+    }
+}
+
+/// Prints a value as pretty JSON on standard output.
+func printJSON<T: Encodable>(_ value: T) throws {
+    print(String(decoding: try TocsinJSON.encoder(pretty: true).encode(value), as: UTF8.self))
+}
+
+/// A command-line error with a message for the operator; exits with status 1.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Role: ExpressibleByArgument {}
+extension Channel: ExpressibleByArgument {}
+extension Severity: ExpressibleByArgument {}
+extension DeliveryState: ExpressibleByArgument {}
+extension Organisation.Kind: ExpressibleByArgument {}
+extension TLP: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import TocsinCore
+import TocsinServer
+import TocsinStore
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the broker: REST API, feeds, metrics and the delivery worker.")
+
+    @OptionGroup var options: StoreOptions
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on; 0 picks a free one (default 8080).") var port: Int?
+    @Flag(help: "On an empty database, create a demo organisation and print an admin token once.") var demo = false
+
+    func run() async throws {
+        var configuration = try options.loadConfiguration()
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        TocsinLogging.bootstrap(configuration)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "tocsin")
+        let broker = try TocsinBroker(configuration: configuration, registry: registry, logger: logger)
+        if demo, try await broker.store.isEmpty() {
+            let org = Organisation(name: "CHU de démonstration", kind: .chu, region: "28", tlpClearance: .amber)
+            try await broker.store.createOrganisation(org)
+            let token = APIToken(role: .admin, orgId: nil, label: "demo admin")
+            let secret = APIToken.makeSecret()
+            try await broker.store.createToken(token, secret: secret)
+            FileHandle.standardOutput.write(Data("""
+                Demo organisation created: \(org.name) (id \(org.id), region 28, cleared TLP:AMBER)
+                Admin token (shown once, keep it): \(secret)
+
+                """.utf8))
+        }
+        logger.info("starting", metadata: ["version": "\(TocsinVersion.current)", "database": "\(configuration.databasePath)"])
+        let host = configuration.host
+        try await broker.run { port in
+            FileHandle.standardOutput.write(Data("Tocsin listening on http://\(host):\(port)\n".utf8))
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database, then list the migrations applied.")
+
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        let (configuration, store) = try options.openStore()
+        print("Database \(configuration.databasePath) is up to date:")
+        for name in try store.appliedMigrations() { print("  \(name)") }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import Foundation
+
+/// The `tocsin` command line: serve the broker, manage organisations, tokens and subscriptions, publish, benchmark.
+@main
+struct Tocsin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tocsin",
+        abstract: "Tocsin, a cyber-alert dissemination broker.",
+        version: "0.1.0",
+        subcommands: [Serve.self, Migrate.self, TokenCommand.self, OrgCommand.self, SubscriptionCommand.self,
+                      Publish.self, Deliveries.self, Bench.self]
+    )
+}
+

@@ -1,0 +1,68 @@
+import Foundation
+import TocsinCore
+import TocsinDelivery
+import TocsinStore
+import XCTest
+
+final class TargetGuardTests: XCTestCase {
+    func testNonPublicAddressesAreRefusedByDefault() {
+        let guardrail = TargetGuard()
+        for address in ["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+                        "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "64:ff9b::a00:1", "224.0.0.1"] {
+            XCTAssertFalse(guardrail.permits(IPAddress(address)!), address)
+        }
+        for address in ["8.8.8.8", "2001:4860:4860::8888", "193.51.24.1"] {
+            XCTAssertTrue(guardrail.permits(IPAddress(address)!), address)
+        }
+    }
+
+    func testAllowListedNetworksAndTheSwitchOpenTheGuard() {
+        let loopback = TargetGuard(allowedNetworks: [IPNetwork("127.0.0.0/8")!])
+        XCTAssertTrue(loopback.permits(IPAddress("127.0.0.1")!))
+        XCTAssertFalse(loopback.permits(IPAddress("10.0.0.1")!))
+        XCTAssertTrue(TargetGuard(allowPrivateTargets: true).permits(IPAddress("10.0.0.1")!))
+        XCTAssertNil(IPNetwork("10.0.0.0/33"))
+        XCTAssertTrue(IPNetwork("fc00::/7")!.contains(IPAddress("fdff::1")!))
+    }
+
+    func testURLChecksRefuseBadSchemesCredentialsAndLoopbackNames() throws {
+        let guardrail = TargetGuard()
+        XCTAssertThrowsError(try guardrail.check("ftp://example.org/x"))
+        XCTAssertThrowsError(try guardrail.check("http://user:pass@example.org/x", requireResolution: false))
+        XCTAssertThrowsError(try guardrail.check("http://localhost:8080/hook"))
+        XCTAssertThrowsError(try guardrail.check("http://[::1]/hook"))
+        XCTAssertThrowsError(try guardrail.check("http://2130706433/hook"))
+        XCTAssertNoThrow(try guardrail.check("https://name.invalid/hook", requireResolution: false))
+        let pinned = try TargetGuard(allowedNetworks: [IPNetwork("127.0.0.0/8")!]).check("http://127.0.0.1:9000/hook")
+        XCTAssertEqual(pinned, "127.0.0.1:9000:127.0.0.1")
+    }
+
+    func testWebhookRequestsCarryStandardHeadersAndAVerifiableSignature() throws {
+        let secret = StandardWebhooks.makeSecret()
+        let alert = Alert.first(from: AlertDraft(title: "Alerte", summary: "", severity: .high, tlp: .green))
+        let json = try TocsinJSON.encode(alert)
+        let claimed = ClaimedDelivery(delivery: Delivery(alertId: alert.id, revision: 1, subscriptionId: "s", orgId: "o", channel: .webhook),
+                                      target: "https://receiver.test/hook", secret: secret, alertJSON: json, eventType: "alert.published",
+                                      eventTime: alert.updatedAt)
+        let channel = WebhookChannel(client: CurlHTTPClient(threads: 1), guardrail: TargetGuard())
+        let request = try channel.request(for: claimed, now: Date())
+        let headers = Dictionary(uniqueKeysWithValues: request.headers)
+        XCTAssertEqual(headers["webhook-id"], claimed.delivery.id)
+        XCTAssertNoThrow(try StandardWebhooks.verify(secret: secret, id: headers["webhook-id"], timestamp: headers["webhook-timestamp"],
+                                                     signatureHeader: headers["webhook-signature"], body: request.body))
+        let payload = try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]
+        XCTAssertEqual(payload?["type"] as? String, "alert.published")
+        XCTAssertEqual((payload?["data"] as? [String: Any])?["id"] as? String, alert.id)
+        XCTAssertNotNil(RFC3339.parse(payload?["timestamp"] as? String ?? ""))
+    }
+
+    func testRefusedTargetsFailPermanentlyWithoutAConnection() async throws {
+        let channel = WebhookChannel(client: CurlHTTPClient(threads: 1), guardrail: TargetGuard(), timeout: 2)
+        let claimed = ClaimedDelivery(delivery: Delivery(alertId: "a", revision: 1, subscriptionId: "s", orgId: "o", channel: .webhook),
+                                      target: "http://127.0.0.1:1/hook", secret: StandardWebhooks.makeSecret(), alertJSON: Array("{}".utf8),
+                                      eventType: "alert.published", eventTime: Date())
+        let outcome = await channel.send(claimed)
+        XCTAssertEqual(outcome.name, "permanent")
+        XCTAssertTrue(outcome.error?.contains("non-public") == true, outcome.error ?? "")
+    }
+}
