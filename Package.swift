@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(
             name: "TocsinServerTests",
             dependencies: [
-                "TocsinServer",
+                "TocsinServer", "TocsinDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

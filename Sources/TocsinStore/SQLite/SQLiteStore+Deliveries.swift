@@ -72,7 +72,12 @@ extension SQLiteStore {
                 let machine = result.machine
                 let next = machine.nextAttemptAt?.millis
                 let delivered: Int64? = machine.state == .delivered ? result.finishedAt.millis : nil
-                try update.execute(arguments: [machine.state.rawValue, next, next, a.error, a.status, result.finishedAt.millis,
+                var lastError = a.error
+                switch result.action {
+                case .markDead(let reason), .disableSubscription(let reason): lastError = reason
+                default: break
+                }
+                try update.execute(arguments: [machine.state.rawValue, next, next, lastError, a.status, result.finishedAt.millis,
                                                delivered, result.deliveryId, machine.attempts])
                 if case .disableSubscription(let reason) = result.action {
                     try db.execute(sql: "UPDATE subscriptions SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ?",

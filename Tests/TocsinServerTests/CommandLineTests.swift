@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+
+/// The `tocsin` commands an operator types, against a real database.
+final class CommandLineTests: XCTestCase {
+    func testOperatorCommandsFromOrganisationToLedger() async throws {
+        let receiver = try await WebhookReceiver.start()
+        defer { receiver.stop() }
+        let broker = try BrokerProcess()
+
+        let token = try broker.cli(["token", "create", "--role", "publisher"])
+        XCTAssertEqual(token.status, 0, token.stderr)
+        XCTAssertTrue(token.stdout.hasPrefix("tcs_"))
+        XCTAssertEqual(token.stdout.split(separator: "\n").count, 1, "the token alone on stdout")
+
+        let org = try broker.cli(["org", "create", "--name", "CHU de Rouen", "--kind", "CHU", "--region", "28", "--clearance", "AMBER"])
+        XCTAssertEqual(org.status, 0, org.stderr)
+        let orgId = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(org.stdout.utf8)) as? [String: Any])?["id"] as? String)
+        XCTAssertEqual(try broker.cli(["org", "create", "--name", "X", "--region", "99"]).status != 0, true)
+
+        let sub = try broker.cli(["subscription", "create", "--org", orgId, "--channel", "webhook", "--target", receiver.url("cli"),
+                                  "--min-severity", "high"])
+        XCTAssertEqual(sub.status, 0, sub.stderr)
+        let secret = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(sub.stdout.utf8)) as? [String: Any])?["secret"] as? String)
+
+        let alert = try JSONSerialization.data(withJSONObject: alertJSON(tlp: "AMBER", severity: "critical"))
+        let published = try broker.cli(["publish", "-"], stdin: String(decoding: alert, as: UTF8.self))
+        XCTAssertEqual(published.status, 0, published.stderr)
+        XCTAssertTrue(published.stderr.contains("1 deliveries queued"))
+        let bad = try broker.cli(["publish", "-"], stdin: #"{"title":"x","severity":"high","tlp":"PURPLE"}"#)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("tlp"), bad.stderr)
+
+        // A server started later on the same data directory sends what the CLI queued.
+        try await broker.launch()
+        try await eventually(broker.log) { receiver.received("cli").count == 1 }
+        XCTAssertTrue(receiver.received("cli")[0].isSigned(with: secret))
+        broker.stop()
+        let ledger = try broker.cli(["deliveries"])
+        XCTAssertEqual(ledger.status, 0, ledger.stderr)
+        XCTAssertTrue(ledger.stdout.contains("\tdelivered\t"), ledger.stdout)
+        let migrate = try broker.cli(["migrate"])
+        XCTAssertTrue(migrate.stdout.contains("2026-11-23-spine"))
+    }
+
+    func testConfigurationFileAndEnvironmentAreReadAndTyposRejected() async throws {
+        let broker = try BrokerProcess()
+        let path = broker.dataDir + "/tocsin.yaml"
+        try "webhooks:\n  allowPrivateTargts: true\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let typo = try broker.cli(["migrate", "--config", path])
+        XCTAssertNotEqual(typo.status, 0)
+        XCTAssertTrue(typo.stderr.contains("webhooks.allowPrivateTargts"), typo.stderr)
+        try "delivery:\n  retrySchedule: [1s, 5s]\nwebhooks:\n  allowedNetworks: [127.0.0.0/8]\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try broker.cli(["migrate", "--config", path]).status, 0)
+        let badEnv = try BrokerProcess(environment: ["TOCSIN_DELIVERY_CONCURRENCY": "many"])
+        let result = try badEnv.cli(["migrate"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("delivery.concurrency"), result.stderr)
+    }
+}
