@@ -86,6 +86,10 @@ struct Bench: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(5))
             }
             let arrivals = receiver.arrivals().map { $0.timeIntervalSince(publishStart) }.sorted()
+            while (try await store.deliveryCounts()[.delivered] ?? 0) < subscribers, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let recordedSeconds = Date().timeIntervalSince(publishStart)
             workerTask.cancel()
             await workerTask.value
             broker.httpClient.shutdown()
@@ -105,7 +109,8 @@ struct Bench: AsyncParsableCommand {
             print(String(format: "deliveries/s: %.0f (signed, recorded in the ledger)", rate))
             print(String(format: "baseline: %.0f plain keep-alive POSTs/s (%d requests, same receiver, client and concurrency)", baselineRate, baselineCount))
             print(String(format: "ratio: %.2f of the baseline rate", rate / baselineRate))
-            print("ledger: \(counts[.delivered] ?? 0) delivered, \(arrivals.count - subscribers) duplicates received")
+            print(String(format: "ledger: %d delivered, all recorded %.1f ms after publishing; %d duplicates received",
+                         counts[.delivered] ?? 0, recordedSeconds * 1000, receiver.totalCount - receiver.distinctCount))
             print("peak memory: \(PeakMemory.megabytes()) MiB (max resident set size of this process)")
         }
     }

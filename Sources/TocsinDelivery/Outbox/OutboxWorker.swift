@@ -58,17 +58,26 @@ public final class OutboxWorker: Sendable {
             var running = 0
             var buffer: [DeliveryResult] = []
             var lastFlush = ContinuousClock.now
+            // Results are committed in the background, one batch after the other, so that sending never waits
+            // for the database; the chain is awaited before the worker stops.
+            var recording: Task<Void, Never>?
             var outboxMayHaveMore = true
             var lastClaim = ContinuousClock.now
 
+            // Claims come in batches larger than the concurrency, topped up when the local queue runs low, so
+            // that one claim transaction feeds many attempts; the batch is small enough to be sent well within
+            // the lease.
+            let batch = concurrency * 16
             while !Task.isCancelled {
+                let waiting = queue.count - queueHead
                 let pollDue = ContinuousClock.now - lastClaim > .seconds(configuration.pollInterval)
-                if queueHead >= queue.count, running < concurrency, outboxMayHaveMore || pollDue || signal.consumeIfPending() {
-                    let limit = concurrency * 2 - running
-                    queue = await claim(limit: limit)
+                if waiting < concurrency, outboxMayHaveMore || pollDue || signal.consumeIfPending() {
+                    let limit = batch - waiting
+                    let claimed = await claim(limit: limit)
+                    queue = Array(queue[queueHead...]) + claimed
                     queueHead = 0
                     lastClaim = ContinuousClock.now
-                    outboxMayHaveMore = queue.count == limit
+                    outboxMayHaveMore = claimed.count == limit
                 }
                 while running < concurrency, queueHead < queue.count {
                     let item = queue[queueHead]
@@ -82,19 +91,21 @@ public final class OutboxWorker: Sendable {
                         if let finished { buffer.append(finished) }
                     }
                     if buffer.count >= 128 || running == 0 || ContinuousClock.now - lastFlush > .milliseconds(50) {
-                        await flush(&buffer)
+                        recording = flush(&buffer, after: recording)
                         lastFlush = ContinuousClock.now
                     }
                     continue
                 }
-                await flush(&buffer)
+                recording = flush(&buffer, after: recording)
+                await recording?.value
                 if queueHead >= queue.count && !outboxMayHaveMore {
                     await waitForWork()
                     outboxMayHaveMore = true
                 }
             }
             for await finished in group { if let finished { buffer.append(finished) } }
-            await flush(&buffer)
+            recording = flush(&buffer, after: recording)
+            await recording?.value
         }
         logger.info("outbox worker stopped")
     }
@@ -102,8 +113,8 @@ public final class OutboxWorker: Sendable {
     private func claim(limit: Int) async -> [ClaimedDelivery] {
         let now = Date()
         do {
-            return try await store.claimDueDeliveries(
-                channels: Set(channels.keys), now: now, leaseUntil: now.addingTimeInterval(configuration.lease), limit: limit)
+            let store = self.store, channels = Set(self.channels.keys), lease = now.addingTimeInterval(configuration.lease)
+            return try await Task { try await store.claimDueDeliveries(channels: channels, now: now, leaseUntil: lease, limit: limit) }.value
         } catch {
             logger.error("could not claim deliveries", metadata: ["error": "\(error)"])
             return []
@@ -118,10 +129,19 @@ public final class OutboxWorker: Sendable {
         await signal.wait(timeout: .milliseconds(Int(timeout * 1000)))
     }
 
-    private func flush(_ buffer: inout [DeliveryResult]) async {
-        guard !buffer.isEmpty else { return }
+    /// Hands the buffered results to a recording task that runs after `previous`; not cancelled with the worker,
+    /// so what was sent is recorded even during shutdown.
+    private func flush(_ buffer: inout [DeliveryResult], after previous: Task<Void, Never>?) -> Task<Void, Never>? {
+        guard !buffer.isEmpty else { return previous }
         let batch = buffer
         buffer.removeAll(keepingCapacity: true)
+        return Task {
+            await previous?.value
+            await self.record(batch)
+        }
+    }
+
+    private func record(_ batch: [DeliveryResult]) async {
         for attempt in 1...5 {
             do {
                 try await store.recordResults(batch)
@@ -162,7 +182,7 @@ public final class OutboxWorker: Sendable {
         if let error = outcome.error { metadata["error"] = "\(error)" }
         switch action {
         case .recordDelivered:
-            logger.debug("delivered", metadata: metadata)
+            if logger.logLevel <= .debug { logger.debug("delivered", metadata: metadata) }
         case .scheduleRetry(let at):
             Counter(label: "tocsin_notifications_failed_total", dimensions: dimensions + [("reason", "retryable")]).increment()
             metadata["retry_at"] = "\(RFC3339.format(at))"
