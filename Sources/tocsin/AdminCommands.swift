@@ -67,37 +67,17 @@ struct SubscriptionCommand: AsyncParsableCommand {
         func run() async throws {
             let (configuration, store) = try options.openStore()
             guard try await store.organisation(id: orgId) != nil else { throw CLIError("organisation \(orgId) not found") }
-            var target = self.target ?? ""
-            switch channel {
-            case .webhook:
-                do { try configuration.targetGuard().check(target, requireResolution: false) } catch { throw CLIError("\(error)") }
-            case .email:
-                guard EmailAddress.isPlausible(target) else { throw CLIError("--target must be an email address") }
-            case .feed:
-                target = ""
+            let target: String
+            do {
+                target = try SubscriptionIssuer.checkTarget(self.target, channel: channel, guard: configuration.targetGuard())
+            } catch {
+                throw CLIError("--target: \(error)")
             }
-            let filter = try SubscriptionFilter(minSeverity: minSeverity, categories: categories, regions: regions, keywords: keywords, cves: cves).validated()
-            let subscription = Subscription(orgId: orgId, channel: channel, target: target, filter: filter)
-            let secret = channel == .webhook ? StandardWebhooks.makeSecret() : nil
-            let feedToken = channel == .feed ? TocsinID.secret(prefix: "feed_") : nil
-            try await store.createSubscription(subscription, secret: secret, feedToken: feedToken)
-            try printJSON(Created(subscription: subscription, secret: secret, feedToken: feedToken))
+            let created = try SubscriptionIssuer.make(orgId: orgId, channel: channel, target: target, filter: SubscriptionFilter(
+                minSeverity: minSeverity, categories: categories, regions: regions, keywords: keywords, cves: cves))
+            try await store.createSubscription(created.subscription, secret: created.secret, feedToken: created.feedToken)
+            try printJSON(created)
         }
-    }
-
-    struct Created: Encodable {
-        var subscription: Subscription
-        var secret: String?
-        var feedToken: String?
-
-        func encode(to encoder: any Encoder) throws {
-            try subscription.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encodeIfPresent(secret, forKey: .secret)
-            try container.encodeIfPresent(feedToken, forKey: .feedToken)
-        }
-
-        enum CodingKeys: String, CodingKey { case secret, feedToken }
     }
 }
 

@@ -2,17 +2,7 @@ import Foundation
 import XCTest
 
 /// Roles, organisation scoping, pagination, and the documents the server publishes about itself.
-final class AccessTests: XCTestCase {
-    var broker: BrokerProcess!
-
-    override func setUp() async throws {
-        broker = try await BrokerProcess.start()
-    }
-
-    override func tearDown() async throws {
-        broker.stop()
-    }
-
+final class AccessTests: BrokerTestCase {
     func token(_ role: String, org: String? = nil) async throws -> String {
         var body: [String: Any] = ["role": role]
         if let org { body["orgId"] = org }

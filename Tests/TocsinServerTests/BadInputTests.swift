@@ -2,17 +2,7 @@ import Foundation
 import XCTest
 
 /// Hostile or careless input gets a problem document and stores nothing.
-final class BadInputTests: XCTestCase {
-    var broker: BrokerProcess!
-
-    override func setUp() async throws {
-        broker = try await BrokerProcess.start()
-    }
-
-    override func tearDown() async throws {
-        broker.stop()
-    }
-
+final class BadInputTests: BrokerTestCase {
     func assertProblem(_ answer: BrokerProcess.Answer, status: Int, type: String, field: String? = nil,
                        file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(answer.status, status, answer.text, file: file, line: line)
@@ -24,8 +14,6 @@ final class BadInputTests: XCTestCase {
 
     func testBadAlertsAreRejectedWithAProblemAndNothingIsStored() async throws {
         let org = try await broker.createOrg("CHU", clearance: "RED")
-        let receiver = try await WebhookReceiver.start()
-        defer { receiver.stop() }
         _ = try await broker.subscribeWebhook(org: org, url: receiver.url("hook"))
 
         let malformed = try await broker.request("POST", "/api/v1/alerts", token: broker.adminToken, raw: Array(#"{"title": "x", "#.utf8))

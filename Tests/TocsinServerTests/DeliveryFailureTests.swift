@@ -2,20 +2,7 @@ import Foundation
 import XCTest
 
 /// Retries, 410 Gone, dead letters and redelivery against a receiver that misbehaves on purpose.
-final class DeliveryFailureTests: XCTestCase {
-    var broker: BrokerProcess!
-    var receiver: WebhookReceiver!
-
-    override func setUp() async throws {
-        broker = try await BrokerProcess.start()
-        receiver = try await WebhookReceiver.start()
-    }
-
-    override func tearDown() async throws {
-        broker.stop()
-        receiver.stop()
-    }
-
+final class DeliveryFailureTests: BrokerTestCase {
     func testAReceiverThatFailsThenRecoversGetsTheAlertWithTheSameWebhookId() async throws {
         let org = try await broker.createOrg("CH de Lisieux", clearance: "AMBER")
         let sub = try await broker.subscribeWebhook(org: org, url: receiver.url("flaky"))

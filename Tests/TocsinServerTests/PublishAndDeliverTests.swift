@@ -2,20 +2,7 @@ import Foundation
 import XCTest
 
 /// Publish through the API of the real binary, deliver to a real receiver, check what arrived.
-final class PublishAndDeliverTests: XCTestCase {
-    var broker: BrokerProcess!
-    var receiver: WebhookReceiver!
-
-    override func setUp() async throws {
-        broker = try await BrokerProcess.start()
-        receiver = try await WebhookReceiver.start()
-    }
-
-    override func tearDown() async throws {
-        broker.stop()
-        receiver.stop()
-    }
-
+final class PublishAndDeliverTests: BrokerTestCase {
     func testAPublishedAlertArrivesSignedWithTheStandardWebhookShape() async throws {
         let org = try await broker.createOrg("CHU de Rouen", clearance: "AMBER")
         let sub = try await broker.subscribeWebhook(org: org, url: receiver.url("rouen"), filter: ["minSeverity": "high"])

@@ -24,22 +24,6 @@ struct SubscriptionRoutes {
         var active: Bool?
     }
 
-    /// A new subscription with its secrets, which are shown this once.
-    struct Created: Encodable {
-        var subscription: Subscription
-        var secret: String?
-        var feedToken: String?
-
-        func encode(to encoder: any Encoder) throws {
-            try subscription.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encodeIfPresent(secret, forKey: .secret)
-            try container.encodeIfPresent(feedToken, forKey: .feedToken)
-        }
-
-        enum CodingKeys: String, CodingKey { case secret, feedToken }
-    }
-
     @Sendable func create(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try principal.require([.admin, .subscriber, .relay], to: "manage subscriptions")
@@ -50,14 +34,12 @@ struct SubscriptionRoutes {
         guard let channel = input.channel else { throw Problem.validation("channel is required (webhook, email or feed)", field: "channel") }
         guard try await env.store.organisation(id: orgId) != nil else { throw Problem.notFound("organisation \(orgId) not found") }
         let target = try checkTarget(input.target, channel: channel)
-        let filter = try (input.filter ?? SubscriptionFilter()).validated()
-        let subscription = Subscription(orgId: orgId, channel: channel, target: target, filter: filter, active: input.active ?? true)
-        let secret = channel == .webhook ? StandardWebhooks.makeSecret() : nil
-        let feedToken = channel == .feed ? TocsinID.secret(prefix: "feed_") : nil
-        try await env.store.createSubscription(subscription, secret: secret, feedToken: feedToken)
+        let created = try SubscriptionIssuer.make(orgId: orgId, channel: channel, target: target,
+                                                  filter: input.filter ?? SubscriptionFilter(), active: input.active ?? true)
+        let subscription = created.subscription
+        try await env.store.createSubscription(subscription, secret: created.secret, feedToken: created.feedToken)
         context.logger.info("subscription created", metadata: ["subscription": "\(subscription.id)", "org": "\(orgId)", "channel": "\(channel.rawValue)"])
-        return try JSONResponse.make(Created(subscription: subscription, secret: secret, feedToken: feedToken), status: .created,
-                                     headers: [.location: "/api/v1/subscriptions/\(subscription.id)"])
+        return try JSONResponse.make(created, status: .created, headers: [.location: "/api/v1/subscriptions/\(subscription.id)"])
     }
 
     @Sendable func list(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -109,23 +91,13 @@ struct SubscriptionRoutes {
     }
 
     private func checkTarget(_ target: String?, channel: Channel) throws -> String {
-        switch channel {
-        case .webhook:
-            guard let target else { throw Problem.validation("target (the webhook URL) is required", field: "target") }
-            do {
-                try env.targetGuard.check(target, requireResolution: false)
-            } catch {
-                throw Problem(status: .unprocessableContent, slug: "target-refused", title: "Webhook target refused",
-                              detail: error.description, field: "target")
-            }
-            return target
-        case .email:
-            guard let target, EmailAddress.isPlausible(target) else {
-                throw Problem.validation("target must be an email address", field: "target")
-            }
-            return target
-        case .feed:
-            return ""
+        do {
+            return try SubscriptionIssuer.checkTarget(target, channel: channel, guard: env.targetGuard)
+        } catch where error.guardRefusal {
+            throw Problem(status: .unprocessableContent, slug: "target-refused", title: "Webhook target refused",
+                          detail: error.message, field: "target")
+        } catch {
+            throw Problem.validation(error.message, field: "target")
         }
     }
 }
