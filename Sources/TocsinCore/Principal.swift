@@ -8,7 +8,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case publisher
     /// Bound to one organisation: manages its subscriptions, reads the alerts its clearance allows.
     case subscriber
-    /// Another broker relaying alerts: publishes like a publisher, reads like its organisation.
+    /// Another broker relaying alerts: publishes like a publisher, reads like its organisation (clearance and region).
     case relay
 }
 
@@ -58,7 +58,7 @@ public struct Principal: Sendable, Hashable {
         case .admin, .publisher: return true
         case .subscriber, .relay:
             guard let clearance, clearance.clears(alert.tlp) else { return false }
-            return alert.isNational || role == .relay || orgRegion.map(alert.regions.contains) == true
+            return alert.isNational || orgRegion.map(alert.regions.contains) == true
         }
     }
 }

@@ -43,6 +43,8 @@ public protocol Store: Sendable {
     func claimDueDeliveries(channels: Set<Channel>, now: Date, leaseUntil: Date, limit: Int) async throws -> [ClaimedDelivery]
     /// Records finished attempts and their consequences (state, retry date, disabled subscriptions) in one go.
     func recordResults(_ results: [DeliveryResult]) async throws
+    /// Hands back claimed deliveries that were not tried (shutdown, lease too short to start them), as they were.
+    func release(_ deliveries: [Delivery], now: Date) async throws
     /// The earliest date a delivery becomes due, if any is waiting.
     func nextDueDate(channels: Set<Channel>) async throws -> Date?
     func delivery(id: String) async throws -> Delivery?

@@ -53,6 +53,19 @@ final class AccessTests: BrokerTestCase {
         XCTAssertEqual(value9, 204)
     }
 
+    func testARelayReadsLikeItsOrganisation() async throws {
+        let ars = try await broker.createOrg("ARS Normandie", clearance: "AMBER", region: "28")
+        let relay = try await token("relay", org: ars)
+        let normandie = try await broker.publish(alertJSON(title: "Normandie", tlp: "AMBER", regions: ["28"]))
+        _ = try await broker.publish(alertJSON(title: "Île-de-France", tlp: "AMBER", regions: ["11"]))
+        _ = try await broker.publish(alertJSON(title: "Rouge", tlp: "RED"))
+        let national = try await broker.publish(alertJSON(title: "Nationale", tlp: "GREEN"))
+        let visible = try await broker.get("/api/v1/alerts", token: relay).items.compactMap { $0["id"] as? String }
+        XCTAssertEqual(Set(visible), [normandie, national])
+        let value1 = try await broker.post("/api/v1/alerts", alertJSON(), token: relay).status
+        XCTAssertEqual(value1, 201)
+    }
+
     func testOrganisationsCanBeChangedListedAndDeleted() async throws {
         let id = try await broker.createOrg("CH de Fécamp", clearance: "GREEN")
         let patched = try await broker.request("PATCH", "/api/v1/orgs/\(id)", token: broker.adminToken,

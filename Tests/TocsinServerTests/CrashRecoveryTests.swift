@@ -11,6 +11,7 @@ final class CrashRecoveryTests: XCTestCase {
         let broker = try await BrokerProcess.start(environment: [
             "TOCSIN_DELIVERY_CONCURRENCY": "4",
             "TOCSIN_DELIVERY_LEASE": "2s",
+            "TOCSIN_WEBHOOKS_TIMEOUT": "1s",
         ])
         let subscribers = 120
         var secrets: [String: String] = [:]
@@ -42,6 +43,32 @@ final class CrashRecoveryTests: XCTestCase {
         // A duplicate is the same delivery again: same path, same webhook-id.
         let byId = Dictionary(grouping: received, by: \.id)
         for (_, copies) in byId { XCTAssertEqual(Set(copies.map(\.path)).count, 1) }
+    }
+}
+
+extension CrashRecoveryTests {
+    func testAGracefulStopHandsBackWhatItClaimedSoARestartSendsItAtOnce() async throws {
+        let receiver = try await WebhookReceiver.start()
+        defer { receiver.stop() }
+        receiver.setDelay(.milliseconds(40))
+        // The default one-minute lease: without the hand-back, a restart would wait for it to run out.
+        let broker = try await BrokerProcess.start(environment: ["TOCSIN_DELIVERY_CONCURRENCY": "2", "TOCSIN_WEBHOOKS_TIMEOUT": "2s"])
+        let subscribers = 60
+        for n in 0..<subscribers {
+            let org = try await broker.createOrg("Établissement \(n)", clearance: "AMBER")
+            _ = try await broker.subscribeWebhook(org: org, url: receiver.url("s\(n)"))
+        }
+        let alertId = try await broker.publish(alertJSON())
+        try await eventually { receiver.received().count >= 6 }
+        broker.stop()
+        XCTAssertLessThan(Set(receiver.received().map(\.id)).count, subscribers, "the stop must come mid fan-out")
+        XCTAssertTrue(broker.log.contains("claimed deliveries handed back"), broker.log)
+        try await broker.launch()
+        try await eventually(timeout: 20, broker.log) {
+            try await broker.deliveries(alert: alertId).allSatisfy { $0["state"] as? String == "delivered" }
+        }
+        XCTAssertEqual(Set(receiver.received().map(\.id)).count, subscribers)
+        broker.stop()
     }
 }
 

@@ -196,4 +196,37 @@ final class SQLiteStoreTests: XCTestCase {
         XCTAssertFalse(raw.contains(secret))
         XCTAssertTrue(raw.contains(TokenHash.hash(secret)))
     }
+
+    func testTheExitRechecksClearanceSoALoweredOrganisationGetsNothingMore() async throws {
+        var org = try await org(.amber)
+        try await webhook(org)
+        let published = try await store.publish(Alert.first(from: draft(.amber)))
+        XCTAssertEqual(published.deliveriesQueued, 1)
+        org.tlpClearance = .green
+        try await store.updateOrganisation(org)
+        let now = Date()
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 10)
+        XCTAssertEqual(claimed.count, 0)
+        let dead = try await store.deliveries(DeliveryQuery(alertId: published.alert.id)).items
+        XCTAssertEqual(dead.first?.state, .dead)
+        XCTAssertTrue(dead.first?.lastError?.contains("TLP:AMBER") == true, dead.first?.lastError ?? "")
+        do {
+            _ = try await store.redeliver(id: dead[0].id, now: now)
+            XCTFail("redelivering above the clearance must be refused")
+        } catch let error as StoreError {
+            guard case .conflict = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testReleasedClaimsAreDueAgainAsIfNeverTaken() async throws {
+        let org = try await org(.amber)
+        try await webhook(org)
+        _ = try await store.publish(Alert.first(from: draft()))
+        let now = Date()
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 10)
+        try await store.release(claimed.map(\.delivery), now: now)
+        let again = try await store.claimDueDeliveries(channels: [.webhook], now: now + 0.01, leaseUntil: now + 60, limit: 10)
+        XCTAssertEqual(again.map(\.delivery.id), claimed.map(\.delivery.id))
+        XCTAssertEqual(again.first?.delivery.attempts, 1)
+    }
 }

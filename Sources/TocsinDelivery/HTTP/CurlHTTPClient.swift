@@ -157,6 +157,8 @@ public final class CurlHTTPClient: @unchecked Sendable {
         ccurl_setopt_str(handle, CURLOPT_URL, request.url)
         ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        // No proxy from the environment: a proxy would resolve the host itself and bypass the pinned address.
+        ccurl_setopt_str(handle, CURLOPT_PROXY, "")
         ccurl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
         ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(request.timeout, 10) * 1000))

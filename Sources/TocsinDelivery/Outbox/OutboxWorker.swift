@@ -13,12 +13,22 @@ public struct OutboxConfiguration: Sendable {
     /// Longest sleep between two looks at the outbox when nothing wakes the worker.
     public var pollInterval: TimeInterval
     public var retryPolicy: RetryPolicy
+    /// The longest one attempt may take (the channel's timeout); a claim is never started with less lease left.
+    public var attemptTimeout: TimeInterval
 
-    public init(concurrency: Int = 16, lease: TimeInterval = 60, pollInterval: TimeInterval = 1, retryPolicy: RetryPolicy = RetryPolicy()) {
+    public init(concurrency: Int = 16, lease: TimeInterval = 60, pollInterval: TimeInterval = 1, retryPolicy: RetryPolicy = RetryPolicy(),
+                attemptTimeout: TimeInterval = 15) {
         self.concurrency = max(concurrency, 1)
         self.lease = max(lease, 1)
         self.pollInterval = max(pollInterval, 0.01)
         self.retryPolicy = retryPolicy
+        self.attemptTimeout = attemptTimeout
+    }
+
+    /// How many deliveries one claim takes: as many as can surely be sent within the lease if every attempt ran
+    /// to its timeout, up to 16 per slot.
+    public var claimBatch: Int {
+        concurrency * min(max(Int(lease / max(attemptTimeout, 0.001)) - 1, 1), 16)
     }
 }
 
@@ -67,7 +77,8 @@ public final class OutboxWorker: Sendable {
             // Claims come in batches larger than the concurrency, topped up when the local queue runs low, so
             // that one claim transaction feeds many attempts; the batch is small enough to be sent well within
             // the lease.
-            let batch = concurrency * 16
+            let batch = configuration.claimBatch
+            var stale: [Delivery] = []
             while !Task.isCancelled {
                 let waiting = queue.count - queueHead
                 let pollDue = ContinuousClock.now - lastClaim > .seconds(configuration.pollInterval)
@@ -82,8 +93,17 @@ public final class OutboxWorker: Sendable {
                 while running < concurrency, queueHead < queue.count {
                     let item = queue[queueHead]
                     queueHead += 1
+                    // Too little lease left to finish: hand it back rather than risk a second worker sending it too.
+                    if let lease = item.delivery.leaseUntil, lease.timeIntervalSinceNow < configuration.attemptTimeout {
+                        stale.append(item.delivery)
+                        continue
+                    }
                     running += 1
                     group.addTask { await self.attempt(item) }
+                }
+                if !stale.isEmpty {
+                    await release(stale)
+                    stale.removeAll()
                 }
                 if running > 0 {
                     if let finished = await group.next() {
@@ -103,6 +123,7 @@ public final class OutboxWorker: Sendable {
                     outboxMayHaveMore = true
                 }
             }
+            await release(queue[queueHead...].map(\.delivery))
             for await finished in group { if let finished { buffer.append(finished) } }
             recording = flush(&buffer, after: recording)
             await recording?.value
@@ -118,6 +139,18 @@ public final class OutboxWorker: Sendable {
         } catch {
             logger.error("could not claim deliveries", metadata: ["error": "\(error)"])
             return []
+        }
+    }
+
+    /// Hands back claimed deliveries that were not started, so that they are due again at once.
+    private func release(_ deliveries: [Delivery]) async {
+        guard !deliveries.isEmpty else { return }
+        let store = self.store
+        do {
+            try await Task { try await store.release(deliveries, now: Date()) }.value
+            logger.info("claimed deliveries handed back", metadata: ["count": "\(deliveries.count)"])
+        } catch {
+            logger.error("could not hand back claimed deliveries; their lease will expire", metadata: ["error": "\(error)"])
         }
     }
 

@@ -25,9 +25,7 @@ public struct APIEnvironment: Sendable {
         switch principal.role {
         case .admin, .publisher:
             return (nil, nil)
-        case .relay:
-            return (principal.clearance ?? .clear, nil)
-        case .subscriber:
+        case .subscriber, .relay:
             guard let orgId = principal.orgId, let org = try await store.organisation(id: orgId) else {
                 throw Problem.forbidden("the token's organisation no longer exists")
             }

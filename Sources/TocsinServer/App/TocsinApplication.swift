@@ -33,7 +33,8 @@ public struct TocsinBroker: Sendable {
         worker = OutboxWorker(
             store: store, channels: [webhook],
             configuration: OutboxConfiguration(concurrency: configuration.deliveryConcurrency, lease: configuration.deliveryLease,
-                                               pollInterval: configuration.deliveryPollInterval, retryPolicy: configuration.retryPolicy),
+                                               pollInterval: configuration.deliveryPollInterval, retryPolicy: configuration.retryPolicy,
+                                               attemptTimeout: configuration.webhooksTimeout),
             logger: Logger(label: "tocsin.outbox"))
     }
 

@@ -129,7 +129,16 @@ extension TocsinConfiguration {
         for (key, apply) in settings {
             if let value = environment[environmentName(for: key)] { try apply(&configuration, value) }
         }
+        try configuration.validate()
         return configuration
+    }
+
+    /// Checks the settings that depend on each other.
+    public func validate() throws(ConfigurationError) {
+        guard deliveryLease >= 2 * webhooksTimeout else {
+            throw ConfigurationError(key: "delivery.lease", message: "must be at least twice webhooks.timeout, so that a claimed delivery is sent before its lease runs out")
+        }
+        _ = try targetGuard()
     }
 
     static func flatten(_ node: Any?, prefix: String, into flat: inout [String: String]) throws {

@@ -16,20 +16,24 @@ extension SQLiteStore {
             guard !rows.isEmpty else { return [] }
             let deliveries = rows.map(Self.delivery(from:))
 
-            var targets: [String: (target: String, secret: String?, active: Bool)] = [:]
-            let subscriptionStatement = try db.cachedStatement(sql: "SELECT target, secret, active FROM subscriptions WHERE id = ?")
+            // The organisation's clearance and region are read again at send time: an organisation whose
+            // clearance was lowered since routing never receives what it may no longer read.
+            var targets: [String: (target: String, secret: String?, active: Bool, clearance: TLP, region: String?)] = [:]
+            let subscriptionStatement = try db.cachedStatement(sql: """
+                SELECT s.target, s.secret, s.active, o.tlp_rank, o.region FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE s.id = ?
+                """)
             for id in Set(deliveries.map(\.subscriptionId)) {
                 if let row = try Row.fetchOne(subscriptionStatement, arguments: [id]) {
-                    targets[id] = (row["target"], row["secret"], row["active"])
+                    targets[id] = (row["target"], row["secret"], row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"])
                 }
             }
-            var documents: [String: (json: [UInt8], type: String, time: Date)] = [:]
+            var documents: [String: (json: [UInt8], alert: Alert)?] = [:]
             let revisionStatement = try db.cachedStatement(sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?")
             for delivery in deliveries where documents["\(delivery.alertId)#\(delivery.revision)"] == nil {
-                if let doc = try String.fetchOne(revisionStatement, arguments: [delivery.alertId, delivery.revision]) {
-                    let alert = try decodeJSON(Alert.self, doc)
-                    documents["\(delivery.alertId)#\(delivery.revision)"] = (Array(doc.utf8), alert.eventType, alert.updatedAt)
-                }
+                let key = "\(delivery.alertId)#\(delivery.revision)"
+                // A document that no longer decodes fails its own deliveries, never the whole batch.
+                documents[key] = try String.fetchOne(revisionStatement, arguments: [delivery.alertId, delivery.revision])
+                    .flatMap { doc in (try? decodeJSON(Alert.self, doc)).map { (Array(doc.utf8), $0) } }
             }
 
             var claimed: [ClaimedDelivery] = []
@@ -42,12 +46,16 @@ extension SQLiteStore {
                     try abandon.execute(arguments: [reason, now.millis, delivery.id])
                     continue
                 }
-                guard let document = documents["\(delivery.alertId)#\(delivery.revision)"] else {
-                    try abandon.execute(arguments: ["alert revision missing", now.millis, delivery.id])
+                guard let document = documents["\(delivery.alertId)#\(delivery.revision)"] ?? nil else {
+                    try abandon.execute(arguments: ["alert revision missing or unreadable", now.millis, delivery.id])
                     continue
                 }
-                claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, secret: target.secret,
-                                               alertJSON: document.json, eventType: document.type, eventTime: document.time))
+                if let refusal = Self.exitCheck(document.alert, clearance: target.clearance, region: target.region) {
+                    try abandon.execute(arguments: [refusal, now.millis, delivery.id])
+                    continue
+                }
+                claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, secret: target.secret, alertJSON: document.json,
+                                               eventType: document.alert.eventType, eventTime: document.alert.updatedAt))
             }
             return claimed
         }
@@ -147,6 +155,13 @@ extension SQLiteStore {
             } catch {
                 throw StoreError.conflict("delivery \(id) is \(delivery.state.rawValue); only dead or delivered deliveries can be redelivered")
             }
+            if let doc = try String.fetchOne(db, sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?",
+                                             arguments: [delivery.alertId, delivery.revision]),
+               let alert = try? decodeJSON(Alert.self, doc),
+               let org = try Row.fetchOne(db, sql: "SELECT tlp_rank, region FROM organisations WHERE id = ?", arguments: [delivery.orgId]),
+               let refusal = Self.exitCheck(alert, clearance: TLP(rank: org["tlp_rank"]) ?? .clear, region: org["region"]) {
+                throw StoreError.conflict("delivery \(id) cannot be sent again: \(refusal)")
+            }
             if let active = try Bool.fetchOne(db, sql: "SELECT active FROM subscriptions WHERE id = ?", arguments: [delivery.subscriptionId]), !active {
                 try db.execute(sql: "UPDATE subscriptions SET active = 1, disabled_reason = NULL, updated_at = ? WHERE id = ?",
                                arguments: [now.millis, delivery.subscriptionId])
@@ -169,6 +184,32 @@ extension SQLiteStore {
                 if let state = DeliveryState(rawValue: row["state"]) { counts[state] = row["n"] }
             }
             return counts
+        }
+    }
+
+    /// The TLP and region rules applied at the exit, or why they refuse the alert to this organisation.
+    static func exitCheck(_ alert: Alert, clearance: TLP, region: String?) -> String? {
+        guard clearance.clears(alert.tlp) else {
+            return "organisation no longer cleared for \(alert.tlp.label) (cleared \(clearance.label))"
+        }
+        guard alert.isNational || region.map(alert.regions.contains) == true else {
+            return "organisation no longer in the alert's regions"
+        }
+        return nil
+    }
+
+    public func release(_ deliveries: [Delivery], now: Date) async throws {
+        guard !deliveries.isEmpty else { return }
+        try await pool.write { db in
+            // Only the claim this worker still holds is handed back, as if it had never been taken.
+            let statement = try db.cachedStatement(sql: """
+                UPDATE deliveries SET state = CASE WHEN attempts > 1 THEN 'retry_scheduled' ELSE 'pending' END, attempts = attempts - 1,
+                    due_at = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ?
+                WHERE id = ? AND state = 'in_flight' AND attempts = ?
+                """)
+            for delivery in deliveries {
+                try statement.execute(arguments: [now.millis, now.millis, now.millis, delivery.id, delivery.attempts])
+            }
         }
     }
 
