@@ -52,6 +52,12 @@ public final class OutboxWorker: Sendable {
         self.logger = logger
     }
 
+    /// What ends a child of the worker's loop: an attempt, or a claim of the next batch.
+    enum LoopEvent: Sendable {
+        case finished(DeliveryResult?)
+        case claimed([ClaimedDelivery], limit: Int)
+    }
+
     /// Tells the worker new deliveries are waiting.
     public func wake() { signal.signal() }
 
@@ -62,10 +68,13 @@ public final class OutboxWorker: Sendable {
             "concurrency": "\(configuration.concurrency)",
         ])
         let concurrency = configuration.concurrency
-        await withTaskGroup(of: DeliveryResult?.self) { group in
+        // Attempts and claims are children of one task group, so the loop reacts to whichever ends first: a claim
+        // for the next batch runs while the current one is being sent.
+        await withTaskGroup(of: LoopEvent.self) { group in
             var queue: [ClaimedDelivery] = []
             var queueHead = 0
             var running = 0
+            var claiming = false
             var buffer: [DeliveryResult] = []
             var lastFlush = ContinuousClock.now
             // Results are committed in the background, one batch after the other, so that sending never waits
@@ -73,22 +82,18 @@ public final class OutboxWorker: Sendable {
             var recording: Task<Void, Never>?
             var outboxMayHaveMore = true
             var lastClaim = ContinuousClock.now
-
-            // Claims come in batches larger than the concurrency, topped up when the local queue runs low, so
-            // that one claim transaction feeds many attempts; the batch is small enough to be sent well within
-            // the lease.
+            // A batch is small enough to be sent within its lease even if every attempt ran to its timeout.
             let batch = configuration.claimBatch
             var stale: [Delivery] = []
+
             while !Task.isCancelled {
                 let waiting = queue.count - queueHead
                 let pollDue = ContinuousClock.now - lastClaim > .seconds(configuration.pollInterval)
-                if waiting < concurrency, outboxMayHaveMore || pollDue || signal.consumeIfPending() {
+                if !claiming, waiting < concurrency, outboxMayHaveMore || pollDue || signal.consumeIfPending() {
                     let limit = batch - waiting
-                    let claimed = await claim(limit: limit)
-                    queue = Array(queue[queueHead...]) + claimed
-                    queueHead = 0
+                    claiming = true
                     lastClaim = ContinuousClock.now
-                    outboxMayHaveMore = claimed.count == limit
+                    group.addTask { .claimed(await self.claim(limit: limit), limit: limit) }
                 }
                 while running < concurrency, queueHead < queue.count {
                     let item = queue[queueHead]
@@ -99,18 +104,26 @@ public final class OutboxWorker: Sendable {
                         continue
                     }
                     running += 1
-                    group.addTask { await self.attempt(item) }
+                    group.addTask { .finished(await self.attempt(item)) }
                 }
                 if !stale.isEmpty {
                     await release(stale)
                     stale.removeAll()
                 }
-                if running > 0 {
-                    if let finished = await group.next() {
+                if running > 0 || claiming {
+                    switch await group.next() {
+                    case .finished(let result):
                         running -= 1
-                        if let finished { buffer.append(finished) }
+                        if let result { buffer.append(result) }
+                    case .claimed(let claimed, let limit):
+                        claiming = false
+                        queue = Array(queue[queueHead...]) + claimed
+                        queueHead = 0
+                        outboxMayHaveMore = claimed.count == limit
+                    case nil:
+                        break
                     }
-                    if buffer.count >= 128 || running == 0 || ContinuousClock.now - lastFlush > .milliseconds(50) {
+                    if buffer.count >= 128 || (running == 0 && !buffer.isEmpty) || ContinuousClock.now - lastFlush > .milliseconds(50) {
                         recording = flush(&buffer, after: recording)
                         lastFlush = ContinuousClock.now
                     }
@@ -123,8 +136,14 @@ public final class OutboxWorker: Sendable {
                     outboxMayHaveMore = true
                 }
             }
-            await release(queue[queueHead...].map(\.delivery))
-            for await finished in group { if let finished { buffer.append(finished) } }
+            var unstarted = queue[queueHead...].map(\.delivery)
+            for await event in group {
+                switch event {
+                case .finished(let result): if let result { buffer.append(result) }
+                case .claimed(let claimed, _): unstarted += claimed.map(\.delivery)
+                }
+            }
+            await release(unstarted)
             recording = flush(&buffer, after: recording)
             await recording?.value
         }
