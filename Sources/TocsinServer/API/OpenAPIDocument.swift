@@ -131,7 +131,7 @@ enum OpenAPIDocument {
             "operationId": "listAlerts",
             "tags": ["alerts"],
             "summary": "List alerts",
-            "description": "Subscribers and relays see only alerts their organisation's TLP clearance allows; subscribers also only national alerts and those of their region.",
+            "description": "Subscribers and relays see only the alerts their organisation's TLP clearance allows, and of regional alerts only those of their organisation's region.",
             "parameters": [
               {"$ref": "#/components/parameters/Limit"},
               {"$ref": "#/components/parameters/Cursor"},
