@@ -24,6 +24,8 @@ public protocol Store: Sendable {
     func subscriptions(orgId: String?, page: PageRequest) async throws -> Page<Subscription>
     func updateSubscription(_ subscription: Subscription) async throws
     func deleteSubscription(id: String) async throws -> Bool
+    /// The feed subscription behind a feed token, with its organisation; nil when unknown.
+    func feedSubscriber(token: String) async throws -> (Subscription, Organisation)?
 
     // MARK: Alerts
     /// Stores revision 1 of a new alert, routes it and writes its deliveries, atomically.
@@ -34,6 +36,10 @@ public protocol Store: Sendable {
     func alert(id: String) async throws -> Alert?
     func alert(id: String, revision: Int) async throws -> Alert?
     func alerts(_ query: AlertQuery) async throws -> Page<Alert>
+    /// Published revisions after `sequence`, oldest first: the live stream's events.
+    func events(after sequence: Int64, limit: Int) async throws -> [AlertEvent]
+    /// The sequence number of the latest published revision (0 when none).
+    func lastEventSequence() async throws -> Int64
     /// The routing index over every active subscription, rebuilt only when subscriptions or organisations changed.
     func routingIndex() async throws -> RoutingIndex
 
@@ -147,6 +153,17 @@ public struct PublishResult: Sendable {
         self.deliveriesQueued = deliveriesQueued
         self.routingSeconds = routingSeconds
         self.outboxSeconds = outboxSeconds
+    }
+}
+
+/// One published revision as an event of the live stream, numbered in publication order.
+public struct AlertEvent: Sendable {
+    public var sequence: Int64
+    public var alert: Alert
+
+    public init(sequence: Int64, alert: Alert) {
+        self.sequence = sequence
+        self.alert = alert
     }
 }
 

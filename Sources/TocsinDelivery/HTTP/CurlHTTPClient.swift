@@ -18,10 +18,17 @@ public struct HTTPRequest: Sendable {
     }
 }
 
-/// What came back: the status and at most the first 64 KiB of the body.
+/// What came back: the status, the headers and at most the first 64 KiB of the body.
 public struct HTTPResult: Sendable {
     public var status: Int
     public var body: [UInt8]
+    /// Header lines of the final response, names as sent.
+    public var headers: [(String, String)] = []
+
+    /// The first value of a header, by case-insensitive name.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
 }
 
 /// Why no HTTP answer came back.
@@ -125,6 +132,7 @@ public final class CurlHTTPClient: @unchecked Sendable {
 
     private final class Sink {
         var body: [UInt8] = []
+        var headers: [(String, String)] = []
         static let limit = 64 * 1024
     }
 
@@ -178,6 +186,18 @@ public final class CurlHTTPClient: @unchecked Sendable {
             return total
         }
         ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, sinkPointer)
+        ccurl_setopt_headerfn(handle) { pointer, size, count, userdata in
+            let total = size * count
+            guard let pointer, let userdata else { return total }
+            let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
+            let line = pointer.withMemoryRebound(to: UInt8.self, capacity: total) { String(decoding: UnsafeBufferPointer(start: $0, count: total), as: UTF8.self) }
+            if line.hasPrefix("HTTP/") { sink.headers.removeAll() }
+            if let colon = line.firstIndex(of: ":"), sink.headers.count < 100 {
+                sink.headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)))
+            }
+            return total
+        }
+        ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, sinkPointer)
         switch request.method {
         case "GET": ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
         case "POST", "PUT", "PATCH", "DELETE":
@@ -197,6 +217,6 @@ public final class CurlHTTPClient: @unchecked Sendable {
         }
         var status = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResult(status: status, body: sink.body))
+        return .success(HTTPResult(status: status, body: sink.body, headers: sink.headers))
     }
 }

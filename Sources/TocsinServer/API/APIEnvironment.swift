@@ -9,12 +9,20 @@ public struct APIEnvironment: Sendable {
     public var worker: OutboxWorker?
     public var configuration: TocsinConfiguration
     public var targetGuard: TargetGuard
+    public var hub: EventHub
 
-    public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, targetGuard: TargetGuard) {
+    public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, targetGuard: TargetGuard, hub: EventHub = EventHub()) {
         self.store = store
         self.worker = worker
         self.configuration = configuration
         self.targetGuard = targetGuard
+        self.hub = hub
+    }
+
+    /// After a revision is committed: wake the outbox worker and the live streams.
+    func published() {
+        worker?.wake()
+        hub.notify()
     }
 
     var maxBody: Int { configuration.apiMaxBodyBytes }

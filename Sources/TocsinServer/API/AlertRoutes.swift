@@ -36,7 +36,7 @@ struct AlertRoutes {
         let draft = try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated()
         let alert = Alert.first(from: draft, source: principal.role == .relay ? "relay" : "api", publishedBy: principal.tokenId)
         let result = try await env.store.publish(alert)
-        env.worker?.wake()
+        env.published()
         context.logger.info("alert published", metadata: ["alert": "\(alert.id)", "deliveries": "\(result.deliveriesQueued)"])
         return try JSONResponse.make(Published(alert: result.alert, deliveriesQueued: result.deliveriesQueued), status: .created,
                                      headers: [.location: "/api/v1/alerts/\(alert.id)"])
@@ -92,7 +92,7 @@ struct AlertRoutes {
         let result = try await env.store.revise(alertId: id) { current in
             try AlertLifecycle.revise(current, with: draft, by: publisher)
         }
-        env.worker?.wake()
+        env.published()
         context.logger.info("alert revised", metadata: ["alert": "\(id)", "revision": "\(result.alert.revision)", "deliveries": "\(result.deliveriesQueued)"])
         return try JSONResponse.make(Published(alert: result.alert, deliveriesQueued: result.deliveriesQueued), status: .created,
                                      headers: [.location: "/api/v1/alerts/\(id)/revisions/\(result.alert.revision)"])
@@ -114,7 +114,7 @@ struct AlertRoutes {
         let result = try await env.store.revise(alertId: id) { current in
             try AlertLifecycle.cancel(current, reason: cancelReason, by: publisher)
         }
-        env.worker?.wake()
+        env.published()
         context.logger.info("alert cancelled", metadata: ["alert": "\(id)", "deliveries": "\(result.deliveriesQueued)"])
         return try JSONResponse.make(Published(alert: result.alert, deliveriesQueued: result.deliveriesQueued))
     }
@@ -126,10 +126,12 @@ struct AlertRoutes {
         return true
     }
 
-    static func page(_ request: Request) throws -> PageRequest {
-        var limit = 50
+    static func page(_ request: Request, defaultLimit: Int = 50, maximum: Int = 500) throws -> PageRequest {
+        var limit = defaultLimit
         if let text = request.query("limit") {
-            guard let value = Int(text), (1...500).contains(value) else { throw Problem.validation("limit must be from 1 to 500", field: "limit") }
+            guard let value = Int(text), (1...maximum).contains(value) else {
+                throw Problem.validation("limit must be from 1 to \(maximum)", field: "limit")
+            }
             limit = value
         }
         return PageRequest(limit: limit, cursor: request.query("cursor"))

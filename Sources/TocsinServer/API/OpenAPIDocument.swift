@@ -21,6 +21,48 @@ enum OpenAPIDocument {
         {"name": "webhooks"}
       ],
       "paths": {
+        "/api/v1/stream": {
+          "get": {
+            "operationId": "streamAlerts",
+            "tags": ["alerts"],
+            "summary": "Live stream of published revisions (Server-Sent Events)",
+            "description": "Each event has the revision's sequence number as id, the event type alert.published, alert.updated or alert.cancelled, and the alert as JSON data. Reconnect with Last-Event-ID to receive every revision published since, from the store. Only what the token may read is sent. A comment line is sent every stream.heartbeat.",
+            "parameters": [
+              {"name": "Last-Event-ID", "in": "header", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+              {"name": "lastEventId", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+              {"name": "minSeverity", "in": "query", "required": false, "schema": {"type": "string", "enum": ["critical", "high", "medium", "low", "info"]}},
+              {"name": "category", "in": "query", "required": false, "schema": {"type": "string"}}
+            ],
+            "responses": {
+              "200": {"description": "An endless text/event-stream.", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "422": {"$ref": "#/components/responses/Validation"}
+            }
+          }
+        },
+        "/feeds/{feedToken}/{format}": {
+          "get": {
+            "operationId": "getFeed",
+            "tags": ["alerts"],
+            "summary": "Pull feed of a feed subscription: atom.xml (Atom 1.0), rss.xml (RSS 2.0) or feed.json (JSON Feed 1.1)",
+            "description": "Authenticated by the secret feed token in the path (no bearer token). Lists, newest first, the alerts the subscription's filter and its organisation's clearance and region allow. Supports ETag/If-None-Match and Last-Modified/If-Modified-Since (304), limit and cursor (Link rel=next).",
+            "security": [],
+            "parameters": [
+              {"name": "feedToken", "in": "path", "required": true, "schema": {"type": "string"}},
+              {"name": "format", "in": "path", "required": true, "schema": {"type": "string", "enum": ["atom.xml", "rss.xml", "feed.json"]}},
+              {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+              {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string"}}
+            ],
+            "responses": {
+              "200": {"description": "The feed.", "content": {
+                "application/atom+xml": {"schema": {"type": "string"}},
+                "application/rss+xml": {"schema": {"type": "string"}},
+                "application/feed+json": {"schema": {"type": "object"}}}},
+              "304": {"description": "Not modified since the ETag or date sent."},
+              "404": {"$ref": "#/components/responses/NotFound"}
+            }
+          }
+        },
         "/healthz": {
           "get": {
             "operationId": "getHealth",

@@ -17,6 +17,8 @@ public struct TocsinBroker: Sendable {
     public let worker: OutboxWorker
     public let httpClient: CurlHTTPClient
     public let registry: PrometheusCollectorRegistry
+    /// Wakes the live streams when a revision is published, and ends them at shutdown.
+    public let hub = EventHub()
     let targetGuard: TargetGuard
     let logger: Logger
 
@@ -40,7 +42,7 @@ public struct TocsinBroker: Sendable {
 
     /// The router with every route and middleware.
     public func makeRouter() -> Router<TocsinRequestContext> {
-        let env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard)
+        let env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard, hub: hub)
         let router = Router(context: TocsinRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -48,12 +50,14 @@ public struct TocsinBroker: Sendable {
         router.get("api/v1/openapi.json") { _, _ in
             JSONResponse.raw(Array(OpenAPIDocument.json.utf8), contentType: "application/json; charset=utf-8")
         }
+        FeedRoutes(env: env).register(on: router)
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store))
         AlertRoutes(env: env).register(on: api)
         OrganisationRoutes(env: env).register(on: api)
         SubscriptionRoutes(env: env).register(on: api)
         TokenRoutes(env: env).register(on: api)
         DeliveryRoutes(env: env).register(on: api)
+        StreamRoutes(env: env, hub: env.hub).register(on: api)
         return router
     }
 
@@ -64,7 +68,6 @@ public struct TocsinBroker: Sendable {
         let app = Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Tocsin"),
-            services: [OutboxService(worker: worker)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("listening", metadata: ["url": "http://\(host):\(port)"])
@@ -72,7 +75,11 @@ public struct TocsinBroker: Sendable {
             },
             logger: Logger(label: "tocsin.http")
         )
-        try await app.runService()
+        // Services stop in reverse order on SIGTERM/SIGINT: first the outbox worker and the live streams (which
+        // would otherwise hold their connections open), then the HTTP server, which finishes the requests in flight.
+        let group = ServiceGroup(configuration: .init(
+            services: [app, OutboxService(worker: worker, hub: hub)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
         httpClient.shutdown()
     }
 }
@@ -80,11 +87,13 @@ public struct TocsinBroker: Sendable {
 /// Runs the outbox worker as a service beside the HTTP server, stopping it on graceful shutdown.
 struct OutboxService: Service {
     let worker: OutboxWorker
+    let hub: EventHub
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await worker.run()
         }
+        hub.close()
     }
 }
 

@@ -27,6 +27,8 @@ public struct TocsinConfiguration: Sendable {
     public var deliveryPollInterval: TimeInterval = 1
     public var deliveryRetrySchedule: [TimeInterval] = RetryPolicy.standardSchedule
     public var deliveryRetryJitter = 0.2
+    /// Seconds between keep-alive comments on an idle live stream.
+    public var streamHeartbeat: TimeInterval = 15
 
     public init() {}
 
@@ -88,6 +90,7 @@ extension TocsinConfiguration {
                 throw ConfigurationError(key: "delivery.retrySchedule", message: error.message)
             }
         }),
+        ("stream.heartbeat", { c, v throws(ConfigurationError) in c.streamHeartbeat = try duration(v, "stream.heartbeat") }),
         ("delivery.retryJitter", { c, v throws(ConfigurationError) in
             guard let value = Double(v), value >= 0, value <= 1 else {
                 throw ConfigurationError(key: "delivery.retryJitter", message: "must be a number from 0 to 1")

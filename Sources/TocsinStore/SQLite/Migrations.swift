@@ -113,6 +113,21 @@ enum SQLiteMigrations {
                 CREATE TRIGGER routing_org_delete AFTER DELETE ON organisations BEGIN UPDATE routing_state SET version = version + 1; END;
                 """)
         }
+        migrator.registerMigration("2026-11-23-alert-events") { db in
+            // One row per published revision, numbered in publication order: the ids of the live stream, so a
+            // client resuming with Last-Event-ID gets every revision after the one it last saw.
+            try db.execute(sql: """
+                CREATE TABLE alert_events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    alert_id TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    published_at INTEGER NOT NULL,
+                    UNIQUE (alert_id, revision)
+                );
+                INSERT INTO alert_events (alert_id, revision, published_at)
+                    SELECT alert_id, revision, published_at FROM alert_revisions ORDER BY published_at, alert_id, revision;
+                """)
+        }
         return migrator
     }
 }

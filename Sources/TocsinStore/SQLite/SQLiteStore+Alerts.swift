@@ -11,8 +11,7 @@ extension SQLiteStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [alert.id, alert.source, alert.sourceRef, alert.revision, alert.status.rawValue, alert.severity.rank,
                                  alert.tlp.rank, alert.isNational, doc, alert.publishedAt.millis, alert.updatedAt.millis])
-            try db.execute(sql: "INSERT INTO alert_revisions (alert_id, revision, doc, published_at) VALUES (?, ?, ?, ?)",
-                           arguments: [alert.id, alert.revision, doc, alert.updatedAt.millis])
+            try self.insertRevision(db, alert, doc: doc)
             return try self.routeAndQueue(db, alert: alert, previousRecipients: [])
         }
     }
@@ -29,12 +28,34 @@ extension SQLiteStore {
                 WHERE id = ?
                 """, arguments: [next.revision, next.status.rawValue, next.severity.rank, next.tlp.rank, next.isNational, doc,
                                  next.updatedAt.millis, next.sourceRef, alertId])
-            try db.execute(sql: "INSERT INTO alert_revisions (alert_id, revision, doc, published_at) VALUES (?, ?, ?, ?)",
-                           arguments: [alertId, next.revision, doc, next.updatedAt.millis])
+            try self.insertRevision(db, next, doc: doc)
             let previous = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE alert_id = ?",
                                                    arguments: [alertId]))
             return try self.routeAndQueue(db, alert: next, previousRecipients: previous)
         }
+    }
+
+    /// Keeps the revision in the log and numbers it as an event of the live stream.
+    func insertRevision(_ db: Database, _ alert: Alert, doc: String) throws {
+        try db.execute(sql: "INSERT INTO alert_revisions (alert_id, revision, doc, published_at) VALUES (?, ?, ?, ?)",
+                       arguments: [alert.id, alert.revision, doc, alert.updatedAt.millis])
+        try db.execute(sql: "INSERT INTO alert_events (alert_id, revision, published_at) VALUES (?, ?, ?)",
+                       arguments: [alert.id, alert.revision, alert.updatedAt.millis])
+    }
+
+    public func events(after sequence: Int64, limit: Int) async throws -> [AlertEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.seq, r.doc FROM alert_events e JOIN alert_revisions r ON r.alert_id = e.alert_id AND r.revision = e.revision
+                WHERE e.seq > ? ORDER BY e.seq LIMIT ?
+                """, arguments: [sequence, limit]).map { row in
+                AlertEvent(sequence: row["seq"], alert: try decodeJSON(Alert.self, row["doc"]))
+            }
+        }
+    }
+
+    public func lastEventSequence() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM alert_events") ?? 0 }
     }
 
     /// Routes `alert` with the cached index and writes one pending delivery per recipient.

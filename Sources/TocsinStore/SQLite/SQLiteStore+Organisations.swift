@@ -125,6 +125,17 @@ extension SQLiteStore {
         }
     }
 
+    public func feedSubscriber(token: String) async throws -> (Subscription, Organisation)? {
+        let hash = TokenHash.hash(token)
+        return try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE feed_token_hash = ? AND channel = 'feed'", arguments: [hash]),
+                  let org = try Row.fetchOne(db, sql: "SELECT * FROM organisations WHERE id = ?", arguments: [row["org_id"] as String]) else {
+                return nil
+            }
+            return (try Self.subscription(from: row), try Self.organisation(from: org))
+        }
+    }
+
     public func updateSubscription(_ subscription: Subscription) async throws {
         let filter = try encodeJSON(subscription.filter)
         try await pool.write { db in

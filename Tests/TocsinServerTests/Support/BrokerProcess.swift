@@ -21,6 +21,7 @@ final class BrokerProcess: @unchecked Sendable {
         "TOCSIN_DELIVERY_POLL_INTERVAL": "100ms",
         "TOCSIN_WEBHOOKS_TIMEOUT": "5s",
         "TOCSIN_LOG_LEVEL": "info",
+        "TOCSIN_STREAM_HEARTBEAT": "1s",
     ]
 
     init(environment: [String: String] = [:]) throws {
@@ -132,14 +133,16 @@ final class BrokerProcess: @unchecked Sendable {
     struct Answer {
         var status: Int
         var body: [UInt8]
+        var headers: [(String, String)] = []
+        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
         var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     func request(_ method: String, _ path: String, token: String?, json: Any? = nil, raw: [UInt8]? = nil,
-                 contentType: String = "application/json") async throws -> Answer {
-        var headers: [(String, String)] = []
+                 contentType: String = "application/json", extraHeaders: [(String, String)] = []) async throws -> Answer {
+        var headers: [(String, String)] = extraHeaders
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         var body: [UInt8] = []
         if let json { body = Array(try JSONSerialization.data(withJSONObject: json)) }
@@ -147,7 +150,7 @@ final class BrokerProcess: @unchecked Sendable {
         if json != nil || raw != nil { headers.append(("Content-Type", contentType)) }
         let result = await Self.http.send(HTTPRequest(url: "http://127.0.0.1:\(port)\(path)", method: method, headers: headers, body: body, timeout: 30))
         switch result {
-        case .success(let response): return Answer(status: response.status, body: response.body)
+        case .success(let response): return Answer(status: response.status, body: response.body, headers: response.headers)
         case .failure(let error): throw TestFailure("\(method) \(path): \(error)")
         }
     }

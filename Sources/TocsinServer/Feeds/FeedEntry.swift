@@ -1,0 +1,85 @@
+import Foundation
+import TocsinCore
+
+/// What every feed format says about one alert, in the reader's language.
+///
+/// The entry id is the alert's (`urn:uuid:<id>`), stable across revisions, so a reader updates the entry it has
+/// instead of showing the alert twice.
+struct FeedEntry {
+    var alert: Alert
+    var locale: String
+    var publicUrl: String
+
+    var id: String { "urn:uuid:\(alert.id)" }
+    var link: String { "\(publicUrl)/api/v1/alerts/\(alert.id)" }
+
+    /// `[TLP:AMBER][CRITIQUE] title`, with `[ANNULÉE]`/`[CANCELLED]` in front once cancelled.
+    var title: String {
+        let severity = locale == "en" ? alert.severity.rawValue.uppercased() : alert.severity.frenchLabel
+        let cancelled = alert.status == .cancelled ? (locale == "en" ? "[CANCELLED]" : "[ANNULÉE]") : ""
+        return "\(cancelled)[\(alert.tlp.label)][\(severity)] \(alert.title)"
+    }
+
+    /// The plain-text body: summary, details, CVEs, indicators and references.
+    var text: String {
+        var parts = [alert.summary]
+        if let body = alert.body, !body.isEmpty { parts.append(body) }
+        if !alert.cves.isEmpty { parts.append("CVE : " + alert.cves.joined(separator: ", ")) }
+        if !alert.indicators.isEmpty {
+            let heading = locale == "en" ? "Indicators" : "Indicateurs"
+            parts.append(heading + " :\n" + alert.indicators.map { "- \($0.type.rawValue) \($0.value)" }.joined(separator: "\n"))
+        }
+        if !alert.references.isEmpty {
+            parts.append((locale == "en" ? "References" : "Références") + " :\n" + alert.references.map { "- \($0.url)" }.joined(separator: "\n"))
+        }
+        return parts.filter { !$0.isEmpty }.joined(separator: "\n\n")
+    }
+
+    /// Categories, then `severity:…`, `tlp:…` and the CVE ids, as feed categories or tags.
+    var tags: [String] {
+        alert.categories + ["severity:\(alert.severity.rawValue)", "tlp:\(alert.tlp.rawValue.lowercased())"] + alert.cves
+    }
+}
+
+/// Escaping for XML text and attribute values; characters XML 1.0 forbids are dropped.
+enum XMLText {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default:
+                let v = scalar.value
+                if v >= 0x20 && !(0xD800...0xDFFF).contains(v) && v != 0xFFFE && v != 0xFFFF { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+}
+
+/// Dates as RSS 2.0 (RFC 822) and HTTP headers (RFC 9110) write them: `Mon, 23 Nov 2026 09:49:15 GMT`.
+enum HTTPDate {
+    static func format(_ date: Date) -> String {
+        var time = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", days[Int(parts.tm_wday)], parts.tm_mday, months[Int(parts.tm_mon)],
+                      parts.tm_year + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import TocsinCore
+import TocsinDelivery
+import TocsinStore
+
+/// `GET /api/v1/stream`: published revisions as Server-Sent Events, live.
+///
+/// Each event's id is the revision's sequence number in the alert log, so a client that reconnects with
+/// `Last-Event-ID` receives every revision published since, from the store, without loss. Only what the caller
+/// may read is sent (TLP clearance, region); `minSeverity` and `category` narrow it further. A comment line is
+/// sent every `stream.heartbeat` to keep proxies from closing an idle connection.
+struct StreamRoutes {
+    let env: APIEnvironment
+    let hub: EventHub
+
+    func register(on group: RouterGroup<TocsinRequestContext>) {
+        group.get("stream", use: stream)
+    }
+
+    @Sendable func stream(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let (clearance, orgRegion) = try await env.visibility(of: principal)
+        let minSeverity = try request.query("minSeverity").map { text in
+            guard let severity = Severity(rawValue: text) else {
+                throw Problem.validation("minSeverity must be critical, high, medium, low or info", field: "minSeverity")
+            }
+            return severity
+        }
+        let category = request.query("category")?.lowercased()
+        let resumeText = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.query("lastEventId")
+        let from: Int64
+        if let resumeText {
+            guard let value = Int64(resumeText.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                throw Problem.validation("Last-Event-ID must be an event id received from this stream", field: "Last-Event-ID")
+            }
+            from = value
+        } else {
+            from = try await env.store.lastEventSequence()
+        }
+        let store = env.store
+        let hub = self.hub
+        let heartbeat = env.configuration.streamHeartbeat
+        let logger = context.logger
+
+        @Sendable func visible(_ alert: Alert) -> Bool {
+            if let clearance, !clearance.clears(alert.tlp) { return false }
+            if let orgRegion, !alert.isNational, !(orgRegion.map(alert.regions.contains) ?? false) { return false }
+            if let minSeverity, alert.severity < minSeverity { return false }
+            if let category, !alert.categories.contains(category) { return false }
+            return true
+        }
+
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
+                                   HTTPField.Name("X-Accel-Buffering")!: "no"]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var start = from
+            let signal = WakeSignal()
+            hub.register(signal)
+            defer { hub.unregister(signal) }
+            logger.info("stream opened", metadata: ["from_event": "\(start)"])
+            try await writer.write(ByteBuffer(string: "retry: 2000\n: tocsin stream, from event \(start)\n\n"))
+            var lastBeat = ContinuousClock.now
+            while !Task.isCancelled, !hub.isClosed {
+                let events = try await store.events(after: start, limit: 200)
+                var chunk = ""
+                for event in events {
+                    start = event.sequence
+                    guard visible(event.alert) else { continue }
+                    let json = String(decoding: try TocsinJSON.encoder().encode(event.alert), as: UTF8.self)
+                    chunk += "id: \(event.sequence)\nevent: \(event.alert.eventType)\ndata: \(json)\n\n"
+                }
+                if !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(string: chunk))
+                    lastBeat = ContinuousClock.now
+                }
+                if events.count == 200 { continue }
+                if ContinuousClock.now - lastBeat >= .seconds(heartbeat) {
+                    // Also how a closed connection is noticed: the write fails and the stream ends.
+                    try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                    lastBeat = ContinuousClock.now
+                }
+                // Woken by a publish in this process; the timeout catches those made by another process.
+                await signal.wait(timeout: .milliseconds(Int(min(heartbeat, 1) * 1000)))
+            }
+            try await writer.finish(nil)
+        })
+    }
+}
