@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
 
-.PHONY: run test deps build release bench clean
+.PHONY: run test deps test-deps build release bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -26,7 +26,17 @@ run: build
 	.build/debug/tocsin migrate --data-dir $(DATA_DIR)
 	.build/debug/tocsin serve --demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
 
-test: deps
+# The email tests run a real SMTP server (aiosmtpd) and read mail back with Python's email package.
+test-deps: deps
+	@command -v python3 >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3; \
+		else echo "python3 is required for the tests"; exit 1; fi; }
+	@python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet aiosmtpd 2>/dev/null \
+		|| python3 -m pip install --quiet --break-system-packages aiosmtpd 2>/dev/null \
+		|| { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd; } \
+		|| { echo "could not install aiosmtpd for the tests"; exit 1; }
+
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 

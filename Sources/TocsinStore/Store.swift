@@ -24,6 +24,8 @@ public protocol Store: Sendable {
     func subscriptions(orgId: String?, page: PageRequest) async throws -> Page<Subscription>
     func updateSubscription(_ subscription: Subscription) async throws
     func deleteSubscription(id: String) async throws -> Bool
+    /// Turns off the email subscription behind a one-click unsubscribe token; nil when the token is unknown.
+    func unsubscribe(token: String, now: Date) async throws -> Subscription?
     /// The feed subscription behind a feed token, with its organisation; nil when unknown.
     func feedSubscriber(token: String) async throws -> (Subscription, Organisation)?
 
@@ -177,14 +179,28 @@ public struct ClaimedDelivery: Sendable {
     public var alertJSON: [UInt8]
     public var eventType: String
     public var eventTime: Date
+    /// The recipient organisation's name and language (`fr`, `en`), for what people read.
+    public var orgName: String
+    public var locale: String
+    /// The one-click unsubscribe token of an email subscription.
+    public var unsubscribeToken: String?
 
-    public init(delivery: Delivery, target: String, secret: String?, alertJSON: [UInt8], eventType: String, eventTime: Date) {
+    public init(delivery: Delivery, target: String, secret: String?, alertJSON: [UInt8], eventType: String, eventTime: Date,
+                orgName: String = "", locale: String = "fr", unsubscribeToken: String? = nil) {
         self.delivery = delivery
         self.target = target
         self.secret = secret
         self.alertJSON = alertJSON
         self.eventType = eventType
         self.eventTime = eventTime
+        self.orgName = orgName
+        self.locale = locale
+        self.unsubscribeToken = unsubscribeToken
+    }
+
+    /// The alert revision being delivered.
+    public func alert() throws -> Alert {
+        try TocsinJSON.decoder().decode(Alert.self, from: Data(alertJSON))
     }
 }
 

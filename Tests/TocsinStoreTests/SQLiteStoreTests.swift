@@ -35,9 +35,9 @@ final class SQLiteStoreTests: XCTestCase {
     }
 
     func testMigrationsAreNamedAndRunOnceAtOpen() throws {
-        XCTAssertEqual(try store.appliedMigrations(), ["2026-11-23-spine", "2026-11-23-alert-events"])
+        XCTAssertEqual(try store.appliedMigrations(), ["2026-11-23-spine", "2026-11-23-alert-events", "2026-11-23-email-unsubscribe"])
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite")
-        XCTAssertEqual(try again.appliedMigrations(), ["2026-11-23-spine", "2026-11-23-alert-events"])
+        XCTAssertEqual(try again.appliedMigrations(), ["2026-11-23-spine", "2026-11-23-alert-events", "2026-11-23-email-unsubscribe"])
     }
 
     func testPublishingWritesTheAlertAndItsOutboxTogether() async throws {

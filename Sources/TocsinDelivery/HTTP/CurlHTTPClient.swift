@@ -51,84 +51,27 @@ public enum HTTPClientError: Error, Equatable, CustomStringConvertible {
 ///
 /// Transfers block, so they never run on Swift's cooperative pool: each worker thread takes jobs from a queue and
 /// resumes the caller's continuation. Redirects are never followed and only http and https are allowed.
-public final class CurlHTTPClient: @unchecked Sendable {
+public final class CurlHTTPClient: Sendable {
     /// Chooses the address to connect to before a transfer, or refuses the target; runs on the worker thread.
     public typealias Pin = @Sendable (URLComponents) throws(HTTPClientError) -> String?
 
-    private struct Job {
-        var request: HTTPRequest
-        var pin: Pin?
-        var continuation: CheckedContinuation<Result<HTTPResult, HTTPClientError>, Never>
-    }
-
-    private let condition = NSCondition()
-    private var jobs: [Job] = []
-    private var jobsHead = 0
-    private var stopping = false
-    private var running = 0
+    private let workers: CurlWorkers
     private let userAgent: String
-
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
     /// Starts `threads` worker threads.
     public init(threads: Int, userAgent: String = "Tocsin") {
-        _ = Self.globalInit
+        self.workers = CurlWorkers(threads: threads, name: "tocsin-http")
         self.userAgent = userAgent
-        for index in 0..<max(threads, 1) {
-            let thread = Thread { [self] in self.workerLoop() }
-            thread.name = "tocsin-http-\(index)"
-            thread.stackSize = 1 << 20
-            running += 1
-            thread.start()
-        }
     }
-
-    deinit { shutdown() }
 
     /// Sends `request`; `pin` may refuse the target or name the address to connect to.
     public func send(_ request: HTTPRequest, pin: Pin? = nil) async -> Result<HTTPResult, HTTPClientError> {
-        await withCheckedContinuation { continuation in
-            condition.lock()
-            if stopping {
-                condition.unlock()
-                continuation.resume(returning: .failure(.transport("client is shutting down")))
-                return
-            }
-            jobs.append(Job(request: request, pin: pin, continuation: continuation))
-            condition.signal()
-            condition.unlock()
-        }
+        await workers.run({ [self] handle in self.perform(request, pin: pin, on: handle) },
+                          whenStopped: .failure(.transport("client is shutting down")))
     }
 
-    /// Stops the threads once the queued jobs are done.
-    public func shutdown() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    private func nextJob() -> Job? {
-        condition.lock()
-        defer { condition.unlock() }
-        while jobsHead >= jobs.count && !stopping { condition.wait() }
-        guard jobsHead < jobs.count else { return nil }
-        let job = jobs[jobsHead]
-        jobsHead += 1
-        if jobsHead > 1024 && jobsHead * 2 > jobs.count {
-            jobs.removeFirst(jobsHead)
-            jobsHead = 0
-        }
-        return job
-    }
-
-    private func workerLoop() {
-        guard let handle = curl_easy_init() else { return }
-        defer { curl_easy_cleanup(handle) }
-        while let job = nextJob() {
-            job.continuation.resume(returning: perform(job, on: handle))
-        }
-    }
+    /// Stops the threads once the queued requests are done.
+    public func shutdown() { workers.shutdown() }
 
     private final class Sink {
         var body: [UInt8] = []
@@ -136,15 +79,14 @@ public final class CurlHTTPClient: @unchecked Sendable {
         static let limit = 64 * 1024
     }
 
-    private func perform(_ job: Job, on handle: UnsafeMutableRawPointer) -> Result<HTTPResult, HTTPClientError> {
-        let request = job.request
+    private func perform(_ request: HTTPRequest, pin: Pin?, on handle: UnsafeMutableRawPointer) -> Result<HTTPResult, HTTPClientError> {
         guard let components = URLComponents(string: request.url), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", components.host?.isEmpty == false else {
             return .failure(.refused("'\(request.url.prefix(200))' is not an http or https URL"))
         }
         var resolveList: UnsafeMutablePointer<curl_slist>?
         do {
-            if let pin = job.pin, let entry = try pin(components) {
+            if let pin, let entry = try pin(components) {
                 resolveList = curl_slist_append(nil, entry)
             }
         } catch {

@@ -16,6 +16,7 @@ public struct TocsinBroker: Sendable {
     public let store: SQLiteStore
     public let worker: OutboxWorker
     public let httpClient: CurlHTTPClient
+    let mailSender: SMTPSender?
     public let registry: PrometheusCollectorRegistry
     /// Wakes the live streams when a revision is published, and ends them at shutdown.
     public let hub = EventHub()
@@ -32,8 +33,20 @@ public struct TocsinBroker: Sendable {
         targetGuard = try configuration.targetGuard()
         httpClient = CurlHTTPClient(threads: configuration.deliveryConcurrency, userAgent: "Tocsin/\(TocsinVersion.current)")
         let webhook = WebhookChannel(client: httpClient, guardrail: targetGuard, timeout: configuration.webhooksTimeout)
+        var channels: [any DeliveryChannel] = [webhook]
+        if let smtp = configuration.smtp {
+            guard let directory = EmailTemplates.locate(configured: configuration.templatesDir) else {
+                throw ConfigurationError(key: "templates.dir", message: "is not set and no Templates folder was found")
+            }
+            let sender = SMTPSender(configuration: smtp)
+            mailSender = sender
+            channels.append(EmailChannel(sender: sender, templates: try EmailTemplates(directory: directory), publicUrl: configuration.publicUrl))
+        } else {
+            mailSender = nil
+            logger.notice("email channel off: set smtp.url and smtp.from to send email deliveries; they wait in the outbox meanwhile")
+        }
         worker = OutboxWorker(
-            store: store, channels: [webhook],
+            store: store, channels: channels,
             configuration: OutboxConfiguration(concurrency: configuration.deliveryConcurrency, lease: configuration.deliveryLease,
                                                pollInterval: configuration.deliveryPollInterval, retryPolicy: configuration.retryPolicy,
                                                attemptTimeout: configuration.webhooksTimeout),
@@ -51,6 +64,7 @@ public struct TocsinBroker: Sendable {
             JSONResponse.raw(Array(OpenAPIDocument.json.utf8), contentType: "application/json; charset=utf-8")
         }
         FeedRoutes(env: env).register(on: router)
+        UnsubscribeRoutes(env: env).register(on: router)
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store))
         AlertRoutes(env: env).register(on: api)
         OrganisationRoutes(env: env).register(on: api)
@@ -75,12 +89,14 @@ public struct TocsinBroker: Sendable {
             },
             logger: Logger(label: "tocsin.http")
         )
+        logger.info("channels ready", metadata: ["email": "\(mailSender != nil)"])
         // Services stop in reverse order on SIGTERM/SIGINT: first the outbox worker and the live streams (which
         // would otherwise hold their connections open), then the HTTP server, which finishes the requests in flight.
         let group = ServiceGroup(configuration: .init(
             services: [app, OutboxService(worker: worker, hub: hub)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         httpClient.shutdown()
+        mailSender?.shutdown()
     }
 }
 

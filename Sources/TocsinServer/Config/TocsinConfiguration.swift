@@ -19,6 +19,14 @@ public struct TocsinConfiguration: Sendable {
     public var apiMaxBodyBytes = 1 << 20
     public var smtpUrl: String?
     public var smtpFrom: String?
+    public var smtpReplyTo: String?
+    public var smtpUsername: String?
+    public var smtpPassword: String?
+    public var smtpStartTLS: SMTPConfiguration.StartTLS = .optional
+    public var smtpConcurrency = 4
+    public var smtpTimeout: TimeInterval = 30
+    /// The Mustache templates folder; found next to the working directory or the binary when unset.
+    public var templatesDir: String?
     public var webhooksAllowPrivateTargets = false
     public var webhooksAllowedNetworks: [String] = []
     public var webhooksTimeout: TimeInterval = 15
@@ -76,7 +84,22 @@ extension TocsinConfiguration {
         }),
         ("api.maxBodyBytes", { c, v throws(ConfigurationError) in c.apiMaxBodyBytes = try int(v, "api.maxBodyBytes", 1_024...(64 << 20)) }),
         ("smtp.url", { c, v in c.smtpUrl = v }),
-        ("smtp.from", { c, v in c.smtpFrom = v }),
+        ("smtp.from", { c, v throws(ConfigurationError) in
+            guard EmailAddress.isPlausible(v) else { throw ConfigurationError(key: "smtp.from", message: "must be an email address") }
+            c.smtpFrom = v
+        }),
+        ("smtp.replyTo", { c, v in c.smtpReplyTo = v }),
+        ("smtp.username", { c, v in c.smtpUsername = v }),
+        ("smtp.password", { c, v in c.smtpPassword = v }),
+        ("smtp.startTLS", { c, v throws(ConfigurationError) in
+            guard let mode = SMTPConfiguration.StartTLS(rawValue: v) else {
+                throw ConfigurationError(key: "smtp.startTLS", message: "must be required, optional or off")
+            }
+            c.smtpStartTLS = mode
+        }),
+        ("smtp.concurrency", { c, v throws(ConfigurationError) in c.smtpConcurrency = try int(v, "smtp.concurrency", 1...64) }),
+        ("smtp.timeout", { c, v throws(ConfigurationError) in c.smtpTimeout = try duration(v, "smtp.timeout") }),
+        ("templates.dir", { c, v in c.templatesDir = v }),
         ("webhooks.allowPrivateTargets", { c, v throws(ConfigurationError) in c.webhooksAllowPrivateTargets = try bool(v, "webhooks.allowPrivateTargets") }),
         ("webhooks.allowedNetworks", { c, v in
             c.webhooksAllowedNetworks = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -142,6 +165,20 @@ extension TocsinConfiguration {
             throw ConfigurationError(key: "delivery.lease", message: "must be at least twice webhooks.timeout, so that a claimed delivery is sent before its lease runs out")
         }
         _ = try targetGuard()
+        if let url = smtpUrl {
+            let lower = url.lowercased()
+            guard lower.hasPrefix("smtp://") || lower.hasPrefix("smtps://") else {
+                throw ConfigurationError(key: "smtp.url", message: "must be smtp://host:port or smtps://host:port")
+            }
+            guard smtpFrom != nil else { throw ConfigurationError(key: "smtp.from", message: "is required when smtp.url is set") }
+        }
+    }
+
+    /// The mail server settings, when email is configured.
+    public var smtp: SMTPConfiguration? {
+        guard let smtpUrl, let smtpFrom else { return nil }
+        return SMTPConfiguration(url: smtpUrl, from: smtpFrom, replyTo: smtpReplyTo, username: smtpUsername, password: smtpPassword,
+                                 startTLS: smtpStartTLS, timeout: smtpTimeout, concurrency: smtpConcurrency)
     }
 
     static func flatten(_ node: Any?, prefix: String, into flat: inout [String: String]) throws {

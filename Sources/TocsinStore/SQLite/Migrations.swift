@@ -128,6 +128,13 @@ enum SQLiteMigrations {
                     SELECT alert_id, revision, published_at FROM alert_revisions ORDER BY published_at, alert_id, revision;
                 """)
         }
+        migrator.registerMigration("2026-11-23-email-unsubscribe") { db in
+            // The one-click unsubscribe link of email subscriptions (RFC 8058): it only turns the subscription off.
+            try db.execute(sql: """
+                ALTER TABLE subscriptions ADD COLUMN unsubscribe_token TEXT;
+                CREATE UNIQUE INDEX subscriptions_unsubscribe ON subscriptions(unsubscribe_token) WHERE unsubscribe_token IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -18,13 +18,16 @@ extension SQLiteStore {
 
             // The organisation's clearance and region are read again at send time: an organisation whose
             // clearance was lowered since routing never receives what it may no longer read.
-            var targets: [String: (target: String, secret: String?, active: Bool, clearance: TLP, region: String?)] = [:]
+            var targets: [String: (target: String, secret: String?, active: Bool, clearance: TLP, region: String?, name: String,
+                                   locale: String, unsubscribe: String?)] = [:]
             let subscriptionStatement = try db.cachedStatement(sql: """
-                SELECT s.target, s.secret, s.active, o.tlp_rank, o.region FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE s.id = ?
+                SELECT s.target, s.secret, s.active, s.unsubscribe_token, o.tlp_rank, o.region, o.name, o.locale
+                FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE s.id = ?
                 """)
             for id in Set(deliveries.map(\.subscriptionId)) {
                 if let row = try Row.fetchOne(subscriptionStatement, arguments: [id]) {
-                    targets[id] = (row["target"], row["secret"], row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"])
+                    targets[id] = (row["target"], row["secret"], row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"],
+                                   row["name"], row["locale"], row["unsubscribe_token"])
                 }
             }
             var documents: [String: (json: [UInt8], alert: Alert)?] = [:]
@@ -55,7 +58,8 @@ extension SQLiteStore {
                     continue
                 }
                 claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, secret: target.secret, alertJSON: document.json,
-                                               eventType: document.alert.eventType, eventTime: document.alert.updatedAt))
+                                               eventType: document.alert.eventType, eventTime: document.alert.updatedAt,
+                                               orgName: target.name, locale: target.locale, unsubscribeToken: target.unsubscribe))
             }
             return claimed
         }

@@ -100,10 +100,12 @@ extension SQLiteStore {
                 throw StoreError.notFound("organisation \(subscription.orgId)")
             }
             try db.execute(sql: """
-                INSERT INTO subscriptions (id, org_id, channel, target, filter, active, disabled_reason, secret, feed_token_hash, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO subscriptions (id, org_id, channel, target, filter, active, disabled_reason, secret, feed_token_hash,
+                    unsubscribe_token, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [subscription.id, subscription.orgId, subscription.channel.rawValue, subscription.target, filter,
                                  subscription.active, subscription.disabledReason, secret, feedToken.map(TokenHash.hash),
+                                 subscription.channel == .email ? TocsinID.secret(prefix: "unsub_") : nil,
                                  subscription.createdAt.millis, subscription.updatedAt.millis])
         }
     }
@@ -133,6 +135,21 @@ extension SQLiteStore {
                 return nil
             }
             return (try Self.subscription(from: row), try Self.organisation(from: org))
+        }
+    }
+
+    public func unsubscribe(token: String, now: Date) async throws -> Subscription? {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE unsubscribe_token = ?", arguments: [token]) else {
+                return nil
+            }
+            try db.execute(sql: """
+                UPDATE subscriptions SET active = 0, disabled_reason = 'unsubscribed by the recipient', updated_at = ? WHERE id = ?
+                """, arguments: [now.millis, row["id"] as String])
+            var subscription = try Self.subscription(from: row)
+            subscription.active = false
+            subscription.disabledReason = "unsubscribed by the recipient"
+            return subscription
         }
     }
 

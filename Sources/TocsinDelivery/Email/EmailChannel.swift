@@ -1,0 +1,107 @@
+import Foundation
+import TocsinCore
+import TocsinStore
+
+/// Sends deliveries as email: a MIME multipart/alternative message rendered from the organisation's locale
+/// templates, with a stable `Message-ID` per delivery (a retry reuses it), list headers with a one-click
+/// unsubscribe (RFC 8058), the TLP in the subject and indicators defanged.
+public struct EmailChannel: DeliveryChannel {
+    public let sender: SMTPSender
+    public let templates: EmailTemplates
+    public let publicUrl: String
+
+    public init(sender: SMTPSender, templates: EmailTemplates, publicUrl: String) {
+        self.sender = sender
+        self.templates = templates
+        self.publicUrl = publicUrl.hasSuffix("/") ? String(publicUrl.dropLast()) : publicUrl
+    }
+
+    public var channel: Channel { .email }
+
+    var host: String { URLComponents(string: publicUrl)?.host ?? "tocsin.localhost" }
+
+    public func send(_ claimed: ClaimedDelivery) async -> AttemptOutcome {
+        let message: [UInt8]
+        do {
+            message = try self.message(for: claimed).render()
+        } catch {
+            return .permanent(status: nil, error: "cannot build the email: \(error)")
+        }
+        return await sender.send(to: [claimed.target], message: message).outcome
+    }
+
+    /// `[TLP:AMBER][CRITIQUE] title`, with `[MISE À JOUR]` or `[ANNULÉE]` (or the English words) in front.
+    public static func subject(_ alert: Alert, locale: String) -> String {
+        let english = locale == "en"
+        let severity = english ? alert.severity.rawValue.uppercased() : alert.severity.frenchLabel
+        let status = switch alert.status {
+        case .published: ""
+        case .updated: english ? "[UPDATE]" : "[MISE À JOUR]"
+        case .cancelled: english ? "[CANCELLED]" : "[ANNULÉE]"
+        }
+        return "\(status)[\(alert.tlp.label)][\(severity)] \(alert.title)"
+    }
+
+    /// The message for one delivery.
+    public func message(for claimed: ClaimedDelivery) throws -> MIMEMessage {
+        let alert = try claimed.alert()
+        let locale = claimed.locale
+        let subject = Self.subject(alert, locale: locale)
+        let unsubscribeUrl = claimed.unsubscribeToken.map { "\(publicUrl)/unsubscribe/\($0)" } ?? publicUrl
+        let context = Self.context(alert, subject: subject, locale: locale, orgName: claimed.orgName,
+                                   alertUrl: "\(publicUrl)/api/v1/alerts/\(alert.id)", unsubscribeUrl: unsubscribeUrl)
+        var headers: [(String, String)] = [
+            ("From", "Tocsin <\(sender.configuration.from)>"),
+            ("To", "<\(claimed.target)>"),
+        ]
+        if let replyTo = sender.configuration.replyTo { headers.append(("Reply-To", "<\(replyTo)>")) }
+        headers += [
+            ("Subject", subject),
+            ("Date", MailDate.format(Date())),
+            ("Message-ID", "<\(claimed.delivery.id)@\(host)>"),
+            ("List-Id", "Tocsin <alerts.\(host)>"),
+            ("List-Unsubscribe", "<\(unsubscribeUrl)>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ("Auto-Submitted", "auto-generated"),
+            ("X-Tocsin-Alert", "\(alert.id); revision=\(alert.revision)"),
+            ("X-Tocsin-TLP", alert.tlp.rawValue),
+        ]
+        return MIMEMessage(headers: headers, text: try templates.render(context, locale: locale, part: "text"),
+                           html: try templates.render(context, locale: locale, part: "html"))
+    }
+
+    static func context(_ alert: Alert, subject: String, locale: String, orgName: String, alertUrl: String, unsubscribeUrl: String) -> [String: Any] {
+        let english = locale == "en"
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: english ? "en_GB" : "fr_FR")
+        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+        formatter.dateFormat = english ? "d MMMM yyyy 'at' HH:mm '(Paris time)'" : "d MMMM yyyy 'à' HH:mm '(heure de Paris)'"
+        return [
+            "subject": subject, "title": alert.title, "summary": alert.summary, "body": alert.body ?? "",
+            "severity": english ? alert.severity.rawValue.uppercased() : alert.severity.frenchLabel,
+            "tlp": alert.tlp.label, "tlpNotice": TLPNotice.text(alert.tlp, locale: locale), "orgName": orgName,
+            "publishedAt": formatter.string(from: alert.publishedAt), "updatedAt": formatter.string(from: alert.updatedAt),
+            "revision": alert.revision, "revised": alert.revision > 1, "cancelled": alert.status == .cancelled,
+            "cves": alert.cves, "hasCves": !alert.cves.isEmpty,
+            "indicators": alert.indicators.map { ["type": $0.type.rawValue, "value": Defang.indicator($0.value)] },
+            "hasIndicators": !alert.indicators.isEmpty,
+            "references": alert.references.map { ["url": $0.url, "title": $0.title ?? ""] },
+            "hasReferences": !alert.references.isEmpty,
+            "alertUrl": alertUrl, "unsubscribeUrl": unsubscribeUrl,
+        ]
+    }
+}
+
+/// What each TLP 2.0 marking allows, in the reader's language.
+public enum TLPNotice {
+    public static func text(_ tlp: TLP, locale: String) -> String {
+        let english = locale == "en"
+        switch tlp {
+        case .clear: return english ? "TLP:CLEAR — may be shared without restriction." : "TLP:CLEAR — diffusion libre."
+        case .green: return english ? "TLP:GREEN — may be shared within your community, not publicly." : "TLP:GREEN — diffusion limitée à votre communauté, pas de publication."
+        case .amber: return english ? "TLP:AMBER — share only within your organisation and its clients, on a need-to-know basis." : "TLP:AMBER — diffusion limitée à votre organisation et à ses clients, au besoin d'en connaître."
+        case .amberStrict: return english ? "TLP:AMBER+STRICT — share only within your organisation." : "TLP:AMBER+STRICT — diffusion limitée à votre seule organisation."
+        case .red: return english ? "TLP:RED — for the named recipients only." : "TLP:RED — réservé aux seuls destinataires nommés."
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Mustache
+import TocsinCore
+
+/// The email templates of every locale, loaded once from the templates folder (`<locale>/email/*.mustache`).
+public struct EmailTemplates: Sendable {
+    /// Why the templates could not be used.
+    public struct LoadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    let library: MustacheLibrary
+    public static let locales = ["fr", "en"]
+
+    /// Loads and compiles the email templates under `directory`; a missing or broken template is an error here,
+    /// at start, rather than at the first alert.
+    public init(directory: String) throws {
+        var templates: [String: MustacheTemplate] = [:]
+        for locale in Self.locales {
+            for part in ["text", "html"] {
+                let name = "\(locale)/email/alert.\(part)"
+                let path = (directory as NSString).appendingPathComponent(name + ".mustache")
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw LoadError(description: "email template \(path) cannot be read (set templates.dir)")
+                }
+                do {
+                    templates[name] = try MustacheTemplate(string: text)
+                } catch {
+                    throw LoadError(description: "email template \(path) is not valid Mustache: \(error)")
+                }
+            }
+        }
+        library = MustacheLibrary(templates: templates)
+    }
+
+    /// The templates folder: the configured one, else `Templates` in the working directory or near the binary.
+    public static func locate(configured: String?) -> String? {
+        if let configured { return configured }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates = [
+            FileManager.default.currentDirectoryPath + "/Templates",
+            executable.appendingPathComponent("Templates").path,
+            executable.appendingPathComponent("../share/tocsin/Templates").standardized.path,
+            executable.appendingPathComponent("../../Templates").standardized.path,
+            executable.appendingPathComponent("../../../Templates").standardized.path,
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/fr/email/alert.text.mustache") }
+    }
+
+    func render(_ context: [String: Any], locale: String, part: String) throws -> String {
+        let name = "\(Self.locales.contains(locale) ? locale : "fr")/email/alert.\(part)"
+        guard let output = library.render(context, withTemplate: name) else {
+            throw LoadError(description: "email template \(name) is missing")
+        }
+        return output
+    }
+}

@@ -1,0 +1,133 @@
+import CCurl
+import Foundation
+import TocsinCore
+
+/// How to reach the mail server.
+public struct SMTPConfiguration: Sendable {
+    /// STARTTLS on a `smtp://` connection: required, used when offered, or never. `smtps://` is TLS from the start.
+    public enum StartTLS: String, Sendable { case required, optional, off }
+
+    public var url: String
+    public var from: String
+    public var replyTo: String?
+    public var username: String?
+    public var password: String?
+    public var startTLS: StartTLS
+    public var timeout: TimeInterval
+    /// Sending connections (and threads) at once; each keeps its SMTP session open between mails.
+    public var concurrency: Int
+
+    public init(url: String, from: String, replyTo: String? = nil, username: String? = nil, password: String? = nil,
+                startTLS: StartTLS = .optional, timeout: TimeInterval = 30, concurrency: Int = 4) {
+        self.url = url
+        self.from = from
+        self.replyTo = replyTo
+        self.username = username
+        self.password = password
+        self.startTLS = startTLS
+        self.timeout = timeout
+        self.concurrency = concurrency
+    }
+}
+
+/// What the mail server said about one message.
+public enum SMTPResult: Sendable, Equatable {
+    case sent(code: Int)
+    /// The server answered with `code` (0 when the connection failed) and `message`.
+    case failed(code: Int, message: String)
+
+    /// The delivery outcome: 4xx answers and connection failures are retried, 5xx answers are permanent.
+    public var outcome: AttemptOutcome {
+        switch self {
+        case .sent(let code): return .success(status: code)
+        case .failed(let code, let message) where (500..<600).contains(code):
+            return .permanent(status: code, error: message)
+        case .failed(let code, let message):
+            return .retryable(status: code == 0 ? nil : code, error: message)
+        }
+    }
+}
+
+/// Sends mail through libcurl's SMTP client, one kept-open session per worker thread.
+public final class SMTPSender: Sendable {
+    let configuration: SMTPConfiguration
+    private let workers: CurlWorkers
+
+    public init(configuration: SMTPConfiguration) {
+        self.configuration = configuration
+        workers = CurlWorkers(threads: configuration.concurrency, name: "tocsin-smtp")
+    }
+
+    public func shutdown() { workers.shutdown() }
+
+    /// Sends `message` (a complete RFC 5322 message with CRLF line ends) to `recipients`.
+    public func send(to recipients: [String], message: [UInt8]) async -> SMTPResult {
+        let configuration = self.configuration
+        return await workers.run({ handle in Self.perform(configuration, recipients: recipients, message: message, on: handle) },
+                                 whenStopped: .failed(code: 0, message: "mail sender is shutting down"))
+    }
+
+    private final class Reader {
+        let bytes: [UInt8]
+        var offset = 0
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+    }
+
+    private static func perform(_ configuration: SMTPConfiguration, recipients: [String], message: [UInt8],
+                                on handle: UnsafeMutableRawPointer) -> SMTPResult {
+        curl_easy_reset(handle)
+        let reader = Unmanaged.passRetained(Reader(message)).toOpaque()
+        defer { Unmanaged<Reader>.fromOpaque(reader).release() }
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        defer { errorBuffer.deallocate() }
+        var rcpt: UnsafeMutablePointer<curl_slist>?
+        for recipient in recipients { rcpt = curl_slist_append(rcpt, "<\(recipient)>") }
+        defer { curl_slist_free_all(rcpt) }
+
+        ccurl_setopt_str(handle, CURLOPT_URL, configuration.url)
+        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        ccurl_setopt_str(handle, CURLOPT_PROXY, "")
+        ccurl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(configuration.timeout * 1000))
+        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(configuration.timeout, 10) * 1000))
+        ccurl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        ccurl_setopt_str(handle, CURLOPT_MAIL_FROM, "<\(configuration.from)>")
+        ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, rcpt)
+        if !configuration.url.lowercased().hasPrefix("smtps://") {
+            let level: curl_usessl = switch configuration.startTLS {
+            case .required: CURLUSESSL_ALL
+            case .optional: CURLUSESSL_TRY
+            case .off: CURLUSESSL_NONE
+            }
+            ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(level.rawValue))
+        }
+        if let username = configuration.username { ccurl_setopt_str(handle, CURLOPT_USERNAME, username) }
+        if let password = configuration.password { ccurl_setopt_str(handle, CURLOPT_PASSWORD, password) }
+        ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1)
+        ccurl_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
+        ccurl_setopt_ptr(handle, CURLOPT_READDATA, reader)
+        ccurl_setopt_readfn(handle) { buffer, size, count, userdata in
+            guard let buffer, let userdata else { return 0 }
+            let reader = Unmanaged<Reader>.fromOpaque(userdata).takeUnretainedValue()
+            let length = min(size * count, reader.bytes.count - reader.offset)
+            guard length > 0 else { return 0 }
+            reader.bytes.withUnsafeBufferPointer { source in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + reader.offset, byteCount: length)
+            }
+            reader.offset += length
+            return length
+        }
+        let code = curl_easy_perform(handle)
+        var reply = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            // A failed session is not reused: the next mail opens a fresh one.
+            curl_easy_reset(handle)
+            return .failed(code: reply, message: "SMTP \(reply == 0 ? "connection" : String(reply)): \(message)")
+        }
+        return .sent(code: reply)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+
+/// Email through a real SMTP server (aiosmtpd), read back with a real MIME parser (Python's email package).
+final class EmailTests: XCTestCase {
+    var sink: SMTPSink!
+    var broker: BrokerProcess!
+
+    static var templatesDirectory: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Templates").path
+    }
+
+    override func setUp() async throws {
+        sink = try SMTPSink()
+        broker = try await BrokerProcess.start(environment: [
+            "TOCSIN_SMTP_URL": "smtp://127.0.0.1:\(sink.port)",
+            "TOCSIN_SMTP_FROM": "alertes@cert-sante.test",
+            "TOCSIN_SMTP_START_TLS": "off",
+            "TOCSIN_TEMPLATES_DIR": Self.templatesDirectory,
+            "TOCSIN_PUBLIC_URL": "https://tocsin.cert-sante.test",
+        ])
+    }
+
+    override func tearDown() async throws {
+        broker.stop()
+        sink = nil
+    }
+
+    func subscribeEmail(org: String, address: String) async throws -> String {
+        let answer = try await broker.post("/api/v1/subscriptions", ["orgId": org, "channel": "email", "target": address])
+        XCTAssertEqual(answer.status, 201, answer.text)
+        return try XCTUnwrap(answer.json["id"] as? String)
+    }
+
+    func testAnAlertArrivesAsAFrenchMultipartMailWithListHeadersAndAWorkingUnsubscribe() async throws {
+        let org = try await broker.createOrg("CHU de Rouen", clearance: "AMBER")
+        let subscription = try await subscribeEmail(org: org, address: "rssi@chu-rouen.test")
+        var alert = alertJSON(title: "Rançongiciel « LockBit » : indicateurs de compromission à bloquer d'urgence", tlp: "AMBER", severity: "critical")
+        alert["indicators"] = [["type": "url", "value": "http://evil.example.com/payload.exe"], ["type": "ipv4", "value": "203.0.113.7"]]
+        alert["body"] = String(repeating: "Les établissements de santé doivent vérifier leurs journaux. ", count: 4)
+        let id = try await broker.publish(alert)
+        try await eventually(broker.log) { try self.sink.messages().count == 1 }
+        let mail = try sink.messages()[0]
+        let headers = try XCTUnwrap(mail["headers"] as? [String: String])
+        XCTAssertEqual(mail["contentType"] as? String, "multipart/alternative")
+        XCTAssertEqual(mail["parts"] as? [String], ["text/plain", "text/html"])
+        XCTAssertEqual(headers["Subject"], "[TLP:AMBER][CRITIQUE] Rançongiciel « LockBit » : indicateurs de compromission à bloquer d'urgence")
+        XCTAssertEqual(headers["To"], "rssi@chu-rouen.test")
+        XCTAssertNotNil(headers["Date"])
+        XCTAssertEqual(headers["X-Tocsin-Alert"], "\(id); revision=1")
+        XCTAssertEqual(headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
+        XCTAssertNotNil(headers["List-Id"])
+        let ledger = try await broker.deliveries(alert: id)
+        XCTAssertEqual(headers["Message-ID"], "<\(ledger[0]["id"] as! String)@tocsin.cert-sante.test>")
+        let text = try XCTUnwrap(mail["text"] as? String)
+        XCTAssertTrue(text.contains("Les établissements de santé"), text)
+        XCTAssertTrue(text.contains("hxxp[://]evil[.]example[.]com/payload[.]exe"), text)
+        XCTAssertTrue(text.contains("203[.]0[.]113[.]7"), text)
+        XCTAssertFalse(text.contains("203.0.113.7"))
+        XCTAssertTrue(text.contains("TLP:AMBER"))
+        XCTAssertTrue((mail["html"] as? String)?.contains("<code>hxxp[://]evil[.]example[.]com/payload[.]exe</code>") == true)
+        XCTAssertLessThanOrEqual(mail["longestBodyLine"] as! Int, 78, "RFC 5322 §2.1.1 line length")
+        XCTAssertLessThanOrEqual(mail["longestHeaderLine"] as! Int, 998)
+        XCTAssertEqual(mail["bareLF"] as? Bool, false)
+        try await eventually { try await self.broker.deliveries(alert: id).first?["state"] as? String == "delivered" }
+
+        // One-click unsubscribe, as a mail client does it from List-Unsubscribe-Post.
+        let link = try XCTUnwrap(headers["List-Unsubscribe"]?.trimmingCharacters(in: CharacterSet(charactersIn: "<>")))
+        let path = String(link[link.range(of: "/unsubscribe/")!.lowerBound...])
+        let value1 = try await broker.request("GET", path, token: nil).status
+        XCTAssertEqual(value1, 200)
+        let value2 = try await broker.get("/api/v1/subscriptions/\(subscription)").json["active"] as? Bool
+        XCTAssertEqual(value2, true, "GET must not unsubscribe")
+        let unsubscribed = try await broker.request("POST", path, token: nil, raw: Array("List-Unsubscribe=One-Click".utf8),
+                                                    contentType: "application/x-www-form-urlencoded")
+        XCTAssertEqual(unsubscribed.status, 200)
+        let value3 = try await broker.get("/api/v1/subscriptions/\(subscription)").json["active"] as? Bool
+        XCTAssertEqual(value3, false)
+        let value4 = try await broker.post("/api/v1/alerts", alertJSON()).json["deliveriesQueued"] as? Int
+        XCTAssertEqual(value4, 0)
+        let value5 = try await broker.request("POST", "/unsubscribe/unsub_unknown", token: nil).status
+        XCTAssertEqual(value5, 404)
+    }
+
+    func testEnglishOrganisationsGetEnglishMailAndUpdatesAreMarked() async throws {
+        let org = try await broker.post("/api/v1/orgs", ["name": "NHS Trust", "kind": "other", "tlpClearance": "GREEN", "locale": "en"]).json["id"] as! String
+        _ = try await subscribeEmail(org: org, address: "soc@trust.test")
+        let id = try await broker.publish(alertJSON(title: "Phishing wave", tlp: "GREEN", severity: "high"))
+        let value6 = try await broker.post("/api/v1/alerts/\(id)/revisions", alertJSON(title: "Phishing wave", tlp: "GREEN", severity: "high")).status
+        XCTAssertEqual(value6, 201)
+        try await eventually { try self.sink.messages().count == 2 }
+        let subjects = try sink.messages().compactMap { ($0["headers"] as? [String: String])?["Subject"] }
+        XCTAssertEqual(Set(subjects), ["[TLP:GREEN][HIGH] Phishing wave", "[UPDATE][TLP:GREEN][HIGH] Phishing wave"])
+        XCTAssertTrue(try sink.messages().allSatisfy { ($0["text"] as? String)?.contains("Indicators of compromise") == true })
+    }
+
+    func testSMTP4xxIsRetriedAnd5xxIsAPermanentFailureWithTheServersReply() async throws {
+        let org = try await broker.createOrg("CH de Lisieux", clearance: "AMBER")
+        _ = try await subscribeEmail(org: org, address: "busy@ch-lisieux.test")
+        _ = try await subscribeEmail(org: org, address: "reject@ch-lisieux.test")
+        let id = try await broker.publish(alertJSON())
+        try await eventually(broker.log) {
+            let states = try await self.broker.deliveries(alert: id).compactMap { $0["state"] as? String }
+            return Set(states) == ["delivered", "dead"]
+        }
+        let ledger = try await broker.deliveries(alert: id)
+        let busy = try XCTUnwrap(ledger.first { $0["state"] as? String == "delivered" })
+        XCTAssertEqual(busy["attempts"] as? Int, 2)
+        let rejected = try XCTUnwrap(ledger.first { $0["state"] as? String == "dead" })
+        XCTAssertEqual(rejected["attempts"] as? Int, 1)
+        XCTAssertEqual(rejected["lastStatus"] as? Int, 550)
+        XCTAssertTrue((rejected["lastError"] as? String ?? "").contains("550"), "\(rejected)")
+        let messageIds = try sink.messages().compactMap { ($0["headers"] as? [String: String])?["Message-ID"] }
+        XCTAssertEqual(messageIds, ["<\(busy["id"] as! String)@tocsin.cert-sante.test>"])
+    }
+}
