@@ -43,11 +43,12 @@ test: test-deps
 release: deps
 	$(SWIFT) build -c release --product tocsin
 
-bench: release
+bench: release test-deps
 	.build/release/tocsin bench route --subscriptions 50000
 	.build/release/tocsin bench fanout --subscribers 1
 	.build/release/tocsin bench fanout --subscribers 1000
 	.build/release/tocsin bench fanout --subscribers 10000
+	.build/release/tocsin bench email --recipients 1000
 
 clean:
 	rm -rf .build

@@ -8,7 +8,7 @@ import TocsinStore
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the broker on this machine.", subcommands: [Fanout.self, Route.self])
+        abstract: "Measure the broker on this machine.", subcommands: [Fanout.self, Route.self, Email.self])
 
     struct Fanout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -165,6 +165,141 @@ struct Bench: AsyncParsableCommand {
             print(String(format: "baseline bare scan (TLP test only): median %.2f ms; routing costs %.1fx the bare scan", scanMedian * 1000, median / scanMedian))
             print("matches per alert: \(matched / max(alerts, 1)) on average")
         }
+    }
+}
+
+extension Bench {
+    struct Email: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish one alert to N email subscribers through a local SMTP server; compare with a raw SMTP client's rate.")
+
+        @Option(help: "Number of email subscribers.") var recipients: Int = 1_000
+        @Option(help: "SMTP sessions at once (also the baseline's).") var concurrency: Int = 4
+        @Option(name: .customLong("smtp-url"), help: "An SMTP server to use; by default one is started (python3 -m aiosmtpd, discarding mail).")
+        var smtpURL: String?
+        @Option(name: .customLong("templates-dir"), help: "The Templates folder (found in ./Templates by default).") var templatesDir: String?
+
+        func run() async throws {
+            guard recipients >= 1, recipients <= 100_000 else { throw CLIError("--recipients must be from 1 to 100000") }
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = .warning
+                return handler
+            }
+            var server: Process?
+            defer { if let server { kill(server.processIdentifier, SIGKILL) } }
+            let url: String
+            if let smtpURL {
+                url = smtpURL
+            } else {
+                let port = try FreePort.find()
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Sink"]
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                server = process
+                url = "smtp://127.0.0.1:\(port)"
+                try await FreePort.waitUntilListening(port)
+            }
+            let dataDir = NSTemporaryDirectory() + "tocsin-bench-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: dataDir) }
+            var configuration = TocsinConfiguration()
+            configuration.dataDir = dataDir
+            configuration.smtpUrl = url
+            configuration.smtpFrom = "alertes@tocsin.test"
+            configuration.smtpStartTLS = .off
+            configuration.smtpConcurrency = concurrency
+            configuration.templatesDir = templatesDir
+            print("Tocsin email benchmark: \(recipients) email subscribers, \(concurrency) SMTP sessions, server \(url)")
+
+            // Baseline: the same server and sessions, a raw SMTP client sending a fixed 2 kB message.
+            let raw = SMTPSender(configuration: configuration.smtp!)
+            let sample = Array("From: <alertes@tocsin.test>\r\nTo: <rssi@example.test>\r\nSubject: baseline\r\n\r\n".utf8)
+                + Array(repeating: UInt8(ascii: "x"), count: 2_000) + Array("\r\n".utf8)
+            let baselineCount = max(recipients, 500)
+            let baselineStart = ContinuousClock.now
+            await withTaskGroup(of: Void.self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        var index = worker
+                        while index < baselineCount {
+                            _ = await raw.send(to: ["rssi\(index)@example.test"], message: sample)
+                            index += concurrency
+                        }
+                    }
+                }
+            }
+            let baselineRate = Double(baselineCount) / (ContinuousClock.now - baselineStart).seconds
+            raw.shutdown()
+
+            let store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
+            var orgs: [Organisation] = []
+            var subs: [(Subscription, secret: String?)] = []
+            for index in 0..<recipients {
+                let org = Organisation(name: "Établissement \(index)", kind: .ehpad, region: "28", tlpClearance: .amber)
+                orgs.append(org)
+                subs.append((Subscription(orgId: org.id, channel: .email, target: "rssi\(index)@etablissement.test"), nil))
+            }
+            try await store.bulkInsert(organisations: orgs, subscriptions: subs)
+            let broker = try TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
+            let workerTask = Task { await broker.worker.run() }
+            let start = ContinuousClock.now
+            _ = try await broker.store.publish(Alert.first(from: AlertDraft(
+                title: "Rançongiciel : indicateurs de compromission", summary: "Campagne en cours contre des établissements de santé.",
+                severity: .critical, tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
+                indicators: [Indicator(type: .ipv4, value: "203.0.113.7"), Indicator(type: .url, value: "http://evil.example.com/x")])))
+            broker.worker.wake()
+            let deadline = ContinuousClock.now + .seconds(600)
+            var counts: [DeliveryState: Int] = [:]
+            repeat {
+                try await Task.sleep(for: .milliseconds(20))
+                counts = try await store.deliveryCounts()
+            } while (counts[.delivered] ?? 0) + (counts[.dead] ?? 0) < recipients && ContinuousClock.now < deadline
+            let seconds = (ContinuousClock.now - start).seconds
+            workerTask.cancel()
+            await workerTask.value
+            let rate = Double(counts[.delivered] ?? 0) / seconds
+            print(String(format: "emails: %d delivered, %d dead, last recorded %.1f ms after publishing", counts[.delivered] ?? 0, counts[.dead] ?? 0, seconds * 1000))
+            print(String(format: "emails/s: %.0f (rendered from templates, MIME-encoded, recorded in the ledger)", rate))
+            print(String(format: "baseline: %.0f raw SMTP messages/s (%d messages, same server and sessions)", baselineRate, baselineCount))
+            print(String(format: "ratio: %.2f of the baseline rate", rate / baselineRate))
+            print("peak memory: \(PeakMemory.megabytes()) MiB (max resident set size of this process)")
+        }
+    }
+}
+
+/// Finding a free loopback port for a server the benchmark starts, and waiting for it.
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw CLIError("cannot find a free port") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func waitUntilListening(_ port: Int) async throws {
+        for _ in 0..<200 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            close(fd)
+            if connected == 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw CLIError("the SMTP server did not start on port \(port) (is python3 -m aiosmtpd installed?)")
     }
 }
 
