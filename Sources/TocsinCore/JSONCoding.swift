@@ -79,3 +79,17 @@ extension Date {
         Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 }
+
+/// Dates as RFC 5322 mail headers, RSS 2.0 and HTTP headers write them: `Mon, 23 Nov 2026 09:49:15 GMT`
+/// (HTTP, RSS) or `… +0000` (mail). Always UTC and English names, whatever the machine's locale.
+public enum InternetDate {
+    public static func format(_ date: Date, zone: String = "GMT") -> String {
+        var time = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d %@", days[Int(parts.tm_wday)], parts.tm_mday, months[Int(parts.tm_mon)],
+                      parts.tm_year + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec, zone)
+    }
+}

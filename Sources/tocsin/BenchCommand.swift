@@ -41,16 +41,8 @@ struct Bench: AsyncParsableCommand {
             let sample = Array(repeating: UInt8(ascii: "x"), count: 1_200)
             let baselineCount = max(subscribers, 2_000)
             let baselineStart = ContinuousClock.now
-            await withTaskGroup(of: Void.self) { group in
-                for worker in 0..<concurrency {
-                    group.addTask {
-                        var index = worker
-                        while index < baselineCount {
-                            _ = await client.send(HTTPRequest(url: url + "?baseline=1", headers: [("Content-Type", "application/json")], body: sample))
-                            index += concurrency
-                        }
-                    }
-                }
+            await Baseline.spread(baselineCount, over: concurrency) { _ in
+                _ = await client.send(HTTPRequest(url: url + "?baseline=1", headers: [("Content-Type", "application/json")], body: sample))
             }
             let baselineSeconds = (ContinuousClock.now - baselineStart).seconds
             let baselineRate = Double(baselineCount) / baselineSeconds
@@ -219,16 +211,8 @@ extension Bench {
                 + Array(repeating: UInt8(ascii: "x"), count: 2_000) + Array("\r\n".utf8)
             let baselineCount = max(recipients, 500)
             let baselineStart = ContinuousClock.now
-            await withTaskGroup(of: Void.self) { group in
-                for worker in 0..<concurrency {
-                    group.addTask {
-                        var index = worker
-                        while index < baselineCount {
-                            _ = await raw.send(to: ["rssi\(index)@example.test"], message: sample)
-                            index += concurrency
-                        }
-                    }
-                }
+            await Baseline.spread(baselineCount, over: concurrency) { index in
+                _ = await raw.send(to: ["rssi\(index)@example.test"], message: sample)
             }
             let baselineRate = Double(baselineCount) / (ContinuousClock.now - baselineStart).seconds
             raw.shutdown()
@@ -265,6 +249,23 @@ extension Bench {
             print(String(format: "baseline: %.0f raw SMTP messages/s (%d messages, same server and sessions)", baselineRate, baselineCount))
             print(String(format: "ratio: %.2f of the baseline rate", rate / baselineRate))
             print("peak memory: \(PeakMemory.megabytes()) MiB (max resident set size of this process)")
+        }
+    }
+}
+
+/// The baselines' load: `count` calls of `body` spread over `concurrency` tasks.
+enum Baseline {
+    static func spread(_ count: Int, over concurrency: Int, _ body: @escaping @Sendable (Int) async -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var index = worker
+                    while index < count {
+                        await body(index)
+                        index += concurrency
+                    }
+                }
+            }
         }
     }
 }

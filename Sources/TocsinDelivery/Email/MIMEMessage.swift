@@ -1,4 +1,5 @@
 import Foundation
+import TocsinCore
 
 /// An email as RFC 5322 and MIME (RFC 2045–2047) want it: multipart/alternative with a plain-text and an HTML
 /// part, both UTF-8 in quoted-printable (lines of at most 76 characters, accents intact), encoded-word headers
@@ -100,13 +101,5 @@ public struct MIMEMessage: Sendable {
 
 /// RFC 5322 dates for the `Date` header: `Mon, 23 Nov 2026 09:49:15 +0000`.
 public enum MailDate {
-    public static func format(_ date: Date) -> String {
-        var time = time_t(date.timeIntervalSince1970)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d +0000", days[Int(parts.tm_wday)], parts.tm_mday, months[Int(parts.tm_mon)],
-                      parts.tm_year + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec)
-    }
+    public static func format(_ date: Date) -> String { InternetDate.format(date, zone: "+0000") }
 }

@@ -65,15 +65,7 @@ enum XMLText {
 
 /// Dates as RSS 2.0 (RFC 822) and HTTP headers (RFC 9110) write them: `Mon, 23 Nov 2026 09:49:15 GMT`.
 enum HTTPDate {
-    static func format(_ date: Date) -> String {
-        var time = time_t(date.timeIntervalSince1970)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", days[Int(parts.tm_wday)], parts.tm_mday, months[Int(parts.tm_mon)],
-                      parts.tm_year + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec)
-    }
+    static func format(_ date: Date) -> String { InternetDate.format(date) }
 
     static func parse(_ text: String) -> Date? {
         let formatter = DateFormatter()
