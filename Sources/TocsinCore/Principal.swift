@@ -48,17 +48,4 @@ public struct Principal: Sendable, Hashable {
         self.orgId = orgId
         self.clearance = clearance
     }
-
-    public var canPublish: Bool { role == .admin || role == .publisher || role == .relay }
-    public var isAdmin: Bool { role == .admin }
-
-    /// Whether this caller may read an alert with the given marking (and regions).
-    public func mayRead(_ alert: Alert, orgRegion: String?) -> Bool {
-        switch role {
-        case .admin, .publisher: return true
-        case .subscriber, .relay:
-            guard let clearance, clearance.clears(alert.tlp) else { return false }
-            return alert.isNational || orgRegion.map(alert.regions.contains) == true
-        }
-    }
 }

@@ -34,9 +34,7 @@ public struct RoutableSubscription: Sendable, Hashable {
 
     /// The rules no filter can loosen: the TLP clearance covers the marking, and a regional alert stays in its regions.
     public func mayReceive(_ alert: Alert) -> Bool {
-        guard clearance.rank >= alert.tlp.rank else { return false }
-        guard !alert.regions.isEmpty else { return true }
-        return orgRegion.map(alert.regions.contains) ?? false
+        alert.refusal(clearance: clearance, region: orgRegion) == nil
     }
 }
 

@@ -27,17 +27,17 @@ public struct APIEnvironment: Sendable {
 
     var maxBody: Int { configuration.apiMaxBodyBytes }
 
-    /// Which alerts a caller may read: unrestricted for admins and publishers, else its organisation's clearance
-    /// and region.
-    func visibility(of principal: Principal) async throws -> (clearance: TLP?, orgRegion: String??) {
+    /// Which alerts a caller may read: nil (everything) for admins and publishers, else its organisation's
+    /// clearance and region, read afresh for each request.
+    func readScope(of principal: Principal) async throws -> ReadScope? {
         switch principal.role {
         case .admin, .publisher:
-            return (nil, nil)
+            return nil
         case .subscriber, .relay:
             guard let orgId = principal.orgId, let org = try await store.organisation(id: orgId) else {
                 throw Problem.forbidden("the token's organisation no longer exists")
             }
-            return (org.tlpClearance, .some(org.region))
+            return ReadScope(clearance: org.tlpClearance, region: org.region)
         }
     }
 
@@ -52,6 +52,14 @@ public struct APIEnvironment: Sendable {
             return own
         }
     }
+}
+
+/// The alerts an organisation-bound caller may read: those its clearance and region allow (`Alert.refusal`).
+struct ReadScope: Sendable {
+    var clearance: TLP
+    var region: String?
+
+    func allows(_ alert: Alert) -> Bool { alert.refusal(clearance: clearance, region: region) == nil }
 }
 
 extension Principal {

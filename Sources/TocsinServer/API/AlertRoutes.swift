@@ -44,8 +44,9 @@ struct AlertRoutes {
 
     @Sendable func list(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let (clearance, orgRegion) = try await env.visibility(of: principal)
-        var query = AlertQuery(page: try Self.page(request), clearance: clearance, orgRegion: orgRegion)
+        let scope = try await env.readScope(of: principal)
+        var query = AlertQuery(page: try Self.page(request), clearance: scope?.clearance,
+                               orgRegion: scope.map { scope -> String? in scope.region })
         if let text = request.query("minSeverity") {
             guard let severity = Severity(rawValue: text) else { throw Problem.validation("minSeverity must be critical, high, medium, low or info", field: "minSeverity") }
             query.minSeverity = severity
@@ -120,10 +121,7 @@ struct AlertRoutes {
     }
 
     private func visible(_ alert: Alert, to principal: Principal) async throws -> Bool {
-        let (clearance, orgRegion) = try await env.visibility(of: principal)
-        if let clearance, !clearance.clears(alert.tlp) { return false }
-        if let orgRegion, !alert.isNational { return orgRegion.map(alert.regions.contains) ?? false }
-        return true
+        try await env.readScope(of: principal)?.allows(alert) ?? true
     }
 
     static func page(_ request: Request, defaultLimit: Int = 50, maximum: Int = 500) throws -> PageRequest {

@@ -22,7 +22,7 @@ struct StreamRoutes {
 
     @Sendable func stream(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let (clearance, orgRegion) = try await env.visibility(of: principal)
+        let scope = try await env.readScope(of: principal)
         let minSeverity = try request.query("minSeverity").map { text in
             guard let severity = Severity(rawValue: text) else {
                 throw Problem.validation("minSeverity must be critical, high, medium, low or info", field: "minSeverity")
@@ -46,8 +46,7 @@ struct StreamRoutes {
         let logger = context.logger
 
         @Sendable func visible(_ alert: Alert) -> Bool {
-            if let clearance, !clearance.clears(alert.tlp) { return false }
-            if let orgRegion, !alert.isNational, !(orgRegion.map(alert.regions.contains) ?? false) { return false }
+            if let scope, !scope.allows(alert) { return false }
             if let minSeverity, alert.severity < minSeverity { return false }
             if let category, !alert.categories.contains(category) { return false }
             return true

@@ -4,8 +4,8 @@ import TocsinCore
 
 extension SQLiteStore {
     public func claimDueDeliveries(channels: Set<Channel>, now: Date, leaseUntil: Date, limit: Int) async throws -> [ClaimedDelivery] {
-        let channelList = channels.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
         guard !channels.isEmpty else { return [] }
+        let channelList = Self.sqlList(channels)
         return try await pool.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 UPDATE deliveries
@@ -53,7 +53,7 @@ extension SQLiteStore {
                     try abandon.execute(arguments: ["alert revision missing or unreadable", now.millis, delivery.id])
                     continue
                 }
-                if let refusal = Self.exitCheck(document.alert, clearance: target.clearance, region: target.region) {
+                if let refusal = document.alert.refusal(clearance: target.clearance, region: target.region) {
                     try abandon.execute(arguments: [refusal, now.millis, delivery.id])
                     continue
                 }
@@ -105,8 +105,8 @@ extension SQLiteStore {
     }
 
     public func nextDueDate(channels: Set<Channel>) async throws -> Date? {
-        let channelList = channels.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
         guard !channels.isEmpty else { return nil }
+        let channelList = Self.sqlList(channels)
         return try await pool.read { db in
             try Int64.fetchOne(db, sql: "SELECT MIN(due_at) FROM deliveries WHERE due_at IS NOT NULL AND channel IN (\(channelList))")
                 .map(Date.init(millis:))
@@ -163,7 +163,7 @@ extension SQLiteStore {
                                              arguments: [delivery.alertId, delivery.revision]),
                let alert = try? decodeJSON(Alert.self, doc),
                let org = try Row.fetchOne(db, sql: "SELECT tlp_rank, region FROM organisations WHERE id = ?", arguments: [delivery.orgId]),
-               let refusal = Self.exitCheck(alert, clearance: TLP(rank: org["tlp_rank"]) ?? .clear, region: org["region"]) {
+               let refusal = alert.refusal(clearance: TLP(rank: org["tlp_rank"]) ?? .clear, region: org["region"]) {
                 throw StoreError.conflict("delivery \(id) cannot be sent again: \(refusal)")
             }
             if let active = try Bool.fetchOne(db, sql: "SELECT active FROM subscriptions WHERE id = ?", arguments: [delivery.subscriptionId]), !active {
@@ -191,17 +191,6 @@ extension SQLiteStore {
         }
     }
 
-    /// The TLP and region rules applied at the exit, or why they refuse the alert to this organisation.
-    static func exitCheck(_ alert: Alert, clearance: TLP, region: String?) -> String? {
-        guard clearance.clears(alert.tlp) else {
-            return "organisation no longer cleared for \(alert.tlp.label) (cleared \(clearance.label))"
-        }
-        guard alert.isNational || region.map(alert.regions.contains) == true else {
-            return "organisation no longer in the alert's regions"
-        }
-        return nil
-    }
-
     public func release(_ deliveries: [Delivery], now: Date) async throws {
         guard !deliveries.isEmpty else { return }
         try await pool.write { db in
@@ -215,6 +204,11 @@ extension SQLiteStore {
                 try statement.execute(arguments: [now.millis, now.millis, now.millis, delivery.id, delivery.attempts])
             }
         }
+    }
+
+    /// Channels as an SQL list (`'email', 'webhook'`); their raw values are fixed identifiers, never input.
+    static func sqlList(_ channels: Set<Channel>) -> String {
+        channels.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
     }
 
     static func delivery(from row: Row) -> Delivery {
