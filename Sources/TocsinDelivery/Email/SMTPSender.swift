@@ -75,7 +75,7 @@ public final class SMTPSender: Sendable {
 
     private static func perform(_ configuration: SMTPConfiguration, recipients: [String], message: [UInt8],
                                 on handle: UnsafeMutableRawPointer) -> SMTPResult {
-        curl_easy_reset(handle)
+        Curl.prepare(handle, url: configuration.url, protocols: "smtp,smtps", timeout: configuration.timeout)
         let reader = Unmanaged.passRetained(Reader(message)).toOpaque()
         defer { Unmanaged<Reader>.fromOpaque(reader).release() }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -85,12 +85,6 @@ public final class SMTPSender: Sendable {
         for recipient in recipients { rcpt = curl_slist_append(rcpt, "<\(recipient)>") }
         defer { curl_slist_free_all(rcpt) }
 
-        ccurl_setopt_str(handle, CURLOPT_URL, configuration.url)
-        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        ccurl_setopt_str(handle, CURLOPT_PROXY, "")
-        ccurl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
-        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(configuration.timeout * 1000))
-        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(configuration.timeout, 10) * 1000))
         ccurl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         ccurl_setopt_str(handle, CURLOPT_MAIL_FROM, "<\(configuration.from)>")
         ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, rcpt)
@@ -124,8 +118,6 @@ public final class SMTPSender: Sendable {
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            // A failed session is not reused: the next mail opens a fresh one.
-            curl_easy_reset(handle)
             return .failed(code: reply, message: "SMTP \(reply == 0 ? "connection" : String(reply)): \(message)")
         }
         return .sent(code: reply)

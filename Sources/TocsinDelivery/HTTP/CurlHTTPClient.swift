@@ -92,7 +92,6 @@ public final class CurlHTTPClient: Sendable {
         } catch {
             return .failure(error)
         }
-        curl_easy_reset(handle)
         var headerList: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
         headerList = curl_slist_append(headerList, "Expect:")
@@ -104,14 +103,8 @@ public final class CurlHTTPClient: Sendable {
         let sinkPointer = Unmanaged.passRetained(sink).toOpaque()
         defer { Unmanaged<Sink>.fromOpaque(sinkPointer).release() }
 
-        ccurl_setopt_str(handle, CURLOPT_URL, request.url)
-        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        Curl.prepare(handle, url: request.url, protocols: "http,https", timeout: request.timeout)
         ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        // No proxy from the environment: a proxy would resolve the host itself and bypass the pinned address.
-        ccurl_setopt_str(handle, CURLOPT_PROXY, "")
-        ccurl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
-        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(request.timeout, 10) * 1000))
         ccurl_setopt_str(handle, CURLOPT_USERAGENT, userAgent)
         ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         if let resolveList { ccurl_setopt_slist(handle, CURLOPT_RESOLVE, resolveList) }

@@ -14,7 +14,7 @@ public enum CurlStream {
     /// Returns the HTTP status (0 when no answer came).
     public static func get(url: String, headers: [(String, String)], connectTimeout: TimeInterval = 10,
                            onData: @escaping ([UInt8]) -> Bool) -> Result<Int, HTTPClientError> {
-        _ = curl_global_init(Int(CURL_GLOBAL_ALL))
+        Curl.initialize()
         guard let handle = curl_easy_init() else { return .failure(.transport("cannot create a curl handle")) }
         defer { curl_easy_cleanup(handle) }
         var list: UnsafeMutablePointer<curl_slist>?
@@ -22,10 +22,8 @@ public enum CurlStream {
         defer { curl_slist_free_all(list) }
         let context = Unmanaged.passRetained(Context(onData: onData)).toOpaque()
         defer { Unmanaged<Context>.fromOpaque(context).release() }
-        ccurl_setopt_str(handle, CURLOPT_URL, url)
-        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        ccurl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
+        // A terminal may need its environment's proxy to reach the broker; no address is pinned here.
+        Curl.prepare(handle, url: url, protocols: "http,https", timeout: nil, connectTimeout: connectTimeout, environmentProxies: true)
         ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
         ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
         ccurl_setopt_writefn(handle) { pointer, size, count, userdata in

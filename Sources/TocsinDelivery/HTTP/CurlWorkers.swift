@@ -13,11 +13,9 @@ public final class CurlWorkers: @unchecked Sendable {
     private var head = 0
     private var stopping = false
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
-
     /// Starts `threads` worker threads named `<name>-<n>`.
     public init(threads: Int, name: String) {
-        _ = Self.globalInit
+        Curl.initialize()
         for index in 0..<max(threads, 1) {
             let thread = Thread { [self] in self.loop() }
             thread.name = "\(name)-\(index)"
@@ -67,5 +65,27 @@ public final class CurlWorkers: @unchecked Sendable {
         guard let handle = curl_easy_init() else { return }
         defer { curl_easy_cleanup(handle) }
         while let job = next() { job(handle) }
+    }
+}
+
+/// What every libcurl transfer of Tocsin shares, in one place.
+enum Curl {
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+
+    /// `curl_global_init`, once per process, before any handle is made.
+    static func initialize() { _ = globalInit }
+
+    /// Resets `handle` and sets the options every transfer needs: the URL, the protocols allowed, no signals
+    /// (threads), the timeouts (`timeout` nil: no limit once connected) and, unless `environmentProxies`, no
+    /// proxy from the environment (a proxy would resolve the host itself and bypass a pinned address).
+    static func prepare(_ handle: UnsafeMutableRawPointer, url: String, protocols: String, timeout: TimeInterval?,
+                        connectTimeout: TimeInterval = 10, environmentProxies: Bool = false) {
+        curl_easy_reset(handle)
+        ccurl_setopt_str(handle, CURLOPT_URL, url)
+        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        if !environmentProxies { ccurl_setopt_str(handle, CURLOPT_PROXY, "") }
+        ccurl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, protocols)
+        if let timeout { ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout * 1000)) }
+        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(timeout ?? connectTimeout, connectTimeout) * 1000))
     }
 }
