@@ -41,6 +41,9 @@ public struct OutboxConfiguration: Sendable {
 public final class OutboxWorker: Sendable {
     let store: any Store
     let channels: [Channel: any DeliveryChannel]
+    /// The channels this worker can send, the only ones it claims.
+    let channelNames: Set<Channel>
+    let metrics: [Channel: ChannelMetrics]
     let configuration: OutboxConfiguration
     let logger: Logger
     let signal = WakeSignal()
@@ -48,6 +51,8 @@ public final class OutboxWorker: Sendable {
     public init(store: any Store, channels: [any DeliveryChannel], configuration: OutboxConfiguration, logger: Logger = Logger(label: "tocsin.outbox")) {
         self.store = store
         self.channels = Dictionary(channels.map { ($0.channel, $0) }, uniquingKeysWith: { first, _ in first })
+        channelNames = Set(self.channels.keys)
+        metrics = Dictionary(uniqueKeysWithValues: self.channels.keys.map { ($0, ChannelMetrics($0)) })
         self.configuration = configuration
         self.logger = logger
     }
@@ -64,7 +69,7 @@ public final class OutboxWorker: Sendable {
     /// Runs until the task is cancelled, then finishes the attempts in flight and records them.
     public func run() async {
         logger.info("outbox worker started", metadata: [
-            "channels": "\(channels.keys.map(\.rawValue).sorted().joined(separator: ","))",
+            "channels": "\(channelNames.map(\.rawValue).sorted().joined(separator: ","))",
             "concurrency": "\(configuration.concurrency)",
         ])
         let concurrency = configuration.concurrency
@@ -153,7 +158,7 @@ public final class OutboxWorker: Sendable {
     private func claim(limit: Int) async -> [ClaimedDelivery] {
         let now = Date()
         do {
-            let store = self.store, channels = Set(self.channels.keys), lease = now.addingTimeInterval(configuration.lease)
+            let store = self.store, channels = channelNames, lease = now.addingTimeInterval(configuration.lease)
             return try await Task { try await store.claimDueDeliveries(channels: channels, now: now, leaseUntil: lease, limit: limit) }.value
         } catch {
             logger.error("could not claim deliveries", metadata: ["error": "\(error)"])
@@ -175,7 +180,7 @@ public final class OutboxWorker: Sendable {
 
     private func waitForWork() async {
         var timeout = configuration.pollInterval
-        if let next = try? await store.nextDueDate(channels: Set(channels.keys)) {
+        if let next = try? await store.nextDueDate(channels: channelNames) {
             timeout = min(timeout, max(next.timeIntervalSinceNow, 0.005))
         }
         await signal.wait(timeout: .milliseconds(Int(timeout * 1000)))
@@ -208,7 +213,7 @@ public final class OutboxWorker: Sendable {
 
     /// One attempt: send through the channel, then let the state machine decide what follows.
     func attempt(_ claimed: ClaimedDelivery) async -> DeliveryResult? {
-        guard let channel = channels[claimed.delivery.channel] else { return nil }
+        guard let channel = channels[claimed.delivery.channel], let metrics = metrics[claimed.delivery.channel] else { return nil }
         let started = Date()
         let clock = ContinuousClock.now
         let outcome = await channel.send(claimed)
@@ -222,33 +227,52 @@ public final class OutboxWorker: Sendable {
             logger.error("delivery state machine refused a result", metadata: ["delivery": "\(claimed.delivery.id)", "error": "\(error)"])
             return nil
         }
-        let dimensions = [("channel", claimed.delivery.channel.rawValue)]
-        Counter(label: "tocsin_notifications_total", dimensions: dimensions).increment()
-        Metrics.Timer(label: "tocsin_notification_latency_seconds", dimensions: dimensions).recordNanoseconds(
-            Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        var metadata: Logger.Metadata = [
-            "delivery": "\(claimed.delivery.id)", "alert": "\(claimed.delivery.alertId)", "channel": "\(claimed.delivery.channel.rawValue)",
-            "attempt": "\(machine.attempts)", "outcome": "\(outcome.name)",
-        ]
-        if let status = outcome.status { metadata["status"] = "\(status)" }
-        if let error = outcome.error { metadata["error"] = "\(error)" }
+        metrics.sent.increment()
+        metrics.latency.recordSeconds(elapsed.seconds)
+        // Built only for the lines that are logged: a successful attempt logs at debug level.
+        func details(_ extra: Logger.Metadata = [:]) -> Logger.Metadata {
+            var metadata: Logger.Metadata = [
+                "delivery": "\(claimed.delivery.id)", "alert": "\(claimed.delivery.alertId)", "channel": "\(claimed.delivery.channel.rawValue)",
+                "attempt": "\(machine.attempts)", "outcome": "\(outcome.name)",
+            ]
+            if let status = outcome.status { metadata["status"] = "\(status)" }
+            if let error = outcome.error { metadata["error"] = "\(error)" }
+            return metadata.merging(extra) { $1 }
+        }
         switch action {
         case .recordDelivered:
-            if logger.logLevel <= .debug { logger.debug("delivered", metadata: metadata) }
+            logger.debug("delivered", metadata: details())
         case .scheduleRetry(let at):
-            Counter(label: "tocsin_notifications_failed_total", dimensions: dimensions + [("reason", "retryable")]).increment()
-            metadata["retry_at"] = "\(RFC3339.format(at))"
-            logger.notice("delivery failed, retry scheduled", metadata: metadata)
+            metrics.failed(outcome.name).increment()
+            logger.notice("delivery failed, retry scheduled", metadata: details(["retry_at": "\(RFC3339.format(at))"]))
         case .markDead, .disableSubscription:
-            Counter(label: "tocsin_notifications_failed_total", dimensions: dimensions + [("reason", outcome.name)]).increment()
-            logger.warning("delivery dead", metadata: metadata)
+            metrics.failed(outcome.name).increment()
+            logger.warning("delivery dead", metadata: details())
         case .send, .requeue:
             break
         }
         let record = DeliveryAttempt(deliveryId: claimed.delivery.id, number: machine.attempts, startedAt: started,
-                                     durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
-                                     outcome: outcome.name, status: outcome.status, error: outcome.error)
+                                     durationMs: Int(elapsed.seconds * 1000), outcome: outcome.name, status: outcome.status, error: outcome.error)
         return DeliveryResult(deliveryId: claimed.delivery.id, subscriptionId: claimed.delivery.subscriptionId, attempt: record,
                               machine: machine, action: action, finishedAt: finished)
     }
+}
+
+/// The metrics of one channel, made once rather than looked up at every attempt (names after Alertmanager's).
+struct ChannelMetrics: Sendable {
+    let sent: Counter
+    let latency: Metrics.Timer
+    let failures: [String: Counter]
+
+    init(_ channel: Channel) {
+        let dimensions = [("channel", channel.rawValue)]
+        sent = Counter(label: "tocsin_notifications_total", dimensions: dimensions)
+        latency = Metrics.Timer(label: "tocsin_notification_latency_seconds", dimensions: dimensions)
+        failures = Dictionary(uniqueKeysWithValues: ["retryable", "permanent", "gone"].map {
+            ($0, Counter(label: "tocsin_notifications_failed_total", dimensions: dimensions + [("reason", $0)]))
+        })
+    }
+
+    /// The failure counter for an outcome name (`retryable`, `permanent`, `gone`).
+    func failed(_ reason: String) -> Counter { failures[reason] ?? failures["permanent"]! }
 }
