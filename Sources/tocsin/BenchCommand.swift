@@ -40,24 +40,14 @@ struct Bench: AsyncParsableCommand {
             let client = CurlHTTPClient(threads: concurrency)
             let sample = Array(repeating: UInt8(ascii: "x"), count: 1_200)
             let baselineCount = max(subscribers, 2_000)
-            let baselineStart = ContinuousClock.now
-            await Baseline.spread(baselineCount, over: concurrency) { _ in
+            let baselineRate = await Baseline.rate(baselineCount, over: concurrency) { _ in
                 _ = await client.send(HTTPRequest(url: url + "?baseline=1", headers: [("Content-Type", "application/json")], body: sample))
             }
-            let baselineSeconds = (ContinuousClock.now - baselineStart).seconds
-            let baselineRate = Double(baselineCount) / baselineSeconds
             client.shutdown()
             receiver.reset()
 
             let store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
-            var orgs: [Organisation] = []
-            var subs: [(Subscription, secret: String?)] = []
-            for index in 0..<subscribers {
-                let org = Organisation(name: "Établissement \(index)", kind: .ch, region: "28", tlpClearance: .amber)
-                orgs.append(org)
-                subs.append((Subscription(orgId: org.id, channel: .webhook, target: url), StandardWebhooks.makeSecret()))
-            }
-            try await store.bulkInsert(organisations: orgs, subscriptions: subs)
+            try await Baseline.seed(store, count: subscribers, kind: .ch, channel: .webhook) { _ in (url, StandardWebhooks.makeSecret()) }
             let indexStart = ContinuousClock.now
             _ = try await store.routingIndex()
             let indexSeconds = (ContinuousClock.now - indexStart).seconds
@@ -210,22 +200,13 @@ extension Bench {
             let sample = Array("From: <alertes@tocsin.test>\r\nTo: <rssi@example.test>\r\nSubject: baseline\r\n\r\n".utf8)
                 + Array(repeating: UInt8(ascii: "x"), count: 2_000) + Array("\r\n".utf8)
             let baselineCount = max(recipients, 500)
-            let baselineStart = ContinuousClock.now
-            await Baseline.spread(baselineCount, over: concurrency) { index in
+            let baselineRate = await Baseline.rate(baselineCount, over: concurrency) { index in
                 _ = await raw.send(to: ["rssi\(index)@example.test"], message: sample)
             }
-            let baselineRate = Double(baselineCount) / (ContinuousClock.now - baselineStart).seconds
             raw.shutdown()
 
             let store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
-            var orgs: [Organisation] = []
-            var subs: [(Subscription, secret: String?)] = []
-            for index in 0..<recipients {
-                let org = Organisation(name: "Établissement \(index)", kind: .ehpad, region: "28", tlpClearance: .amber)
-                orgs.append(org)
-                subs.append((Subscription(orgId: org.id, channel: .email, target: "rssi\(index)@etablissement.test"), nil))
-            }
-            try await store.bulkInsert(organisations: orgs, subscriptions: subs)
+            try await Baseline.seed(store, count: recipients, kind: .ehpad, channel: .email) { index in ("rssi\(index)@etablissement.test", nil) }
             let broker = try TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
             let workerTask = Task { await broker.worker.run() }
             let start = ContinuousClock.now
@@ -253,9 +234,11 @@ extension Bench {
     }
 }
 
-/// The baselines' load: `count` calls of `body` spread over `concurrency` tasks.
+/// What the benchmarks share: their baseline load and the subscribers they create.
 enum Baseline {
-    static func spread(_ count: Int, over concurrency: Int, _ body: @escaping @Sendable (Int) async -> Void) async {
+    /// Calls per second of `body`, called `count` times spread over `concurrency` tasks.
+    static func rate(_ count: Int, over concurrency: Int, _ body: @escaping @Sendable (Int) async -> Void) async -> Double {
+        let start = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<concurrency {
                 group.addTask {
@@ -267,6 +250,22 @@ enum Baseline {
                 }
             }
         }
+        return Double(count) / (ContinuousClock.now - start).seconds
+    }
+
+    /// `count` organisations of Normandie cleared AMBER, each with one subscription on `channel` to the target and
+    /// secret `subscription(index)` gives, inserted in one transaction.
+    static func seed(_ store: SQLiteStore, count: Int, kind: Organisation.Kind, channel: Channel,
+                     subscription: (Int) -> (target: String, secret: String?)) async throws {
+        var orgs: [Organisation] = []
+        var subs: [(Subscription, secret: String?)] = []
+        for index in 0..<count {
+            let org = Organisation(name: "Établissement \(index)", kind: kind, region: "28", tlpClearance: .amber)
+            let (target, secret) = subscription(index)
+            orgs.append(org)
+            subs.append((Subscription(orgId: org.id, channel: channel, target: target), secret))
+        }
+        try await store.bulkInsert(organisations: orgs, subscriptions: subs)
     }
 }
 
