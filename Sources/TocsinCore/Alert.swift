@@ -31,6 +31,14 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
     public var indicators: [Indicator]
     public var affectedProducts: [AffectedProduct]
     public var references: [Reference]
+    /// CVSS scores the source gives or enrichment computed, highest first.
+    public var cvss: [CVSSScore]
+    /// True when the vulnerability is known to be exploited (CISA KEV, or the source says so).
+    public var knownExploited: Bool
+    /// The source's own version of the document (CSAF `tracking.version`, a CERT-FR revision date…).
+    public var sourceVersion: String?
+    /// Fields of the source kept as they are, namespaced by format (`cap.urgency`, `misp.threat_level`…).
+    public var attributes: [String: String]
     /// The source's own publication date; the reception date when the source gives none.
     public var sourcePublishedAt: Date
     /// When Tocsin first received the alert.
@@ -46,8 +54,9 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         id: String, source: String, sourceRef: String? = nil, revision: Int, status: AlertStatus, title: String,
         summary: String, body: String? = nil, severity: Severity, tlp: TLP, categories: [String] = [],
         cves: [String] = [], regions: [String] = [], indicators: [Indicator] = [],
-        affectedProducts: [AffectedProduct] = [], references: [Reference] = [], sourcePublishedAt: Date,
-        receivedAt: Date, publishedAt: Date, updatedAt: Date, publishedBy: String? = nil
+        affectedProducts: [AffectedProduct] = [], references: [Reference] = [], cvss: [CVSSScore] = [],
+        knownExploited: Bool = false, sourceVersion: String? = nil, attributes: [String: String] = [:],
+        sourcePublishedAt: Date, receivedAt: Date, publishedAt: Date, updatedAt: Date, publishedBy: String? = nil
     ) {
         self.id = id
         self.source = source
@@ -65,11 +74,44 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         self.indicators = indicators
         self.affectedProducts = affectedProducts
         self.references = references
+        self.cvss = cvss
+        self.knownExploited = knownExploited
+        self.sourceVersion = sourceVersion
+        self.attributes = attributes
         self.sourcePublishedAt = sourcePublishedAt
         self.receivedAt = receivedAt
         self.publishedAt = publishedAt
         self.updatedAt = updatedAt
         self.publishedBy = publishedBy
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        source = try c.decode(String.self, forKey: .source)
+        sourceRef = try c.decodeIfPresent(String.self, forKey: .sourceRef)
+        revision = try c.decode(Int.self, forKey: .revision)
+        status = try c.decode(AlertStatus.self, forKey: .status)
+        title = try c.decode(String.self, forKey: .title)
+        summary = try c.decode(String.self, forKey: .summary)
+        body = try c.decodeIfPresent(String.self, forKey: .body)
+        severity = try c.decode(Severity.self, forKey: .severity)
+        tlp = try c.decode(TLP.self, forKey: .tlp)
+        categories = try c.decodeIfPresent([String].self, forKey: .categories) ?? []
+        cves = try c.decodeIfPresent([String].self, forKey: .cves) ?? []
+        regions = try c.decodeIfPresent([String].self, forKey: .regions) ?? []
+        indicators = try c.decodeIfPresent([Indicator].self, forKey: .indicators) ?? []
+        affectedProducts = try c.decodeIfPresent([AffectedProduct].self, forKey: .affectedProducts) ?? []
+        references = try c.decodeIfPresent([Reference].self, forKey: .references) ?? []
+        cvss = try c.decodeIfPresent([CVSSScore].self, forKey: .cvss) ?? []
+        knownExploited = try c.decodeIfPresent(Bool.self, forKey: .knownExploited) ?? false
+        sourceVersion = try c.decodeIfPresent(String.self, forKey: .sourceVersion)
+        attributes = try c.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
+        sourcePublishedAt = try c.decode(Date.self, forKey: .sourcePublishedAt)
+        receivedAt = try c.decode(Date.self, forKey: .receivedAt)
+        publishedAt = try c.decode(Date.self, forKey: .publishedAt)
+        updatedAt = try c.decode(Date.self, forKey: .updatedAt)
+        publishedBy = try c.decodeIfPresent(String.self, forKey: .publishedBy)
     }
 
     /// True when the alert names no region and so concerns every organisation.
@@ -99,7 +141,8 @@ extension Alert {
             id: id, source: draft.source ?? source, sourceRef: draft.sourceRef, revision: 1, status: .published,
             title: draft.title, summary: draft.summary, body: draft.body, severity: draft.severity, tlp: draft.tlp,
             categories: draft.categories, cves: draft.cves, regions: draft.regions, indicators: draft.indicators,
-            affectedProducts: draft.affectedProducts, references: draft.references,
+            affectedProducts: draft.affectedProducts, references: draft.references, cvss: draft.cvss,
+            knownExploited: draft.knownExploited, sourceVersion: draft.sourceVersion, attributes: draft.attributes,
             sourcePublishedAt: draft.sourcePublishedAt ?? now, receivedAt: now, publishedAt: now, updatedAt: now,
             publishedBy: publishedBy
         )

@@ -16,15 +16,22 @@ public struct AlertDraft: Codable, Sendable, Hashable {
     public var indicators: [Indicator]
     public var affectedProducts: [AffectedProduct]
     public var references: [Reference]
+    public var cvss: [CVSSScore]
+    public var knownExploited: Bool
     public var source: String?
     public var sourceRef: String?
+    public var sourceVersion: String?
     public var sourcePublishedAt: Date?
+    /// The source's own date of this version of the document, when it differs from the first publication.
+    public var sourceUpdatedAt: Date?
+    public var attributes: [String: String]
 
     public init(
         title: String, summary: String, body: String? = nil, severity: Severity, tlp: TLP,
         categories: [String] = [], cves: [String] = [], regions: [String] = [], indicators: [Indicator] = [],
-        affectedProducts: [AffectedProduct] = [], references: [Reference] = [], source: String? = nil,
-        sourceRef: String? = nil, sourcePublishedAt: Date? = nil
+        affectedProducts: [AffectedProduct] = [], references: [Reference] = [], cvss: [CVSSScore] = [],
+        knownExploited: Bool = false, source: String? = nil, sourceRef: String? = nil, sourceVersion: String? = nil,
+        sourcePublishedAt: Date? = nil, sourceUpdatedAt: Date? = nil, attributes: [String: String] = [:]
     ) {
         self.title = title
         self.summary = summary
@@ -37,9 +44,14 @@ public struct AlertDraft: Codable, Sendable, Hashable {
         self.indicators = indicators
         self.affectedProducts = affectedProducts
         self.references = references
+        self.cvss = cvss
+        self.knownExploited = knownExploited
         self.source = source
         self.sourceRef = sourceRef
+        self.sourceVersion = sourceVersion
         self.sourcePublishedAt = sourcePublishedAt
+        self.sourceUpdatedAt = sourceUpdatedAt
+        self.attributes = attributes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,9 +67,14 @@ public struct AlertDraft: Codable, Sendable, Hashable {
         indicators = try c.decodeIfPresent([Indicator].self, forKey: .indicators) ?? []
         affectedProducts = try c.decodeIfPresent([AffectedProduct].self, forKey: .affectedProducts) ?? []
         references = try c.decodeIfPresent([Reference].self, forKey: .references) ?? []
+        cvss = try c.decodeIfPresent([CVSSScore].self, forKey: .cvss) ?? []
+        knownExploited = try c.decodeIfPresent(Bool.self, forKey: .knownExploited) ?? false
         source = try c.decodeIfPresent(String.self, forKey: .source)
         sourceRef = try c.decodeIfPresent(String.self, forKey: .sourceRef)
+        sourceVersion = try c.decodeIfPresent(String.self, forKey: .sourceVersion)
         sourcePublishedAt = try c.decodeIfPresent(Date.self, forKey: .sourcePublishedAt)
+        sourceUpdatedAt = try c.decodeIfPresent(Date.self, forKey: .sourceUpdatedAt)
+        attributes = try c.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
     }
 
     /// Limits that keep one alert to a sane size; the API also caps the request body.

@@ -25,17 +25,26 @@ public struct Indicator: Codable, Sendable, Hashable {
 public struct AffectedProduct: Codable, Sendable, Hashable {
     public var vendor: String?
     public var product: String
-    /// Version expressions as the source gives them (`< 10.2.9`, `7.1.0`, `*`).
+    /// Version expressions as the source gives them (`< 10.2.9`, `7.1.0`, `*`), for people to read.
     public var versions: [String]
+    /// The same versions in structured form, for matching against inventories.
+    public var ranges: [VersionRange]
     public var cpe: String?
     public var purl: String?
+    /// What the source says of the product as a whole (VEX product status); nil when it says nothing.
+    public var status: ProductStatus?
 
-    public init(vendor: String? = nil, product: String, versions: [String] = [], cpe: String? = nil, purl: String? = nil) {
+    public init(
+        vendor: String? = nil, product: String, versions: [String] = [], ranges: [VersionRange] = [],
+        cpe: String? = nil, purl: String? = nil, status: ProductStatus? = nil
+    ) {
         self.vendor = vendor
         self.product = product
         self.versions = versions
+        self.ranges = ranges
         self.cpe = cpe
         self.purl = purl
+        self.status = status
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,8 +52,61 @@ public struct AffectedProduct: Codable, Sendable, Hashable {
         vendor = try c.decodeIfPresent(String.self, forKey: .vendor)
         product = try c.decode(String.self, forKey: .product)
         versions = try c.decodeIfPresent([String].self, forKey: .versions) ?? []
+        ranges = try c.decodeIfPresent([VersionRange].self, forKey: .ranges) ?? []
         cpe = try c.decodeIfPresent(String.self, forKey: .cpe)
         purl = try c.decodeIfPresent(String.self, forKey: .purl)
+        status = try c.decodeIfPresent(ProductStatus.self, forKey: .status)
+    }
+}
+
+/// The status a source gives a product or a version range (CVE 5 `status`, CSAF/VEX product status).
+public enum ProductStatus: String, Codable, Sendable, CaseIterable {
+    case affected
+    case fixed
+    case notAffected = "not_affected"
+    case underInvestigation = "under_investigation"
+    case unknown
+}
+
+/// One version range as CVE 5 writes it: `version` is the first version concerned (or the exact version when no
+/// bound is given; `0` or `*` for "from the start"), `lessThan`/`lessThanOrEqual` the upper bound (`*` for "all
+/// later versions"), `versionType` the comparison scheme (`semver`, `rpm`, `maven`, `python`, `git`, `custom`…).
+public struct VersionRange: Codable, Sendable, Hashable {
+    public var version: String
+    public var lessThan: String?
+    public var lessThanOrEqual: String?
+    public var versionType: String?
+    public var status: ProductStatus
+
+    public init(
+        version: String, lessThan: String? = nil, lessThanOrEqual: String? = nil, versionType: String? = nil,
+        status: ProductStatus = .affected
+    ) {
+        self.version = version
+        self.lessThan = lessThan
+        self.lessThanOrEqual = lessThanOrEqual
+        self.versionType = versionType
+        self.status = status
+    }
+}
+
+/// A CVSS score as a source states it or as Tocsin computed it from the vector.
+public struct CVSSScore: Codable, Sendable, Hashable {
+    /// `2.0`, `3.0`, `3.1` or `4.0`.
+    public var version: String
+    public var vector: String
+    public var baseScore: Double
+    /// The severity of the base score on Tocsin's scale (CVSS `none` maps to `info`).
+    public var severity: Severity
+    /// Who gave the score (the CNA, `CISA-ADP`, `NVD`…), when known.
+    public var source: String?
+
+    public init(version: String, vector: String, baseScore: Double, severity: Severity, source: String? = nil) {
+        self.version = version
+        self.vector = vector
+        self.baseScore = baseScore
+        self.severity = severity
+        self.source = source
     }
 }
 

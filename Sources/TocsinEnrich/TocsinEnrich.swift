@@ -1,2 +1,0 @@
-/// Placeholder until the TocsinEnrich issue lands.
-public enum TocsinEnrichModule {}

@@ -1,2 +1,0 @@
-/// Placeholder until the TocsinIngest issue lands.
-public enum TocsinIngestModule {}
