@@ -13,9 +13,12 @@ public struct RoutableSubscription: Sendable, Hashable {
     /// Keywords folded (lower case, no accents) once, at compile time.
     public var keywords: [String]
     public var cves: Set<String>
+    public var digest: DigestMode
 
-    public init(subscriptionId: String, orgId: String, channel: Channel, clearance: TLP, orgRegion: String?, filter: SubscriptionFilter) {
+    public init(subscriptionId: String, orgId: String, channel: Channel, clearance: TLP, orgRegion: String?, filter: SubscriptionFilter,
+                digest: DigestMode = .immediate) {
         self.subscriptionId = subscriptionId
+        self.digest = digest
         self.orgId = orgId
         self.channel = channel
         self.clearance = clearance
@@ -29,7 +32,8 @@ public struct RoutableSubscription: Sendable, Hashable {
 
     public init(subscription: Subscription, organisation: Organisation) {
         self.init(subscriptionId: subscription.id, orgId: organisation.id, channel: subscription.channel,
-                  clearance: organisation.tlpClearance, orgRegion: organisation.region, filter: subscription.filter)
+                  clearance: organisation.tlpClearance, orgRegion: organisation.region, filter: subscription.filter,
+                  digest: subscription.digest)
     }
 
     /// The rules no filter can loosen: the TLP clearance covers the marking, and a regional alert stays in its regions.

@@ -68,13 +68,15 @@ public struct Subscription: Codable, Sendable, Hashable, Identifiable {
     public var active: Bool
     /// Why Tocsin turned the subscription off (a webhook answering 410 Gone), when it did.
     public var disabledReason: String?
+    /// Whether each alert is sent at once or gathered into an hourly or daily digest (email only).
+    public var digest: DigestMode
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String = TocsinID.make(), orgId: String, channel: Channel, target: String,
         filter: SubscriptionFilter = SubscriptionFilter(), active: Bool = true, disabledReason: String? = nil,
-        createdAt: Date = Date(), updatedAt: Date = Date()
+        digest: DigestMode = .immediate, createdAt: Date = Date(), updatedAt: Date = Date()
     ) {
         self.id = id
         self.orgId = orgId
@@ -83,7 +85,22 @@ public struct Subscription: Codable, Sendable, Hashable, Identifiable {
         self.filter = filter
         self.active = active
         self.disabledReason = disabledReason
+        self.digest = digest
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        orgId = try c.decode(String.self, forKey: .orgId)
+        channel = try c.decode(Channel.self, forKey: .channel)
+        target = try c.decode(String.self, forKey: .target)
+        filter = try c.decodeIfPresent(SubscriptionFilter.self, forKey: .filter) ?? SubscriptionFilter()
+        active = try c.decodeIfPresent(Bool.self, forKey: .active) ?? true
+        disabledReason = try c.decodeIfPresent(String.self, forKey: .disabledReason)
+        digest = try c.decodeIfPresent(DigestMode.self, forKey: .digest) ?? .immediate
+        createdAt = try c.decode(Date.self, forKey: .createdAt)
+        updatedAt = try c.decode(Date.self, forKey: .updatedAt)
     }
 }

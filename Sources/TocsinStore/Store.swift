@@ -184,9 +184,12 @@ public struct ClaimedDelivery: Sendable {
     public var locale: String
     /// The one-click unsubscribe token of an email subscription.
     public var unsubscribeToken: String?
+    /// Whether the subscription gathers its alerts into digests; the deliveries of one digest are claimed together.
+    public var digest: DigestMode
 
     public init(delivery: Delivery, target: String, secret: String?, alertJSON: [UInt8], eventType: String, eventTime: Date,
-                orgName: String = "", locale: String = "fr", unsubscribeToken: String? = nil) {
+                orgName: String = "", locale: String = "fr", unsubscribeToken: String? = nil, digest: DigestMode = .immediate) {
+        self.digest = digest
         self.delivery = delivery
         self.target = target
         self.secret = secret

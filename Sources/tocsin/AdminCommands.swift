@@ -63,6 +63,7 @@ struct SubscriptionCommand: AsyncParsableCommand {
         @Option(name: .customLong("filter-region"), help: "Only national alerts or alerts of these regions (repeatable).") var regions: [String] = []
         @Option(name: .customLong("keyword"), help: "Only alerts mentioning one of these words (repeatable).") var keywords: [String] = []
         @Option(name: .customLong("cve"), help: "Only alerts about these CVEs (repeatable).") var cves: [String] = []
+        @Option(help: "Email only: immediate (default), hourly or daily digests.") var digest: DigestMode = .immediate
 
         func run() async throws {
             let (configuration, store) = try options.openStore()
@@ -74,7 +75,7 @@ struct SubscriptionCommand: AsyncParsableCommand {
                 throw CLIError("--target: \(error)")
             }
             let created = try SubscriptionIssuer.make(orgId: orgId, channel: channel, target: target, filter: SubscriptionFilter(
-                minSeverity: minSeverity, categories: categories, regions: regions, keywords: keywords, cves: cves))
+                minSeverity: minSeverity, categories: categories, regions: regions, keywords: keywords, cves: cves), digest: digest)
             try await store.createSubscription(created.subscription, secret: created.secret, feedToken: created.feedToken)
             try printJSON(created)
         }

@@ -21,7 +21,7 @@ struct StoreOptions: ParsableArguments {
 
     func openStore() throws -> (TocsinConfiguration, SQLiteStore) {
         let configuration = try loadConfiguration()
-        return (configuration, try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store")))
+        return (configuration, try SQLiteStore(path: configuration.databasePath, digests: configuration.digests, logger: Logger(label: "tocsin.store")))
     }
 }
 
@@ -38,6 +38,7 @@ struct CLIError: Error, CustomStringConvertible {
 
 extension Role: ExpressibleByArgument {}
 extension Channel: ExpressibleByArgument {}
+extension DigestMode: ExpressibleByArgument {}
 extension Severity: ExpressibleByArgument {}
 extension DeliveryState: ExpressibleByArgument {}
 extension Organisation.Kind: ExpressibleByArgument {}

@@ -35,9 +35,10 @@ final class SQLiteStoreTests: XCTestCase {
     }
 
     func testMigrationsAreNamedAndRunOnceAtOpen() throws {
-        XCTAssertEqual(try store.appliedMigrations(), ["2026-11-23-spine", "2026-11-23-alert-events", "2026-11-23-email-unsubscribe"])
+        let expected = ["2026-11-23-spine", "2026-11-23-alert-events", "2026-11-23-email-unsubscribe", "2026-11-23-digests"]
+        XCTAssertEqual(try store.appliedMigrations(), expected)
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite")
-        XCTAssertEqual(try again.appliedMigrations(), ["2026-11-23-spine", "2026-11-23-alert-events", "2026-11-23-email-unsubscribe"])
+        XCTAssertEqual(try again.appliedMigrations(), expected)
     }
 
     func testPublishingWritesTheAlertAndItsOutboxTogether() async throws {

@@ -30,6 +30,17 @@ public struct EmailChannel: DeliveryChannel {
         return await sender.send(to: [claimed.target], message: message).outcome
     }
 
+    public func sendDigest(_ deliveries: [ClaimedDelivery]) async -> AttemptOutcome {
+        guard let first = deliveries.first else { return .success(status: nil) }
+        let message: [UInt8]
+        do {
+            message = try digestMessage(for: deliveries).render()
+        } catch {
+            return .permanent(status: nil, error: "cannot build the digest email: \(error)")
+        }
+        return await sender.send(to: [first.target], message: message).outcome
+    }
+
     /// `[TLP:AMBER][CRITIQUE] title`, with `[MISE À JOUR]` or `[ANNULÉE]` (or the English words) in front.
     public static func subject(_ alert: Alert, locale: String) -> String {
         let english = locale == "en"
@@ -70,12 +81,20 @@ public struct EmailChannel: DeliveryChannel {
                            html: try templates.render(context, locale: locale, part: "html"))
     }
 
-    static func context(_ alert: Alert, subject: String, locale: String, orgName: String, alertUrl: String, unsubscribeUrl: String) -> [String: Any] {
+    /// Dates as a person in France reads them, in the reader's language.
+    static func dateFormatter(locale: String) -> DateFormatter {
         let english = locale == "en"
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: english ? "en_GB" : "fr_FR")
         formatter.timeZone = TimeZone(identifier: "Europe/Paris")
         formatter.dateFormat = english ? "d MMMM yyyy 'at' HH:mm '(Paris time)'" : "d MMMM yyyy 'à' HH:mm '(heure de Paris)'"
+        return formatter
+    }
+
+    static func context(_ alert: Alert, subject: String, locale: String, orgName: String, alertUrl: String, unsubscribeUrl: String,
+                        formatter: DateFormatter? = nil) -> [String: Any] {
+        let english = locale == "en"
+        let formatter = formatter ?? dateFormatter(locale: locale)
         return [
             "subject": subject, "title": alert.title, "summary": alert.summary, "body": alert.body ?? "",
             "severity": english ? alert.severity.rawValue.uppercased() : alert.severity.frenchLabel,
@@ -89,6 +108,70 @@ public struct EmailChannel: DeliveryChannel {
             "hasReferences": !alert.references.isEmpty,
             "alertUrl": alertUrl, "unsubscribeUrl": unsubscribeUrl,
         ]
+    }
+}
+
+extension EmailChannel {
+    /// `[TLP:AMBER] Synthèse horaire Tocsin : 3 alertes (max. CRITIQUE)`: the most restrictive marking of the
+    /// alerts it gathers, how many, and the worst severity.
+    public static func digestSubject(_ alerts: [Alert], mode: DigestMode, locale: String) -> String {
+        let english = locale == "en"
+        let tlp = alerts.map(\.tlp).max { $0.rank < $1.rank } ?? .clear
+        let worst = alerts.map(\.severity).max() ?? .info
+        let severity = english ? worst.rawValue.uppercased() : worst.frenchLabel
+        let count = alerts.count
+        if english {
+            return "[\(tlp.label)] Tocsin \(mode.rawValue) digest: \(count) alert\(count == 1 ? "" : "s") (highest \(severity))"
+        }
+        let period = mode == .daily ? "quotidienne" : "horaire"
+        return "[\(tlp.label)] Synthèse \(period) Tocsin : \(count) alerte\(count == 1 ? "" : "s") (max. \(severity))"
+    }
+
+    /// One message for every delivery of a digest, the most severe alerts first. Its `Message-ID` is derived from
+    /// the deliveries it carries, so a retry of the same digest reuses it.
+    public func digestMessage(for deliveries: [ClaimedDelivery]) throws -> MIMEMessage {
+        guard let first = deliveries.first else { throw EmailTemplates.LoadError(description: "empty digest") }
+        let locale = first.locale
+        let alerts = try deliveries.map { ($0, try $0.alert()) }
+            .sorted { ($1.1.severity, $0.1.updatedAt) < ($0.1.severity, $1.1.updatedAt) }
+        let subject = Self.digestSubject(alerts.map(\.1), mode: first.digest, locale: locale)
+        let unsubscribeUrl = first.unsubscribeToken.map { "\(publicUrl)/unsubscribe/\($0)" } ?? publicUrl
+        let formatter = Self.dateFormatter(locale: locale)
+        let items: [[String: Any]] = alerts.enumerated().map { index, pair in
+            var context = Self.context(pair.1, subject: subject, locale: locale, orgName: first.orgName,
+                                       alertUrl: "\(publicUrl)/api/v1/alerts/\(pair.1.id)", unsubscribeUrl: unsubscribeUrl, formatter: formatter)
+            context["index"] = index + 1
+            return context
+        }
+        let english = locale == "en"
+        let period = switch first.digest {
+        case .daily: english ? "daily" : "quotidienne"
+        default: english ? "hourly" : "horaire"
+        }
+        let context: [String: Any] = [
+            "subject": subject, "orgName": first.orgName, "count": alerts.count, "alerts": items, "period": period,
+            "unsubscribeUrl": unsubscribeUrl,
+        ]
+        let ids = deliveries.map(\.delivery.id).sorted().joined(separator: ",")
+        var headers: [(String, String)] = [
+            ("From", "Tocsin <\(sender.configuration.from)>"),
+            ("To", "<\(first.target)>"),
+        ]
+        if let replyTo = sender.configuration.replyTo { headers.append(("Reply-To", "<\(replyTo)>")) }
+        headers += [
+            ("Subject", subject),
+            ("Date", MailDate.format(Date())),
+            ("Message-ID", "<digest-\(TokenHash.hash(ids).prefix(32))@\(host)>"),
+            ("List-Id", "Tocsin <alerts.\(host)>"),
+            ("List-Unsubscribe", "<\(unsubscribeUrl)>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ("Auto-Submitted", "auto-generated"),
+            ("X-Tocsin-Digest", "\(first.digest.rawValue); alerts=\(alerts.count)"),
+        ]
+        headers += alerts.map { ("X-Tocsin-Alert", "\($0.1.id); revision=\($0.1.revision)") }
+        headers.append(("X-Tocsin-TLP", (alerts.map(\.1.tlp).max { $0.rank < $1.rank } ?? .clear).rawValue))
+        return MIMEMessage(headers: headers, text: try templates.render(context, locale: locale, kind: "digest", part: "text"),
+                           html: try templates.render(context, locale: locale, kind: "digest", part: "html"))
     }
 }
 

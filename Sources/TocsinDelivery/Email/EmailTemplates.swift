@@ -17,16 +17,18 @@ public struct EmailTemplates: Sendable {
     public init(directory: String) throws {
         var templates: [String: MustacheTemplate] = [:]
         for locale in Self.locales {
-            for part in ["text", "html"] {
-                let name = "\(locale)/email/alert.\(part)"
-                let path = (directory as NSString).appendingPathComponent(name + ".mustache")
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw LoadError(description: "email template \(path) cannot be read (set templates.dir)")
-                }
-                do {
-                    templates[name] = try MustacheTemplate(string: text)
-                } catch {
-                    throw LoadError(description: "email template \(path) is not valid Mustache: \(error)")
+            for kind in ["alert", "digest"] {
+                for part in ["text", "html"] {
+                    let name = "\(locale)/email/\(kind).\(part)"
+                    let path = (directory as NSString).appendingPathComponent(name + ".mustache")
+                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                        throw LoadError(description: "email template \(path) cannot be read (set templates.dir)")
+                    }
+                    do {
+                        templates[name] = try MustacheTemplate(string: text)
+                    } catch {
+                        throw LoadError(description: "email template \(path) is not valid Mustache: \(error)")
+                    }
                 }
             }
         }
@@ -47,8 +49,8 @@ public struct EmailTemplates: Sendable {
         return candidates.first { FileManager.default.fileExists(atPath: $0 + "/fr/email/alert.text.mustache") }
     }
 
-    func render(_ context: [String: Any], locale: String, part: String) throws -> String {
-        let name = "\(Self.locales.contains(locale) ? locale : "fr")/email/alert.\(part)"
+    func render(_ context: [String: Any], locale: String, kind: String = "alert", part: String) throws -> String {
+        let name = "\(Self.locales.contains(locale) ? locale : "fr")/email/\(kind).\(part)"
         guard let output = library.render(context, withTemplate: name) else {
             throw LoadError(description: "email template \(name) is missing")
         }

@@ -8,4 +8,12 @@ import TocsinStore
 public protocol DeliveryChannel: Sendable {
     var channel: Channel { get }
     func send(_ claimed: ClaimedDelivery) async -> AttemptOutcome
+    /// Sends several deliveries of one subscription as one digest message; the outcome holds for each of them.
+    func sendDigest(_ deliveries: [ClaimedDelivery]) async -> AttemptOutcome
+}
+
+extension DeliveryChannel {
+    public func sendDigest(_ deliveries: [ClaimedDelivery]) async -> AttemptOutcome {
+        .permanent(status: nil, error: "the \(channel.rawValue) channel does not send digests")
+    }
 }

@@ -59,8 +59,27 @@ public final class OutboxWorker: Sendable {
 
     /// What ends a child of the worker's loop: an attempt, or a claim of the next batch.
     enum LoopEvent: Sendable {
-        case finished(DeliveryResult?)
-        case claimed([ClaimedDelivery], limit: Int)
+        case finished([DeliveryResult])
+        case claimed([[ClaimedDelivery]], count: Int, limit: Int)
+    }
+
+    /// What is sent in one attempt: a single delivery, or every claimed delivery of one digest subscription.
+    static func units(_ claimed: [ClaimedDelivery]) -> [[ClaimedDelivery]] {
+        var units: [[ClaimedDelivery]] = []
+        var digestUnit: [String: Int] = [:]
+        for item in claimed {
+            guard item.digest != .immediate else {
+                units.append([item])
+                continue
+            }
+            if let index = digestUnit[item.delivery.subscriptionId] {
+                units[index].append(item)
+            } else {
+                digestUnit[item.delivery.subscriptionId] = units.count
+                units.append([item])
+            }
+        }
+        return units
     }
 
     /// Tells the worker new deliveries are waiting.
@@ -76,7 +95,7 @@ public final class OutboxWorker: Sendable {
         // Attempts and claims are children of one task group, so the loop reacts to whichever ends first: a claim
         // for the next batch runs while the current one is being sent.
         await withTaskGroup(of: LoopEvent.self) { group in
-            var queue: [ClaimedDelivery] = []
+            var queue: [[ClaimedDelivery]] = []
             var queueHead = 0
             var running = 0
             var claiming = false
@@ -98,18 +117,21 @@ public final class OutboxWorker: Sendable {
                     let limit = batch - waiting
                     claiming = true
                     lastClaim = ContinuousClock.now
-                    group.addTask { .claimed(await self.claim(limit: limit), limit: limit) }
+                    group.addTask {
+                        let claimed = await self.claim(limit: limit)
+                        return .claimed(Self.units(claimed), count: claimed.count, limit: limit)
+                    }
                 }
                 while running < concurrency, queueHead < queue.count {
-                    let item = queue[queueHead]
+                    let unit = queue[queueHead]
                     queueHead += 1
                     // Too little lease left to finish: hand it back rather than risk a second worker sending it too.
-                    if let lease = item.delivery.leaseUntil, lease.timeIntervalSinceNow < configuration.attemptTimeout {
-                        stale.append(item.delivery)
+                    if let lease = unit.first?.delivery.leaseUntil, lease.timeIntervalSinceNow < configuration.attemptTimeout {
+                        stale += unit.map(\.delivery)
                         continue
                     }
                     running += 1
-                    group.addTask { .finished(await self.attempt(item)) }
+                    group.addTask { .finished(await self.attempt(unit)) }
                 }
                 if !stale.isEmpty {
                     await release(stale)
@@ -117,14 +139,14 @@ public final class OutboxWorker: Sendable {
                 }
                 if running > 0 || claiming {
                     switch await group.next() {
-                    case .finished(let result):
+                    case .finished(let results):
                         running -= 1
-                        if let result { buffer.append(result) }
-                    case .claimed(let claimed, let limit):
+                        buffer += results
+                    case .claimed(let claimed, let count, let limit):
                         claiming = false
                         queue = Array(queue[queueHead...]) + claimed
                         queueHead = 0
-                        outboxMayHaveMore = claimed.count == limit
+                        outboxMayHaveMore = count >= limit
                     case nil:
                         break
                     }
@@ -141,11 +163,11 @@ public final class OutboxWorker: Sendable {
                     outboxMayHaveMore = true
                 }
             }
-            var unstarted = queue[queueHead...].map(\.delivery)
+            var unstarted = queue[queueHead...].flatMap { $0.map(\.delivery) }
             for await event in group {
                 switch event {
-                case .finished(let result): if let result { buffer.append(result) }
-                case .claimed(let claimed, _): unstarted += claimed.map(\.delivery)
+                case .finished(let results): buffer += results
+                case .claimed(let claimed, _, _): unstarted += claimed.flatMap { $0.map(\.delivery) }
                 }
             }
             await release(unstarted)
@@ -211,14 +233,20 @@ public final class OutboxWorker: Sendable {
         // The leases will run out and these deliveries will be tried again, with the same ids.
     }
 
-    /// One attempt: send through the channel, then let the state machine decide what follows.
-    func attempt(_ claimed: ClaimedDelivery) async -> DeliveryResult? {
-        guard let channel = channels[claimed.delivery.channel], let metrics = metrics[claimed.delivery.channel] else { return nil }
+    /// One attempt: send through the channel (one message for a digest), then let the state machine decide what
+    /// follows for each delivery sent.
+    func attempt(_ unit: [ClaimedDelivery]) async -> [DeliveryResult] {
+        guard let first = unit.first, let channel = channels[first.delivery.channel] else { return [] }
         let started = Date()
         let clock = ContinuousClock.now
-        let outcome = await channel.send(claimed)
+        let outcome = first.digest == .immediate ? await channel.send(first) : await channel.sendDigest(unit)
         let elapsed = ContinuousClock.now - clock
         let finished = Date()
+        return unit.compactMap { record($0, outcome: outcome, started: started, elapsed: elapsed, finished: finished) }
+    }
+
+    private func record(_ claimed: ClaimedDelivery, outcome: AttemptOutcome, started: Date, elapsed: Duration, finished: Date) -> DeliveryResult? {
+        guard let metrics = metrics[claimed.delivery.channel] else { return nil }
         var machine = DeliveryMachine(claimed.delivery)
         let action: DeliveryMachine.Action
         do {

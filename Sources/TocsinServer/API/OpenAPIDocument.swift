@@ -1042,6 +1042,7 @@ enum OpenAPIDocument {
               "target": {"type": "string", "description": "Webhook URL, email address, or empty for a feed."},
               "filter": {"$ref": "#/components/schemas/SubscriptionFilter"},
               "active": {"type": "boolean"},
+              "digest": {"$ref": "#/components/schemas/DigestMode"},
               "disabledReason": {
                 "type": "string",
                 "description": "Why Tocsin turned the subscription off (e.g. the webhook answered 410 Gone)."
@@ -1064,15 +1065,23 @@ enum OpenAPIDocument {
                 "description": "https URL for a webhook, email address for email; omitted for a feed."
               },
               "filter": {"$ref": "#/components/schemas/SubscriptionFilter"},
-              "active": {"type": "boolean", "default": true}
+              "active": {"type": "boolean", "default": true},
+              "digest": {"$ref": "#/components/schemas/DigestMode"}
             }
+          },
+          "DigestMode": {
+            "type": "string",
+            "enum": ["immediate", "hourly", "daily"],
+            "default": "immediate",
+            "description": "Email only: send each alert at once, or gather the alerts into one message per hour (at the top of the hour) or per day (at digests.dailyAt, 07:00 Paris time by default)."
           },
           "SubscriptionPatch": {
             "type": "object",
             "properties": {
               "target": {"type": "string"},
               "filter": {"$ref": "#/components/schemas/SubscriptionFilter"},
-              "active": {"type": "boolean"}
+              "active": {"type": "boolean"},
+              "digest": {"$ref": "#/components/schemas/DigestMode"}
             }
           },
           "NewSubscription": {

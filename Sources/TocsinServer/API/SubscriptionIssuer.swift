@@ -33,10 +33,19 @@ public enum SubscriptionIssuer {
         }
     }
 
+    /// Digests are for people: only email subscriptions may ask for them.
+    public static func checkDigest(_ digest: DigestMode, channel: Channel) throws(ValidationError) {
+        guard DigestMode.isAllowed(digest, on: channel) else {
+            throw ValidationError(field: "digest", message: "hourly and daily digests are for email subscriptions; \(channel.rawValue) gets each alert at once")
+        }
+    }
+
     /// A new subscription with its secrets: a `whsec_` signing secret for webhooks, a token for feeds.
-    public static func make(orgId: String, channel: Channel, target: String, filter: SubscriptionFilter, active: Bool = true)
-        throws(ValidationError) -> CreatedSubscription {
-        let subscription = Subscription(orgId: orgId, channel: channel, target: target, filter: try filter.validated(), active: active)
+    public static func make(orgId: String, channel: Channel, target: String, filter: SubscriptionFilter, active: Bool = true,
+                            digest: DigestMode = .immediate) throws(ValidationError) -> CreatedSubscription {
+        try checkDigest(digest, channel: channel)
+        let subscription = Subscription(orgId: orgId, channel: channel, target: target, filter: try filter.validated(), active: active,
+                                        digest: digest)
         return CreatedSubscription(
             subscription: subscription,
             secret: channel == .webhook ? StandardWebhooks.makeSecret() : nil,

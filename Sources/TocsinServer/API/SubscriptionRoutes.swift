@@ -22,6 +22,7 @@ struct SubscriptionRoutes {
         var target: String?
         var filter: SubscriptionFilter?
         var active: Bool?
+        var digest: DigestMode?
     }
 
     @Sendable func create(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -35,7 +36,8 @@ struct SubscriptionRoutes {
         guard try await env.store.organisation(id: orgId) != nil else { throw Problem.notFound("organisation \(orgId) not found") }
         let target = try checkTarget(input.target, channel: channel)
         let created = try SubscriptionIssuer.make(orgId: orgId, channel: channel, target: target,
-                                                  filter: input.filter ?? SubscriptionFilter(), active: input.active ?? true)
+                                                  filter: input.filter ?? SubscriptionFilter(), active: input.active ?? true,
+                                                  digest: input.digest ?? .immediate)
         let subscription = created.subscription
         try await env.store.createSubscription(subscription, secret: created.secret, feedToken: created.feedToken)
         context.logger.info("subscription created", metadata: ["subscription": "\(subscription.id)", "org": "\(orgId)", "channel": "\(channel.rawValue)"])
@@ -62,6 +64,10 @@ struct SubscriptionRoutes {
         }
         if let target = input.target { subscription.target = try checkTarget(target, channel: subscription.channel) }
         if let filter = input.filter { subscription.filter = try filter.validated() }
+        if let digest = input.digest {
+            try SubscriptionIssuer.checkDigest(digest, channel: subscription.channel)
+            subscription.digest = digest
+        }
         if let active = input.active {
             subscription.active = active
             if active { subscription.disabledReason = nil }

@@ -29,7 +29,7 @@ public struct TocsinBroker: Sendable {
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
-        store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
+        store = try SQLiteStore(path: configuration.databasePath, digests: configuration.digests, logger: Logger(label: "tocsin.store"))
         targetGuard = try configuration.targetGuard()
         httpClient = CurlHTTPClient(threads: configuration.deliveryConcurrency, userAgent: "Tocsin/\(TocsinVersion.current)")
         let webhook = WebhookChannel(client: httpClient, guardrail: targetGuard, timeout: configuration.webhooksTimeout)

@@ -37,6 +37,8 @@ public struct TocsinConfiguration: Sendable {
     public var deliveryRetryJitter = 0.2
     /// Seconds between keep-alive comments on an idle live stream.
     public var streamHeartbeat: TimeInterval = 15
+    /// When hourly and daily email digests leave.
+    public var digests = DigestSchedule()
 
     public init() {}
 
@@ -114,6 +116,20 @@ extension TocsinConfiguration {
             }
         }),
         ("stream.heartbeat", { c, v throws(ConfigurationError) in c.streamHeartbeat = try duration(v, "stream.heartbeat") }),
+        ("digests.hourly", { c, v throws(ConfigurationError) in c.digests.hourly = max(try duration(v, "digests.hourly"), 1) }),
+        ("digests.daily", { c, v throws(ConfigurationError) in c.digests.daily = max(try duration(v, "digests.daily"), 1) }),
+        ("digests.dailyAt", { c, v throws(ConfigurationError) in
+            guard let minutes = DigestSchedule.minutes(fromClock: v) else {
+                throw ConfigurationError(key: "digests.dailyAt", message: "must be a time of day like 07:00")
+            }
+            c.digests.dailyAtMinutes = minutes
+        }),
+        ("digests.timeZone", { c, v throws(ConfigurationError) in
+            guard let zone = TimeZone(identifier: v) else {
+                throw ConfigurationError(key: "digests.timeZone", message: "must be a time zone name like Europe/Paris")
+            }
+            c.digests.timeZone = zone
+        }),
         ("delivery.retryJitter", { c, v throws(ConfigurationError) in
             guard let value = Double(v), value >= 0, value <= 1 else {
                 throw ConfigurationError(key: "delivery.retryJitter", message: "must be a number from 0 to 1")

@@ -135,6 +135,10 @@ enum SQLiteMigrations {
                 CREATE UNIQUE INDEX subscriptions_unsubscribe ON subscriptions(unsubscribe_token) WHERE unsubscribe_token IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("2026-11-23-digests") { db in
+            // Email subscriptions may gather their alerts into hourly or daily digests.
+            try db.execute(sql: "ALTER TABLE subscriptions ADD COLUMN digest TEXT NOT NULL DEFAULT 'immediate'")
+        }
         return migrator
     }
 }

@@ -72,8 +72,10 @@ extension SQLiteStore {
             VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
             """)
         for recipient in recipients {
+            // A digest subscription's delivery waits for its next digest, which gathers everything due by then.
+            let due = recipient.digest == .immediate ? now : digests.due(after: alert.updatedAt, mode: recipient.digest).millis
             try insert.execute(arguments: [TocsinID.make(), alert.id, alert.revision, recipient.subscriptionId, recipient.orgId,
-                                           recipient.channel.rawValue, now, now, now, now])
+                                           recipient.channel.rawValue, due, due, now, now])
         }
         let outboxSeconds = (ContinuousClock.now - outboxStart).seconds
         logger.info("alert routed", metadata: [
@@ -90,7 +92,7 @@ extension SQLiteStore {
         let start = ContinuousClock.now
         let decoder = TocsinJSON.decoder()
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT s.id, s.org_id, s.channel, s.filter, o.tlp_rank, o.region
+            SELECT s.id, s.org_id, s.channel, s.filter, s.digest, o.tlp_rank, o.region
             FROM subscriptions s JOIN organisations o ON o.id = s.org_id
             WHERE s.active = 1 ORDER BY s.seq
             """)
@@ -100,7 +102,8 @@ extension SQLiteStore {
             let filter = filterText == "{}" ? SubscriptionFilter() : try decoder.decode(SubscriptionFilter.self, from: Data(filterText.utf8))
             compiled.append(RoutableSubscription(
                 subscriptionId: row["id"], orgId: row["org_id"], channel: Channel(rawValue: row["channel"]) ?? .webhook,
-                clearance: TLP(rank: row["tlp_rank"]) ?? .clear, orgRegion: row["region"], filter: filter))
+                clearance: TLP(rank: row["tlp_rank"]) ?? .clear, orgRegion: row["region"], filter: filter,
+                digest: DigestMode(rawValue: row["digest"]) ?? .immediate))
         }
         let index = RoutingIndex(compiled)
         routingCache.withLock { $0 = (version, index) }

@@ -14,21 +14,32 @@ extension SQLiteStore {
                 RETURNING *
                 """, arguments: ["lease": leaseUntil.millis, "now": now.millis, "limit": limit])
             guard !rows.isEmpty else { return [] }
-            let deliveries = rows.map(Self.delivery(from:))
+            var deliveries = rows.map(Self.delivery(from:))
 
             // The organisation's clearance and region are read again at send time: an organisation whose
             // clearance was lowered since routing never receives what it may no longer read.
             var targets: [String: (target: String, secret: String?, active: Bool, clearance: TLP, region: String?, name: String,
-                                   locale: String, unsubscribe: String?)] = [:]
+                                   locale: String, unsubscribe: String?, digest: DigestMode)] = [:]
             let subscriptionStatement = try db.cachedStatement(sql: """
-                SELECT s.target, s.secret, s.active, s.unsubscribe_token, o.tlp_rank, o.region, o.name, o.locale
+                SELECT s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale
                 FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE s.id = ?
                 """)
             for id in Set(deliveries.map(\.subscriptionId)) {
                 if let row = try Row.fetchOne(subscriptionStatement, arguments: [id]) {
                     targets[id] = (row["target"], row["secret"], row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"],
-                                   row["name"], row["locale"], row["unsubscribe_token"])
+                                   row["name"], row["locale"], row["unsubscribe_token"], DigestMode(rawValue: row["digest"]) ?? .immediate)
                 }
+            }
+            // A digest goes out whole: whatever else of that subscription is due is claimed with it, whatever the limit.
+            let rest = try db.cachedStatement(sql: """
+                UPDATE deliveries
+                SET state = 'in_flight', attempts = attempts + 1, lease_until = :lease, due_at = :lease, next_attempt_at = NULL, updated_at = :now
+                WHERE subscription_id = :subscription AND due_at IS NOT NULL AND due_at <= :now
+                RETURNING *
+                """)
+            for (id, target) in targets where target.digest != .immediate {
+                deliveries += try Row.fetchAll(rest, arguments: ["lease": leaseUntil.millis, "now": now.millis, "subscription": id])
+                    .map(Self.delivery(from:))
             }
             var documents: [String: (json: [UInt8], alert: Alert)?] = [:]
             let revisionStatement = try db.cachedStatement(sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?")
@@ -59,7 +70,8 @@ extension SQLiteStore {
                 }
                 claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, secret: target.secret, alertJSON: document.json,
                                                eventType: document.alert.eventType, eventTime: document.alert.updatedAt,
-                                               orgName: target.name, locale: target.locale, unsubscribeToken: target.unsubscribe))
+                                               orgName: target.name, locale: target.locale, unsubscribeToken: target.unsubscribe,
+                                               digest: target.digest))
             }
             return claimed
         }

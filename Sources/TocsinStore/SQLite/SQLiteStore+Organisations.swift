@@ -101,12 +101,12 @@ extension SQLiteStore {
             }
             try db.execute(sql: """
                 INSERT INTO subscriptions (id, org_id, channel, target, filter, active, disabled_reason, secret, feed_token_hash,
-                    unsubscribe_token, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    unsubscribe_token, digest, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [subscription.id, subscription.orgId, subscription.channel.rawValue, subscription.target, filter,
                                  subscription.active, subscription.disabledReason, secret, feedToken.map(TokenHash.hash),
                                  subscription.channel == .email ? TocsinID.secret(prefix: "unsub_") : nil,
-                                 subscription.createdAt.millis, subscription.updatedAt.millis])
+                                 subscription.digest.rawValue, subscription.createdAt.millis, subscription.updatedAt.millis])
         }
     }
 
@@ -161,6 +161,17 @@ extension SQLiteStore {
                 """, arguments: [subscription.target, filter, subscription.active, subscription.disabledReason,
                                  subscription.updatedAt.millis, subscription.id])
             if db.changesCount == 0 { throw StoreError.notFound("subscription \(subscription.id)") }
+            try db.execute(sql: "UPDATE subscriptions SET digest = ? WHERE id = ? AND digest != ?",
+                           arguments: [subscription.digest.rawValue, subscription.id, subscription.digest.rawValue])
+            if db.changesCount > 0 {
+                // Deliveries waiting for a digest follow the new schedule: due now when digests are turned off,
+                // otherwise at the next digest of the new kind.
+                let now = Date()
+                let due = self.digests.due(after: now, mode: subscription.digest).millis
+                try db.execute(sql: """
+                    UPDATE deliveries SET due_at = ?, next_attempt_at = ? WHERE subscription_id = ? AND state = 'pending' AND attempts = 0
+                    """, arguments: [due, due, subscription.id])
+            }
         }
     }
 
@@ -179,7 +190,8 @@ extension SQLiteStore {
         Subscription(
             id: row["id"], orgId: row["org_id"], channel: Channel(rawValue: row["channel"]) ?? .webhook, target: row["target"],
             filter: try decodeJSON(SubscriptionFilter.self, row["filter"]), active: row["active"],
-            disabledReason: row["disabled_reason"], createdAt: row.date("created_at") ?? Date(),
+            disabledReason: row["disabled_reason"], digest: DigestMode(rawValue: row["digest"] ?? "") ?? .immediate,
+            createdAt: row.date("created_at") ?? Date(),
             updatedAt: row.date("updated_at") ?? Date()
         )
     }

@@ -13,9 +13,12 @@ public final class SQLiteStore: Store {
     let pool: DatabasePool
     let logger: Logger
     let routingCache = Mutex<(version: Int64, index: RoutingIndex)?>(nil)
+    /// When deliveries for digest subscriptions fall due.
+    let digests: DigestSchedule
 
     /// Opens (creating when missing) the database at `path` and runs pending migrations.
-    public init(path: String, logger: Logger = Logger(label: "tocsin.store")) throws {
+    public init(path: String, digests: DigestSchedule = DigestSchedule(), logger: Logger = Logger(label: "tocsin.store")) throws {
+        self.digests = digests
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
