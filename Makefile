@@ -26,8 +26,12 @@ run: build
 	.build/debug/tocsin migrate --data-dir $(DATA_DIR)
 	.build/debug/tocsin serve --demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
 
-# The email tests run a real SMTP server (aiosmtpd) and read mail back with Python's email package.
+# The email tests run a real SMTP server (aiosmtpd) and read mail back with Python's email package; the TLS
+# tests make a throwaway certificate with openssl.
 test-deps: deps
+	@command -v openssl >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl; \
+		else echo "openssl is required for the tests"; exit 1; fi; }
 	@command -v python3 >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3; \
 		else echo "python3 is required for the tests"; exit 1; fi; }

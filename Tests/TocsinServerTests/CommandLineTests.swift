@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import TocsinServer
 
 /// The `tocsin` commands an operator types, against a real database.
 final class CommandLineTests: XCTestCase {
@@ -60,5 +61,25 @@ final class CommandLineTests: XCTestCase {
         let result = try badEnv.cli(["migrate"])
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("delivery.concurrency"), result.stderr)
+    }
+
+    /// Every setting is documented, under the environment variable the code really reads.
+    func testEverySettingIsDocumentedWithItsEnvironmentVariable() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/configuration.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        var documented: [String: String] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("| `") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let keys = cells[0].split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " `")) }
+            let names = cells[1].split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " `")) }
+            for (key, name) in zip(keys, names) { documented[key] = name }
+        }
+        for (key, _) in TocsinConfiguration.settings {
+            XCTAssertEqual(documented[key], TocsinConfiguration.environmentName(for: key), "docs/configuration.md for \(key)")
+        }
+        XCTAssertEqual(TocsinConfiguration.environmentName(for: "smtp.startTLS"), "TOCSIN_SMTP_START_TLS")
+        XCTAssertEqual(TocsinConfiguration.unknownEnvironmentVariables(["TOCSIN_SMTP_STARTTLS": "required", "TOCSIN_SMTP_URL": "x", "HOME": "/"]),
+                       ["TOCSIN_SMTP_STARTTLS"])
     }
 }

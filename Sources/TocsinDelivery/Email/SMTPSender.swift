@@ -14,11 +14,15 @@ public struct SMTPConfiguration: Sendable {
     public var password: String?
     public var startTLS: StartTLS
     public var timeout: TimeInterval
+    /// A PEM file of the certificate authorities to trust for the server's certificate, instead of the system's
+    /// (a private CA). Certificates are always verified.
+    public var caFile: String?
     /// Sending connections (and threads) at once; each keeps its SMTP session open between mails.
     public var concurrency: Int
 
     public init(url: String, from: String, replyTo: String? = nil, username: String? = nil, password: String? = nil,
-                startTLS: StartTLS = .optional, timeout: TimeInterval = 30, concurrency: Int = 4) {
+                startTLS: StartTLS = .optional, timeout: TimeInterval = 30, caFile: String? = nil, concurrency: Int = 4) {
+        self.caFile = caFile
         self.url = url
         self.from = from
         self.replyTo = replyTo
@@ -96,6 +100,7 @@ public final class SMTPSender: Sendable {
             }
             ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(level.rawValue))
         }
+        if let caFile = configuration.caFile { ccurl_setopt_str(handle, CURLOPT_CAINFO, caFile) }
         if let username = configuration.username { ccurl_setopt_str(handle, CURLOPT_USERNAME, username) }
         if let password = configuration.password { ccurl_setopt_str(handle, CURLOPT_PASSWORD, password) }
         ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1)

@@ -90,6 +90,9 @@ public struct TocsinBroker: Sendable {
             logger: Logger(label: "tocsin.http")
         )
         logger.info("channels ready", metadata: ["email": "\(mailSender != nil)"])
+        for name in TocsinConfiguration.unknownEnvironmentVariables() {
+            logger.warning("environment variable names no setting and is ignored (see docs/configuration.md)", metadata: ["variable": "\(name)"])
+        }
         // Services stop in reverse order on SIGTERM/SIGINT: first the outbox worker and the live streams (which
         // would otherwise hold their connections open), then the HTTP server, which finishes the requests in flight.
         let group = ServiceGroup(configuration: .init(

@@ -24,6 +24,7 @@ public struct TocsinConfiguration: Sendable {
     public var smtpPassword: String?
     public var smtpStartTLS: SMTPConfiguration.StartTLS = .optional
     public var smtpConcurrency = 4
+    public var smtpCAFile: String?
     public var smtpTimeout: TimeInterval = 30
     /// The Mustache templates folder; found next to the working directory or the binary when unset.
     public var templatesDir: String?
@@ -100,6 +101,12 @@ extension TocsinConfiguration {
             c.smtpStartTLS = mode
         }),
         ("smtp.concurrency", { c, v throws(ConfigurationError) in c.smtpConcurrency = try int(v, "smtp.concurrency", 1...64) }),
+        ("smtp.caFile", { c, v throws(ConfigurationError) in
+            guard FileManager.default.isReadableFile(atPath: v) else {
+                throw ConfigurationError(key: "smtp.caFile", message: "'\(v)' is not a readable PEM file")
+            }
+            c.smtpCAFile = v
+        }),
         ("smtp.timeout", { c, v throws(ConfigurationError) in c.smtpTimeout = try duration(v, "smtp.timeout") }),
         ("templates.dir", { c, v in c.templatesDir = v }),
         ("webhooks.allowPrivateTargets", { c, v throws(ConfigurationError) in c.webhooksAllowPrivateTargets = try bool(v, "webhooks.allowPrivateTargets") }),
@@ -139,12 +146,31 @@ extension TocsinConfiguration {
     ]
 
     /// The environment variable for a dotted key: `webhooks.allowPrivateTargets` → `TOCSIN_WEBHOOKS_ALLOW_PRIVATE_TARGETS`.
+    /// An acronym stays one word: `smtp.startTLS` → `TOCSIN_SMTP_START_TLS`, `smtp.caFile` → `TOCSIN_SMTP_CA_FILE`.
     public static func environmentName(for key: String) -> String {
         var name = "TOCSIN_"
-        for character in key {
-            if character == "." { name += "_" } else if character.isUppercase { name += "_" + String(character) } else { name += character.uppercased() }
+        let characters = Array(key)
+        for (index, character) in characters.enumerated() {
+            if character == "." {
+                name += "_"
+                continue
+            }
+            if character.isUppercase, index > 0 {
+                let previous = characters[index - 1]
+                let next = index + 1 < characters.count ? characters[index + 1] : nil
+                if previous.isLowercase || previous.isNumber || (previous.isUppercase && next?.isLowercase == true) { name += "_" }
+            }
+            name += character.uppercased()
         }
         return name
+    }
+
+    /// `TOCSIN_` variables of `environment` that name no setting: most likely a typo, which would otherwise leave
+    /// a setting silently at its default.
+    public static func unknownEnvironmentVariables(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        let known = Set(settings.map { environmentName(for: $0.key) })
+        let notSettings: Set<String> = ["TOCSIN_FIXTURES", "TOCSIN_BINARY", "TOCSIN_CONFIG"]
+        return environment.keys.filter { $0.hasPrefix("TOCSIN_") && !known.contains($0) && !notSettings.contains($0) }.sorted()
     }
 
     /// Loads the file (when given), then the environment, over the defaults.
@@ -194,7 +220,7 @@ extension TocsinConfiguration {
     public var smtp: SMTPConfiguration? {
         guard let smtpUrl, let smtpFrom else { return nil }
         return SMTPConfiguration(url: smtpUrl, from: smtpFrom, replyTo: smtpReplyTo, username: smtpUsername, password: smtpPassword,
-                                 startTLS: smtpStartTLS, timeout: smtpTimeout, concurrency: smtpConcurrency)
+                                 startTLS: smtpStartTLS, timeout: smtpTimeout, caFile: smtpCAFile, concurrency: smtpConcurrency)
     }
 
     static func flatten(_ node: Any?, prefix: String, into flat: inout [String: String]) throws {

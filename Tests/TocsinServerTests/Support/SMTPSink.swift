@@ -8,12 +8,13 @@ final class SMTPSink: @unchecked Sendable {
 
     static var supportDirectory: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().path }
 
-    init() throws {
+    /// `arguments`: `--starttls CERT KEY`, `--smtps CERT KEY`, `--auth USER:PASSWORD` (see smtp_sink.py).
+    init(arguments: [String] = []) throws {
         directory = NSTemporaryDirectory() + "tocsin-smtp-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.supportDirectory + "/smtp_sink.py", directory]
+        process.arguments = ["python3", Self.supportDirectory + "/smtp_sink.py", directory] + arguments
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -34,6 +35,31 @@ final class SMTPSink: @unchecked Sendable {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// What the server noted about each accepted message's session: `tls` (Bool), `login` (String or null).
+    func sessions() throws -> [[String: Any]] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }
+            .sorted { Int($0.dropLast(5))! < Int($1.dropLast(5))! }
+        return try files.map { file in
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))
+            return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        }
+    }
+
+    /// A self-signed certificate for 127.0.0.1 and localhost, made with openssl in `directory`: (cert, key).
+    static func makeCertificate(in directory: String) throws -> (cert: String, key: String) {
+        let cert = directory + "/cert.pem", key = directory + "/key.pem"
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", cert]
+        openssl.standardError = FileHandle.nullDevice
+        openssl.standardOutput = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        guard openssl.terminationStatus == 0 else { throw TestFailure("openssl could not make a test certificate") }
+        return (cert, key)
     }
 
     /// The messages received so far, parsed by Python's email package.

@@ -1,15 +1,22 @@
 """A real SMTP server for the tests (aiosmtpd), on 127.0.0.1 with a free port printed on stdout.
 
-Every accepted message is written to DIR/<n>.eml. Scripted refusals: a recipient starting with "busy" gets
-451 on its first attempt only, one starting with "reject" always gets 550.
-Usage: python3 smtp_sink.py DIR
+Every accepted message is written to DIR/<n>.eml, with DIR/<n>.json saying whether the session was encrypted and
+who logged in. Scripted refusals: a recipient starting with "busy" gets 451 on its first attempt only, one
+starting with "reject" always gets 550.
+
+Usage: python3 smtp_sink.py DIR [--starttls CERT KEY | --smtps CERT KEY] [--auth USER:PASSWORD]
+  --starttls  offers STARTTLS and refuses mail before it
+  --smtps     TLS from the first byte (implicit TLS)
+  --auth      requires AUTH (over TLS) with these credentials
 """
 import asyncio
 import itertools
+import json
 import os
+import ssl
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Handler:
@@ -28,19 +35,51 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        path = os.path.join(self.directory, "%d.eml" % next(self.counter))
+        path = os.path.join(self.directory, "%d" % next(self.counter))
+        login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
+        with open(path + ".json", "w") as f:
+            encrypted = server.transport.get_extra_info("ssl_object") is not None
+            json.dump({"tls": encrypted, "login": login, "rcpt": envelope.rcpt_tos}, f)
         with open(path + ".tmp", "wb") as f:
             f.write(envelope.original_content or envelope.content)
-        os.rename(path + ".tmp", path)
+        os.rename(path + ".tmp", path + ".eml")
         return "250 Message accepted"
 
 
-async def main():
+def main():
+    args = sys.argv[2:]
+    context, implicit, credentials = None, False, None
+    while args:
+        option = args.pop(0)
+        if option in ("--starttls", "--smtps"):
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(args.pop(0), args.pop(0))
+            implicit = option == "--smtps"
+        elif option == "--auth":
+            credentials = args.pop(0).split(":", 1)
+
+    def authenticator(server, session, envelope, mechanism, data):
+        ok = isinstance(data, LoginPassword) and credentials is not None \
+            and data.login.decode() == credentials[0] and data.password.decode() == credentials[1]
+        return AuthResult(success=True, auth_data=data) if ok else AuthResult(success=False, handled=False)
+
     handler = Handler(sys.argv[1])
-    loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, enable_SMTPUTF8=True), "127.0.0.1", 0)
-    print(server.sockets[0].getsockname()[1], flush=True)
-    await server.serve_forever()
+
+    def factory():
+        options = {"enable_SMTPUTF8": True}
+        if context is not None and not implicit:
+            options.update(tls_context=context, require_starttls=True)
+        if credentials is not None:
+            options.update(authenticator=authenticator, auth_required=True, auth_require_tls=True)
+        return SMTP(handler, **options)
+
+    async def serve():
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(factory, "127.0.0.1", 0, ssl=context if implicit else None)
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await server.serve_forever()
+
+    asyncio.run(serve())
 
 
-asyncio.run(main())
+main()
