@@ -71,6 +71,8 @@ let package = Package(
         ),
         .target(name: "TocsinTestSupport", path: "Tests/TocsinTestSupport"),
         .testTarget(name: "TocsinCoreTests", dependencies: ["TocsinCore"]),
+        .testTarget(name: "TocsinIngestTests", dependencies: ["TocsinIngest", "TocsinTestSupport"]),
+        .testTarget(name: "TocsinEnrichTests", dependencies: ["TocsinEnrich", "TocsinIngest", "TocsinTestSupport"]),
         .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore"]),
         .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery"]),
         .testTarget(

@@ -1,0 +1,60 @@
+import Foundation
+import TocsinCore
+
+/// Reads Tocsin's own JSON, the shape of the publish API: one `AlertDraft` object, or an array of them (one alert
+/// each), decoded with `TocsinJSON.decoder()` and checked with `AlertDraft.validated()`.
+///
+/// Errors name the field at fault as the API does (`severity`, `indicators[2].type`, `[1].tlp` inside an array).
+/// The configured source name, when there is one, replaces the document's own `source`; a draft that does not say
+/// where its severity comes from is recorded as stating it itself (`tocsin.severitySource = source`).
+public struct NativeAdapter: IngestAdapter {
+    /// The format this adapter reads.
+    public static let format: IngestFormat = .native
+
+    /// An adapter; it holds no state.
+    public init() {}
+
+    /// True when the document is a JSON object (or an array of them) whose first object has the required draft
+    /// members `title`, `severity` and `tlp`. The look goes further than for other formats because encoders sort
+    /// keys, which puts `title` after the indicator list.
+    public static func recognises(_ data: Data) -> Bool {
+        let members = ThreatSniff.topLevelMembers(ThreatSniff.head(data, bytes: 65_536))
+        return members["title"] != nil && members["tlp"] != nil && members["severity"] != nil
+    }
+
+    /// One alert per draft of the document, each decoded and validated as the publish API does.
+    public func parse(_ data: Data, options: IngestOptions) throws(IngestError) -> [IngestedAlert] {
+        guard data.count <= IngestLimits.documentBytes else {
+            throw IngestError(format: Self.format, path: "", message: "the document is larger than \(IngestLimits.documentBytes / (1024 * 1024)) MB")
+        }
+        if let offset = ThreatJSONDepth.exceeds(data, limit: IngestLimits.depth) {
+            throw IngestError(format: Self.format, path: "", message: "the JSON nests deeper than \(IngestLimits.depth) levels (at byte \(offset))")
+        }
+        let isArray = ThreatSniff.head(data, bytes: 64).hasPrefix("[")
+        let drafts: [AlertDraft]
+        do {
+            drafts = isArray ? try TocsinJSON.decoder().decode([AlertDraft].self, from: data)
+                : [try TocsinJSON.decoder().decode(AlertDraft.self, from: data)]
+        } catch let error as DecodingError {
+            let (field, reason) = error.fieldAndReason
+            // The shared wording speaks of a request body; an ingested file is a document.
+            throw IngestError(format: Self.format, path: field, message: reason == "the body is not valid JSON" ? "the document is not valid JSON" : reason)
+        } catch {
+            throw IngestError(format: Self.format, path: "", message: "the document is not valid JSON")
+        }
+
+        var alerts: [IngestedAlert] = []
+        for (index, decoded) in drafts.enumerated() {
+            var draft = decoded
+            draft.source = options.sourceName ?? draft.source ?? Self.format.rawValue
+            draft.categories += options.extraCategories
+            if draft.attributes["tocsin.severitySource"] == nil { draft.attributes["tocsin.severitySource"] = "source" }
+            do {
+                alerts.append(IngestedAlert(draft: try draft.validated()))
+            } catch {
+                throw IngestError(format: Self.format, path: isArray ? "[\(index)].\(error.field)" : error.field, message: error.message)
+            }
+        }
+        return alerts
+    }
+}
