@@ -5,7 +5,7 @@ SWIFT ?= swift
 DATA_DIR ?= ./var
 HOST ?= 127.0.0.1
 PORT ?= 8080
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config publicsuffix
 
 .PHONY: run test deps test-deps build release bench clean
 

@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "tocsin",
             dependencies: [
-                "TocsinServer",
+                "TocsinServer", "TocsinIngest", "TocsinEnrich",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -41,6 +41,8 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
     public var attributes: [String: String]
     /// The source's own publication date; the reception date when the source gives none.
     public var sourcePublishedAt: Date
+    /// The source's own date of the version this revision carries, when it gives one.
+    public var sourceUpdatedAt: Date?
     /// When Tocsin first received the alert.
     public var receivedAt: Date
     /// When the first revision was published.
@@ -56,8 +58,10 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         cves: [String] = [], regions: [String] = [], indicators: [Indicator] = [],
         affectedProducts: [AffectedProduct] = [], references: [Reference] = [], cvss: [CVSSScore] = [],
         knownExploited: Bool = false, sourceVersion: String? = nil, attributes: [String: String] = [:],
-        sourcePublishedAt: Date, receivedAt: Date, publishedAt: Date, updatedAt: Date, publishedBy: String? = nil
+        sourcePublishedAt: Date, sourceUpdatedAt: Date? = nil, receivedAt: Date, publishedAt: Date, updatedAt: Date,
+        publishedBy: String? = nil
     ) {
+        self.sourceUpdatedAt = sourceUpdatedAt
         self.id = id
         self.source = source
         self.sourceRef = sourceRef
@@ -108,6 +112,7 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         sourceVersion = try c.decodeIfPresent(String.self, forKey: .sourceVersion)
         attributes = try c.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
         sourcePublishedAt = try c.decode(Date.self, forKey: .sourcePublishedAt)
+        sourceUpdatedAt = try c.decodeIfPresent(Date.self, forKey: .sourceUpdatedAt)
         receivedAt = try c.decode(Date.self, forKey: .receivedAt)
         publishedAt = try c.decode(Date.self, forKey: .publishedAt)
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
@@ -143,8 +148,18 @@ extension Alert {
             categories: draft.categories, cves: draft.cves, regions: draft.regions, indicators: draft.indicators,
             affectedProducts: draft.affectedProducts, references: draft.references, cvss: draft.cvss,
             knownExploited: draft.knownExploited, sourceVersion: draft.sourceVersion, attributes: draft.attributes,
-            sourcePublishedAt: draft.sourcePublishedAt ?? now, receivedAt: now, publishedAt: now, updatedAt: now,
-            publishedBy: publishedBy
+            sourcePublishedAt: draft.sourcePublishedAt ?? now, sourceUpdatedAt: draft.sourceUpdatedAt, receivedAt: now,
+            publishedAt: now, updatedAt: now, publishedBy: publishedBy
+        )
+    }
+
+    /// The alert's content as a draft, for a revision that changes only part of it.
+    public var draft: AlertDraft {
+        AlertDraft(
+            title: title, summary: summary, body: body, severity: severity, tlp: tlp, categories: categories, cves: cves,
+            regions: regions, indicators: indicators, affectedProducts: affectedProducts, references: references, cvss: cvss,
+            knownExploited: knownExploited, source: source, sourceRef: sourceRef, sourceVersion: sourceVersion,
+            sourcePublishedAt: sourcePublishedAt, sourceUpdatedAt: sourceUpdatedAt, attributes: attributes
         )
     }
 }

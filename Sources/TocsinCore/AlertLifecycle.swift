@@ -32,7 +32,12 @@ public enum AlertLifecycle {
         next.indicators = draft.indicators
         next.affectedProducts = draft.affectedProducts
         next.references = draft.references
+        next.cvss = draft.cvss
+        next.knownExploited = draft.knownExploited
+        if let version = draft.sourceVersion { next.sourceVersion = version }
+        next.attributes = draft.attributes
         if let date = draft.sourcePublishedAt { next.sourcePublishedAt = date }
+        next.sourceUpdatedAt = draft.sourceUpdatedAt
         if let ref = draft.sourceRef { next.sourceRef = ref }
         next.updatedAt = now.millisecondPrecision
         next.publishedBy = publisher

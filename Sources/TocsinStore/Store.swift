@@ -35,6 +35,15 @@ public protocol Store: Sendable {
     /// Applies `change` to the current revision of an alert and stores the result as its next revision, routed
     /// and with its deliveries, atomically. Throws `StoreError.notFound` for an unknown id.
     func revise(alertId: String, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult
+    /// Stores what a source says under its identity `keys` (`format:sourceRef`, and the references of a CAP update),
+    /// atomically: `decide` gets the alert already known under the first key that has one (or nil) and returns
+    /// revision 1 of a new alert, the next revision of that alert, or nil to store nothing. Every key then names
+    /// the alert.
+    func ingest(keys: [String], _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult
+    /// The alerts that name `cve`, for a KEV entry to flag.
+    func alertIds(cve: String) async throws -> [String]
+    /// The alert an identity key names, if any.
+    func alertId(refKey: String) async throws -> String?
     func alert(id: String) async throws -> Alert?
     func alert(id: String, revision: Int) async throws -> Alert?
     func alerts(_ query: AlertQuery) async throws -> Page<Alert>
@@ -62,6 +71,14 @@ public protocol Store: Sendable {
     func redeliver(id: String, now: Date) async throws -> Delivery
     /// Counts of deliveries by state, for metrics and readiness.
     func deliveryCounts() async throws -> [DeliveryState: Int]
+}
+
+/// What storing an ingested document did.
+public enum IngestResult: Sendable {
+    /// Nothing: the document was already known as it is (or older); the alert it names, if any.
+    case unchanged(Alert?)
+    case published(PublishResult)
+    case revised(PublishResult)
 }
 
 /// A typed store failure with a message a user can act on.

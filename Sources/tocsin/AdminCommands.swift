@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TocsinCore
 import TocsinDelivery
+import TocsinEnrich
 import TocsinServer
 import TocsinStore
 
@@ -109,7 +110,7 @@ struct Publish: AsyncParsableCommand {
         } catch {
             throw CLIError("invalid alert: \(error)")
         }
-        let result = try await store.publish(Alert.first(from: draft, source: "cli"))
+        let result = try await store.publish(Alert.first(from: Enricher().enrich(draft), source: "cli"))
         try printJSON(result.alert)
         FileHandle.standardError.write(Data("\(result.deliveriesQueued) deliveries queued\n".utf8))
     }

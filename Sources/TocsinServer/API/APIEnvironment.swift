@@ -1,6 +1,7 @@
 import Foundation
 import TocsinCore
 import TocsinDelivery
+import TocsinEnrich
 import TocsinStore
 
 /// What the route handlers share: the store, the outbox worker to wake, and the settings they read.
@@ -10,6 +11,10 @@ public struct APIEnvironment: Sendable {
     public var configuration: TocsinConfiguration
     public var targetGuard: TargetGuard
     public var hub: EventHub
+    public var enricher = Enricher()
+
+    /// Reads, enriches and stores source documents for `POST /api/v1/ingest/{format}`.
+    var ingest: IngestService { IngestService(store: store, enricher: enricher) }
 
     public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, targetGuard: TargetGuard, hub: EventHub = EventHub()) {
         self.store = store

@@ -33,7 +33,7 @@ struct AlertRoutes {
     @Sendable func publish(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try principal.require([.admin, .publisher, .relay], to: "publish alerts")
-        let draft = try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated()
+        let draft = env.enricher.enrich(try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated())
         let alert = Alert.first(from: draft, source: principal.role == .relay ? "relay" : "api", publishedBy: principal.tokenId)
         let result = try await env.store.publish(alert)
         env.published()
@@ -88,7 +88,7 @@ struct AlertRoutes {
         let principal = try context.requirePrincipal()
         try principal.require([.admin, .publisher, .relay], to: "revise alerts")
         let id = try context.parameters.require("id")
-        let draft = try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated()
+        let draft = env.enricher.enrich(try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated())
         let publisher = principal.tokenId
         let result = try await env.store.revise(alertId: id) { current in
             try AlertLifecycle.revise(current, with: draft, by: publisher)

@@ -67,6 +67,7 @@ public struct TocsinBroker: Sendable {
         UnsubscribeRoutes(env: env).register(on: router)
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store))
         AlertRoutes(env: env).register(on: api)
+        IngestRoutes(env: env).register(on: api)
         OrganisationRoutes(env: env).register(on: api)
         SubscriptionRoutes(env: env).register(on: api)
         TokenRoutes(env: env).register(on: api)

@@ -17,6 +17,8 @@ public struct TocsinConfiguration: Sendable {
     /// `text` (key=value metadata) or `json` (one JSON object a line).
     public var logFormat = "text"
     public var apiMaxBodyBytes = 1 << 20
+    /// The largest document `POST /api/v1/ingest/{format}` accepts (the KEV catalog is about 1.5 MB).
+    public var ingestMaxDocumentBytes = 32 << 20
     public var smtpUrl: String?
     public var smtpFrom: String?
     public var smtpReplyTo: String?
@@ -86,6 +88,9 @@ extension TocsinConfiguration {
             c.logFormat = v
         }),
         ("api.maxBodyBytes", { c, v throws(ConfigurationError) in c.apiMaxBodyBytes = try int(v, "api.maxBodyBytes", 1_024...(64 << 20)) }),
+        ("ingest.maxDocumentBytes", { c, v throws(ConfigurationError) in
+            c.ingestMaxDocumentBytes = try int(v, "ingest.maxDocumentBytes", 1_024...(32 << 20))
+        }),
         ("smtp.url", { c, v in c.smtpUrl = v }),
         ("smtp.from", { c, v throws(ConfigurationError) in
             guard EmailAddress.isPlausible(v) else { throw ConfigurationError(key: "smtp.from", message: "must be an email address") }

@@ -139,6 +139,23 @@ enum SQLiteMigrations {
             // Email subscriptions may gather their alerts into hourly or daily digests.
             try db.execute(sql: "ALTER TABLE subscriptions ADD COLUMN digest TEXT NOT NULL DEFAULT 'immediate'")
         }
+        migrator.registerMigration("2026-11-23-ingest") { db in
+            // Identities of ingested documents (format:sourceRef, and the references a CAP update or cancel names),
+            // so that the same document twice does nothing and a new revision updates the same alert; and the
+            // CVEs of each alert, so that a KEV entry finds the alerts it flags.
+            try db.execute(sql: """
+                CREATE TABLE alert_refs (
+                    ref_key TEXT PRIMARY KEY,
+                    alert_id TEXT NOT NULL REFERENCES alerts(id) ON DELETE CASCADE
+                );
+                CREATE INDEX alert_refs_alert ON alert_refs(alert_id);
+                CREATE TABLE alert_cves (
+                    cve TEXT NOT NULL,
+                    alert_id TEXT NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+                    PRIMARY KEY (cve, alert_id)
+                );
+                """)
+        }
         return migrator
     }
 }

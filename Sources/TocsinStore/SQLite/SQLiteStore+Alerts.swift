@@ -4,16 +4,19 @@ import TocsinCore
 
 extension SQLiteStore {
     public func publish(_ alert: Alert) async throws -> PublishResult {
+        try await pool.write { db in try self.insertAlert(db, alert) }
+    }
+
+    /// Stores revision 1 of a new alert, routes it and queues its deliveries.
+    func insertAlert(_ db: Database, _ alert: Alert) throws -> PublishResult {
         let doc = try encodeJSON(alert)
-        return try await pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO alerts (id, source, source_ref, revision, status, severity_rank, tlp_rank, national, doc, published_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [alert.id, alert.source, alert.sourceRef, alert.revision, alert.status.rawValue, alert.severity.rank,
-                                 alert.tlp.rank, alert.isNational, doc, alert.publishedAt.millis, alert.updatedAt.millis])
-            try self.insertRevision(db, alert, doc: doc)
-            return try self.routeAndQueue(db, alert: alert, previousRecipients: [])
-        }
+        try db.execute(sql: """
+            INSERT INTO alerts (id, source, source_ref, revision, status, severity_rank, tlp_rank, national, doc, published_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [alert.id, alert.source, alert.sourceRef, alert.revision, alert.status.rawValue, alert.severity.rank,
+                             alert.tlp.rank, alert.isNational, doc, alert.publishedAt.millis, alert.updatedAt.millis])
+        try insertRevision(db, alert, doc: doc)
+        return try routeAndQueue(db, alert: alert, previousRecipients: [])
     }
 
     public func revise(alertId: String, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult {
@@ -21,22 +24,67 @@ extension SQLiteStore {
             guard let current = try String.fetchOne(db, sql: "SELECT doc FROM alerts WHERE id = ?", arguments: [alertId]) else {
                 throw StoreError.notFound("alert \(alertId)")
             }
-            let next = try change(try decodeJSON(Alert.self, current))
-            let doc = try encodeJSON(next)
-            try db.execute(sql: """
-                UPDATE alerts SET revision = ?, status = ?, severity_rank = ?, tlp_rank = ?, national = ?, doc = ?, updated_at = ?, source_ref = ?
-                WHERE id = ?
-                """, arguments: [next.revision, next.status.rawValue, next.severity.rank, next.tlp.rank, next.isNational, doc,
-                                 next.updatedAt.millis, next.sourceRef, alertId])
-            try self.insertRevision(db, next, doc: doc)
-            let previous = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE alert_id = ?",
-                                                   arguments: [alertId]))
-            return try self.routeAndQueue(db, alert: next, previousRecipients: previous)
+            return try self.storeRevision(db, try change(try decodeJSON(Alert.self, current)))
         }
+    }
+
+    public func ingest(keys: [String], _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult {
+        try await pool.write { db in
+            var existing: Alert?
+            for key in keys {
+                if let id = try String.fetchOne(db, sql: "SELECT alert_id FROM alert_refs WHERE ref_key = ?", arguments: [key]),
+                   let doc = try String.fetchOne(db, sql: "SELECT doc FROM alerts WHERE id = ?", arguments: [id]) {
+                    existing = try decodeJSON(Alert.self, doc)
+                    break
+                }
+            }
+            guard let next = try decide(existing) else { return .unchanged(existing) }
+            let result: IngestResult
+            if let existing {
+                guard next.id == existing.id, next.revision == existing.revision + 1 else {
+                    throw StoreError.conflict("an ingested revision must be the next revision of alert \(existing.id)")
+                }
+                result = .revised(try self.storeRevision(db, next))
+            } else {
+                result = .published(try self.insertAlert(db, next))
+            }
+            let ref = try db.cachedStatement(sql: "INSERT OR IGNORE INTO alert_refs (ref_key, alert_id) VALUES (?, ?)")
+            for key in keys { try ref.execute(arguments: [key, next.id]) }
+            return result
+        }
+    }
+
+    public func alertIds(cve: String) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT alert_id FROM alert_cves WHERE cve = ? ORDER BY alert_id", arguments: [cve])
+        }
+    }
+
+    public func alertId(refKey: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT alert_id FROM alert_refs WHERE ref_key = ?", arguments: [refKey])
+        }
+    }
+
+    /// Stores `next` as the current revision of its alert, routes it and queues its deliveries.
+    func storeRevision(_ db: Database, _ next: Alert) throws -> PublishResult {
+        let doc = try encodeJSON(next)
+        try db.execute(sql: """
+            UPDATE alerts SET revision = ?, status = ?, severity_rank = ?, tlp_rank = ?, national = ?, doc = ?, updated_at = ?, source_ref = ?
+            WHERE id = ?
+            """, arguments: [next.revision, next.status.rawValue, next.severity.rank, next.tlp.rank, next.isNational, doc,
+                             next.updatedAt.millis, next.sourceRef, next.id])
+        try insertRevision(db, next, doc: doc)
+        let previous = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE alert_id = ?",
+                                               arguments: [next.id]))
+        return try routeAndQueue(db, alert: next, previousRecipients: previous)
     }
 
     /// Keeps the revision in the log and numbers it as an event of the live stream.
     func insertRevision(_ db: Database, _ alert: Alert, doc: String) throws {
+        try db.execute(sql: "DELETE FROM alert_cves WHERE alert_id = ?", arguments: [alert.id])
+        let cve = try db.cachedStatement(sql: "INSERT OR IGNORE INTO alert_cves (cve, alert_id) VALUES (?, ?)")
+        for id in alert.cves { try cve.execute(arguments: [id, alert.id]) }
         try db.execute(sql: "INSERT INTO alert_revisions (alert_id, revision, doc, published_at) VALUES (?, ?, ?, ?)",
                        arguments: [alert.id, alert.revision, doc, alert.updatedAt.millis])
         try db.execute(sql: "INSERT INTO alert_events (alert_id, revision, published_at) VALUES (?, ?, ?)",

@@ -1,0 +1,206 @@
+import Foundation
+import TocsinCore
+
+/// Text clean-up shared by the feed, CAP and CERT-FR adapters: HTML to plain text, entity decoding, CVE
+/// extraction, and the truncations that keep a draft within `AlertDraft.Limits`.
+public enum FeedText {
+    /// The longest summary the adapters produce; longer text goes to the body.
+    public static let summaryLimit = 1_000
+
+    /// Plain text from an HTML fragment: tags removed (block ends become line breaks), scripts and styles
+    /// dropped, entities decoded, white space collapsed within lines and blank lines squeezed.
+    public static func plainText(fromHTML html: String) -> String {
+        guard html.contains("<") || html.contains("&") else { return tidyLines(html) }
+        // With layout markup, source line breaks are mere white space (outside <pre>); without it (plain text or
+        // Markdown in a description), they are the text's own line breaks.
+        let lowered = html.lowercased()
+        let hasLayout = ["<p", "<br", "<div", "<li", "<h1", "<h2", "<h3", "<h4", "<tr"].contains { lowered.contains($0) }
+        var inPre = false
+        var output = ""
+        output.reserveCapacity(html.utf8.count)
+        var index = html.startIndex
+        while index < html.endIndex {
+            let character = html[index]
+            guard character == "<" else {
+                output.append(hasLayout && !inPre && character.isNewline ? " " : character)
+                index = html.index(after: index)
+                continue
+            }
+            let rest = html[index...]
+            guard let close = rest.firstIndex(of: ">") else {
+                output.append(contentsOf: rest)
+                break
+            }
+            let tag = rest[rest.index(after: rest.startIndex)..<close]
+            guard let first = tag.first, first.isLetter || first == "/" || first == "!" else {
+                output.append(character)  // a lone "<" in text, as in "a < b"
+                index = html.index(after: index)
+                continue
+            }
+            let tagName = tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }.lowercased()
+            var next = html.index(after: close)
+            if tagName == "pre" { inPre = first != "/" }
+            if tagName == "script" || tagName == "style", first != "/" {
+                if let end = html.range(of: "</\(tagName)", options: .caseInsensitive, range: next..<html.endIndex) {
+                    next = html[end.upperBound...].firstIndex(of: ">").map { html.index(after: $0) } ?? html.endIndex
+                } else {
+                    next = html.endIndex
+                }
+            } else if paragraphTags.contains(tagName) {
+                output.append("\n\n")
+            } else if lineTags.contains(tagName), first != "/" {
+                output.append("\n")
+            } else if tagName == "td" || tagName == "th" {
+                output.append(" ")
+            }
+            index = next
+        }
+        return tidyLines(decodeEntities(output))
+    }
+
+    /// Tags that open and close a paragraph (a blank line around them).
+    private static let paragraphTags: Set<String> = [
+        "p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "section",
+    ]
+    /// Tags that start a new line.
+    private static let lineTags: Set<String> = ["br", "li", "tr", "hr"]
+
+    private static let namedEntities: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "copy": "©", "reg": "®", "trade": "™",
+        "hellip": "…", "mdash": "—", "ndash": "–", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "laquo": "«",
+        "raquo": "»", "bull": "•", "middot": "·", "deg": "°", "euro": "€", "eacute": "é", "egrave": "è", "ecirc": "ê",
+        "euml": "ë", "agrave": "à", "acirc": "â", "auml": "ä", "ccedil": "ç", "icirc": "î", "iuml": "ï", "ocirc": "ô",
+        "ouml": "ö", "ugrave": "ù", "ucirc": "û", "uuml": "ü", "oelig": "œ", "Eacute": "É", "Egrave": "È", "Ecirc": "Ê",
+        "Agrave": "À", "Acirc": "Â", "Ccedil": "Ç", "Ocirc": "Ô", "OElig": "Œ", "szlig": "ß", "ntilde": "ñ", "aacute": "á",
+        "iacute": "í", "oacute": "ó", "uacute": "ú",
+    ]
+
+    /// Decodes HTML character references (`&amp;`, `&eacute;`, `&#233;`, `&#x20AC;`); unknown ones are left as written.
+    public static func decodeEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var output = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            guard character == "&", let semicolon = text[index...].prefix(34).firstIndex(of: ";") else {
+                output.append(character)
+                index = text.index(after: index)
+                continue
+            }
+            let name = text[text.index(after: index)..<semicolon]
+            var replacement: String?
+            if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+            } else if name.hasPrefix("#") {
+                replacement = UInt32(name.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+            } else {
+                replacement = namedEntities[String(name)]
+            }
+            if let replacement, replacement != "\u{0}" {
+                output += replacement
+                index = text.index(after: semicolon)
+            } else {
+                output.append(character)
+                index = text.index(after: index)
+            }
+        }
+        return output
+    }
+
+    /// White space collapsed to single spaces within each line, lines trimmed, runs of blank lines squeezed to one.
+    public static func tidyLines(_ text: String) -> String {
+        var lines: [String] = []
+        var blank = false
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            let collapsed = collapse(line)
+            if collapsed.isEmpty {
+                if !lines.isEmpty { blank = true }
+            } else {
+                if blank { lines.append("") }
+                blank = false
+                lines.append(collapsed)
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// All white space (line breaks included) collapsed to single spaces, ends trimmed.
+    public static func collapse<S: StringProtocol>(_ text: S) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// A title that passes validation: one line, at most `AlertDraft.Limits.title` characters (cut with "…").
+    public static func title(_ text: String) -> String {
+        truncate(collapse(text), to: AlertDraft.Limits.title)
+    }
+
+    /// At most `limit` characters, cut at a word boundary when one is near, with "…" appended when cut.
+    public static func truncate(_ text: String, to limit: Int) -> String {
+        guard text.count > limit, limit > 1 else { return text }
+        var cut = String(text.prefix(limit - 1))
+        if let space = cut.lastIndex(where: { $0.isWhitespace }), cut.distance(from: space, to: cut.endIndex) < 40 {
+            cut = String(cut[..<space])
+        }
+        return cut.trimmingCharacters(in: .whitespacesAndNewlines) + "…"
+    }
+
+    /// CVE identifiers found in free text, upper-cased, without duplicates, in order of appearance (at most
+    /// `AlertDraft.Limits.listItems`).
+    public static func cves(in text: String) -> [String] {
+        let bytes = Array(text.utf8)
+        var found: [String] = []
+        var seen = Set<String>()
+        var index = 0
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        while index + 13 <= bytes.count {
+            let isStart = (bytes[index] | 0x20) == UInt8(ascii: "c") && (bytes[index + 1] | 0x20) == UInt8(ascii: "v")
+                && (bytes[index + 2] | 0x20) == UInt8(ascii: "e") && bytes[index + 3] == UInt8(ascii: "-")
+                && (index == 0 || !(bytes[index - 1].isASCIIAlphanumeric))
+            guard isStart, bytes[(index + 4)..<(index + 8)].allSatisfy(isDigit), bytes[index + 8] == UInt8(ascii: "-") else {
+                index += 1
+                continue
+            }
+            var end = index + 9
+            while end < bytes.count, isDigit(bytes[end]) { end += 1 }
+            let number = end - index - 9
+            if number >= 4, number <= 19 {
+                let id = "CVE-" + String(decoding: bytes[(index + 4)..<end], as: UTF8.self)
+                if seen.insert(id).inserted { found.append(id) }
+                if found.count == AlertDraft.Limits.listItems { break }
+            }
+            index = end
+        }
+        return found
+    }
+
+    /// The URL when it is an absolute http or https URL short enough to be a reference, else nil.
+    public static func webURL(_ text: String?) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
+              text.count <= AlertDraft.Limits.value, let url = URL(string: text),
+              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else { return nil }
+        return text
+    }
+
+    /// Categories from per-source options, trimmed, without empty ones.
+    public static func extraCategories(_ options: IngestOptions) -> [String] {
+        options.extraCategories.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0.count <= 100 }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIAlphanumeric: Bool {
+        (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
+    }
+}
+
+extension AlertDraft {
+    /// Validates a draft produced by an adapter, turning a failure into an `IngestError` under `path`.
+    func validatedForIngest(format: IngestFormat, path: String) throws(IngestError) -> AlertDraft {
+        do {
+            return try validated()
+        } catch {
+            let field = path.isEmpty ? error.field : "\(path): \(error.field)"
+            throw IngestError(format: format, path: field, message: "the resulting alert is invalid: \(error.message)")
+        }
+    }
+}

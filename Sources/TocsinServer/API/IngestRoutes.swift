@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import TocsinCore
+import TocsinIngest
+
+/// `POST /api/v1/ingest/{format}`: a source document as it is (CSAF, STIX, MISP, CAP, a feed, CERT-FR, CVE 5,
+/// KEV, native JSON), read by its adapter, enriched, and stored as new alerts or revisions of known ones.
+struct IngestRoutes {
+    let env: APIEnvironment
+
+    func register(on group: RouterGroup<TocsinRequestContext>) {
+        group.post("ingest/:format", use: ingest)
+    }
+
+    @Sendable func ingest(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require([.admin, .publisher, .relay], to: "ingest documents")
+        let name = try context.parameters.require("format")
+        let format: IngestFormat?
+        if name == "auto" {
+            format = nil
+        } else if let known = IngestFormat(rawValue: name) {
+            format = known
+        } else {
+            throw Problem.notFound("unknown format '\(name.prefix(32))'; use auto or one of \(IngestFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var options = IngestOptions(sourceName: request.query("source") ?? principal.role.sourceName)
+        if let text = request.query("tlp") {
+            guard let tlp = TLP(parsing: text) else { throw Problem.validation("tlp must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED", field: "tlp") }
+            options.defaultTLP = tlp
+        }
+        if let text = request.query("severity") {
+            guard let severity = Severity(rawValue: text.lowercased()) else {
+                throw Problem.validation("severity must be critical, high, medium, low or info", field: "severity")
+            }
+            options.defaultSeverity = severity
+        }
+        let buffer = try await request.body.collect(upTo: env.configuration.ingestMaxDocumentBytes)
+        let data = Data(buffer.readableBytesView)
+        guard !data.isEmpty else { throw Problem.validation("the body is empty: send the document itself") }
+        let report: IngestReport
+        do {
+            report = try await env.ingest.ingest(data, format: format, options: options, publishedBy: principal.tokenId)
+        } catch let error as IngestError {
+            throw Problem(status: .unprocessableContent, slug: "invalid-document", title: "The document cannot be read",
+                          detail: error.description, field: error.path.isEmpty ? nil : error.path)
+        }
+        if report.items.contains(where: { [.published, .revised, .cancelled, .flagged].contains($0.action) }) { env.published() }
+        return try JSONResponse.make(report)
+    }
+}
+
+extension Role {
+    /// The `source` recorded on alerts a caller ingests without naming one.
+    var sourceName: String? { self == .relay ? "relay" : nil }
+}

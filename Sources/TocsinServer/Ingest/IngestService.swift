@@ -1,0 +1,182 @@
+import Crypto
+import Foundation
+import Logging
+import TocsinCore
+import TocsinEnrich
+import TocsinIngest
+import TocsinStore
+
+/// Takes a source document from bytes to the alert log: the adapter reads it, enrichment completes it, and the
+/// store publishes it, revises the alert it updates, or does nothing when it is already known as it is.
+///
+/// Shared by `POST /api/v1/ingest/{format}`, `tocsin import` and the source pollers, so that the same document
+/// gives the same result whichever way it arrives.
+public struct IngestService: Sendable {
+    let store: any Store
+    let enricher: Enricher
+    let logger: Logger
+
+    public init(store: any Store, enricher: Enricher = Enricher(), logger: Logger = Logger(label: "tocsin.ingest")) {
+        self.store = store
+        self.enricher = enricher
+        self.logger = logger
+    }
+
+    /// Reads, enriches and stores one document. A document that fails to parse is rejected whole (an
+    /// `IngestError`); nothing of it is stored.
+    public func ingest(_ data: Data, format: IngestFormat?, options: IngestOptions = IngestOptions(), publishedBy: String? = nil,
+                       now: Date = Date()) async throws -> IngestReport {
+        let (resolved, items) = try IngestRegistry.parse(data, format: format, options: options)
+        var report = IngestReport(format: resolved)
+        for item in items {
+            switch item.action {
+            case .publish:
+                report.items.append(try await publish(item, format: resolved, publishedBy: publishedBy, now: now))
+            case .cancel:
+                report.items += try await cancel(item, format: resolved, publishedBy: publishedBy, now: now)
+            case .markExploited:
+                report.items += try await markExploited(item, format: resolved, publishedBy: publishedBy, now: now)
+            }
+        }
+        logger.info("document ingested", metadata: [
+            "format": "\(resolved.rawValue)", "source": "\(options.sourceName ?? resolved.rawValue)",
+            "published": "\(report.count(.published))", "revised": "\(report.count(.revised))",
+            "unchanged": "\(report.count(.unchanged))", "cancelled": "\(report.count(.cancelled))",
+        ])
+        return report
+    }
+
+    /// The identity of a document in the alert log: its format's namespace and its source reference (or, for a
+    /// document without one, a hash of its content, so that the same text twice is still one alert).
+    static func key(_ format: IngestFormat, _ ref: String) -> String { "\(format.identityNamespace):\(ref)" }
+
+    /// A hash of everything a reader sees of the draft: equal hashes mean nothing new to say.
+    static func fingerprint(_ draft: AlertDraft) -> String {
+        var draft = draft
+        draft.attributes["tocsin.fingerprint"] = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        let bytes = (try? encoder.encode(draft)) ?? Data()
+        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private func prepared(_ item: IngestedAlert) throws -> AlertDraft {
+        var draft = enricher.enrich(try item.draft.validated())
+        draft.attributes["tocsin.fingerprint"] = Self.fingerprint(draft)
+        return draft
+    }
+
+    private func publish(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date) async throws -> IngestReport.Item {
+        let draft = try prepared(item)
+        let fingerprint = draft.attributes["tocsin.fingerprint"] ?? ""
+        let ref = draft.sourceRef ?? "sha256:\(fingerprint)"
+        let keys = [Self.key(format, ref)] + item.supersedes.map { Self.key(format, $0) }
+        let result = try await store.ingest(keys: keys) { current in
+            guard let current else { return Alert.first(from: draft, publishedBy: publishedBy, now: now) }
+            guard current.attributes["tocsin.fingerprint"] != fingerprint, !Self.isOlder(draft, than: current) else { return nil }
+            var draft = draft
+            // Once known to be exploited, a vulnerability stays so when its record is revised.
+            draft.knownExploited = draft.knownExploited || current.knownExploited
+            return try AlertLifecycle.revise(current, with: draft, by: publishedBy, now: now)
+        }
+        return IngestReport.Item(result, sourceRef: ref, title: draft.title)
+    }
+
+    /// A document whose own date is older than the alert's current revision is a late copy: it changes nothing.
+    static func isOlder(_ draft: AlertDraft, than current: Alert) -> Bool {
+        guard let incoming = draft.sourceUpdatedAt ?? draft.sourcePublishedAt,
+              let known = current.sourceUpdatedAt ?? (current.source == "api" ? nil : current.sourcePublishedAt) else { return false }
+        return incoming < known
+    }
+
+    private func cancel(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date) async throws -> [IngestReport.Item] {
+        var items: [IngestReport.Item] = []
+        for ref in item.supersedes {
+            guard let id = try await store.alertId(refKey: Self.key(format, ref)) else {
+                items.append(IngestReport.Item(action: .notFound, alertId: nil, revision: nil, sourceRef: ref, title: item.draft.title))
+                continue
+            }
+            let reason = item.draft.summary.isEmpty ? item.draft.title : item.draft.summary
+            do {
+                let result = try await store.revise(alertId: id) { current in try AlertLifecycle.cancel(current, reason: reason, by: publishedBy, now: now) }
+                items.append(IngestReport.Item(action: .cancelled, alertId: id, revision: result.alert.revision, sourceRef: ref, title: result.alert.title))
+            } catch AlertLifecycle.TransitionError.alreadyCancelled {
+                items.append(IngestReport.Item(action: .unchanged, alertId: id, revision: nil, sourceRef: ref, title: item.draft.title))
+            }
+        }
+        return items
+    }
+
+    /// A known-exploited entry flags every alert about its CVEs; when no alert names them, it becomes one.
+    private func markExploited(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date) async throws -> [IngestReport.Item] {
+        var items: [IngestReport.Item] = []
+        var flagged = false
+        for cve in item.draft.cves {
+            for id in try await store.alertIds(cve: cve) where try await store.alertId(refKey: Self.key(format, item.draft.sourceRef ?? "")) != id {
+                flagged = true
+                let enricher = self.enricher
+                do {
+                    let revised = try await store.revise(alertId: id) { current in
+                        guard !current.knownExploited, current.status != .cancelled else { throw AlreadyFlagged() }
+                        var draft = current.draft
+                        draft.knownExploited = true
+                        draft = enricher.enrich(draft)
+                        return try AlertLifecycle.revise(current, with: draft, by: publishedBy, now: now)
+                    }
+                    items.append(IngestReport.Item(action: .flagged, alertId: id, revision: revised.alert.revision, sourceRef: cve, title: revised.alert.title))
+                } catch is AlreadyFlagged {
+                    items.append(IngestReport.Item(action: .unchanged, alertId: id, revision: nil, sourceRef: cve, title: item.draft.title))
+                }
+            }
+        }
+        if !flagged { items.append(try await publish(item, format: format, publishedBy: publishedBy, now: now)) }
+        return items
+    }
+
+    private struct AlreadyFlagged: Error {}
+}
+
+/// What ingesting one document did, alert by alert.
+public struct IngestReport: Codable, Sendable {
+    public enum Action: String, Codable, Sendable {
+        case published, revised, unchanged, cancelled, flagged
+        /// A cancel or update named a document Tocsin never received.
+        case notFound = "not_found"
+    }
+
+    public struct Item: Codable, Sendable {
+        public var action: Action
+        public var alertId: String?
+        public var revision: Int?
+        public var sourceRef: String?
+        public var title: String
+
+        init(action: Action, alertId: String?, revision: Int?, sourceRef: String?, title: String) {
+            self.action = action
+            self.alertId = alertId
+            self.revision = revision
+            self.sourceRef = sourceRef
+            self.title = title
+        }
+
+        init(_ result: IngestResult, sourceRef: String, title: String) {
+            switch result {
+            case .unchanged(let alert): self.init(action: .unchanged, alertId: alert?.id, revision: alert?.revision, sourceRef: sourceRef, title: title)
+            case .published(let r): self.init(action: .published, alertId: r.alert.id, revision: r.alert.revision, sourceRef: sourceRef, title: title)
+            case .revised(let r): self.init(action: .revised, alertId: r.alert.id, revision: r.alert.revision, sourceRef: sourceRef, title: title)
+            }
+        }
+    }
+
+    public var format: IngestFormat
+    public var items: [Item] = []
+
+    public func count(_ action: Action) -> Int { items.filter { $0.action == action }.count }
+}
+
+extension IngestFormat {
+    /// Documents of these formats share identities: a CERT-FR advisory read from its RSS item and from its JSON
+    /// document is one alert; a CVE record and an NVD page about the same CVE are one alert.
+    var identityNamespace: String { rawValue }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import XCTest
+import TocsinTestSupport
+@testable import TocsinIngest
+
+final class SafeXMLParserTests: XCTestCase {
+    private func parse(_ text: String, limits: SafeXMLParser.Limits = .standard) throws -> SafeXMLElement {
+        try SafeXMLParser.parse(Data(text.utf8), limits: limits)
+    }
+
+    private func refusal(_ data: Data, limits: SafeXMLParser.Limits = .standard, file: StaticString = #filePath, line: UInt = #line) -> SafeXMLError? {
+        do {
+            _ = try SafeXMLParser.parse(data, limits: limits)
+            XCTFail("the document was accepted", file: file, line: line)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private func refusal(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> SafeXMLError? {
+        refusal(Data(text.utf8), file: file, line: line)
+    }
+
+    // MARK: What must work
+
+    func testDeclarationWithSpacesProcessingInstructionsAndCommentsBeforeTheRoot() throws {
+        let root = try parse("""
+        <?xml version = '1.0' encoding = 'UTF-8' standalone = 'yes'?>
+        <?xml-stylesheet href='capatomproduct.xsl' type='text/xsl'?>
+
+        <!--
+        A long comment before the root element, with <markup> and & in it.
+        -->
+        <alert xmlns = 'urn:oasis:names:tc:emergency:cap:1.1'><!-- inside --><identifier>X</identifier></alert>
+        """)
+        XCTAssertEqual(root.name, "alert")
+        XCTAssertEqual(root.namespace, "urn:oasis:names:tc:emergency:cap:1.1")
+        XCTAssertEqual(root.childValue("identifier", namespace: "urn:oasis:names:tc:emergency:cap:1.1"), "X")
+    }
+
+    func testCDATACharacterReferencesAndPredefinedEntities() throws {
+        let root = try parse("<a><b><![CDATA[<p>x & y</p>]]></b><c>caf&#233; &#x20AC;5 &lt;&gt;&amp;&apos;&quot;</c></a>")
+        XCTAssertEqual(root.childValue("b", namespace: nil), "<p>x & y</p>")
+        XCTAssertEqual(root.childValue("c", namespace: nil), "café €5 <>&'\"")
+    }
+
+    func testDefaultAndPrefixedNamespacesAndAttributes() throws {
+        let root = try parse("""
+        <feed xmlns="http://www.w3.org/2005/Atom" xmlns:cap="urn:oasis:names:tc:emergency:cap:1.1">
+          <entry><cap:event>Flood</cap:event><link rel="alternate" href="https://example.org/a?x=1&amp;y=2"/></entry>
+          <plain xmlns=""><inner/></plain>
+        </feed>
+        """)
+        XCTAssertEqual(root.namespace, "http://www.w3.org/2005/Atom")
+        let entry = try XCTUnwrap(root.child("entry", namespace: "http://www.w3.org/2005/Atom"))
+        let event = try XCTUnwrap(entry.child("event", namespace: "urn:oasis:names:tc:emergency:cap:1.1"))
+        XCTAssertEqual(event.prefix, "cap")
+        XCTAssertEqual(event.value, "Flood")
+        XCTAssertEqual(entry.child("link", namespace: "http://www.w3.org/2005/Atom")?.attribute("href"), "https://example.org/a?x=1&y=2")
+        let plain = try XCTUnwrap(root.child("plain", namespace: nil))
+        XCTAssertNotNil(plain.child("inner", namespace: nil))
+        XCTAssertTrue(root.attributes.isEmpty, "xmlns declarations are not attributes")
+    }
+
+    func testMixedContentKeepsDocumentOrder() throws {
+        let root = try parse("<div>Hello <b>bold</b> world</div>")
+        XCTAssertEqual(root.text, "Hello  world")
+        XCTAssertEqual(root.textContent, "Hello bold world")
+    }
+
+    func testLineEndsAndAttributeWhiteSpaceAreNormalised() throws {
+        let root = try parse("<a t=\"x\ty\r\nz\">one\r\ntwo\rthree</a>")
+        XCTAssertEqual(root.attribute("t"), "x y z")
+        XCTAssertEqual(root.text, "one\ntwo\nthree")
+    }
+
+    func testByteOrderMarkAndLatin1AreAccepted() throws {
+        XCTAssertEqual(try SafeXMLParser.parse(Data([0xEF, 0xBB, 0xBF] + Array("<a>x</a>".utf8))).text, "x")
+        let latin1 = Data(Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>caf".utf8) + [0xE9] + Array("</a>".utf8))
+        XCTAssertEqual(try SafeXMLParser.parse(latin1).text, "café")
+    }
+
+    // MARK: Hostile input
+
+    func testBillionLaughsIsRefusedAtTheDoctype() throws {
+        var text = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
+        for level in 1...9 {
+            text += " <!ENTITY lol\(level) \"" + String(repeating: "&lol\(level == 1 ? "" : String(level - 1));", count: 10) + "\">\n"
+        }
+        text += "]>\n<lolz>&lol9;</lolz>"
+        let start = Date()
+        let error = refusal(text)
+        XCTAssertEqual(error?.kind, .doctypeForbidden)
+        XCTAssertEqual(error?.line, 2)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.5)
+        XCTAssertTrue(error?.description.contains("DOCTYPE") == true, error?.description ?? "")
+    }
+
+    func testExternalEntityIsRefused() {
+        let error = refusal("<?xml version=\"1.0\"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><foo>&xxe;</foo>")
+        XCTAssertEqual(error?.kind, .doctypeForbidden)
+    }
+
+    func testEntityDeclarationOrUndefinedEntityIsRefused() {
+        XCTAssertEqual(refusal("<!ENTITY xxe SYSTEM \"file:///etc/passwd\"><foo/>")?.kind, .entityForbidden)
+        XCTAssertEqual(refusal("<foo>&xxe;</foo>")?.kind, .entityForbidden)
+        XCTAssertEqual(refusal("<foo a=\"&nbsp;\"/>")?.kind, .entityForbidden)
+        XCTAssertEqual(refusal("<foo><![CDATA[x]]><!DOCTYPE x></foo>")?.kind, .doctypeForbidden)
+    }
+
+    func testDeepNestingIsRefusedAtTheLimit() {
+        let text = String(repeating: "<a>", count: 10_000) + String(repeating: "</a>", count: 10_000)
+        let start = Date()
+        let error = refusal(text)
+        XCTAssertEqual(error?.kind, .tooDeep)
+        XCTAssertEqual(error?.column, 3 * IngestLimits.depth + 1, "refused at the first element beyond the limit")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1)
+        XCTAssertNoThrow(try parse(String(repeating: "<a>", count: IngestLimits.depth) + String(repeating: "</a>", count: IngestLimits.depth)))
+    }
+
+    func testTruncatedDocumentsAreRefused() {
+        XCTAssertEqual(refusal("<?xml version=\"1.0\"?><rss><channel><item><title>cut")?.kind, .truncated)
+        XCTAssertEqual(refusal("<rss><channel")?.kind, .truncated)
+        XCTAssertEqual(refusal("<a><![CDATA[never closed</a>")?.kind, .truncated)
+        XCTAssertEqual(refusal("<a><!-- never closed </a>")?.kind, .truncated)
+        XCTAssertEqual(refusal("")?.kind, .truncated)
+    }
+
+    func testInvalidUTF8IsRefusedWithItsPosition() {
+        let error = refusal(Data(Array("<a>\nok ".utf8) + [0xC3, 0x28] + Array("</a>".utf8)))
+        XCTAssertEqual(error?.kind, .invalidEncoding)
+        XCTAssertEqual(error?.line, 2)
+        XCTAssertEqual(error?.column, 4)
+        XCTAssertEqual(refusal(Data([0x3C, 0x61, 0x3E, 0xFF, 0x3C, 0x2F, 0x61, 0x3E]))?.kind, .invalidEncoding)
+        XCTAssertEqual(refusal("<a>\u{1}</a>")?.kind, .invalidEncoding)
+        XCTAssertEqual(refusal(Data([0xFF, 0xFE, 0x3C, 0x00]))?.kind, .invalidEncoding)
+        XCTAssertEqual(refusal("<?xml version=\"1.0\" encoding=\"EBCDIC\"?><a/>")?.kind, .invalidEncoding)
+    }
+
+    func testSizeAttributeAndNameLimits() {
+        var small = SafeXMLParser.Limits.standard
+        small.documentBytes = 10
+        XCTAssertEqual(refusal(Data("<a>0123456789</a>".utf8), limits: small)?.kind, .tooLarge)
+        let attributes = (0...256).map { "a\($0)=\"x\"" }.joined(separator: " ")
+        XCTAssertEqual(refusal("<a \(attributes)/>")?.kind, .tooMany)
+        XCTAssertEqual(refusal("<a b=\"\(String(repeating: "x", count: 70_000))\"/>")?.kind, .tooMany)
+        XCTAssertEqual(refusal("<\(String(repeating: "n", count: 2_000))/>")?.kind, .tooMany)
+        var few = SafeXMLParser.Limits.standard
+        few.elements = 3
+        XCTAssertEqual(refusal(Data("<a><b/><c/><d/></a>".utf8), limits: few)?.kind, .tooMany)
+    }
+
+    func testMalformedDocumentsAreRefused() {
+        XCTAssertEqual(refusal("<a></b>")?.kind, .malformed)
+        XCTAssertEqual(refusal("<a x='1' x='2'/>")?.kind, .malformed)
+        XCTAssertEqual(refusal("<a x=1/>")?.kind, .malformed)
+        XCTAssertEqual(refusal("<a x='<'/>")?.kind, .malformed)
+        XCTAssertEqual(refusal("<a>&#0;</a>")?.kind, .malformed)
+        XCTAssertEqual(refusal("<a>&#xD800;</a>")?.kind, .malformed)
+        XCTAssertEqual(refusal("<a>x & y</a>")?.kind, .malformed)
+        XCTAssertEqual(refusal("<a/><b/>")?.kind, .malformed)
+        XCTAssertEqual(refusal("text<a/>")?.kind, .malformed)
+        XCTAssertEqual(refusal("<p:a/>")?.kind, .undeclaredPrefix)
+        XCTAssertEqual(refusal("<a/><?xml version=\"1.0\"?>")?.kind, .malformed)
+    }
+
+    /// Every prefix and byte-corrupted copy of the real XML fixtures is either read or refused, never a crash.
+    func testCutAndCorruptedFixturesAreReadOrRefused() throws {
+        let adapters: [any IngestAdapter] = [CAPAdapter(), FeedAdapter(), CERTFRAdapter()]
+        var files: [URL] = []
+        for folder in ["cap", "feeds", "cert-fr/rss"] { files += try Fixtures.files(in: folder, extensions: [".xml"]) }
+        var refused = 0
+        for url in files {
+            let bytes = [UInt8](try Data(contentsOf: url))
+            let step = max(1, bytes.count / 10)
+            var variants: [Data] = stride(from: 0, to: bytes.count, by: step).map { Data(bytes[..<$0]) }
+            for (index, offset) in stride(from: 7, to: bytes.count, by: step).enumerated() {
+                var corrupted = bytes
+                corrupted[offset] = [0x3C, 0x26, 0x00, 0xFF, 0x22, 0x3E][index % 6]
+                variants.append(Data(corrupted))
+            }
+            for (index, variant) in variants.enumerated() {
+                do { _ = try adapters[index % adapters.count].parse(variant, options: IngestOptions()) } catch { refused += 1 }
+            }
+        }
+        XCTAssertGreaterThan(refused, 0)
+    }
+
+    func testRootTagSniffing() {
+        let sniffed = SafeXMLRootTag.sniff(Data("<?xml version='1.0'?>\n<!-- c -->\n<?pi x?><cap:alert xmlns:cap='urn:x'>".utf8))
+        XCTAssertEqual(sniffed?.name, "alert")
+        XCTAssertEqual(sniffed?.startTag, "<cap:alert xmlns:cap='urn:x'>")
+        XCTAssertNil(SafeXMLRootTag.sniff(Data("{\"a\": 1}".utf8)))
+    }
+}
