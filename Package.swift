@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "TocsinServer", "TocsinIngest", "TocsinEnrich",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "TocsinTestSupport", path: "Tests/TocsinTestSupport"),
@@ -78,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "TocsinServerTests",
             dependencies: [
-                "TocsinServer", "TocsinDelivery",
+                "TocsinServer", "TocsinDelivery", "TocsinTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

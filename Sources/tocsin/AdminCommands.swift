@@ -92,7 +92,8 @@ struct Publish: AsyncParsableCommand {
     @Argument(help: "JSON file, or - for standard input.") var file: String = "-"
 
     func run() async throws {
-        let (_, store) = try options.openStore()
+        let (configuration, store) = try options.openStore()
+        let enricher = try configuration.makeEnricher { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
         let data: Data
         if file == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
@@ -110,7 +111,7 @@ struct Publish: AsyncParsableCommand {
         } catch {
             throw CLIError("invalid alert: \(error)")
         }
-        let result = try await store.publish(Alert.first(from: Enricher().enrich(draft), source: "cli"))
+        let result = try await store.publish(Alert.first(from: enricher.enrich(draft), source: "cli"))
         try printJSON(result.alert)
         FileHandle.standardError.write(Data("\(result.deliveriesQueued) deliveries queued\n".utf8))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TocsinCore
 import TocsinEnrich
 import TocsinIngest
@@ -21,9 +22,16 @@ struct Import: AsyncParsableCommand {
     @Option(help: "The source name recorded on the alerts (default: the format).") var source: String?
     @Option(help: "TLP for documents that carry no marking (default: the format's own default).") var tlp: TLP?
     @Flag(help: "Print one JSON report per file as well as the summary.") var json = false
+    @Flag(help: "Log each alert stored, not only warnings.") var verbose = false
     @Argument(help: "Files to import, or - for standard input.") var files: [String]
 
     func run() async throws {
+        let level: Logger.Level = verbose ? .info : .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         let ingestFormat: IngestFormat?
         if format == "auto" {
             ingestFormat = nil
@@ -33,7 +41,7 @@ struct Import: AsyncParsableCommand {
             throw CLIError("unknown format '\(format)'; use auto or one of \(IngestFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let (configuration, store) = try options.openStore()
-        let service = IngestService(store: store)
+        let service = IngestService(store: store, enricher: try configuration.makeEnricher { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
         let ingestOptions = IngestOptions(sourceName: source, defaultTLP: tlp)
         let progress = ProgressLine(total: files.count)
         var totals: [IngestReport.Action: Int] = [:]
@@ -66,12 +74,14 @@ struct Enrich: AsyncParsableCommand {
         abstract: "Print the enriched alert that a document (any ingest format, or plain text) would give, as JSON.",
         discussion: "Nothing is stored. Plain text becomes an alert whose title is its first line; indicators, CVEs, CVSS scores, affected products and categories are extracted as for any alert.")
 
+    @OptionGroup var options: StoreOptions
     @Option(help: "The document's format, or auto (default), or text.") var format: String = "auto"
     @Argument(help: "A file, or - for standard input.") var file: String = "-"
 
     func run() async throws {
         let data = try readInput(file, limit: IngestLimits.documentBytes)
-        let enricher = Enricher()
+        let configuration = try options.loadConfiguration()
+        let enricher = try configuration.makeEnricher { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
         var drafts: [AlertDraft]
         if format == "text" || (format == "auto" && IngestRegistry.detect(data) == nil) {
             guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file) is neither a known format nor UTF-8 text") }

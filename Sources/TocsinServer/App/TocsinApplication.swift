@@ -7,6 +7,7 @@ import Prometheus
 import ServiceLifecycle
 import TocsinCore
 import TocsinDelivery
+import TocsinEnrich
 import TocsinStore
 
 /// Assembles a running broker from its configuration: the store, the outbox worker with its channels, and the
@@ -22,6 +23,8 @@ public struct TocsinBroker: Sendable {
     public let hub = EventHub()
     let targetGuard: TargetGuard
     let logger: Logger
+    /// The enrichment every alert goes through, built once from the configuration.
+    public let enricher: Enricher
 
     /// Opens the store (migrating it) and prepares the worker; nothing listens until `run`.
     public init(configuration: TocsinConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -31,6 +34,7 @@ public struct TocsinBroker: Sendable {
         self.logger = logger
         store = try SQLiteStore(path: configuration.databasePath, digests: configuration.digests, logger: Logger(label: "tocsin.store"))
         targetGuard = try configuration.targetGuard()
+        enricher = try configuration.makeEnricher { logger.warning("\($0)") }
         httpClient = CurlHTTPClient(threads: configuration.deliveryConcurrency, userAgent: "Tocsin/\(TocsinVersion.current)")
         let webhook = WebhookChannel(client: httpClient, guardrail: targetGuard, timeout: configuration.webhooksTimeout)
         var channels: [any DeliveryChannel] = [webhook]
@@ -55,7 +59,8 @@ public struct TocsinBroker: Sendable {
 
     /// The router with every route and middleware.
     public func makeRouter() -> Router<TocsinRequestContext> {
-        let env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard, hub: hub)
+        var env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard, hub: hub)
+        env.enricher = enricher
         let router = Router(context: TocsinRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())

@@ -1,5 +1,6 @@
 import Foundation
 import TocsinCore
+import TocsinEnrich
 import TocsinDelivery
 import Yams
 
@@ -19,6 +20,10 @@ public struct TocsinConfiguration: Sendable {
     public var apiMaxBodyBytes = 1 << 20
     /// The largest document `POST /api/v1/ingest/{format}` accepts (the KEV catalog is about 1.5 MB).
     public var ingestMaxDocumentBytes = 32 << 20
+    /// The Public Suffix List that validates domain names found in alert text.
+    public var enrichPublicSuffixList = Enricher.defaultPublicSuffixList
+    /// MISP warninglists (a file or a folder) that filter indicators found in alert text; none by default.
+    public var enrichWarninglists: String?
     public var smtpUrl: String?
     public var smtpFrom: String?
     public var smtpReplyTo: String?
@@ -88,6 +93,8 @@ extension TocsinConfiguration {
             c.logFormat = v
         }),
         ("api.maxBodyBytes", { c, v throws(ConfigurationError) in c.apiMaxBodyBytes = try int(v, "api.maxBodyBytes", 1_024...(64 << 20)) }),
+        ("enrich.publicSuffixList", { c, v in c.enrichPublicSuffixList = v }),
+        ("enrich.warninglists", { c, v in c.enrichWarninglists = v }),
         ("ingest.maxDocumentBytes", { c, v throws(ConfigurationError) in
             c.ingestMaxDocumentBytes = try int(v, "ingest.maxDocumentBytes", 1_024...(32 << 20))
         }),
@@ -262,5 +269,21 @@ extension TocsinConfiguration {
             throw ConfigurationError(key: key, message: "must be a duration like 500ms, 30s, 5m or 2h")
         }
         return value
+    }
+}
+
+extension TocsinConfiguration {
+    /// The enrichment step as configured. Without a readable Public Suffix List, indicators are not extracted from
+    /// text (the rest of enrichment runs) and `warning` says why; unreadable warninglists are an error.
+    public func makeEnricher(warning: (String) -> Void) throws(ConfigurationError) -> Enricher {
+        guard FileManager.default.isReadableFile(atPath: enrichPublicSuffixList) else {
+            warning("no Public Suffix List at \(enrichPublicSuffixList) (Debian package publicsuffix): indicators are not extracted from alert text")
+            return Enricher()
+        }
+        do {
+            return try Enricher.make(publicSuffixList: enrichPublicSuffixList, warninglists: enrichWarninglists)
+        } catch {
+            throw ConfigurationError(key: enrichWarninglists != nil ? "enrich.warninglists" : "enrich.publicSuffixList", message: "\(error)")
+        }
     }
 }

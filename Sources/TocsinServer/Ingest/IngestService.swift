@@ -108,12 +108,16 @@ public struct IngestService: Sendable {
         return items
     }
 
-    /// A known-exploited entry flags every alert about its CVEs; when no alert names them, it becomes one.
+    /// A known-exploited entry flags every alert about its CVEs; when no alert names them, it becomes one. Alerts of
+    /// other entries of the same catalog (whose notes may mention the CVE) are not flagged: each entry stands alone.
     private func markExploited(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date) async throws -> [IngestReport.Item] {
         var items: [IngestReport.Item] = []
         var flagged = false
         for cve in item.draft.cves {
-            for id in try await store.alertIds(cve: cve) where try await store.alertId(refKey: Self.key(format, item.draft.sourceRef ?? "")) != id {
+            for id in try await store.alertIds(cve: cve) {
+                // Catalog entries share the prefix of their source reference (`KEV:`).
+                let catalog = item.draft.sourceRef.map { String($0.prefix { $0 != ":" }) + ":" } ?? "\u{0}"
+                guard let alert = try await store.alert(id: id), alert.sourceRef?.hasPrefix(catalog) != true else { continue }
                 flagged = true
                 let enricher = self.enricher
                 do {

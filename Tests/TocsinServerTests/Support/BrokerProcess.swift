@@ -109,10 +109,11 @@ final class BrokerProcess: @unchecked Sendable {
     }
 
     /// Runs a `tocsin` subcommand against this broker's data directory.
-    func cli(_ arguments: [String], stdin: String? = nil) throws -> CLIResult {
+    /// Runs a `tocsin` command on this broker's data directory (`withDataDir: false` for commands that take none).
+    func cli(_ arguments: [String], stdin: String? = nil, withDataDir: Bool = true) throws -> CLIResult {
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = arguments + ["--data-dir", dataDir]
+        process.arguments = arguments + (withDataDir ? ["--data-dir", dataDir] : [])
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
