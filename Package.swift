@@ -72,7 +72,7 @@ let package = Package(
         ),
         .target(name: "TocsinTestSupport", path: "Tests/TocsinTestSupport"),
         .testTarget(name: "TocsinCoreTests", dependencies: ["TocsinCore"]),
-        .testTarget(name: "TocsinIngestTests", dependencies: ["TocsinIngest", "TocsinTestSupport"]),
+        .testTarget(name: "TocsinIngestTests", dependencies: ["TocsinIngest", "TocsinTestSupport"], exclude: ["Polling/fixture_server.py"]),
         .testTarget(name: "TocsinEnrichTests", dependencies: ["TocsinEnrich", "TocsinIngest", "TocsinTestSupport"]),
         .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore"]),
         .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery"]),
@@ -82,7 +82,8 @@ let package = Package(
                 "TocsinServer", "TocsinDelivery", "TocsinTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["Support/smtp_sink.py", "Support/parse_mail.py"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -7,8 +7,8 @@ import TocsinCore
 /// 2. indicators of compromise found in the title, summary and body (`IOCExtractor`) are added after the ones the
 ///    source gave, and CVE ids found anywhere in the text (references included) join `cves` — references are the
 ///    advisory's own links, so they give CVE ids but never indicators;
-/// 3. classification into Tocsin's categories and normalised severity (`AlertClassifier`), which also gives an
-///    alert without a source severity the severity of its highest CVSS score.
+/// 3. classification into Tocsin's categories and normalised severity (`Classification`), which also gives an
+///    alert without a source severity the severity of its highest CVSS score and raises known-exploited ones.
 ///
 /// Pure: no I/O once built, the same draft always gives the same result.
 public struct Enricher: Sendable {
@@ -42,11 +42,7 @@ public struct Enricher: Sendable {
                 .filter { $0.type == .cve }
             Self.merge(referenceCVEs, into: &draft)
         }
-        if draft.attributes["tocsin.severitySource"] == "default", let highest = CVSS.highestSeverity(draft.cvss), highest > draft.severity {
-            draft.severity = highest
-            draft.attributes["tocsin.severitySource"] = "cvss"
-        }
-        return draft
+        return draft.classified()
     }
 
     /// Adds what extraction found and the draft lacks: CVE ids to `cves`, the rest to `indicators` (within the

@@ -42,6 +42,9 @@ public protocol Store: Sendable {
     func ingest(keys: [String], _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult
     /// The alerts that name `cve`, for a KEV entry to flag.
     func alertIds(cve: String) async throws -> [String]
+    /// The saved state of a polled source (JSON, owned by the poller), or nil before its first round.
+    func sourceState(name: String) async throws -> String?
+    func saveSourceState(name: String, json: String) async throws
     /// The alert an identity key names, if any.
     func alertId(refKey: String) async throws -> String?
     func alert(id: String) async throws -> Alert?

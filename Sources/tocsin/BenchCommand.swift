@@ -8,7 +8,7 @@ import TocsinStore
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the broker on this machine.", subcommands: [Fanout.self, Route.self, Email.self])
+        abstract: "Measure the broker on this machine.", subcommands: [Fanout.self, Route.self, Email.self, Ingest.self, Enrich.self])
 
     struct Fanout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -8,22 +8,28 @@ public struct HTTPRequest: Sendable {
     public var headers: [(String, String)]
     public var body: [UInt8]
     public var timeout: TimeInterval
+    /// The most response body kept; past it the transfer is aborted and the result marked `truncated`.
+    public var maxBodyBytes: Int
 
-    public init(url: String, method: String = "POST", headers: [(String, String)] = [], body: [UInt8] = [], timeout: TimeInterval = 15) {
+    public init(url: String, method: String = "POST", headers: [(String, String)] = [], body: [UInt8] = [], timeout: TimeInterval = 15,
+                maxBodyBytes: Int = 64 * 1024) {
         self.url = url
         self.method = method
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 
-/// What came back: the status, the headers and at most the first 64 KiB of the body.
+/// What came back: the status, the headers and at most the request's `maxBodyBytes` of the body.
 public struct HTTPResult: Sendable {
     public var status: Int
     public var body: [UInt8]
     /// Header lines of the final response, names as sent.
     public var headers: [(String, String)] = []
+    /// The body was longer than the request allowed; the transfer was cut.
+    public var truncated = false
 
     /// The first value of a header, by case-insensitive name.
     public func header(_ name: String) -> String? {
@@ -76,7 +82,9 @@ public final class CurlHTTPClient: Sendable {
     private final class Sink {
         var body: [UInt8] = []
         var headers: [(String, String)] = []
-        static let limit = 64 * 1024
+        let limit: Int
+        var truncated = false
+        init(limit: Int) { self.limit = limit }
     }
 
     private func perform(_ request: HTTPRequest, pin: Pin?, on handle: UnsafeMutableRawPointer) -> Result<HTTPResult, HTTPClientError> {
@@ -99,7 +107,7 @@ public final class CurlHTTPClient: Sendable {
             curl_slist_free_all(headerList)
             curl_slist_free_all(resolveList)
         }
-        let sink = Sink()
+        let sink = Sink(limit: request.maxBodyBytes)
         let sinkPointer = Unmanaged.passRetained(sink).toOpaque()
         defer { Unmanaged<Sink>.fromOpaque(sinkPointer).release() }
 
@@ -112,11 +120,16 @@ public final class CurlHTTPClient: Sendable {
             let total = size * count
             guard let pointer, let userdata else { return total }
             let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
-            let room = Sink.limit - sink.body.count
+            let room = sink.limit - sink.body.count
             if room > 0 {
                 pointer.withMemoryRebound(to: UInt8.self, capacity: total) { bytes in
                     sink.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: min(room, total)))
                 }
+            }
+            // Past the limit the transfer stops: a hostile server cannot make us read (or wait for) more.
+            if total > room {
+                sink.truncated = true
+                return 0
             }
             return total
         }
@@ -147,6 +160,11 @@ public final class CurlHTTPClient: Sendable {
             ccurl_setopt_str(handle, CURLOPT_CUSTOMREQUEST, request.method)
         }
         let code = curl_easy_perform(handle)
+        if sink.truncated {
+            var status = 0
+            ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            return .success(HTTPResult(status: status, body: sink.body, headers: sink.headers, truncated: true))
+        }
         guard code == CURLE_OK else {
             return .failure(.transport(String(cString: curl_easy_strerror(code))))
         }

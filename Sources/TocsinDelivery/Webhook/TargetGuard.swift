@@ -14,10 +14,16 @@ import Foundation
 public struct TargetGuard: Sendable {
     public var allowPrivateTargets: Bool
     public var allowedNetworks: [IPNetwork]
+    /// What is being checked and the setting that widens the guard, for error messages.
+    public var subject: String
+    public var setting: String
 
-    public init(allowPrivateTargets: Bool = false, allowedNetworks: [IPNetwork] = []) {
+    public init(allowPrivateTargets: Bool = false, allowedNetworks: [IPNetwork] = [], subject: String = "webhook target",
+                setting: String = "webhooks.allowedNetworks") {
         self.allowPrivateTargets = allowPrivateTargets
         self.allowedNetworks = allowedNetworks
+        self.subject = subject
+        self.setting = setting
     }
 
     /// Whether the guard lets Tocsin connect to `address`.
@@ -36,10 +42,10 @@ public struct TargetGuard: Sendable {
     public func checkSyntax(_ url: String) throws(HTTPClientError) -> URLComponents {
         guard url.count <= 2_048, let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               ["http", "https"].contains(scheme), let host = components.host, !host.isEmpty else {
-            throw .refused("webhook target must be an absolute http or https URL")
+            throw .refused("\(subject) must be an absolute http or https URL")
         }
         guard components.user == nil, components.password == nil else {
-            throw .refused("webhook target must not carry credentials in the URL")
+            throw .refused("\(subject) must not carry credentials in the URL")
         }
         return components
     }
@@ -53,7 +59,7 @@ public struct TargetGuard: Sendable {
 
     /// The `CURLOPT_RESOLVE` entry (`host:port:address`) pinning the connection to a permitted address.
     public func pin(_ components: URLComponents, requireResolution: Bool = true) throws(HTTPClientError) -> String? {
-        guard let rawHost = components.host else { throw .refused("webhook target has no host") }
+        guard let rawHost = components.host else { throw .refused("\(subject) has no host") }
         let host = rawHost.hasPrefix("[") ? String(rawHost.dropFirst().dropLast()) : rawHost
         let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
         let addresses: [IPAddress]
@@ -67,7 +73,7 @@ public struct TargetGuard: Sendable {
             }
         }
         for address in addresses where !permits(address) {
-            throw .refused("webhook target \(host) resolves to \(address), a non-public address; allow it with webhooks.allowedNetworks")
+            throw .refused("\(subject) \(host) resolves to \(address), a non-public address; allow it with \(setting)")
         }
         let chosen = addresses[0]
         let hostPart = rawHost.hasPrefix("[") ? rawHost : host

@@ -12,6 +12,8 @@ public struct APIEnvironment: Sendable {
     public var targetGuard: TargetGuard
     public var hub: EventHub
     public var enricher = Enricher()
+    /// The source pollers, for their health and "poll now".
+    var polling: PollingService?
 
     /// Reads, enriches and stores source documents for `POST /api/v1/ingest/{format}`.
     var ingest: IngestService { IngestService(store: store, enricher: enricher) }

@@ -29,7 +29,9 @@ struct HealthRoutes {
                     registry.makeGauge(name: "tocsin_outbox_deliveries", labels: [("state", state.rawValue)]).set(Double(counts[state] ?? 0))
                 }
             }
-            return JSONResponse.raw(registry.emitToBuffer(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            var text = registry.emitToBuffer()
+            if let polling = env.polling { text += Array(SourceMetricsText.render(await polling.health()).utf8) }
+            return JSONResponse.raw(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }
 

@@ -25,6 +25,8 @@ public struct TocsinBroker: Sendable {
     let logger: Logger
     /// The enrichment every alert goes through, built once from the configuration.
     public let enricher: Enricher
+    /// Polls the configured sources.
+    let polling: PollingService
 
     /// Opens the store (migrating it) and prepares the worker; nothing listens until `run`.
     public init(configuration: TocsinConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -49,6 +51,11 @@ public struct TocsinBroker: Sendable {
             mailSender = nil
             logger.notice("email channel off: set smtp.url and smtp.from to send email deliveries; they wait in the outbox meanwhile")
         }
+        let sourceClient = CurlHTTPClient(threads: 2, userAgent: "Tocsin/\(TocsinVersion.current)")
+        let wake: @Sendable () -> Void = { [hub] in hub.notify() }
+        polling = PollingService(sources: configuration.sources, store: store, ingest: IngestService(store: store, enricher: enricher),
+                                 client: sourceClient, guardrail: try configuration.pollingGuard(),
+                                 startSpread: configuration.pollingStartSpread, onChange: wake)
         worker = OutboxWorker(
             store: store, channels: channels,
             configuration: OutboxConfiguration(concurrency: configuration.deliveryConcurrency, lease: configuration.deliveryLease,
@@ -61,6 +68,7 @@ public struct TocsinBroker: Sendable {
     public func makeRouter() -> Router<TocsinRequestContext> {
         var env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard, hub: hub)
         env.enricher = enricher
+        env.polling = polling
         let router = Router(context: TocsinRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -73,6 +81,7 @@ public struct TocsinBroker: Sendable {
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store))
         AlertRoutes(env: env).register(on: api)
         IngestRoutes(env: env).register(on: api)
+        SourceRoutes(env: env).register(on: api)
         OrganisationRoutes(env: env).register(on: api)
         SubscriptionRoutes(env: env).register(on: api)
         TokenRoutes(env: env).register(on: api)
@@ -102,7 +111,7 @@ public struct TocsinBroker: Sendable {
         // Services stop in reverse order on SIGTERM/SIGINT: first the outbox worker and the live streams (which
         // would otherwise hold their connections open), then the HTTP server, which finishes the requests in flight.
         let group = ServiceGroup(configuration: .init(
-            services: [app, OutboxService(worker: worker, hub: hub)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [app, OutboxService(worker: worker, hub: hub), polling], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         httpClient.shutdown()
         mailSender?.shutdown()

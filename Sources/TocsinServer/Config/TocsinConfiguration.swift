@@ -1,6 +1,7 @@
 import Foundation
 import TocsinCore
 import TocsinEnrich
+import TocsinIngest
 import TocsinDelivery
 import Yams
 
@@ -20,6 +21,14 @@ public struct TocsinConfiguration: Sendable {
     public var apiMaxBodyBytes = 1 << 20
     /// The largest document `POST /api/v1/ingest/{format}` accepts (the KEV catalog is about 1.5 MB).
     public var ingestMaxDocumentBytes = 32 << 20
+    /// The sources polled (the `sources:` list of the configuration file).
+    public var sources: [SourceConfiguration] = []
+    public var pollingAllowPrivateTargets = false
+    public var pollingAllowedNetworks: [String] = []
+    /// The shortest `interval` a source may have.
+    public var pollingMinimumInterval: TimeInterval = 60
+    /// New sources start within this many seconds of each other rather than all at once.
+    public var pollingStartSpread: TimeInterval = 30
     /// The Public Suffix List that validates domain names found in alert text.
     public var enrichPublicSuffixList = Enricher.defaultPublicSuffixList
     /// MISP warninglists (a file or a folder) that filter indicators found in alert text; none by default.
@@ -94,6 +103,12 @@ extension TocsinConfiguration {
         }),
         ("api.maxBodyBytes", { c, v throws(ConfigurationError) in c.apiMaxBodyBytes = try int(v, "api.maxBodyBytes", 1_024...(64 << 20)) }),
         ("enrich.publicSuffixList", { c, v in c.enrichPublicSuffixList = v }),
+        ("polling.allowPrivateTargets", { c, v throws(ConfigurationError) in c.pollingAllowPrivateTargets = try bool(v, "polling.allowPrivateTargets") }),
+        ("polling.allowedNetworks", { c, v in
+            c.pollingAllowedNetworks = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }),
+        ("polling.minimumInterval", { c, v throws(ConfigurationError) in c.pollingMinimumInterval = try duration(v, "polling.minimumInterval") }),
+        ("polling.startSpread", { c, v throws(ConfigurationError) in c.pollingStartSpread = try duration(v, "polling.startSpread") }),
         ("enrich.warninglists", { c, v in c.enrichWarninglists = v }),
         ("ingest.maxDocumentBytes", { c, v throws(ConfigurationError) in
             c.ingestMaxDocumentBytes = try int(v, "ingest.maxDocumentBytes", 1_024...(32 << 20))
@@ -198,7 +213,9 @@ extension TocsinConfiguration {
                 throw ConfigurationError(key: file, message: "is not valid YAML: \(error)")
             }
             var flat: [String: String] = [:]
-            try flatten(document, prefix: "", into: &flat)
+            var settings = document as? [String: Any] ?? [:]
+            if let list = settings.removeValue(forKey: "sources") { configuration.sources = try sources(from: list, file: file) }
+            try flatten(document is [String: Any] ? settings : document, prefix: "", into: &flat)
             for (key, value) in flat.sorted(by: { $0.key < $1.key }) {
                 guard let apply = known[key] else {
                     throw ConfigurationError(key: key, message: "is not a known setting (see Deploy/tocsin.example.yaml)")
@@ -210,7 +227,52 @@ extension TocsinConfiguration {
             if let value = environment[environmentName(for: key)] { try apply(&configuration, value) }
         }
         try configuration.validate()
+        do {
+            try SourceConfiguration.validate(configuration.sources, minimumInterval: configuration.pollingMinimumInterval)
+        } catch {
+            throw ConfigurationError(key: "sources", message: "\(error)")
+        }
         return configuration
+    }
+
+    /// The `sources:` list: each entry as `SourceConfiguration` reads it, with `interval` and `timeout` written
+    /// as durations (`15m`, `1h`) or seconds.
+    static func sources(from node: Any, file: String) throws -> [SourceConfiguration] {
+        guard let list = node as? [Any] else { throw ConfigurationError(key: "sources", message: "must be a list of sources") }
+        var entries: [[String: Any]] = []
+        for (index, item) in list.enumerated() {
+            guard var entry = item as? [String: Any] else { throw ConfigurationError(key: "sources[\(index)]", message: "must be a mapping") }
+            for key in ["interval", "timeout"] {
+                if let text = entry[key] as? String {
+                    guard let seconds = DurationText.parse(text) else {
+                        throw ConfigurationError(key: "sources[\(index)].\(key)", message: "must be a duration like 15m or 1h")
+                    }
+                    entry[key] = seconds
+                }
+            }
+            entries.append(entry)
+        }
+        do {
+            let data = try JSONSerialization.data(withJSONObject: entries)
+            return try JSONDecoder().decode([SourceConfiguration].self, from: data)
+        } catch let error as DecodingError {
+            let (field, reason) = error.fieldAndReason
+            throw ConfigurationError(key: "sources\(field.hasPrefix("[") ? "" : ".")\(field)", message: reason)
+        } catch {
+            throw ConfigurationError(key: "sources", message: "\(error)")
+        }
+    }
+
+    /// The guard for every URL the pollers fetch: sources and the documents their listings name.
+    public func pollingGuard() throws(ConfigurationError) -> TargetGuard {
+        let networks = try pollingAllowedNetworks.map { text throws(ConfigurationError) in
+            guard let network = IPNetwork(text) else {
+                throw ConfigurationError(key: "polling.allowedNetworks", message: "'\(text)' is not a CIDR range like 10.0.0.0/8")
+            }
+            return network
+        }
+        return TargetGuard(allowPrivateTargets: pollingAllowPrivateTargets, allowedNetworks: networks, subject: "source URL",
+                           setting: "polling.allowedNetworks")
     }
 
     /// Checks the settings that depend on each other.

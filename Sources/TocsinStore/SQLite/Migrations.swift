@@ -156,6 +156,16 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("2026-11-23-sources") { db in
+            // What each polled source last answered (validators, cursors) and how it fares, kept across restarts.
+            try db.execute(sql: """
+                CREATE TABLE source_states (
+                    name TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -24,6 +24,9 @@ final class BrokerProcess: @unchecked Sendable {
         "TOCSIN_STREAM_HEARTBEAT": "1s",
     ]
 
+    /// A configuration file `serve` reads, when the test needs one (sources are configured only there).
+    var configFile: String?
+
     init(environment: [String: String] = [:]) throws {
         dataDir = NSTemporaryDirectory() + "tocsin-it-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
@@ -41,8 +44,9 @@ final class BrokerProcess: @unchecked Sendable {
     }
 
     /// Creates the admin token with the CLI, then starts `tocsin serve --port 0` and waits for its port.
-    static func start(environment: [String: String] = [:]) async throws -> BrokerProcess {
+    static func start(environment: [String: String] = [:], configFile: String? = nil) async throws -> BrokerProcess {
         let broker = try BrokerProcess(environment: environment)
+        broker.configFile = configFile
         let created = try broker.cli(["token", "create", "--role", "admin", "--label", "tests"])
         guard created.status == 0 else { throw TestFailure("token create failed: \(created.stderr)") }
         broker.adminToken = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -54,7 +58,7 @@ final class BrokerProcess: @unchecked Sendable {
         launches += 1
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"]
+        process.arguments = ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"] + (configFile.map { ["--config", $0] } ?? [])
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stdoutPath = "\(dataDir)/stdout-\(launches).log"
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
@@ -149,7 +153,7 @@ final class BrokerProcess: @unchecked Sendable {
         if let json { body = Array(try JSONSerialization.data(withJSONObject: json)) }
         if let raw { body = raw }
         if json != nil || raw != nil { headers.append(("Content-Type", contentType)) }
-        let result = await Self.http.send(HTTPRequest(url: "http://127.0.0.1:\(port)\(path)", method: method, headers: headers, body: body, timeout: 30))
+        let result = await Self.http.send(HTTPRequest(url: "http://127.0.0.1:\(port)\(path)", method: method, headers: headers, body: body, timeout: 30, maxBodyBytes: 32 << 20))
         switch result {
         case .success(let response): return Answer(status: response.status, body: response.body, headers: response.headers)
         case .failure(let error): throw TestFailure("\(method) \(path): \(error)")
