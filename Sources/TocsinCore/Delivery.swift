@@ -34,13 +34,16 @@ public struct Delivery: Codable, Sendable, Hashable, Identifiable {
     public var createdAt: Date
     public var updatedAt: Date
     public var deliveredAt: Date?
+    /// The recipient's inventory items the alert concerns (empty when none matched or none was declared).
+    public var concerns: [InventoryConcern]
 
     public init(
         id: String = TocsinID.make(), alertId: String, revision: Int, subscriptionId: String, orgId: String,
         channel: Channel, state: DeliveryState = .pending, attempts: Int = 0, nextAttemptAt: Date? = nil,
         leaseUntil: Date? = nil, lastError: String? = nil, lastStatus: Int? = nil, createdAt: Date = Date(),
-        updatedAt: Date = Date(), deliveredAt: Date? = nil
+        updatedAt: Date = Date(), deliveredAt: Date? = nil, concerns: [InventoryConcern] = []
     ) {
+        self.concerns = concerns
         self.id = id
         self.alertId = alertId
         self.revision = revision

@@ -14,6 +14,7 @@ public struct RoutableSubscription: Sendable, Hashable {
     public var keywords: [String]
     public var cves: Set<String>
     public var digest: DigestMode
+    public var onlyInventoryMatches: Bool
 
     public init(subscriptionId: String, orgId: String, channel: Channel, clearance: TLP, orgRegion: String?, filter: SubscriptionFilter,
                 digest: DigestMode = .immediate) {
@@ -28,6 +29,7 @@ public struct RoutableSubscription: Sendable, Hashable {
         regions = Set(filter.regions)
         keywords = filter.keywords.map(TextFolding.fold)
         cves = Set(filter.cves)
+        onlyInventoryMatches = filter.onlyInventoryMatches
     }
 
     public init(subscription: Subscription, organisation: Organisation) {
@@ -60,8 +62,9 @@ public struct RoutingIndex: Sendable {
 
     public var count: Int { subscriptions.count }
 
-    /// The subscriptions the alert goes to, in index order.
-    public func route(_ alert: Alert) -> [RoutableSubscription] {
+    /// The subscriptions the alert goes to, in index order. `concerned` holds the organisations whose inventory the
+    /// alert matches; subscriptions asking for `onlyInventoryMatches` take the alert only for those.
+    public func route(_ alert: Alert, concerned: Set<String> = []) -> [RoutableSubscription] {
         let alertRegions = Set(alert.regions)
         let categories = Set(alert.categories)
         let cves = Set(alert.cves)
@@ -75,6 +78,7 @@ public struct RoutingIndex: Sendable {
             }
             if !sub.categories.isEmpty, sub.categories.isDisjoint(with: categories) { continue }
             if !sub.cves.isEmpty, sub.cves.isDisjoint(with: cves) { continue }
+            if sub.onlyInventoryMatches, !concerned.contains(sub.orgId) { continue }
             if !sub.keywords.isEmpty {
                 if foldedText == nil {
                     foldedText = TextFolding.fold([alert.title, alert.summary, alert.body ?? ""].joined(separator: "\n"))
@@ -89,17 +93,17 @@ public struct RoutingIndex: Sendable {
     /// Recipients of a new revision: those it matches now, plus those that received an earlier revision and may
     /// still receive this one (so an update or a cancellation reaches everyone who was told, but a marking raised
     /// to AMBER never reaches an organisation cleared only for GREEN).
-    public func route(_ alert: Alert, previousRecipients: Set<String>) -> [RoutableSubscription] {
-        guard !previousRecipients.isEmpty else { return route(alert) }
-        let matched = Set(route(alert).map(\.subscriptionId))
+    public func route(_ alert: Alert, previousRecipients: Set<String>, concerned: Set<String> = []) -> [RoutableSubscription] {
+        guard !previousRecipients.isEmpty else { return route(alert, concerned: concerned) }
+        let matched = Set(route(alert, concerned: concerned).map(\.subscriptionId))
         return subscriptions.filter { sub in
             matched.contains(sub.subscriptionId) || (previousRecipients.contains(sub.subscriptionId) && sub.mayReceive(alert))
         }
     }
 
     /// Whether one subscription takes the alert; the same rules as `route`.
-    public static func matches(_ alert: Alert, _ subscription: RoutableSubscription) -> Bool {
-        !RoutingIndex([subscription]).route(alert).isEmpty
+    public static func matches(_ alert: Alert, _ subscription: RoutableSubscription, concerned: Set<String> = []) -> Bool {
+        !RoutingIndex([subscription]).route(alert, concerned: concerned).isEmpty
     }
 }
 

@@ -17,8 +17,12 @@ public struct SubscriptionFilter: Codable, Sendable, Hashable {
     public var regions: [String]
     public var keywords: [String]
     public var cves: [String]
+    /// Only alerts whose affected products match the organisation's declared inventory.
+    public var onlyInventoryMatches: Bool
 
-    public init(minSeverity: Severity? = nil, categories: [String] = [], regions: [String] = [], keywords: [String] = [], cves: [String] = []) {
+    public init(minSeverity: Severity? = nil, categories: [String] = [], regions: [String] = [], keywords: [String] = [], cves: [String] = [],
+                onlyInventoryMatches: Bool = false) {
+        self.onlyInventoryMatches = onlyInventoryMatches
         self.minSeverity = minSeverity
         self.categories = categories
         self.regions = regions
@@ -33,6 +37,7 @@ public struct SubscriptionFilter: Codable, Sendable, Hashable {
         regions = try c.decodeIfPresent([String].self, forKey: .regions) ?? []
         keywords = try c.decodeIfPresent([String].self, forKey: .keywords) ?? []
         cves = try c.decodeIfPresent([String].self, forKey: .cves) ?? []
+        onlyInventoryMatches = try c.decodeIfPresent(Bool.self, forKey: .onlyInventoryMatches) ?? false
     }
 
     /// Normalised copy (lower-case categories, upper-case CVEs) with each value checked.

@@ -31,15 +31,21 @@ public protocol Store: Sendable {
 
     // MARK: Alerts
     /// Stores revision 1 of a new alert, routes it and writes its deliveries, atomically.
-    func publish(_ alert: Alert) async throws -> PublishResult
+    func publish(_ alert: Alert, concerns: @escaping Concerns) async throws -> PublishResult
     /// Applies `change` to the current revision of an alert and stores the result as its next revision, routed
     /// and with its deliveries, atomically. Throws `StoreError.notFound` for an unknown id.
-    func revise(alertId: String, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult
+    func revise(alertId: String, concerns: @escaping Concerns, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult
     /// Stores what a source says under its identity `keys` (`format:sourceRef`, and the references of a CAP update),
     /// atomically: `decide` gets the alert already known under the first key that has one (or nil) and returns
     /// revision 1 of a new alert, the next revision of that alert, or nil to store nothing. Every key then names
     /// the alert.
-    func ingest(keys: [String], _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult
+    func ingest(keys: [String], concerns: @escaping Concerns, _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult
+    /// An organisation's declared inventory (JSON owned by the enrichment step), or nil when it declared none.
+    func inventory(orgId: String) async throws -> String?
+    /// Replaces an organisation's inventory (`count` items), or removes it when `json` is nil.
+    func setInventory(orgId: String, json: String?, count: Int) async throws
+    /// Every declared inventory, by organisation, with a version that changes whenever one of them does.
+    func inventories() async throws -> (version: String, byOrg: [String: String])
     /// The alerts that name `cve`, for a KEV entry to flag.
     func alertIds(cve: String) async throws -> [String]
     /// The saved state of a polled source (JSON, owned by the poller), or nil before its first round.
@@ -82,6 +88,23 @@ public enum IngestResult: Sendable {
     case unchanged(Alert?)
     case published(PublishResult)
     case revised(PublishResult)
+}
+
+/// For the revision being stored, the organisations whose inventory it concerns and why: deliveries to those
+/// organisations record it, and subscriptions asking for `onlyInventoryMatches` take the alert only for them.
+public typealias Concerns = @Sendable (Alert) -> [String: [InventoryConcern]]
+
+extension Store {
+    /// `publish` for an alert that concerns no inventory in particular.
+    public func publish(_ alert: Alert) async throws -> PublishResult { try await publish(alert, concerns: { _ in [:] }) }
+
+    public func revise(alertId: String, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult {
+        try await revise(alertId: alertId, concerns: { _ in [:] }, change)
+    }
+
+    public func ingest(keys: [String], _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult {
+        try await ingest(keys: keys, concerns: { _ in [:] }, decide)
+    }
 }
 
 /// A typed store failure with a message a user can act on.
@@ -206,9 +229,13 @@ public struct ClaimedDelivery: Sendable {
     public var unsubscribeToken: String?
     /// Whether the subscription gathers its alerts into digests; the deliveries of one digest are claimed together.
     public var digest: DigestMode
+    /// The recipient's inventory items this alert concerns, if any.
+    public var concerns: [InventoryConcern] = []
 
     public init(delivery: Delivery, target: String, secret: String?, alertJSON: [UInt8], eventType: String, eventTime: Date,
-                orgName: String = "", locale: String = "fr", unsubscribeToken: String? = nil, digest: DigestMode = .immediate) {
+                orgName: String = "", locale: String = "fr", unsubscribeToken: String? = nil, digest: DigestMode = .immediate,
+                concerns: [InventoryConcern] = []) {
+        self.concerns = concerns
         self.digest = digest
         self.delivery = delivery
         self.target = target

@@ -41,7 +41,7 @@ struct Import: AsyncParsableCommand {
             throw CLIError("unknown format '\(format)'; use auto or one of \(IngestFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let (configuration, store) = try options.openStore()
-        let service = IngestService(store: store, enricher: try configuration.makeEnricher { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
+        let service = IngestService.make(store: store, enricher: try configuration.makeEnricher { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
         let ingestOptions = IngestOptions(sourceName: source, defaultTLP: tlp)
         let progress = ProgressLine(total: files.count)
         var totals: [IngestReport.Action: Int] = [:]

@@ -59,8 +59,9 @@ public struct EmailChannel: DeliveryChannel {
         let locale = claimed.locale
         let subject = Self.subject(alert, locale: locale)
         let unsubscribeUrl = claimed.unsubscribeToken.map { "\(publicUrl)/unsubscribe/\($0)" } ?? publicUrl
-        let context = Self.context(alert, subject: subject, locale: locale, orgName: claimed.orgName,
+        var context = Self.context(alert, subject: subject, locale: locale, orgName: claimed.orgName,
                                    alertUrl: "\(publicUrl)/api/v1/alerts/\(alert.id)", unsubscribeUrl: unsubscribeUrl)
+        Self.addConcerns(claimed.concerns, locale: locale, to: &context)
         var headers: [(String, String)] = [
             ("From", "Tocsin <\(sender.configuration.from)>"),
             ("To", "<\(claimed.target)>"),
@@ -79,6 +80,12 @@ public struct EmailChannel: DeliveryChannel {
         ]
         return MIMEMessage(headers: headers, text: try templates.render(context, locale: locale, part: "text"),
                            html: try templates.render(context, locale: locale, part: "html"))
+    }
+
+    /// "Concerne votre …" lines for what of the recipient's inventory the alert concerns.
+    static func addConcerns(_ concerns: [InventoryConcern], locale: String, to context: inout [String: Any]) {
+        context["concerns"] = concerns.map { ["text": $0.text(locale: locale)] }
+        context["hasConcerns"] = !concerns.isEmpty
     }
 
     /// Dates as a person in France reads them, in the reader's language.
@@ -141,6 +148,7 @@ extension EmailChannel {
             var context = Self.context(pair.1, subject: subject, locale: locale, orgName: first.orgName,
                                        alertUrl: "\(publicUrl)/api/v1/alerts/\(pair.1.id)", unsubscribeUrl: unsubscribeUrl, formatter: formatter)
             context["index"] = index + 1
+            Self.addConcerns(pair.0.concerns, locale: locale, to: &context)
             return context
         }
         let english = locale == "en"

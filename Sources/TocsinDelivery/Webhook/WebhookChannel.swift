@@ -21,7 +21,15 @@ public struct WebhookChannel: DeliveryChannel {
 
     /// The payload bytes for a claimed delivery; the alert JSON is spliced in as stored, not re-encoded.
     public static func body(for claimed: ClaimedDelivery) -> [UInt8] {
-        var body = Array(#"{"data":"#.utf8)
+        var body = Array("{".utf8)
+        // What of the recipient's declared inventory the alert concerns: for this recipient only, beside the
+        // alert every recipient shares.
+        if !claimed.concerns.isEmpty, let concerns = try? TocsinJSON.encode(claimed.concerns) {
+            body.append(contentsOf: Array(#""concerns":"#.utf8))
+            body.append(contentsOf: concerns)
+            body.append(contentsOf: Array(",".utf8))
+        }
+        body.append(contentsOf: Array(#""data":"#.utf8))
         body.append(contentsOf: claimed.alertJSON)
         body.append(contentsOf: Array(#","timestamp":"\#(RFC3339.format(claimed.eventTime))","type":"\#(claimed.eventType)"}"#.utf8))
         return body

@@ -15,8 +15,11 @@ public struct APIEnvironment: Sendable {
     /// The source pollers, for their health and "poll now".
     var polling: PollingService?
 
+    /// Every organisation's inventory, matched against each alert before routing.
+    var inventories: InventoryIndex
+
     /// Reads, enriches and stores source documents for `POST /api/v1/ingest/{format}`.
-    var ingest: IngestService { IngestService(store: store, enricher: enricher) }
+    var ingest: IngestService { IngestService(store: store, enricher: enricher, inventories: inventories) }
 
     public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, targetGuard: TargetGuard, hub: EventHub = EventHub()) {
         self.store = store
@@ -24,6 +27,7 @@ public struct APIEnvironment: Sendable {
         self.configuration = configuration
         self.targetGuard = targetGuard
         self.hub = hub
+        inventories = InventoryIndex(store: store)
     }
 
     /// After a revision is committed: wake the outbox worker and the live streams.

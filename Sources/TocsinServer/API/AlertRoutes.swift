@@ -35,7 +35,8 @@ struct AlertRoutes {
         try principal.require([.admin, .publisher, .relay], to: "publish alerts")
         let draft = env.enricher.enrich(try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated())
         let alert = Alert.first(from: draft, source: principal.role == .relay ? "relay" : "api", publishedBy: principal.tokenId)
-        let result = try await env.store.publish(alert)
+        let concerns = try await env.inventories.snapshot().concerns(for:)
+        let result = try await env.store.publish(alert, concerns: concerns)
         env.published()
         context.logger.info("alert published", metadata: ["alert": "\(alert.id)", "deliveries": "\(result.deliveriesQueued)"])
         return try JSONResponse.make(Published(alert: result.alert, deliveriesQueued: result.deliveriesQueued), status: .created,
@@ -90,7 +91,8 @@ struct AlertRoutes {
         let id = try context.parameters.require("id")
         let draft = env.enricher.enrich(try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated())
         let publisher = principal.tokenId
-        let result = try await env.store.revise(alertId: id) { current in
+        let concerns = try await env.inventories.snapshot().concerns(for:)
+        let result = try await env.store.revise(alertId: id, concerns: concerns) { current in
             try AlertLifecycle.revise(current, with: draft, by: publisher)
         }
         env.published()
@@ -112,7 +114,8 @@ struct AlertRoutes {
         if let reason, reason.count > 2_000 { throw Problem.validation("reason is longer than 2000 characters", field: "reason") }
         let cancelReason = reason
         let publisher = principal.tokenId
-        let result = try await env.store.revise(alertId: id) { current in
+        let concerns = try await env.inventories.snapshot().concerns(for:)
+        let result = try await env.store.revise(alertId: id, concerns: concerns) { current in
             try AlertLifecycle.cancel(current, reason: cancelReason, by: publisher)
         }
         env.published()

@@ -82,6 +82,7 @@ public struct TocsinBroker: Sendable {
         AlertRoutes(env: env).register(on: api)
         IngestRoutes(env: env).register(on: api)
         SourceRoutes(env: env).register(on: api)
+        InventoryRoutes(env: env).register(on: api)
         OrganisationRoutes(env: env).register(on: api)
         SubscriptionRoutes(env: env).register(on: api)
         TokenRoutes(env: env).register(on: api)

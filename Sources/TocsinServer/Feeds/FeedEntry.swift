@@ -9,6 +9,8 @@ struct FeedEntry {
     var alert: Alert
     var locale: String
     var publicUrl: String
+    /// What of the reader's declared inventory the alert concerns.
+    var concerns: [InventoryConcern] = []
 
     var id: String { "urn:uuid:\(alert.id)" }
     var link: String { "\(publicUrl)/api/v1/alerts/\(alert.id)" }
@@ -22,7 +24,8 @@ struct FeedEntry {
 
     /// The plain-text body: summary, details, CVEs, indicators and references.
     var text: String {
-        var parts = [alert.summary]
+        var parts = concerns.map { $0.text(locale: locale) }
+        parts.append(alert.summary)
         if let body = alert.body, !body.isEmpty { parts.append(body) }
         if !alert.cves.isEmpty { parts.append("CVE : " + alert.cves.joined(separator: ", ")) }
         if !alert.indicators.isEmpty {

@@ -45,10 +45,13 @@ struct FeedRoutes {
         let page = try AlertRoutes.page(request, defaultLimit: 50, maximum: 200)
         let (alerts, nextCursor) = try await select(subscription, org, page: page)
 
-        let entries = alerts.map { FeedEntry(alert: $0, locale: org.locale, publicUrl: env.configuration.publicUrl) }
+        let inventory = try await env.inventories.snapshot()
+        let entries = alerts.map {
+            FeedEntry(alert: $0, locale: org.locale, publicUrl: env.configuration.publicUrl, concerns: inventory.concerns(for: $0, orgId: org.id))
+        }
         let updated = alerts.map(\.updatedAt).max() ?? subscription.createdAt
         var fingerprint = "\(format.rawValue)|\(page.limit)|\(page.cursor ?? "")|\(org.locale)|\(org.tlpClearance.rawValue)"
-        for alert in alerts { fingerprint += "|\(alert.id)#\(alert.revision)" }
+        for entry in entries { fingerprint += "|\(entry.alert.id)#\(entry.alert.revision)#\(entry.concerns.count)" }
         let etag = "\"" + SHA256.hash(data: Array(fingerprint.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
         let lastModified = HTTPDate.format(updated)
         var headers: HTTPFields = [.eTag: etag, .lastModified: lastModified, .cacheControl: "private, max-age=60"]
@@ -81,6 +84,7 @@ struct FeedRoutes {
     /// Clearance, region and severity are filtered in SQL; the rest of the filter with the routing rules.
     func select(_ subscription: Subscription, _ org: Organisation, page: PageRequest) async throws -> ([Alert], String?) {
         let routable = RoutableSubscription(subscription: subscription, organisation: org)
+        let inventory = try await env.inventories.snapshot()
         var matched: [Alert] = []
         var cursor = page.cursor
         var scanned = 0
@@ -89,7 +93,10 @@ struct FeedRoutes {
                                    minSeverity: subscription.filter.minSeverity, clearance: org.tlpClearance, orgRegion: .some(org.region))
             let result = try await env.store.alerts(query)
             scanned += result.items.count
-            matched += result.items.filter { RoutingIndex.matches($0, routable) || ($0.status == .cancelled && routable.mayReceive($0)) }
+            matched += result.items.filter { alert in
+                let concerned: Set<String> = inventory.concerns(for: alert, orgId: org.id).isEmpty ? [] : [org.id]
+                return RoutingIndex.matches(alert, routable, concerned: concerned) || (alert.status == .cancelled && routable.mayReceive(alert))
+            }
             cursor = result.nextCursor
             if cursor == nil { break }
         }

@@ -14,12 +14,19 @@ import TocsinStore
 public struct IngestService: Sendable {
     let store: any Store
     let enricher: Enricher
+    let inventories: InventoryIndex
     let logger: Logger
 
-    public init(store: any Store, enricher: Enricher = Enricher(), logger: Logger = Logger(label: "tocsin.ingest")) {
+    init(store: any Store, enricher: Enricher = Enricher(), inventories: InventoryIndex? = nil, logger: Logger = Logger(label: "tocsin.ingest")) {
         self.store = store
         self.enricher = enricher
+        self.inventories = inventories ?? InventoryIndex(store: store)
         self.logger = logger
+    }
+
+    /// An ingest service for the command line, on the store alone.
+    public static func make(store: any Store, enricher: Enricher) -> IngestService {
+        IngestService(store: store, enricher: enricher)
     }
 
     /// Reads, enriches and stores one document. A document that fails to parse is rejected whole (an
@@ -27,15 +34,16 @@ public struct IngestService: Sendable {
     public func ingest(_ data: Data, format: IngestFormat?, options: IngestOptions = IngestOptions(), publishedBy: String? = nil,
                        now: Date = Date()) async throws -> IngestReport {
         let (resolved, items) = try IngestRegistry.parse(data, format: format, options: options)
+        let concerns = try await inventories.snapshot().concerns(for:)
         var report = IngestReport(format: resolved)
         for item in items {
             switch item.action {
             case .publish:
-                report.items.append(try await publish(item, format: resolved, publishedBy: publishedBy, now: now))
+                report.items.append(try await publish(item, format: resolved, publishedBy: publishedBy, now: now, concerns: concerns))
             case .cancel:
-                report.items += try await cancel(item, format: resolved, publishedBy: publishedBy, now: now)
+                report.items += try await cancel(item, format: resolved, publishedBy: publishedBy, now: now, concerns: concerns)
             case .markExploited:
-                report.items += try await markExploited(item, format: resolved, publishedBy: publishedBy, now: now)
+                report.items += try await markExploited(item, format: resolved, publishedBy: publishedBy, now: now, concerns: concerns)
             }
         }
         logger.info("document ingested", metadata: [
@@ -67,12 +75,12 @@ public struct IngestService: Sendable {
         return draft
     }
 
-    private func publish(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date) async throws -> IngestReport.Item {
+    private func publish(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date, concerns: @escaping Concerns) async throws -> IngestReport.Item {
         let draft = try prepared(item)
         let fingerprint = draft.attributes["tocsin.fingerprint"] ?? ""
         let ref = draft.sourceRef ?? "sha256:\(fingerprint)"
         let keys = [Self.key(format, ref)] + item.supersedes.map { Self.key(format, $0) }
-        let result = try await store.ingest(keys: keys) { current in
+        let result = try await store.ingest(keys: keys, concerns: concerns) { current in
             guard let current else { return Alert.first(from: draft, publishedBy: publishedBy, now: now) }
             guard current.attributes["tocsin.fingerprint"] != fingerprint, !Self.isOlder(draft, than: current) else { return nil }
             var draft = draft
@@ -90,7 +98,7 @@ public struct IngestService: Sendable {
         return incoming < known
     }
 
-    private func cancel(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date) async throws -> [IngestReport.Item] {
+    private func cancel(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date, concerns: @escaping Concerns) async throws -> [IngestReport.Item] {
         var items: [IngestReport.Item] = []
         for ref in item.supersedes {
             guard let id = try await store.alertId(refKey: Self.key(format, ref)) else {
@@ -99,7 +107,9 @@ public struct IngestService: Sendable {
             }
             let reason = item.draft.summary.isEmpty ? item.draft.title : item.draft.summary
             do {
-                let result = try await store.revise(alertId: id) { current in try AlertLifecycle.cancel(current, reason: reason, by: publishedBy, now: now) }
+                let result = try await store.revise(alertId: id, concerns: concerns) { current in
+                    try AlertLifecycle.cancel(current, reason: reason, by: publishedBy, now: now)
+                }
                 items.append(IngestReport.Item(action: .cancelled, alertId: id, revision: result.alert.revision, sourceRef: ref, title: result.alert.title))
             } catch AlertLifecycle.TransitionError.alreadyCancelled {
                 items.append(IngestReport.Item(action: .unchanged, alertId: id, revision: nil, sourceRef: ref, title: item.draft.title))
@@ -110,7 +120,7 @@ public struct IngestService: Sendable {
 
     /// A known-exploited entry flags every alert about its CVEs; when no alert names them, it becomes one. Alerts of
     /// other entries of the same catalog (whose notes may mention the CVE) are not flagged: each entry stands alone.
-    private func markExploited(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date) async throws -> [IngestReport.Item] {
+    private func markExploited(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date, concerns: @escaping Concerns) async throws -> [IngestReport.Item] {
         var items: [IngestReport.Item] = []
         var flagged = false
         for cve in item.draft.cves {
@@ -121,7 +131,7 @@ public struct IngestService: Sendable {
                 flagged = true
                 let enricher = self.enricher
                 do {
-                    let revised = try await store.revise(alertId: id) { current in
+                    let revised = try await store.revise(alertId: id, concerns: concerns) { current in
                         guard !current.knownExploited, current.status != .cancelled else { throw AlreadyFlagged() }
                         var draft = current.draft
                         draft.knownExploited = true
@@ -134,7 +144,7 @@ public struct IngestService: Sendable {
                 }
             }
         }
-        if !flagged { items.append(try await publish(item, format: format, publishedBy: publishedBy, now: now)) }
+        if !flagged { items.append(try await publish(item, format: format, publishedBy: publishedBy, now: now, concerns: concerns)) }
         return items
     }
 

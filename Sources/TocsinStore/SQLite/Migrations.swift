@@ -166,6 +166,21 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("2026-11-23-inventory") { db in
+            // What each organisation declares it runs, and on each delivery which of it the alert concerns.
+            try db.execute(sql: """
+                CREATE TABLE inventories (
+                    org_id TEXT PRIMARY KEY REFERENCES organisations(id) ON DELETE CASCADE,
+                    items TEXT NOT NULL,
+                    item_count INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE inventory_state (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+                INSERT INTO inventory_state (id, version) VALUES (1, 0);
+                CREATE TRIGGER inventory_org_delete AFTER DELETE ON organisations BEGIN UPDATE inventory_state SET version = version + 1; END;
+                ALTER TABLE deliveries ADD COLUMN concerns TEXT;
+                """)
+        }
         return migrator
     }
 }

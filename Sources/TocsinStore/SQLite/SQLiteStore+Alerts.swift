@@ -3,12 +3,12 @@ import GRDB
 import TocsinCore
 
 extension SQLiteStore {
-    public func publish(_ alert: Alert) async throws -> PublishResult {
-        try await pool.write { db in try self.insertAlert(db, alert) }
+    public func publish(_ alert: Alert, concerns: @escaping Concerns) async throws -> PublishResult {
+        try await pool.write { db in try self.insertAlert(db, alert, concerns: concerns(alert)) }
     }
 
     /// Stores revision 1 of a new alert, routes it and queues its deliveries.
-    func insertAlert(_ db: Database, _ alert: Alert) throws -> PublishResult {
+    func insertAlert(_ db: Database, _ alert: Alert, concerns: [String: [InventoryConcern]]) throws -> PublishResult {
         let doc = try encodeJSON(alert)
         try db.execute(sql: """
             INSERT INTO alerts (id, source, source_ref, revision, status, severity_rank, tlp_rank, national, doc, published_at, updated_at)
@@ -16,19 +16,20 @@ extension SQLiteStore {
             """, arguments: [alert.id, alert.source, alert.sourceRef, alert.revision, alert.status.rawValue, alert.severity.rank,
                              alert.tlp.rank, alert.isNational, doc, alert.publishedAt.millis, alert.updatedAt.millis])
         try insertRevision(db, alert, doc: doc)
-        return try routeAndQueue(db, alert: alert, previousRecipients: [])
+        return try routeAndQueue(db, alert: alert, previousRecipients: [], concerns: concerns)
     }
 
-    public func revise(alertId: String, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult {
+    public func revise(alertId: String, concerns: @escaping Concerns, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult {
         try await pool.write { db in
             guard let current = try String.fetchOne(db, sql: "SELECT doc FROM alerts WHERE id = ?", arguments: [alertId]) else {
                 throw StoreError.notFound("alert \(alertId)")
             }
-            return try self.storeRevision(db, try change(try decodeJSON(Alert.self, current)))
+            let next = try change(try decodeJSON(Alert.self, current))
+            return try self.storeRevision(db, next, concerns: concerns(next))
         }
     }
 
-    public func ingest(keys: [String], _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult {
+    public func ingest(keys: [String], concerns: @escaping Concerns, _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult {
         try await pool.write { db in
             var existing: Alert?
             for key in keys {
@@ -44,9 +45,9 @@ extension SQLiteStore {
                 guard next.id == existing.id, next.revision == existing.revision + 1 else {
                     throw StoreError.conflict("an ingested revision must be the next revision of alert \(existing.id)")
                 }
-                result = .revised(try self.storeRevision(db, next))
+                result = .revised(try self.storeRevision(db, next, concerns: concerns(next)))
             } else {
-                result = .published(try self.insertAlert(db, next))
+                result = .published(try self.insertAlert(db, next, concerns: concerns(next)))
             }
             let ref = try db.cachedStatement(sql: "INSERT OR IGNORE INTO alert_refs (ref_key, alert_id) VALUES (?, ?)")
             for key in keys { try ref.execute(arguments: [key, next.id]) }
@@ -57,6 +58,36 @@ extension SQLiteStore {
     public func alertIds(cve: String) async throws -> [String] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT alert_id FROM alert_cves WHERE cve = ? ORDER BY alert_id", arguments: [cve])
+        }
+    }
+
+    public func inventory(orgId: String) async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT items FROM inventories WHERE org_id = ?", arguments: [orgId]) }
+    }
+
+    public func setInventory(orgId: String, json: String?, count: Int) async throws {
+        try await pool.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM organisations WHERE id = ?", arguments: [orgId]) != nil else {
+                throw StoreError.notFound("organisation \(orgId)")
+            }
+            if let json {
+                try db.execute(sql: """
+                    INSERT INTO inventories (org_id, items, item_count, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(org_id) DO UPDATE SET items = excluded.items, item_count = excluded.item_count, updated_at = excluded.updated_at
+                    """, arguments: [orgId, json, count, Date().millis])
+            } else {
+                try db.execute(sql: "DELETE FROM inventories WHERE org_id = ?", arguments: [orgId])
+            }
+            try db.execute(sql: "UPDATE inventory_state SET version = version + 1 WHERE id = 1")
+        }
+    }
+
+    public func inventories() async throws -> (version: String, byOrg: [String: String]) {
+        try await pool.read { db in
+            let version = try Int64.fetchOne(db, sql: "SELECT version FROM inventory_state WHERE id = 1") ?? 0
+            var byOrg: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT org_id, items FROM inventories") { byOrg[row["org_id"]] = row["items"] }
+            return ("\(version)", byOrg)
         }
     }
 
@@ -80,7 +111,7 @@ extension SQLiteStore {
     }
 
     /// Stores `next` as the current revision of its alert, routes it and queues its deliveries.
-    func storeRevision(_ db: Database, _ next: Alert) throws -> PublishResult {
+    func storeRevision(_ db: Database, _ next: Alert, concerns: [String: [InventoryConcern]]) throws -> PublishResult {
         let doc = try encodeJSON(next)
         try db.execute(sql: """
             UPDATE alerts SET revision = ?, status = ?, severity_rank = ?, tlp_rank = ?, national = ?, doc = ?, updated_at = ?, source_ref = ?
@@ -90,7 +121,7 @@ extension SQLiteStore {
         try insertRevision(db, next, doc: doc)
         let previous = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE alert_id = ?",
                                                arguments: [next.id]))
-        return try routeAndQueue(db, alert: next, previousRecipients: previous)
+        return try routeAndQueue(db, alert: next, previousRecipients: previous, concerns: concerns)
     }
 
     /// Keeps the revision in the log and numbers it as an event of the live stream.
@@ -120,23 +151,26 @@ extension SQLiteStore {
     }
 
     /// Routes `alert` with the cached index and writes one pending delivery per recipient.
-    func routeAndQueue(_ db: Database, alert: Alert, previousRecipients: Set<String>) throws -> PublishResult {
+    func routeAndQueue(_ db: Database, alert: Alert, previousRecipients: Set<String>, concerns: [String: [InventoryConcern]]) throws -> PublishResult {
         let index = try currentIndex(db)
         let routingStart = ContinuousClock.now
         // Feeds are pulled, not pushed: they read the alert log, so they need no outbox row.
-        let recipients = index.route(alert, previousRecipients: previousRecipients).filter { $0.channel != .feed }
+        let recipients = index.route(alert, previousRecipients: previousRecipients, concerned: Set(concerns.keys)).filter { $0.channel != .feed }
         let routingSeconds = (ContinuousClock.now - routingStart).seconds
         let outboxStart = ContinuousClock.now
         let now = alert.updatedAt.millis
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)
+            INSERT INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at, created_at,
+                updated_at, concerns)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)
             """)
+        var concernsJSON: [String: String] = [:]
+        for (org, list) in concerns where !list.isEmpty { concernsJSON[org] = try encodeJSON(list) }
         for recipient in recipients {
             // A digest subscription's delivery waits for its next digest, which gathers everything due by then.
             let due = recipient.digest == .immediate ? now : digests.due(after: alert.updatedAt, mode: recipient.digest).millis
             try insert.execute(arguments: [TocsinID.make(), alert.id, alert.revision, recipient.subscriptionId, recipient.orgId,
-                                           recipient.channel.rawValue, due, due, now, now])
+                                           recipient.channel.rawValue, due, due, now, now, concernsJSON[recipient.orgId]])
         }
         let outboxSeconds = (ContinuousClock.now - outboxStart).seconds
         logger.info("alert routed", metadata: [

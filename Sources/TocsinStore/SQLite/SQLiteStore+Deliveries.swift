@@ -71,7 +71,7 @@ extension SQLiteStore {
                 claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, secret: target.secret, alertJSON: document.json,
                                                eventType: document.alert.eventType, eventTime: document.alert.updatedAt,
                                                orgName: target.name, locale: target.locale, unsubscribeToken: target.unsubscribe,
-                                               digest: target.digest))
+                                               digest: target.digest, concerns: delivery.concerns))
             }
             return claimed
         }
@@ -230,7 +230,8 @@ extension SQLiteStore {
             state: DeliveryState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
             nextAttemptAt: row.date("next_attempt_at"), leaseUntil: row.date("lease_until"), lastError: row["last_error"],
             lastStatus: row["last_status"], createdAt: row.date("created_at") ?? Date(), updatedAt: row.date("updated_at") ?? Date(),
-            deliveredAt: row.date("delivered_at")
+            deliveredAt: row.date("delivered_at"),
+            concerns: (row["concerns"] as String?).flatMap { try? decodeJSON([InventoryConcern].self, $0) } ?? []
         )
     }
 }

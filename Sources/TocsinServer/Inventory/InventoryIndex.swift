@@ -1,0 +1,56 @@
+import Foundation
+import TocsinCore
+import TocsinEnrich
+import TocsinStore
+
+/// Every organisation's declared inventory, read from the store once and again only when one of them changed, and
+/// matched against each alert before it is routed.
+actor InventoryIndex {
+    let store: any Store
+    private var cached: (version: String, snapshot: InventorySnapshot)?
+
+    init(store: any Store) { self.store = store }
+
+    /// The inventories as they are now.
+    func snapshot() async throws -> InventorySnapshot {
+        let (version, byOrg) = try await store.inventories()
+        if let cached, cached.version == version { return cached.snapshot }
+        var items: [String: [InventoryItem]] = [:]
+        for (org, json) in byOrg {
+            items[org] = (try? TocsinJSON.decoder().decode([InventoryItem].self, from: Data(json.utf8))) ?? []
+        }
+        let snapshot = InventorySnapshot(byOrg: items)
+        cached = (version, snapshot)
+        return snapshot
+    }
+}
+
+/// The inventories at one moment: pure, so it can run inside the store's transaction.
+struct InventorySnapshot: Sendable {
+    let byOrg: [String: [InventoryItem]]
+
+    /// For each organisation whose inventory the alert concerns, the items and why.
+    func concerns(for alert: Alert) -> [String: [InventoryConcern]] {
+        guard !alert.affectedProducts.isEmpty else { return [:] }
+        var result: [String: [InventoryConcern]] = [:]
+        for (org, items) in byOrg where !items.isEmpty {
+            let found = Self.concerns(InventoryMatcher.matches(for: alert.affectedProducts, in: items))
+            if !found.isEmpty { result[org] = found }
+        }
+        return result
+    }
+
+    static func concerns(_ matches: [InventoryMatch]) -> [InventoryConcern] {
+        matches.map { match in
+            InventoryConcern(item: match.item.displayName, product: [match.product.vendor, match.product.product].compactMap { $0 }.joined(separator: " "),
+                             confidence: match.confidence == .versionInRange ? .versionInRange : .productOnly,
+                             french: match.phrase(locale: "fr"), english: match.phrase(locale: "en"))
+        }
+    }
+
+    /// The concerns of one organisation (for a feed read).
+    func concerns(for alert: Alert, orgId: String) -> [InventoryConcern] {
+        guard let items = byOrg[orgId], !items.isEmpty, !alert.affectedProducts.isEmpty else { return [] }
+        return Self.concerns(InventoryMatcher.matches(for: alert.affectedProducts, in: items))
+    }
+}

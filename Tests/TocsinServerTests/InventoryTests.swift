@@ -1,0 +1,75 @@
+import Foundation
+import TocsinTestSupport
+import XCTest
+
+/// Declared inventories matched against a real medical-device advisory: the organisation running a vulnerable
+/// version is told "concerne votre …", the one running the fixed version is not bothered when it asked for
+/// inventory matches only.
+final class InventoryTests: BrokerTestCase {
+    func putInventory(_ org: String, _ body: [UInt8], contentType: String = "application/json", token: String? = nil) async throws -> BrokerProcess.Answer {
+        try await broker.request("PUT", "/api/v1/orgs/\(org)/inventory", token: token ?? broker.adminToken, raw: body, contentType: contentType)
+    }
+
+    func testAVulnerableVersionIsToldAndAFixedOneIsNot() async throws {
+        let rouen = try await broker.createOrg("CHU de Rouen", clearance: "GREEN")
+        let dieppe = try await broker.createOrg("CH de Dieppe", clearance: "GREEN")
+        let havre = try await broker.createOrg("GH du Havre", clearance: "GREEN")
+
+        // Rouen declares a CycloneDX SBOM with the vulnerable Vue PACS; Dieppe a triple with the fixed version.
+        let sbom: [String: Any] = [
+            "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+            "components": [
+                ["type": "application", "publisher": "Philips", "name": "Vue PACS", "version": "12.2.6.10"],
+                ["type": "library", "group": "org.apache.zookeeper", "name": "zookeeper", "version": "3.9.1"],
+            ],
+        ]
+        let declared = try await putInventory(rouen, Array(try JSONSerialization.data(withJSONObject: sbom)))
+        XCTAssertEqual(declared.status, 200, declared.text)
+        XCTAssertEqual((declared.json["items"] as? [Any])?.count, 2)
+        let fixed = try await putInventory(dieppe, Array(#"[{"vendor":"Philips","product":"Vue PACS","version":"12.2.8.410"}]"#.utf8))
+        XCTAssertEqual(fixed.status, 200, fixed.text)
+
+        let onlyMine: [String: Any] = ["onlyInventoryMatches": true]
+        _ = try await broker.subscribeWebhook(org: rouen, url: receiver.url("rouen"), filter: onlyMine)
+        _ = try await broker.subscribeWebhook(org: dieppe, url: receiver.url("dieppe"), filter: onlyMine)
+        _ = try await broker.subscribeWebhook(org: havre, url: receiver.url("havre"))
+        let feed = try await broker.post("/api/v1/subscriptions", ["orgId": rouen, "channel": "feed"])
+        let feedToken = try XCTUnwrap(feed.json["feedToken"] as? String)
+
+        let advisory = try Fixtures.data("csaf/cisa/icsma-24-200-01.json")
+        let ingested = try await broker.request("POST", "/api/v1/ingest/csaf", token: broker.adminToken, raw: Array(advisory))
+        XCTAssertEqual(ingested.status, 200, ingested.text)
+        let alertId = try XCTUnwrap((ingested.json["items"] as? [[String: Any]])?.first?["alertId"] as? String)
+
+        try await eventually(broker.log) { self.receiver.received("rouen").count == 1 && self.receiver.received("havre").count == 1 }
+        let told = receiver.received("rouen")[0].json
+        let concerns = try XCTUnwrap(told["concerns"] as? [[String: Any]])
+        XCTAssertEqual(concerns.count, 1)
+        XCTAssertEqual(concerns[0]["confidence"] as? String, "versionInRange")
+        XCTAssertEqual(concerns[0]["french"] as? String, "concerne votre Philips Vue PACS 12.2.6.10")
+        XCTAssertEqual(concerns[0]["english"] as? String, "concerns your Philips Vue PACS 12.2.6.10")
+        XCTAssertNil(receiver.received("havre")[0].json["concerns"], "an organisation without inventory gets the alert as it is")
+        try await Task.sleep(for: .milliseconds(400))
+        XCTAssertEqual(receiver.received("dieppe").count, 0, "the fixed version is not concerned")
+
+        // The ledger records why, and the feed says it to the reader.
+        let ledger = try await broker.deliveries(alert: alertId)
+        let rouenDelivery = try XCTUnwrap(ledger.first { $0["orgId"] as? String == rouen })
+        XCTAssertEqual((rouenDelivery["concerns"] as? [[String: Any]])?.first?["item"] as? String, "Philips Vue PACS 12.2.6.10")
+        let atom = try await broker.request("GET", "/feeds/\(feedToken)/atom.xml", token: nil)
+        XCTAssertTrue(atom.text.contains("concerne votre Philips Vue PACS 12.2.6.10"), atom.text)
+
+        // Reading back, replacing with a CPE list, and refusing what is not an inventory.
+        let read = try await broker.get("/api/v1/orgs/\(rouen)/inventory")
+        XCTAssertEqual((read.json["items"] as? [Any])?.count, 2)
+        let cpes = try await putInventory(rouen, Array("cpe:2.3:a:philips:vue_pacs:12.2.6.10:*:*:*:*:*:*:*\ncpe:/o:redhat:enterprise_linux:8\n".utf8), contentType: "text/plain")
+        XCTAssertEqual(cpes.status, 200, cpes.text)
+        XCTAssertEqual((cpes.json["items"] as? [Any])?.count, 2)
+        let bad = try await putInventory(rouen, Array(#"[{"vendor":"Philips","version":"1.0"}]"#.utf8))
+        XCTAssertEqual(bad.status, 422, bad.text)
+        XCTAssertTrue(bad.text.contains("[0]"), bad.text)
+        let token = try await broker.post("/api/v1/tokens", ["role": "subscriber", "orgId": havre]).json["token"] as? String
+        let foreign = try await putInventory(rouen, Array("[]".utf8), token: token)
+        XCTAssertEqual(foreign.status, 403, "an organisation may not declare another's inventory")
+    }
+}
