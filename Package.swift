@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "TocsinIngestTests", dependencies: ["TocsinIngest", "TocsinTestSupport"], exclude: ["Polling/fixture_server.py"]),
         .testTarget(name: "TocsinEnrichTests", dependencies: ["TocsinEnrich", "TocsinIngest", "TocsinTestSupport"]),
         .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore"]),
-        .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery"]),
+        .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery", "TocsinStore"]),
         .testTarget(
             name: "TocsinServerTests",
             dependencies: [

@@ -1,6 +1,7 @@
 import Foundation
 import TocsinCore
 import TocsinDelivery
+import TocsinStore
 import XCTest
 
 final class EmailFormatTests: XCTestCase {
@@ -39,5 +40,29 @@ final class EmailFormatTests: XCTestCase {
         XCTAssertEqual(SMTPResult.failed(code: 0, message: "connection refused").outcome.name, "retryable")
         XCTAssertEqual(SMTPResult.failed(code: 550, message: "no such user").outcome.name, "permanent")
         XCTAssertEqual(SMTPResult.failed(code: 550, message: "no such user").outcome.status, 550)
+    }
+
+    /// An alert that concerns the recipient's inventory says so first, in the recipient's language, alone or in a digest.
+    func testInventoryConcernsAreShownInTheReadersLanguage() throws {
+        let templates = try EmailTemplates(directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Templates").path)
+        let sender = SMTPSender(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:9", from: "alertes@cert-sante.test", concurrency: 1))
+        defer { sender.shutdown() }
+        let channel = EmailChannel(sender: sender, templates: templates, publicUrl: "https://tocsin.test")
+        let alert = Alert.first(from: AlertDraft(title: "Philips Vue PACS", summary: "Mettre à jour.", severity: .high, tlp: .clear,
+                                                 affectedProducts: [AffectedProduct(vendor: "Philips", product: "Vue PACS", versions: ["<12.2.8.410"])]))
+        let concern = InventoryConcern(item: "Philips Vue PACS 12.2.6.10", product: "Philips Vue PACS", confidence: .versionInRange,
+                                       french: "concerne votre Philips Vue PACS 12.2.6.10", english: "concerns your Philips Vue PACS 12.2.6.10")
+        for (locale, expected) in [("fr", concern.french), ("en", concern.english)] {
+            let claimed = ClaimedDelivery(delivery: Delivery(alertId: alert.id, revision: 1, subscriptionId: "s", orgId: "o", channel: .email),
+                                          target: "rssi@chu.test", secret: nil, alertJSON: try TocsinJSON.encode(alert), eventType: alert.eventType,
+                                          eventTime: alert.updatedAt, orgName: "CHU", locale: locale, concerns: [concern])
+            let single = try channel.message(for: claimed)
+            XCTAssertTrue(single.text.contains(">> \(expected)"), single.text)
+            XCTAssertTrue(single.html.contains(expected), single.html)
+            var digest = claimed
+            digest.digest = .hourly
+            XCTAssertTrue(try channel.digestMessage(for: [digest]).text.contains(expected))
+        }
     }
 }
