@@ -93,15 +93,8 @@ struct Publish: AsyncParsableCommand {
 
     func run() async throws {
         let (configuration, store) = try options.openStore()
-        let enricher = try configuration.makeEnricher { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
-        let data: Data
-        if file == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-            data = contents
-        }
-        guard data.count <= 10 << 20 else { throw CLIError("\(file) is larger than 10 MiB") }
+        let enricher = try configuration.makeEnricher(warning: printWarning)
+        let data = try readInput(file, limit: 10 << 20)
         let draft: AlertDraft
         do {
             draft = try TocsinJSON.decoder().decode(AlertDraft.self, from: data).validated()

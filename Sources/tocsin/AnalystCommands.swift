@@ -41,7 +41,7 @@ struct Import: AsyncParsableCommand {
             throw CLIError("unknown format '\(format)'; use auto or one of \(IngestFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let (configuration, store) = try options.openStore()
-        let service = IngestService.make(store: store, enricher: try configuration.makeEnricher { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
+        let service = IngestService.make(store: store, enricher: try configuration.makeEnricher(warning: printWarning))
         let ingestOptions = IngestOptions(sourceName: source, defaultTLP: tlp)
         let progress = ProgressLine(total: files.count)
         var totals: [IngestReport.Action: Int] = [:]
@@ -81,7 +81,7 @@ struct Enrich: AsyncParsableCommand {
     func run() async throws {
         let data = try readInput(file, limit: IngestLimits.documentBytes)
         let configuration = try options.loadConfiguration()
-        let enricher = try configuration.makeEnricher { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+        let enricher = try configuration.makeEnricher(warning: printWarning)
         var drafts: [AlertDraft]
         if format == "text" || (format == "auto" && IngestRegistry.detect(data) == nil) {
             guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file) is neither a known format nor UTF-8 text") }
@@ -127,6 +127,11 @@ struct CVSSCommand: ParsableCommand {
         }
         if failed { throw ExitCode(1) }
     }
+}
+
+/// Prints a warning for the operator on standard error.
+func printWarning(_ message: String) {
+    FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
 }
 
 /// Reads a file, or standard input for `-`, refusing anything larger than `limit` bytes.
