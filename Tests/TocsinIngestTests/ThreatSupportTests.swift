@@ -59,12 +59,12 @@ final class ThreatSupportTests: XCTestCase {
             XCTAssertEqual((error as? IngestError)?.message, "the document is empty")
         }
         XCTAssertThrowsError(try ThreatJSON.parse(Data(count: IngestLimits.documentBytes + 1), format: .stix)) { error in
-            XCTAssertEqual((error as? IngestError)?.message, "the document is larger than 32 MB")
+            XCTAssertEqual((error as? IngestError)?.message, "the document is larger than 32 MiB")
         }
         // Brackets inside strings do not count.
         XCTAssertNoThrow(try ThreatJSON.parse(Data(("{\"a\": \"" + String(repeating: "[", count: 200) + "\"}").utf8), format: .stix))
-        XCTAssertNotNil(ThreatJSONDepth.exceeds(Data((String(repeating: "{\"a\":", count: 65) + "1" + String(repeating: "}", count: 65)).utf8), limit: 64))
-        XCTAssertNil(ThreatJSONDepth.exceeds(Data((String(repeating: "{\"a\":", count: 64) + "1" + String(repeating: "}", count: 64)).utf8), limit: 64))
+        XCTAssertNotNil(IngestJSON.depthExceeded(Data((String(repeating: "{\"a\":", count: 65) + "1" + String(repeating: "}", count: 65)).utf8), limit: 64))
+        XCTAssertNil(IngestJSON.depthExceeded(Data((String(repeating: "{\"a\":", count: 64) + "1" + String(repeating: "}", count: 64)).utf8), limit: 64))
     }
 
     func testTitlesAndSummaries() {

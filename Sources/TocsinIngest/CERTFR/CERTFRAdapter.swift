@@ -22,7 +22,7 @@ public struct CERTFRAdapter: IngestAdapter {
 
     /// True for a CERT-FR JSON document (`$ref` to its openapi.json, or a CERT-FR `reference`) and for an RSS feed whose channel link is on cert.ssi.gouv.fr.
     public static func recognises(_ data: Data) -> Bool {
-        switch FeedJSONGuard.firstSignificantByte(data) {
+        switch IngestJSON.firstSignificantByte(data) {
         case UInt8(ascii: "{"):
             let head = String(decoding: data.prefix(SafeXMLRootTag.window), as: UTF8.self)
             return head.contains("cert.ssi.gouv.fr/openapi.json")
@@ -44,7 +44,7 @@ public struct CERTFRAdapter: IngestAdapter {
 
     /// One alert for a JSON document, one per item for an RSS feed.
     public func parse(_ data: Data, options: IngestOptions) throws(IngestError) -> [IngestedAlert] {
-        switch FeedJSONGuard.firstSignificantByte(data) {
+        switch IngestJSON.firstSignificantByte(data) {
         case UInt8(ascii: "{"):
             return [IngestedAlert(draft: try Self.advisoryDraft(data, options: options).validatedForIngest(format: Self.format, path: ""))]
         case UInt8(ascii: "["):
@@ -64,13 +64,7 @@ public struct CERTFRAdapter: IngestAdapter {
     // MARK: JSON documents
 
     static func advisoryDraft(_ data: Data, options: IngestOptions) throws(IngestError) -> AlertDraft {
-        try FeedJSONGuard.check(data, format: format)
-        let advisory: CERTFRAdvisory
-        do {
-            advisory = try JSONDecoder().decode(CERTFRAdvisory.self, from: data)
-        } catch {
-            throw FeedJSONGuard.error(error, format: format)
-        }
+        let advisory = try IngestJSON.decode(CERTFRAdvisory.self, from: data, format: format)
         guard let reference = CERTFRReference(advisory.reference) else {
             throw IngestError(format: format, path: "reference", message: "'\(advisory.reference.prefix(40))' is not a CERT-FR reference such as CERTFR-2024-AVI-0014")
         }

@@ -16,13 +16,13 @@ public struct CSAFAdapter: IngestAdapter {
 
     /// True when the document's head carries `"csaf_version"` (every CSAF document has it under `document`).
     public static func recognises(_ data: Data) -> Bool {
-        let head = JSONIngestDecoding.compactHead(data, bytes: 16_384)
+        let head = IngestJSON.compactHead(data, bytes: 16_384)
         return head.hasPrefix("{") && head.contains("\"csaf_version\":")
     }
 
     /// The alert the CSAF document states.
     public func parse(_ data: Data, options: IngestOptions) throws(IngestError) -> [IngestedAlert] {
-        let document = try JSONIngestDecoding.decode(CSAFDocument.self, from: data, format: .csaf)
+        let document = try IngestJSON.decode(CSAFDocument.self, from: data, format: .csaf)
         let meta = document.document
         try Self.checkMandatory(meta)
         let published = try Self.date(meta.tracking.initialReleaseDate, path: "document.tracking.initial_release_date")

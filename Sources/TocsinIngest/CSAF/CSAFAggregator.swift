@@ -22,7 +22,7 @@ public struct CSAFAggregator: Sendable, Equatable {
 
     /// Parses `aggregator.json`; members whose metadata URL is not http(s) are rejected with their path.
     public static func parse(_ data: Data) throws(IngestError) -> CSAFAggregator {
-        let raw = try JSONIngestDecoding.decode(Raw.self, from: data, format: .csaf)
+        let raw = try IngestJSON.decode(Raw.self, from: data, format: .csaf)
         func members(_ list: [RawMember]?, _ key: String) throws(IngestError) -> [Member] {
             var result: [Member] = []
             for (index, member) in (list ?? []).enumerated() {

@@ -43,7 +43,7 @@ public struct CSAFProviderMetadata: Sendable, Equatable {
     /// Parses `provider-metadata.json`, rejecting a document without `canonical_url`, `metadata_version` or with a
     /// non-http(s) distribution URL, with the path of the field at fault.
     public static func parse(_ data: Data) throws(IngestError) -> CSAFProviderMetadata {
-        let raw = try JSONIngestDecoding.decode(Raw.self, from: data, format: .csaf)
+        let raw = try IngestJSON.decode(Raw.self, from: data, format: .csaf)
         var distributions: [Distribution] = []
         for (index, distribution) in (raw.distributions ?? []).enumerated() {
             let base = "distributions[\(index)]"

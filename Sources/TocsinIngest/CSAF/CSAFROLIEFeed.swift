@@ -26,7 +26,7 @@ public struct CSAFROLIEFeed: Sendable, Equatable {
 
     /// Parses a ROLIE feed. Entries without a usable http(s) document URL are rejected with their path.
     public static func parse(_ data: Data) throws(IngestError) -> CSAFROLIEFeed {
-        let raw = try JSONIngestDecoding.decode(Raw.self, from: data, format: .csaf).feed
+        let raw = try IngestJSON.decode(Raw.self, from: data, format: .csaf).feed
         var entries: [Entry] = []
         for (index, entry) in (raw.entry ?? []).enumerated() {
             let links = entry.link ?? []

@@ -15,17 +15,17 @@ public struct CVERecordAdapter: IngestAdapter {
 
     /// True for a CVE record (`"dataType": "CVE_RECORD"`) or an NVD API 2.0 page (`"format": "NVD_CVE"`).
     public static func recognises(_ data: Data) -> Bool {
-        let head = JSONIngestDecoding.compactHead(data)
+        let head = IngestJSON.compactHead(data)
         guard head.hasPrefix("{") else { return false }
         return head.contains("\"dataType\":\"CVE_RECORD\"") || head.contains("\"format\":\"NVD_CVE\"")
     }
 
     /// The alert the record states, or one alert per CVE of an NVD API page.
     public func parse(_ data: Data, options: IngestOptions) throws(IngestError) -> [IngestedAlert] {
-        if JSONIngestDecoding.compactHead(data).contains("\"format\":\"NVD_CVE\"") {
+        if IngestJSON.compactHead(data).contains("\"format\":\"NVD_CVE\"") {
             return try NVDAPIPage.parse(data, options: options)
         }
-        let record = try JSONIngestDecoding.decode(CVERecord.self, from: data, format: .cve)
+        let record = try IngestJSON.decode(CVERecord.self, from: data, format: .cve)
         return [IngestedAlert(draft: try Self.draft(record, options: options))]
     }
 

@@ -15,7 +15,7 @@ public struct KEVAdapter: IngestAdapter {
     /// True when the head of the document looks like the catalog: `catalogVersion`, or `vulnerabilities` entries
     /// with `cveID` and `vendorProject`.
     public static func recognises(_ data: Data) -> Bool {
-        let head = JSONIngestDecoding.compactHead(data)
+        let head = IngestJSON.compactHead(data)
         guard head.hasPrefix("{") else { return false }
         // A value, not a schema's property definition (`"catalogVersion":{…}`).
         return head.contains("\"catalogVersion\":\"")
@@ -24,7 +24,7 @@ public struct KEVAdapter: IngestAdapter {
 
     /// One alert per catalog entry, in catalog order.
     public func parse(_ data: Data, options: IngestOptions) throws(IngestError) -> [IngestedAlert] {
-        let catalog = try JSONIngestDecoding.decode(KEVCatalog.self, from: data, format: .kev)
+        let catalog = try IngestJSON.decode(KEVCatalog.self, from: data, format: .kev)
         var alerts: [IngestedAlert] = []
         alerts.reserveCapacity(catalog.vulnerabilities.count)
         for (index, entry) in catalog.vulnerabilities.enumerated() {

@@ -68,7 +68,7 @@ enum NVDAPIPage {
     }
 
     static func parse(_ data: Data, options: IngestOptions) throws(IngestError) -> [IngestedAlert] {
-        let page = try JSONIngestDecoding.decode(Page.self, from: data, format: .cve)
+        let page = try IngestJSON.decode(Page.self, from: data, format: .cve)
         var alerts: [IngestedAlert] = []
         for (index, item) in page.vulnerabilities.enumerated() {
             alerts.append(IngestedAlert(draft: try draft(item.cve, path: "vulnerabilities[\(index)].cve", options: options)))

@@ -16,7 +16,7 @@ public struct FeedAdapter: IngestAdapter {
 
     /// True for an RSS, Atom or JSON Feed document that is not a CERT-FR feed.
     public static func recognises(_ data: Data) -> Bool {
-        if FeedJSONGuard.firstSignificantByte(data) == UInt8(ascii: "{") {
+        if IngestJSON.firstSignificantByte(data) == UInt8(ascii: "{") {
             let head = String(decoding: data.prefix(4096), as: UTF8.self)
             return head.contains("jsonfeed.org/version/1")
         }
@@ -37,7 +37,7 @@ public struct FeedAdapter: IngestAdapter {
 
     /// Reads the bytes as a JSON Feed or as an XML feed.
     static func document(_ data: Data, format: IngestFormat) throws(IngestError) -> FeedDocument {
-        switch FeedJSONGuard.firstSignificantByte(data) {
+        switch IngestJSON.firstSignificantByte(data) {
         case UInt8(ascii: "{"):
             return try FeedJSONReader.read(data, format: format)
         case UInt8(ascii: "<"):

@@ -5,13 +5,7 @@ enum FeedJSONReader {
     static let versionPrefix = "https://jsonfeed.org/version/1"
 
     static func read(_ data: Data, format: IngestFormat) throws(IngestError) -> FeedDocument {
-        try FeedJSONGuard.check(data, format: format)
-        let document: JSONFeedDocument
-        do {
-            document = try JSONDecoder().decode(JSONFeedDocument.self, from: data)
-        } catch {
-            throw FeedJSONGuard.error(error, format: format)
-        }
+        let document = try IngestJSON.decode(JSONFeedDocument.self, from: data, format: format)
         guard document.version.hasPrefix(versionPrefix) else {
             throw IngestError(format: format, path: "version", message: "'\(document.version.prefix(80))' is not a JSON Feed 1.x version URL")
         }

@@ -24,24 +24,9 @@ public struct NativeAdapter: IngestAdapter {
 
     /// One alert per draft of the document, each decoded and validated as the publish API does.
     public func parse(_ data: Data, options: IngestOptions) throws(IngestError) -> [IngestedAlert] {
-        guard data.count <= IngestLimits.documentBytes else {
-            throw IngestError(format: Self.format, path: "", message: "the document is larger than \(IngestLimits.documentBytes / (1024 * 1024)) MB")
-        }
-        if let offset = ThreatJSONDepth.exceeds(data, limit: IngestLimits.depth) {
-            throw IngestError(format: Self.format, path: "", message: "the JSON nests deeper than \(IngestLimits.depth) levels (at byte \(offset))")
-        }
         let isArray = ThreatSniff.head(data, bytes: 64).hasPrefix("[")
-        let drafts: [AlertDraft]
-        do {
-            drafts = isArray ? try TocsinJSON.decoder().decode([AlertDraft].self, from: data)
-                : [try TocsinJSON.decoder().decode(AlertDraft.self, from: data)]
-        } catch let error as DecodingError {
-            let (field, reason) = error.fieldAndReason
-            // The shared wording speaks of a request body; an ingested file is a document.
-            throw IngestError(format: Self.format, path: field, message: reason == "the body is not valid JSON" ? "the document is not valid JSON" : reason)
-        } catch {
-            throw IngestError(format: Self.format, path: "", message: "the document is not valid JSON")
-        }
+        let drafts = isArray ? try IngestJSON.decode([AlertDraft].self, from: data, format: Self.format, decoder: TocsinJSON.decoder())
+            : [try IngestJSON.decode(AlertDraft.self, from: data, format: Self.format, decoder: TocsinJSON.decoder())]
 
         var alerts: [IngestedAlert] = []
         for (index, decoded) in drafts.enumerated() {

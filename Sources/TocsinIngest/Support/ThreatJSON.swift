@@ -3,7 +3,7 @@ import Foundation
 /// A JSON document held as plain values, for formats whose producers disagree on field types (MISP writes
 /// numbers as strings or numbers and booleans as `true`, `1` or `"1"`; STIX bundles mix object shapes).
 ///
-/// Reading goes through `ThreatJSON.parse(_:format:)`, which enforces `IngestLimits` before any decoding, and then
+/// Reading goes through `ThreatJSON.parse(_:format:)`, which reads through `IngestJSON` under `IngestLimits`, and then
 /// through `ThreatJSONNode`, which remembers where each value sits so that errors name the offending field.
 enum ThreatJSON: Sendable, Hashable {
     case null
@@ -13,21 +13,9 @@ enum ThreatJSON: Sendable, Hashable {
     case array([ThreatJSON])
     case object([String: ThreatJSON])
 
-    /// Parses a whole document after checking its size and nesting depth against `IngestLimits`.
+    /// Parses a whole document after `IngestJSON.checkLimits(_:format:)`.
     static func parse(_ data: Data, format: IngestFormat) throws(IngestError) -> ThreatJSONNode {
-        guard data.count <= IngestLimits.documentBytes else {
-            throw IngestError(format: format, path: "", message: "the document is larger than \(IngestLimits.documentBytes / (1024 * 1024)) MB")
-        }
-        guard !data.isEmpty else { throw IngestError(format: format, path: "", message: "the document is empty") }
-        if let depth = ThreatJSONDepth.exceeds(data, limit: IngestLimits.depth) {
-            throw IngestError(format: format, path: "", message: "the JSON nests deeper than \(IngestLimits.depth) levels (at byte \(depth))")
-        }
-        do {
-            let value = try JSONDecoder().decode(ThreatJSON.self, from: data)
-            return ThreatJSONNode(value: value, path: "", format: format)
-        } catch {
-            throw IngestError(format: format, path: "", message: "the document is not valid JSON")
-        }
+        ThreatJSONNode(value: try IngestJSON.decode(ThreatJSON.self, from: data, format: format), path: "", format: format)
     }
 
     /// A short name of the JSON type, for error messages.
@@ -59,32 +47,6 @@ extension ThreatJSON: Decodable {
         } else {
             self = .object(try container.decode([String: ThreatJSON].self))
         }
-    }
-}
-
-/// A scan of raw JSON bytes for the nesting depth, run before decoding so that a hostile document cannot exhaust
-/// the stack of a recursive decoder.
-enum ThreatJSONDepth {
-    /// The byte offset at which `limit` is exceeded, or nil when the document stays within it.
-    static func exceeds(_ data: Data, limit: Int) -> Int? {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        for (offset, byte) in data.enumerated() {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-                if depth > limit { return offset }
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-            default: break
-            }
-        }
-        return nil
     }
 }
 
