@@ -6,13 +6,16 @@ enum OpenAPIDocument {
       "info": {
         "title": "Tocsin API",
         "version": "1.0.0",
-        "description": "Tocsin is a cyber-alert broker for health and social-care organisations. Publishers (and relaying brokers) post security alerts in a canonical form marked with a TLP level, a severity and optional regions; Tocsin keeps every revision, routes each revision to the subscriptions whose organisation's TLP clearance and region allow it and whose filter matches, and delivers it by signed webhook, email or feed through a durable outbox with retries and a ledger of every attempt. Every `/api/v1` call except this document needs a bearer token whose role (admin, publisher, subscriber or relay) decides what it may do; errors are RFC 9457 problem details."
+        "description": "Tocsin is a cyber-alert broker for health and social-care organisations. Publishers (and relaying brokers) post security alerts in a canonical form marked with a TLP level, a severity and optional regions; Tocsin keeps every revision, routes each revision to the subscriptions whose organisation's TLP clearance and region allow it and whose filter matches, and delivers it by signed webhook, email or feed through a durable outbox with retries and a ledger of every attempt. Source documents (CSAF, STIX, MISP, CAP, RSS/Atom/JSON Feed, CERT-FR, CVE 5, KEV) are ingested as they are, by the ingest endpoint or by polling configured sources, then enriched (CVSS, indicators, categories) and matched against the organisations' declared inventories. Every `/api/v1` call except this document needs a bearer token whose role (admin, publisher, subscriber or relay) decides what it may do; errors are RFC 9457 problem details."
       },
       "servers": [{"url": "/"}],
       "security": [{"bearerAuth": []}],
       "tags": [
         {"name": "alerts"},
+        {"name": "ingest", "description": "Source documents as they are: see docs/ingest.md."},
+        {"name": "sources", "description": "Polled sources and their health: see docs/sources.md."},
         {"name": "organisations"},
+        {"name": "inventory", "description": "What an organisation runs, matched against every alert: see docs/enrichment.md."},
         {"name": "subscriptions"},
         {"name": "tokens"},
         {"name": "deliveries"},
@@ -123,7 +126,7 @@ enum OpenAPIDocument {
             "summary": "Prometheus metrics",
             "responses": {
               "200": {
-                "description": "Metrics in the Prometheus text exposition format.",
+                "description": "Metrics in the Prometheus text exposition format: deliveries (`tocsin_notifications_total`, `tocsin_notifications_failed_total`, `tocsin_notification_latency_seconds`, `tocsin_outbox_deliveries`), polled sources (`tocsin_source_up`, `tocsin_source_consecutive_failures`, `tocsin_source_documents_total`, `tocsin_source_documents_failed_total`, `tocsin_source_alerts_total`, `tocsin_source_last_attempt_timestamp_seconds`, `tocsin_source_last_success_timestamp_seconds`, labelled `source`) and HTTP requests.",
                 "content": {"text/plain": {"schema": {"type": "string"}}}
               }
             },
@@ -295,6 +298,103 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/ingest/{format}": {
+          "post": {
+            "operationId": "ingestDocument",
+            "tags": ["ingest"],
+            "summary": "Ingest a source document as it is",
+            "description": "Roles: admin, publisher, relay. The body is the raw document (a CSAF advisory, a STIX bundle, a MISP event, a CAP message, an RSS/Atom/JSON feed, a CERT-FR document or feed, a CVE 5 record or NVD page, the KEV catalog, or the publish API's JSON). Its format's adapter reads it into one or more alerts, enrichment completes them, and each is published, or revises the alert already known under the same source reference, or changes nothing when it is already known as it is. A document that cannot be read is rejected whole (422 `urn:tocsin:problem:invalid-document`, `field` naming the offending part) and nothing of it is stored. The body may be sent with any Content-Type and may be up to `ingest.maxDocumentBytes` (32 MiB by default).",
+            "parameters": [
+              {
+                "name": "format",
+                "in": "path",
+                "required": true,
+                "description": "The document's format, or `auto` to recognise it from its first bytes. An unknown name gives 404.",
+                "schema": {"$ref": "#/components/schemas/IngestFormatOrAuto"}
+              },
+              {
+                "name": "source",
+                "in": "query",
+                "required": false,
+                "description": "The name recorded as the alerts' `source`; the format's name when absent (`relay` for a relay token).",
+                "schema": {"type": "string"}
+              },
+              {
+                "name": "tlp",
+                "in": "query",
+                "required": false,
+                "description": "TLP given to documents that carry no marking; the format's own default when absent (CLEAR for CVE, KEV, CERT-FR, feeds and CAP; AMBER for CSAF, STIX, MISP).",
+                "schema": {"$ref": "#/components/schemas/TLP"}
+              },
+              {
+                "name": "severity",
+                "in": "query",
+                "required": false,
+                "description": "Severity given when neither the document nor a CVSS score states one; `medium` when absent.",
+                "schema": {"$ref": "#/components/schemas/Severity"}
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "description": "The document itself, byte for byte.",
+              "content": {
+                "application/octet-stream": {},
+                "application/json": {"schema": {}},
+                "application/xml": {}
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "What ingesting the document did, alert by alert.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestReport"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "422": {"$ref": "#/components/responses/InvalidDocument"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/sources": {
+          "get": {
+            "operationId": "listSources",
+            "tags": ["sources"],
+            "summary": "The configured sources and their health",
+            "description": "Roles: admin, publisher. One entry per source of the configuration file's `sources:` list, with its last round, last error and counters. Header values, URL credentials and query values are never shown.",
+            "responses": {
+              "200": {
+                "description": "Every configured source, in configuration order.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SourceList"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/sources/{name}/poll": {
+          "post": {
+            "operationId": "pollSource",
+            "tags": ["sources"],
+            "summary": "Poll a source now",
+            "description": "Role: admin. Runs one round at once (conditional GET, then ingestion of what changed) and answers when it is over. When a round of the same source is already running, answers its state without polling again. The source's own schedule goes on from the end of this round.",
+            "parameters": [
+              {"name": "name", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,64}$"}}
+            ],
+            "responses": {
+              "200": {
+                "description": "The source's health after the round; a failed round is still a 200 whose `lastError` says why.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SourceHealth"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
         "/api/v1/orgs": {
           "post": {
             "operationId": "createOrganisation",
@@ -387,6 +487,80 @@ enum OpenAPIDocument {
             "description": "Role: admin.",
             "responses": {
               "204": {"description": "Deleted."},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/orgs/{id}/inventory": {
+          "parameters": [{"$ref": "#/components/parameters/Id"}],
+          "get": {
+            "operationId": "getInventory",
+            "tags": ["inventory"],
+            "summary": "The organisation's declared inventory",
+            "description": "Roles: admin; subscriber and relay for their own organisation. An organisation that declared nothing has an empty list.",
+            "responses": {
+              "200": {
+                "description": "The items as they were read.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inventory"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          },
+          "put": {
+            "operationId": "replaceInventory",
+            "tags": ["inventory"],
+            "summary": "Declare (replace) the organisation's inventory",
+            "description": "Roles: admin; subscriber and relay for their own organisation. Replaces the whole inventory with the items of the body, which is one of: CPE names one per line (`text/plain`; blank lines and `#` comments skipped), a JSON array of CPE strings, a JSON array of `{vendor, product, version}` objects (`cpe`, `purl` and `label` optional), or a CycloneDX JSON SBOM (1.4 to 1.6). At most 10,000 items and 16 MiB. Every later alert is matched against it before routing; a refused inventory leaves the previous one in place.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "text/plain": {
+                  "schema": {"type": "string"},
+                  "example": "cpe:2.3:a:philips:vue_pacs:12.2.6.10:*:*:*:*:*:*:*\ncpe:/o:redhat:enterprise_linux:8\n"
+                },
+                "application/json": {
+                  "schema": {
+                    "oneOf": [
+                      {"type": "array", "items": {"type": "string"}, "description": "CPE 2.3 formatted strings or CPE 2.2 URIs."},
+                      {"type": "array", "items": {"$ref": "#/components/schemas/InventoryItemInput"}},
+                      {
+                        "type": "object",
+                        "description": "A CycloneDX JSON SBOM: `metadata.component` and every entry of `components[]`, nested ones included.",
+                        "required": ["bomFormat"],
+                        "properties": {"bomFormat": {"const": "CycloneDX"}, "specVersion": {"type": "string"}}
+                      }
+                    ]
+                  },
+                  "example": [{"vendor": "Philips", "product": "IntelliBridge EC40", "version": "B.00.21", "label": "Réanimation"}]
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The inventory as read and stored.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inventory"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          },
+          "delete": {
+            "operationId": "deleteInventory",
+            "tags": ["inventory"],
+            "summary": "Remove the organisation's inventory",
+            "description": "Roles: admin; subscriber and relay for their own organisation. Alerts no longer say what they concern, and subscriptions with `onlyInventoryMatches` receive nothing until an inventory is declared again.",
+            "responses": {
+              "204": {"description": "Removed."},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "403": {"$ref": "#/components/responses/Forbidden"},
               "404": {"$ref": "#/components/responses/NotFound"},
@@ -742,6 +916,21 @@ enum OpenAPIDocument {
               }
             }
           },
+          "InvalidDocument": {
+            "description": "The query is invalid (`urn:tocsin:problem:validation`: `tlp` or `severity`, or an empty body), or the document cannot be read (`urn:tocsin:problem:invalid-document`): the format is not recognised, the document is malformed, too deep or hostile (a DTD or entity in XML), or a value breaks its format's rules. `field` gives the path of the offending part (`document.tracking.id`, `vulnerabilities[2].cve`, `/alert/info[0]/severity`, `objects[3].pattern`). Nothing of the document is stored.",
+            "content": {
+              "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {
+                  "type": "urn:tocsin:problem:invalid-document",
+                  "title": "The document cannot be read",
+                  "status": 422,
+                  "detail": "csaf: vulnerabilities[0].cve: 'CVE-24-1' is not a CVE id like CVE-2024-3400",
+                  "field": "vulnerabilities[0].cve"
+                }
+              }
+            }
+          },
           "ValidationOrTargetRefused": {
             "description": "A value is invalid (`urn:tocsin:problem:validation`), or the webhook target was refused by the SSRF guard (`urn:tocsin:problem:target-refused`: private, loopback or link-local address, or a scheme other than http(s)).",
             "content": {
@@ -843,8 +1032,52 @@ enum OpenAPIDocument {
                 "items": {"type": "string"},
                 "description": "Version expressions as the source gives them (`< 10.2.9`, `7.1.0`, `*`)."
               },
-              "cpe": {"type": "string"},
-              "purl": {"type": "string"}
+              "ranges": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/VersionRange"},
+                "description": "The same versions in structured form, as CVE 5 writes them, for matching against inventories."
+              },
+              "cpe": {"type": "string", "description": "A CPE 2.3 formatted string (or CPE 2.2 URI) naming the product."},
+              "purl": {"type": "string", "description": "A package URL naming the product."},
+              "status": {
+                "$ref": "#/components/schemas/ProductStatus",
+                "description": "What the source says of the product as a whole (VEX product status, CVE `defaultStatus`); absent when it says nothing."
+              }
+            }
+          },
+          "ProductStatus": {
+            "type": "string",
+            "enum": ["affected", "fixed", "not_affected", "under_investigation", "unknown"],
+            "description": "The status a source gives a product or a version range (CSAF/VEX product status, CVE 5 `status`)."
+          },
+          "VersionRange": {
+            "type": "object",
+            "description": "One version range with CVE 5 semantics. With `lessThan` or `lessThanOrEqual`, `version` is the first version concerned (`0` or `*`: from the start) and the bound the end (`*`: every later version). Without a bound, `version` is the exact version concerned (`*`: every version).",
+            "required": ["version", "status"],
+            "properties": {
+              "version": {"type": "string"},
+              "lessThan": {"type": "string"},
+              "lessThanOrEqual": {"type": "string"},
+              "versionType": {
+                "type": "string",
+                "description": "How versions compare: `semver`, `rpm`, `maven`, `python`, `git`, or anything else for the generic dotted order (`custom`, `generic`)."
+              },
+              "status": {"$ref": "#/components/schemas/ProductStatus"}
+            }
+          },
+          "CVSSScore": {
+            "type": "object",
+            "description": "A CVSS score as the source states it, recomputed by Tocsin from its vector when the vector parses.",
+            "required": ["version", "vector", "baseScore", "severity"],
+            "properties": {
+              "version": {"type": "string", "enum": ["2.0", "3.0", "3.1", "4.0"]},
+              "vector": {"type": "string", "examples": ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"]},
+              "baseScore": {"type": "number", "minimum": 0, "maximum": 10},
+              "severity": {
+                "$ref": "#/components/schemas/Severity",
+                "description": "The band of the base score: for 3.x and 4.0 none 0.0 (info), low 0.1-3.9, medium 4.0-6.9, high 7.0-8.9, critical 9.0-10.0; for 2.0 low 0.0-3.9, medium 4.0-6.9, high 7.0-10.0."
+              },
+              "source": {"type": "string", "description": "Who gave the score (the CNA, `CISA-ADP`, `NVD`, the CSAF publisher), when known."}
             }
           },
           "Reference": {
@@ -895,6 +1128,19 @@ enum OpenAPIDocument {
                 "type": "string",
                 "format": "date-time",
                 "description": "The source's publication date; the reception date when absent."
+              },
+              "sourceVersion": {"type": "string", "description": "The source's own version of the document."},
+              "sourceUpdatedAt": {"type": "string", "format": "date-time", "description": "The source's own date of this version."},
+              "cvss": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/CVSSScore"},
+                "description": "Scores are recomputed from their vectors; a vector that does not parse keeps the score given."
+              },
+              "knownExploited": {"type": "boolean", "default": false},
+              "attributes": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "Source fields kept as they are, namespaced by format."
               }
             }
           },
@@ -946,7 +1192,30 @@ enum OpenAPIDocument {
               "indicators": {"type": "array", "items": {"$ref": "#/components/schemas/Indicator"}},
               "affectedProducts": {"type": "array", "items": {"$ref": "#/components/schemas/AffectedProduct"}},
               "references": {"type": "array", "items": {"$ref": "#/components/schemas/Reference"}},
+              "cvss": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/CVSSScore"},
+                "description": "CVSS scores the source gives, recomputed from their vectors, highest first."
+              },
+              "knownExploited": {
+                "type": "boolean",
+                "description": "True when the vulnerability is known to be exploited: a CISA KEV entry names one of its CVEs, or the source says so (CSAF `exploit_status` threat, CVE ADP KEV or SSVC `Exploitation: active`, NVD `cisaExploitAdd`). Once true it stays true on later revisions."
+              },
+              "sourceVersion": {
+                "type": "string",
+                "description": "The source's own version of the document (CSAF `tracking.version`, a CVE record's `dateUpdated`, a CERT-FR revision date, a STIX `modified`), which tells its revisions apart."
+              },
+              "attributes": {
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": "Fields of the source kept as they are, namespaced by format (`csaf.category`, `cap.urgency`, `misp.tags`, `stix.types`, `kev.dueDate`…), and Tocsin's own notes (`tocsin.severitySource`: `source`, `cvss` or `default`; `tocsin.severityRaisedBecause`). Multi-valued fields are joined with line breaks."
+              },
               "sourcePublishedAt": {"type": "string", "format": "date-time"},
+              "sourceUpdatedAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "The source's own date of the version this revision carries, when it gives one."
+              },
               "receivedAt": {
                 "type": "string",
                 "format": "date-time",
@@ -1029,7 +1298,12 @@ enum OpenAPIDocument {
                 "maxItems": 500,
                 "description": "Matched in title, summary or body, ignoring case and accents."
               },
-              "cves": {"type": "array", "items": {"type": "string"}, "maxItems": 500}
+              "cves": {"type": "array", "items": {"type": "string"}, "maxItems": 500},
+              "onlyInventoryMatches": {
+                "type": "boolean",
+                "default": false,
+                "description": "Only alerts whose affected products match the organisation's declared inventory (a version in an affected range, or the product when a version cannot be told). A later revision still reaches the subscriptions that received an earlier one."
+              }
             }
           },
           "Subscription": {
@@ -1156,7 +1430,12 @@ enum OpenAPIDocument {
               "lastStatus": {"type": "integer", "description": "Last HTTP status (webhook) or SMTP reply code (email)."},
               "createdAt": {"type": "string", "format": "date-time"},
               "updatedAt": {"type": "string", "format": "date-time"},
-              "deliveredAt": {"type": "string", "format": "date-time"}
+              "deliveredAt": {"type": "string", "format": "date-time"},
+              "concerns": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/InventoryConcern"},
+                "description": "The recipient's inventory items the alert concerns, computed when the revision was routed; empty or absent when none matched or none was declared."
+              }
             }
           },
           "DeliveryAttempt": {
@@ -1243,7 +1522,7 @@ enum OpenAPIDocument {
             "properties": {
               "type": {
                 "type": "string",
-                "description": "`urn:tocsin:problem:` followed by unauthorized, forbidden, not-found, invalid-json, validation, payload-too-large, unsupported-media-type, conflict, target-refused or internal.",
+                "description": "`urn:tocsin:problem:` followed by unauthorized, forbidden, not-found, method-not-allowed, invalid-json, validation, invalid-document, payload-too-large, unsupported-media-type, conflict, target-refused or internal.",
                 "examples": ["urn:tocsin:problem:validation"]
               },
               "title": {"type": "string"},
@@ -1254,11 +1533,132 @@ enum OpenAPIDocument {
           },
           "WebhookEvent": {
             "type": "object",
+            "description": "The body of a webhook delivery. `data` is the alert every recipient shares; `concerns`, at the top level, is for this recipient only.",
             "required": ["type", "timestamp", "data"],
             "properties": {
               "type": {"type": "string", "enum": ["alert.published", "alert.updated", "alert.cancelled"]},
               "timestamp": {"type": "string", "format": "date-time"},
-              "data": {"$ref": "#/components/schemas/Alert"}
+              "data": {"$ref": "#/components/schemas/Alert"},
+              "concerns": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/InventoryConcern"},
+                "description": "What of the recipient organisation's declared inventory the alert concerns; absent when nothing matched or no inventory was declared."
+              }
+            }
+          },
+          "InventoryConcern": {
+            "type": "object",
+            "description": "Why an alert concerns one organisation: an item of its declared inventory matched one of the alert's affected products.",
+            "required": ["item", "product", "confidence", "french", "english"],
+            "properties": {
+              "item": {"type": "string", "description": "The inventory item as declared, e.g. `Philips Vue PACS 12.2.6.10`."},
+              "product": {"type": "string", "description": "The affected product of the alert it matched."},
+              "confidence": {
+                "type": "string",
+                "enum": ["versionInRange", "productOnly"],
+                "description": "`versionInRange`: the item's version is affected. `productOnly`: the product matches but whether this version (or this vendor's product) is affected could not be told."
+              },
+              "french": {"type": "string", "examples": ["concerne votre Philips Vue PACS 12.2.6.10"]},
+              "english": {"type": "string", "examples": ["concerns your Philips Vue PACS 12.2.6.10"]}
+            }
+          },
+          "InventoryItemInput": {
+            "type": "object",
+            "description": "One declared item. `product` is required unless a `cpe` or `purl` names it; the other fields are optional and other keys are ignored. Strings are at most 512 characters, without control characters.",
+            "properties": {
+              "vendor": {"type": "string"},
+              "product": {"type": "string"},
+              "version": {"type": "string", "description": "Unknown when absent: matches are then product-only."},
+              "cpe": {"type": "string", "description": "CPE 2.3 formatted string or CPE 2.2 URI."},
+              "purl": {"type": "string", "description": "Package URL, e.g. `pkg:maven/org.apache.zookeeper/zookeeper@3.9.1`."},
+              "label": {"type": "string", "description": "The organisation's own name for it (`IRM bloc B`), shown in what recipients read."}
+            }
+          },
+          "InventoryItem": {
+            "allOf": [{"$ref": "#/components/schemas/InventoryItemInput"}, {"required": ["product"]}]
+          },
+          "Inventory": {
+            "type": "object",
+            "required": ["orgId", "items"],
+            "properties": {
+              "orgId": {"type": "string"},
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/InventoryItem"}, "maxItems": 10000}
+            }
+          },
+          "IngestFormat": {
+            "type": "string",
+            "enum": ["csaf", "stix", "misp", "cap", "feed", "certfr", "cve", "kev", "native"],
+            "description": "csaf: CSAF 2.0/2.1 and VEX; stix: STIX 2.1 bundles; misp: MISP events; cap: CAP 1.2/1.1; feed: RSS, Atom, JSON Feed; certfr: CERT-FR JSON documents and RSS feeds; cve: CVE JSON 5 records and NVD API 2.0 pages; kev: the CISA KEV catalog; native: the publish API's JSON."
+          },
+          "IngestFormatOrAuto": {
+            "type": "string",
+            "enum": ["auto", "csaf", "stix", "misp", "cap", "feed", "certfr", "cve", "kev", "native"]
+          },
+          "IngestReport": {
+            "type": "object",
+            "description": "What ingesting one document did.",
+            "required": ["format", "items"],
+            "properties": {
+              "format": {"$ref": "#/components/schemas/IngestFormat"},
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/IngestReportItem"}}
+            },
+            "example": {
+              "format": "csaf",
+              "items": [{"action": "published", "alertId": "9b2d4c1e-…", "revision": 1, "sourceRef": "ICSMA-24-200-01", "title": "Philips Vue PACS"}]
+            }
+          },
+          "IngestReportItem": {
+            "type": "object",
+            "required": ["action", "title"],
+            "properties": {
+              "action": {
+                "type": "string",
+                "enum": ["published", "revised", "unchanged", "cancelled", "flagged", "not_found"],
+                "description": "published: a new alert; revised: a new revision of the alert known under the same source reference; unchanged: already known as it is, or an older copy; cancelled: a CAP Cancel or a revoked STIX report cancelled the alert; flagged: a KEV entry set `knownExploited` on an alert of another source; not_found: a cancel or update named a document never received."
+              },
+              "alertId": {"type": "string"},
+              "revision": {"type": "integer", "minimum": 1},
+              "sourceRef": {"type": "string", "description": "The document's identity in its source (for a flag, the CVE id)."},
+              "title": {"type": "string"}
+            }
+          },
+          "SourceHealth": {
+            "type": "object",
+            "description": "A polled source's configuration and health. Never holds a header value, URL credentials or query values.",
+            "required": ["name", "format", "kind", "url", "enabled", "interval", "headerNames", "consecutiveFailures", "itemsSeen", "documentsFailed", "alertsPublished", "alertsRevised", "alertsCancelled", "alertsUnchanged"],
+            "properties": {
+              "name": {"type": "string"},
+              "format": {"type": "string", "description": "An ingest format or `csaf-provider`."},
+              "kind": {"type": "string", "enum": ["document", "feed", "csaf-provider"]},
+              "url": {"type": "string", "description": "The URL with query values hidden."},
+              "enabled": {"type": "boolean"},
+              "interval": {"type": "number", "description": "Seconds between two rounds when the source answers."},
+              "headerNames": {"type": "array", "items": {"type": "string"}, "description": "Names of the configured request headers; their values are secret."},
+              "lastAttemptAt": {"type": "string", "format": "date-time"},
+              "lastSuccessAt": {"type": "string", "format": "date-time", "description": "End of the last round that met no error."},
+              "nextAttemptAt": {"type": "string", "format": "date-time", "description": "When the next round is due (interval, jitter and backoff applied)."},
+              "lastError": {"type": "string", "description": "What went wrong in the last round, secrets removed; absent after a round without error."},
+              "lastStatus": {
+                "type": "string",
+                "enum": ["updated", "unchanged", "partial", "failed"],
+                "description": "updated: a document changed something; unchanged: nothing new; partial: some documents failed, the others went through; failed: the source itself could not be fetched or read."
+              },
+              "lastHTTPStatus": {"type": "integer", "description": "The HTTP status of the source URL in the last round."},
+              "consecutiveFailures": {"type": "integer", "minimum": 0, "description": "Rounds in a row that met an error; drives the backoff."},
+              "itemsSeen": {"type": "integer", "minimum": 0, "description": "Documents handed to ingestion, since the source was first polled."},
+              "documentsFailed": {"type": "integer", "minimum": 0},
+              "alertsPublished": {"type": "integer", "minimum": 0},
+              "alertsRevised": {"type": "integer", "minimum": 0, "description": "Revisions, KEV flags included."},
+              "alertsCancelled": {"type": "integer", "minimum": 0},
+              "alertsUnchanged": {"type": "integer", "minimum": 0}
+            }
+          },
+          "SourceList": {
+            "type": "object",
+            "required": ["items"],
+            "properties": {
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/SourceHealth"}},
+              "nextCursor": {"type": ["string", "null"], "description": "Always null: every source is listed at once."}
             }
           }
         }
