@@ -241,12 +241,4 @@ final class MISPAdapterTests: XCTestCase {
         XCTAssertEqual(draft.source, "circl-osint")
         XCTAssertEqual(draft.categories, ["malware"])
     }
-
-    func testDayParser() {
-        XCTAssertEqual(MISPDate.day("2018-10-10"), RFC3339.parse("2018-10-10T00:00:00Z"))
-        XCTAssertNil(MISPDate.day("2018-1-10"))
-        XCTAssertNil(MISPDate.day("2018-02-30"))
-        XCTAssertNil(MISPDate.day("10/10/2018"))
-        XCTAssertNil(MISPDate.day("2018-10-10T00:00:00Z"))
-    }
 }

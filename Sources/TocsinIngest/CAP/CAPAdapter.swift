@@ -53,7 +53,7 @@ public struct CAPAdapter: IngestAdapter {
     }
 
     static func draft(_ message: CAPMessage, options: IngestOptions) throws(IngestError) -> AlertDraft {
-        guard let sent = FeedDate.parse(message.sent) else {
+        guard let sent = IngestDate.parse(message.sent) else {
             throw IngestError(format: format, path: "/alert/sent", message: "'\(message.sent.prefix(40))' is not a date-time such as 2003-06-17T14:57:00-07:00")
         }
         let msgType = message.msgType ?? "Alert"
@@ -83,7 +83,7 @@ public struct CAPAdapter: IngestAdapter {
         attributes["cap.language"] = info.language
         if !info.categories.isEmpty { attributes["cap.category"] = info.categories.joined(separator: "\n") }
         if !info.areas.isEmpty { attributes["cap.areaDesc"] = info.areas.map(FeedText.collapse).joined(separator: "\n") }
-        if let expires = info.expires { attributes["cap.expires"] = FeedDate.parse(expires).map(RFC3339.format) ?? expires }
+        if let expires = info.expires { attributes["cap.expires"] = IngestDate.parse(expires).map(RFC3339.format) ?? expires }
 
         let severity: Severity
         if let mapped = CAPSeverity.severity(info.severity) {

@@ -72,8 +72,8 @@ public struct CERTFRAdapter: IngestAdapter {
         guard !title.isEmpty else { throw IngestError(format: format, path: "title", message: "must not be empty") }
 
         let revisions = advisory.revisions ?? []
-        let revisionDates = revisions.compactMap { $0.revisionDate.flatMap(FeedDate.parse) }
-        let published = advisory.publishedAt.flatMap(FeedDate.parse) ?? revisionDates.min()
+        let revisionDates = revisions.compactMap { $0.revisionDate.flatMap(IngestDate.parse) }
+        let published = advisory.publishedAt.flatMap(IngestDate.parse) ?? revisionDates.min()
         let lastRevision = revisionDates.max()
         let risks = (advisory.risks ?? []).compactMap { $0.description.map(FeedText.collapse) }.filter { !$0.isEmpty }
         let summaryText = advisory.summary.map { FeedText.collapse(FeedText.plainText(fromHTML: $0)) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -92,7 +92,7 @@ public struct CERTFRAdapter: IngestAdapter {
             sections.append((["Systèmes affectés :"] + systemLines.map { "- \($0)" } + (freeText.map { [$0] } ?? [])).joined(separator: "\n"))
         }
         let revisionLines = revisions.compactMap { revision -> String? in
-            let date = revision.revisionDate.flatMap(FeedDate.parse).map { String(RFC3339.format($0).prefix(10)) } ?? revision.revisionDate
+            let date = revision.revisionDate.flatMap(IngestDate.parse).map { String(RFC3339.format($0).prefix(10)) } ?? revision.revisionDate
             let description = revision.description.map(FeedText.collapse) ?? ""
             return date.map { "- \($0) : \(description)" }
         }

@@ -14,7 +14,7 @@ enum CERTFRText {
         let words = text.split(whereSeparator: { $0.isWhitespace }).map { $0.lowercased() }
         guard words.count == 3, let day = Int(words[0].hasSuffix("er") ? String(words[0].dropLast(2)) : words[0]),
               let month = months[words[1]], let year = Int(words[2]) else { return nil }
-        return FeedDate.compose(year, month, day, 0, 0, 0, 0, offset: 0)
+        return IngestDate.compose(year, month, day, 0, 0, 0, 0, offset: 0)
     }
 
     /// Every `<day> <month> <year>` French date found in the text, in order.

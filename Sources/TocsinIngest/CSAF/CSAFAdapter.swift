@@ -142,7 +142,7 @@ public struct CSAFAdapter: IngestAdapter {
     }
 
     private static func date(_ text: String, path: String) throws(IngestError) -> Date {
-        guard let date = JSONIngestDate.parse(text) else {
+        guard let date = IngestDate.parse(text) else {
             throw IngestError(format: .csaf, path: path, message: "'\(text.prefix(40))' is not an RFC 3339 date-time")
         }
         return date

@@ -30,14 +30,14 @@ public struct CSAFAggregator: Sendable, Equatable {
                     throw IngestError(format: .csaf, path: "\(key)[\(index)].metadata.url", message: "must be an http or https URL")
                 }
                 result.append(Member(metadataURL: member.metadata.url, publisherName: member.metadata.publisher?.name, role: member.metadata.role,
-                                     lastUpdated: member.metadata.lastUpdated.flatMap(JSONIngestDate.parse),
+                                     lastUpdated: member.metadata.lastUpdated.flatMap(IngestDate.parse),
                                      mirrors: (member.mirrors ?? []).filter(JSONIngestDraft.isWebURL)))
             }
             return result
         }
         return CSAFAggregator(
             name: raw.aggregator.name, category: raw.aggregator.category, canonicalURL: raw.canonicalURL,
-            lastUpdated: raw.lastUpdated.flatMap(JSONIngestDate.parse),
+            lastUpdated: raw.lastUpdated.flatMap(IngestDate.parse),
             providers: try members(raw.csafProviders, "csaf_providers"), publishers: try members(raw.csafPublishers, "csaf_publishers"))
     }
 

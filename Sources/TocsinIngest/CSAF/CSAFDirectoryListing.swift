@@ -38,7 +38,7 @@ public enum CSAFDirectoryListing {
             guard fields.count == 2, !fields[0].isEmpty, fields[0].count <= 2_048 else {
                 throw IngestError(format: .csaf, path: "changes.csv line \(number + 1)", message: "must be two fields: path and date")
             }
-            guard let date = JSONIngestDate.parse(fields[1]) else {
+            guard let date = IngestDate.parse(fields[1]) else {
                 throw IngestError(format: .csaf, path: "changes.csv line \(number + 1)", message: "'\(fields[1].prefix(40))' is not an RFC 3339 date-time")
             }
             rows.append(Change(path: fields[0], updated: date))

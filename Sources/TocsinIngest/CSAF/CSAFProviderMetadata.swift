@@ -61,7 +61,7 @@ public struct CSAFProviderMetadata: Sendable, Equatable {
         }
         return CSAFProviderMetadata(
             canonicalURL: raw.canonicalURL, metadataVersion: raw.metadataVersion,
-            lastUpdated: raw.lastUpdated.flatMap(JSONIngestDate.parse), role: raw.role, publisherName: raw.publisher?.name,
+            lastUpdated: raw.lastUpdated.flatMap(IngestDate.parse), role: raw.role, publisherName: raw.publisher?.name,
             publisherNamespace: raw.publisher?.namespace, listOnAggregators: raw.listOnAggregators,
             mirrorOnAggregators: raw.mirrorOnAggregators, distributions: distributions,
             publicKeys: (raw.publicKeys ?? []).map { PublicKey(url: $0.url, fingerprint: $0.fingerprint) })

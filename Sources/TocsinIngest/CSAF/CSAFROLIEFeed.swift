@@ -41,11 +41,11 @@ public struct CSAFROLIEFeed: Sendable, Equatable {
             }.map(\.href).filter(JSONIngestDraft.isWebURL)
             let signature = links.first { relation($0) == "signature" || $0.href.hasSuffix(".asc") }?.href
             entries.append(Entry(
-                id: entry.id, title: entry.title, documentURL: document, published: entry.published.flatMap(JSONIngestDate.parse),
-                updated: entry.updated.flatMap(JSONIngestDate.parse), hashURLs: hashes,
+                id: entry.id, title: entry.title, documentURL: document, published: entry.published.flatMap(IngestDate.parse),
+                updated: entry.updated.flatMap(IngestDate.parse), hashURLs: hashes,
                 signatureURL: signature.flatMap { JSONIngestDraft.isWebURL($0) ? $0 : nil }, csafVersion: entry.format?.version))
         }
-        return CSAFROLIEFeed(id: raw.id, title: raw.title, updated: raw.updated.flatMap(JSONIngestDate.parse), entries: entries)
+        return CSAFROLIEFeed(id: raw.id, title: raw.title, updated: raw.updated.flatMap(IngestDate.parse), entries: entries)
     }
 
     private struct Raw: Decodable {

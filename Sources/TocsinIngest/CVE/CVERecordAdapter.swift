@@ -135,7 +135,7 @@ public struct CVERecordAdapter: IngestAdapter {
     }
 
     static func date(_ text: String, path: String) throws(IngestError) -> Date {
-        guard let date = JSONIngestDate.parse(text) else {
+        guard let date = IngestDate.parse(text) else {
             throw IngestError(format: .cve, path: path, message: "'\(text.prefix(40))' is not a date-time")
         }
         return date

@@ -38,7 +38,7 @@ public struct KEVAdapter: IngestAdapter {
         guard CVE.isValid(cveID) else {
             throw IngestError(format: .kev, path: "\(path).cveID", message: "'\(entry.cveID.prefix(64))' is not a CVE id like CVE-2024-3400")
         }
-        guard let added = JSONIngestDate.parse(entry.dateAdded) else {
+        guard let added = IngestDate.parse(entry.dateAdded) else {
             throw IngestError(format: .kev, path: "\(path).dateAdded", message: "'\(entry.dateAdded.prefix(40))' is not a date like 2024-02-09")
         }
         let product = entry.product.trimmingCharacters(in: .whitespacesAndNewlines)

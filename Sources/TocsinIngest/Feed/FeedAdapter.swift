@@ -68,8 +68,8 @@ public struct FeedAdapter: IngestAdapter {
         }
         if let text = body, text.count > AlertDraft.Limits.body { body = FeedText.truncate(text, to: AlertDraft.Limits.body) }
 
-        let published = item.published.flatMap(FeedDate.parse)
-        let updated = item.updated.flatMap(FeedDate.parse)
+        let published = item.published.flatMap(IngestDate.parse)
+        let updated = item.updated.flatMap(IngestDate.parse)
         var attributes: [String: String] = [:]
         if !item.categories.isEmpty { attributes["feed.categories"] = item.categories.joined(separator: "\n") }
         var severity = options.defaultSeverity ?? .medium

@@ -147,7 +147,7 @@ struct MISPEventReader {
     /// A `YYYY-MM-DD` day at `key` as midnight UTC.
     private static func day(_ node: ThreatJSONNode, _ key: String) throws(IngestError) -> Date? {
         guard let text = try node.text(key)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        guard let date = MISPDate.day(text) else { throw node.error(at: key, "'\(text.prefix(40))' is not a day such as 2024-05-01") }
+        guard let date = IngestDate.day(text) else { throw node.error(at: key, "'\(text.prefix(40))' is not a day such as 2024-05-01") }
         return date
     }
 }

@@ -1,16 +1,19 @@
 import Foundation
+import TocsinCore
 
-/// Tolerant reading of the dates feeds, CAP messages and CERT-FR documents carry, always in the Gregorian
-/// calendar with English names, whatever the machine's locale.
+/// Tolerant reading of the dates every source writes, always in the Gregorian calendar with English names,
+/// whatever the machine's locale.
 ///
-/// Accepted: RFC 3339 / ISO 8601 (`2003-04-02T14:39:01-05:00`, `…-00:00`, `….675Z`, a space instead of `T`,
-/// `+0100` or `+01` offsets, no offset at all, a date alone) and RFC 822 / 5322 as RSS writes it
-/// (`Tue, 07 Mar 2023 00:29:00 GMT`, `+0000`, `EST`, `PDT`…, with or without the weekday or the seconds, two-digit
-/// years, a single-digit day, full month names). A date without an offset is read as UTC: CERT-FR publishes
-/// midnight dates without a zone, and its RSS feeds state the same dates as `+0000`.
-public enum FeedDate {
+/// Accepted: RFC 3339 / ISO 8601 (`2003-04-02T14:39:01-05:00`, `…-00:00`, `….675Z`, any number of fraction digits,
+/// a space instead of `T`, `+0100` or `+01` offsets, no offset at all, a date alone) and RFC 822 / 5322 as RSS
+/// writes it (`Tue, 07 Mar 2023 00:29:00 GMT`, `+0000`, `EST`, `PDT`…, with or without the weekday or the seconds,
+/// two-digit years, a single-digit day, full month names). A date without an offset is read as UTC: CERT-FR
+/// publishes midnight dates without a zone, its RSS feeds state the same dates as `+0000`, and CVE records and
+/// CSAF documents write zone-less date-times meaning UTC. Fractions are cut (not rounded) to the milliseconds
+/// Tocsin keeps, so that a cursor read from a source never lies after the source's own timestamp.
+enum IngestDate {
     /// The date, or nil when the text is not a date in any accepted form.
-    public static func parse(_ text: String) -> Date? {
+    static func parse(_ text: String) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.utf8.count <= 64 else { return nil }
         if let first = trimmed.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"),
@@ -18,6 +21,13 @@ public enum FeedDate {
             return date
         }
         return rfc822(trimmed)
+    }
+
+    /// A calendar day written exactly `YYYY-MM-DD` (MISP's `date`), as midnight UTC; nil for any other form or a
+    /// day that does not exist.
+    static func day(_ text: String) -> Date? {
+        guard text.utf8.count == 10 else { return nil }
+        return iso8601(text)
     }
 
     /// RFC 3339 and its common relaxations.
@@ -35,7 +45,7 @@ public enum FeedDate {
             second = value
             if scanner.take(".") || scanner.take(",") {
                 let digits = scanner.run { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-                guard !digits.isEmpty, let value = Double("0." + String(decoding: digits.prefix(9), as: UTF8.self)) else { return nil }
+                guard !digits.isEmpty, let value = Double("0." + String(decoding: digits.prefix(3), as: UTF8.self)) else { return nil }
                 fraction = value
             }
         }
