@@ -57,6 +57,14 @@ final class CommandLineTests: XCTestCase {
         let lease = try shortLease.cli(["migrate"])
         XCTAssertNotEqual(lease.status, 0)
         XCTAssertTrue(lease.stderr.contains("delivery.lease"), lease.stderr)
+        // A section whose settings are all commented out, and the shipped example file, load.
+        try "templates:\n  # dir: /usr/local/share/tocsin/Templates\nwebhooks:\n  timeout: 10s\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let emptySection = try broker.cli(["migrate", "--config", path])
+        XCTAssertEqual(emptySection.status, 0, emptySection.stderr)
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Deploy/tocsin.example.yaml").path
+        let shipped = try broker.cli(["migrate", "--config", example])
+        XCTAssertEqual(shipped.status, 0, shipped.stderr)
         let badEnv = try BrokerProcess(environment: ["TOCSIN_DELIVERY_CONCURRENCY": "many"])
         let result = try badEnv.cli(["migrate"])
         XCTAssertNotEqual(result.status, 0)

@@ -298,6 +298,8 @@ extension TocsinConfiguration {
     }
 
     static func flatten(_ node: Any?, prefix: String, into flat: inout [String: String]) throws {
+        // A section whose keys are all commented out reads as an empty value: nothing to set.
+        if let node, node is NSNull || (Mirror(reflecting: node).displayStyle == .optional && Mirror(reflecting: node).children.isEmpty) { return }
         switch node {
         case nil: return
         case let dictionary as [String: Any]:
