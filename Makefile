@@ -53,6 +53,8 @@ bench: release test-deps
 	.build/release/tocsin bench fanout --subscribers 1000
 	.build/release/tocsin bench fanout --subscribers 10000
 	.build/release/tocsin bench email --recipients 1000
+	.build/release/tocsin bench ingest
+	.build/release/tocsin bench enrich
 
 clean:
 	rm -rf .build

@@ -21,7 +21,8 @@ extension Bench {
             print("Tocsin ingest benchmark: \(corpus.documents.count) documents in \(corpus.root.path), median of \(repeats) repeats "
                 + "(each repeat: whole passes over the group's documents for at least \(BenchTiming.minimumSeconds) s)")
             print("baseline: JSONSerialization.jsonObject for JSON documents, a count of '<' bytes for XML documents; "
-                + "cost = the adapter's time / the baseline's time on the same documents")
+                + "cost = the adapter's time / the baseline's time on the same documents, "
+                + "per repeat (the median is shown)")
             print("format  syntax   docs  alerts      MB    docs/s     MB/s  baseline MB/s     cost")
             let groups = Dictionary(grouping: corpus.documents) { BenchCorpus.GroupKey(format: $0.format, syntax: $0.syntax) }
             for key in groups.keys.sorted() {
@@ -30,8 +31,10 @@ extension Bench {
                 let alerts = documents.reduce(0) { $0 + $1.alerts.count }
                 var adapterTimes: [Double] = []
                 var baselineTimes: [Double] = []
+                var costs: [Double] = []
                 for _ in 0..<repeats {
-                    // Alternated, so that a busy spell of the shared machine weighs on both sides of the ratio.
+                    // Alternated, and the cost taken per repeat, so that a busy spell of the shared machine weighs on
+                    // both sides of the ratio.
                     baselineTimes.append(BenchTiming.secondsPerPass {
                         documents.reduce(0) { $0 + (key.syntax == .json ? Self.jsonBaseline($1.data) : Self.xmlBaseline($1.data)) }
                     })
@@ -40,6 +43,7 @@ extension Bench {
                             total + ((try? IngestRegistry.parse(document.data, format: key.format, options: IngestOptions()))?.1.count ?? 0)
                         }
                     })
+                    costs.append(adapterTimes.last! / baselineTimes.last!)
                 }
                 let adapter = BenchTiming.median(adapterTimes)
                 let baseline = BenchTiming.median(baselineTimes)
@@ -47,7 +51,7 @@ extension Bench {
                 print(key.format.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
                     + key.syntax.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
                     + String(format: " %6d %7d %7.2f %9.0f %8.2f %14.1f %7.2f×", documents.count, alerts, megabytes,
-                             Double(documents.count) / adapter, megabytes / adapter, megabytes / baseline, adapter / baseline))
+                             Double(documents.count) / adapter, megabytes / adapter, megabytes / baseline, BenchTiming.median(costs)))
             }
             print("skipped (no adapter recognises them): \(corpus.unrecognised.count) files")
             for path in corpus.unrecognised { print("  \(path)") }
@@ -56,13 +60,13 @@ extension Bench {
         }
 
         /// Parses `data` as JSON, as a generic reader would before mapping anything.
-        static func jsonBaseline(_ data: Data) -> Int {
+        @inline(never) static func jsonBaseline(_ data: Data) -> Int {
             let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
             return (object as? [String: Any])?.count ?? (object as? [Any])?.count ?? 1
         }
 
         /// Reads every byte of `data` once, counting the `<` that open XML markup.
-        static func xmlBaseline(_ data: Data) -> Int {
+        @inline(never) static func xmlBaseline(_ data: Data) -> Int {
             data.withUnsafeBytes { bytes in bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "<") ? 1 : 0) } }
         }
     }
@@ -89,7 +93,7 @@ extension Bench {
             guard alerts >= 1, alerts <= 10_000_000 else { throw CLIError("--alerts must be from 1 to 10000000") }
             let root = try BenchCorpus.locate(fixtures)
             let configuration = TocsinConfiguration()
-            let enricher = try configuration.makeEnricher { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+            let enricher = try configuration.makeEnricher(warning: printWarning)
             guard let extractor = enricher.indicators else {
                 throw CLIError("indicator extraction is off (no Public Suffix List at \(configuration.enrichPublicSuffixList)): install Debian's publicsuffix package")
             }
@@ -108,9 +112,11 @@ extension Bench {
             let textMB = Double(text.utf8.count) / 1_000_000
             var extractTimes: [Double] = []
             var scanTimes: [Double] = []
+            var extractCosts: [Double] = []
             for _ in 0..<repeats {
                 scanTimes.append(BenchTiming.secondsPerPass { Self.digitCount(text) })
                 extractTimes.append(BenchTiming.secondsPerPass { extractor.extract(text).count })
+                extractCosts.append(extractTimes.last! / scanTimes.last!)
             }
             let found = extractor.extractDetailed(text)
             let extractSeconds = BenchTiming.median(extractTimes)
@@ -119,7 +125,7 @@ extension Bench {
                          textMB, Self.reportTexts.count, reports.utf8.count / 1_000, copies, textMB / extractSeconds,
                          found.indicators.count) + (found.reachedLimit ? " (the cap was reached)" : ""))
             print(String(format: "  baseline (count of ASCII digits over the same text): %.0f MB/s; extraction costs %.1f× the byte scan",
-                         textMB / scanSeconds, extractSeconds / scanSeconds))
+                         textMB / scanSeconds, BenchTiming.median(extractCosts)))
 
             // (2) Enrichment of every draft the adapters produce, cycled up to the number asked for.
             let corpus = try BenchCorpus.load(root)
@@ -132,13 +138,15 @@ extension Bench {
             let draftBytes = (0..<alerts).reduce(0) { $0 + draftTexts[$1 % drafts.count].utf8.count }
             var enrichTimes: [Double] = []
             var draftScanTimes: [Double] = []
+            var enrichCosts: [Double] = []
             for _ in 0..<repeats {
-                draftScanTimes.append(BenchTiming.seconds {
+                draftScanTimes.append(BenchTiming.secondsPerPass {
                     (0..<alerts).reduce(0) { $0 + Self.digitCount(draftTexts[$1 % drafts.count]) }
                 })
                 enrichTimes.append(BenchTiming.seconds {
                     (0..<alerts).reduce(0) { $0 + enricher.enrich(drafts[$1 % drafts.count]).indicators.count }
                 })
+                enrichCosts.append(enrichTimes.last! / draftScanTimes.last!)
             }
             let enrichSeconds = BenchTiming.median(enrichTimes)
             let draftScanSeconds = BenchTiming.median(draftScanTimes)
@@ -147,7 +155,7 @@ extension Bench {
                          alerts, drafts.count, corpus.documents.count, Double(draftBytes) / Double(alerts) / 1_000,
                          Double(alerts) / enrichSeconds, Double(draftBytes) / 1_000_000 / enrichSeconds))
             print(String(format: "  baseline (count of ASCII digits over each alert's text): %.0f alerts/s; enrichment costs %.1f× the byte scan",
-                         Double(alerts) / draftScanSeconds, enrichSeconds / draftScanSeconds))
+                         Double(alerts) / draftScanSeconds, BenchTiming.median(enrichCosts)))
             print("  indicators found in the text: \(added) over the \(drafts.count) distinct drafts")
 
             // (3) Precision and recall on ioc-finder's cases, with the same Public Suffix List and warninglists.
@@ -162,7 +170,7 @@ extension Bench {
         }
 
         /// The ASCII digits in `text`: one read of every UTF-8 byte.
-        static func digitCount(_ text: String) -> Int {
+        @inline(never) static func digitCount(_ text: String) -> Int {
             var text = text
             return text.withUTF8 { bytes in bytes.reduce(0) { $0 + ($1 &- UInt8(ascii: "0") < 10 ? 1 : 0) } }
         }
@@ -251,8 +259,8 @@ struct BenchCorpus {
         let path = option ?? environment ?? "../shared/fixtures"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            let origin = option != nil ? "--fixtures" : environment != nil ? "TOCSIN_FIXTURES" : "the default (../shared/fixtures from \(FileManager.default.currentDirectoryPath))"
-            throw CLIError("the fixture corpus was not found at \(path) (from \(origin)): pass --fixtures DIR or set TOCSIN_FIXTURES")
+            let origin = option != nil ? " (--fixtures)" : environment != nil ? " (TOCSIN_FIXTURES)" : " from \(FileManager.default.currentDirectoryPath)"
+            throw CLIError("the fixture corpus was not found at \(path)\(origin): pass --fixtures DIR or set TOCSIN_FIXTURES")
         }
         return URL(fileURLWithPath: path).standardizedFileURL
     }
