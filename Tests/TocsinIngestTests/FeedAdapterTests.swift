@@ -86,7 +86,7 @@ final class FeedAdapterTests: XCTestCase {
         XCTAssertEqual(first.categories, ["vulnérabilité"])
         XCTAssertEqual(first.cves, ["CVE-2026-27120"])
         XCTAssertTrue(first.summary.hasPrefix("Summary htmlEscaped in leaf-kit will only escape html special characters"), first.summary)
-        XCTAssertLessThanOrEqual(first.summary.count, FeedText.summaryLimit)
+        XCTAssertLessThanOrEqual(first.summary.count, IngestDraft.summaryLimit)
         XCTAssertFalse(first.summary.contains("<"), "tags are stripped")
         XCTAssertTrue(first.body?.contains("<div title=\"#(msg)\">Hover to see message</div>") == true, "escaped markup is decoded once")
     }
@@ -141,7 +141,7 @@ final class FeedAdapterTests: XCTestCase {
                        "One & two\n\na\nb\n\nx < y, 3 < 4")
         XCTAssertEqual(FeedText.decodeEntities("&eacute;t&eacute; &#8364; &#x20AC; &unknown; &#0;"), "été € € &unknown; &#0;")
         XCTAssertEqual(FeedText.cves(in: "cve-2024-3400, CVE-2024-3400 and XCVE-2024-1111, CVE-2024-12 CVE-2021-44228."), ["CVE-2024-3400", "CVE-2021-44228"])
-        let long = FeedText.title(String(repeating: "word ", count: 200))
+        let long = IngestDraft.title(String(repeating: "word ", count: 200))
         XCTAssertLessThanOrEqual(long.count, AlertDraft.Limits.title)
         XCTAssertTrue(long.hasSuffix("word…"), long)
     }

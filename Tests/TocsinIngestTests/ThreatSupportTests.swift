@@ -68,8 +68,8 @@ final class ThreatSupportTests: XCTestCase {
     }
 
     func testTitlesAndSummaries() {
-        XCTAssertEqual(ThreatDraftSupport.title("  Two\n lines\tjoined "), "Two lines joined")
-        let long = ThreatDraftSupport.title(String(repeating: "word ", count: 200))
+        XCTAssertEqual(IngestDraft.title("  Two\n lines\tjoined "), "Two lines joined")
+        let long = IngestDraft.title(String(repeating: "word ", count: 200))
         XCTAssertLessThanOrEqual(long.count, AlertDraft.Limits.title)
         XCTAssertTrue(long.hasSuffix("word…"))
         let (summary, body) = ThreatDraftSupport.summaryAndBody("First paragraph.\r\n\r\nSecond paragraph.")

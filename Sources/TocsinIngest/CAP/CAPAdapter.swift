@@ -48,7 +48,7 @@ public struct CAPAdapter: IngestAdapter {
         default:
             break
         }
-        let draft = try Self.draft(message, options: options).validatedForIngest(format: Self.format, path: "")
+        let draft = try IngestDraft.validated(Self.draft(message, options: options), format: Self.format, path: "")
         return [IngestedAlert(draft: draft, action: action, supersedes: supersedes)]
     }
 
@@ -66,11 +66,12 @@ public struct CAPAdapter: IngestAdapter {
             if !message.references.isEmpty {
                 summary += " References: " + message.references.map(\.identifier).joined(separator: ", ") + "."
             }
-            attributes["tocsin.severitySource"] = "default"
+            let (severity, from) = IngestDraft.severity(source: nil, options: options)
+            attributes[IngestDraft.severitySourceKey] = from
             return AlertDraft(
-                title: FeedText.title("CAP \(msgType) \(message.identifier)" + statusSuffix(message.status)),
-                summary: FeedText.truncate(summary, to: FeedText.summaryLimit), severity: options.defaultSeverity ?? .medium,
-                tlp: options.defaultTLP ?? .clear, categories: FeedText.extraCategories(options),
+                title: IngestDraft.title("CAP \(msgType) \(message.identifier)" + statusSuffix(message.status)),
+                summary: IngestDraft.truncated(summary, to: IngestDraft.summaryLimit), severity: severity,
+                tlp: options.defaultTLP ?? .clear, categories: IngestDraft.extraCategories(options),
                 source: options.sourceName ?? format.rawValue, sourceRef: message.identifier, sourcePublishedAt: sent,
                 attributes: attributes
             )
@@ -85,14 +86,8 @@ public struct CAPAdapter: IngestAdapter {
         if !info.areas.isEmpty { attributes["cap.areaDesc"] = info.areas.map(FeedText.collapse).joined(separator: "\n") }
         if let expires = info.expires { attributes["cap.expires"] = IngestDate.parse(expires).map(RFC3339.format) ?? expires }
 
-        let severity: Severity
-        if let mapped = CAPSeverity.severity(info.severity) {
-            severity = mapped
-            attributes["tocsin.severitySource"] = "source"
-        } else {
-            severity = options.defaultSeverity ?? .medium
-            attributes["tocsin.severitySource"] = "default"
-        }
+        let (severity, from) = IngestDraft.severity(source: CAPSeverity.severity(info.severity), options: options)
+        attributes[IngestDraft.severitySourceKey] = from
 
         let headline = info.headline.map(FeedText.collapse)
         let event = info.event.map(FeedText.collapse)
@@ -110,7 +105,7 @@ public struct CAPAdapter: IngestAdapter {
         title += statusSuffix(message.status)
 
         let description = info.description.map(FeedText.tidyLines)
-        let summary = FeedText.truncate(description.map(FeedText.collapse) ?? headline ?? event ?? title, to: FeedText.summaryLimit)
+        let summary = IngestDraft.truncated(description.map(FeedText.collapse) ?? headline ?? event ?? title, to: IngestDraft.summaryLimit)
         var sections: [String] = []
         if let description { sections.append(description) }
         if let instruction = info.instruction { sections.append("Instructions: " + FeedText.tidyLines(instruction)) }
@@ -125,17 +120,17 @@ public struct CAPAdapter: IngestAdapter {
         sections.append(facts.joined(separator: "\n"))
 
         var references: [Reference] = []
-        if let web = FeedText.webURL(info.web) { references.append(Reference(url: web, title: headline.map(FeedText.title))) }
+        if let web = IngestDraft.webURL(info.web) { references.append(Reference(url: web, title: headline.map(IngestDraft.title))) }
         for resource in info.resources {
-            if let url = FeedText.webURL(resource.uri), !references.contains(where: { $0.url == url }) {
-                references.append(Reference(url: url, title: resource.description.map(FeedText.title)))
+            if let url = IngestDraft.webURL(resource.uri), !references.contains(where: { $0.url == url }) {
+                references.append(Reference(url: url, title: resource.description.map(IngestDraft.title)))
             }
         }
 
         return AlertDraft(
-            title: FeedText.title(title), summary: summary,
-            body: FeedText.truncate(sections.joined(separator: "\n\n"), to: AlertDraft.Limits.body),
-            severity: severity, tlp: options.defaultTLP ?? .clear, categories: FeedText.extraCategories(options),
+            title: IngestDraft.title(title), summary: summary,
+            body: IngestDraft.truncated(sections.joined(separator: "\n\n"), to: AlertDraft.Limits.body),
+            severity: severity, tlp: options.defaultTLP ?? .clear, categories: IngestDraft.extraCategories(options),
             cves: FeedText.cves(in: "\(title)\n\(description ?? "")"), references: references,
             source: options.sourceName ?? format.rawValue, sourceRef: message.identifier, sourcePublishedAt: sent,
             attributes: attributes

@@ -46,13 +46,13 @@ public struct CERTFRAdapter: IngestAdapter {
     public func parse(_ data: Data, options: IngestOptions) throws(IngestError) -> [IngestedAlert] {
         switch IngestJSON.firstSignificantByte(data) {
         case UInt8(ascii: "{"):
-            return [IngestedAlert(draft: try Self.advisoryDraft(data, options: options).validatedForIngest(format: Self.format, path: ""))]
+            return [IngestedAlert(draft: try IngestDraft.validated(Self.advisoryDraft(data, options: options), format: Self.format, path: ""))]
         case UInt8(ascii: "["):
             throw IngestError(format: Self.format, path: "", message: "a JSON array is not a CERT-FR document: this looks like an index (such as a list of alerts with their CVEs); ingest each document's /json/ export instead")
         case UInt8(ascii: "<"):
             let document = try FeedAdapter.document(data, format: Self.format)
             return try document.items.map { item throws(IngestError) in
-                IngestedAlert(draft: try Self.feedDraft(item, options: options).validatedForIngest(format: Self.format, path: item.path))
+                IngestedAlert(draft: try IngestDraft.validated(Self.feedDraft(item, options: options), format: Self.format, path: item.path))
             }
         case nil:
             throw IngestError(format: Self.format, path: "", message: "the document is empty")
@@ -100,8 +100,8 @@ public struct CERTFRAdapter: IngestAdapter {
 
         var references = [Reference(url: reference.pageURL, title: reference.description)]
         for link in (advisory.links ?? []) + (advisory.vendorAdvisories ?? []) {
-            guard let url = FeedText.webURL(link.url), !references.contains(where: { $0.url == url }) else { continue }
-            references.append(Reference(url: url, title: link.title.map(FeedText.title)))
+            guard let url = IngestDraft.webURL(link.url), !references.contains(where: { $0.url == url }) else { continue }
+            references.append(Reference(url: url, title: link.title.map(IngestDraft.title)))
         }
 
         let cves = (advisory.cves ?? []).compactMap { $0.name?.trimmingCharacters(in: .whitespaces).uppercased() }.filter(CVE.isValid)
@@ -111,11 +111,11 @@ public struct CERTFRAdapter: IngestAdapter {
 
         var unique = Set<String>()
         return AlertDraft(
-            title: FeedText.title(title),
-            summary: FeedText.truncate(summaryText ?? firstParagraph(of: content) ?? title, to: FeedText.summaryLimit),
-            body: FeedText.truncate(sections.joined(separator: "\n\n"), to: AlertDraft.Limits.body),
+            title: IngestDraft.title(title),
+            summary: IngestDraft.truncated(summaryText ?? firstParagraph(of: content) ?? title, to: IngestDraft.summaryLimit),
+            body: IngestDraft.truncated(sections.joined(separator: "\n\n"), to: AlertDraft.Limits.body),
             severity: CERTFRSeverity.severity(kind: reference.kind, riskText: risks.joined(separator: "\n") + "\n" + (summaryText ?? "")),
-            tlp: options.defaultTLP ?? .clear, categories: FeedText.extraCategories(options),
+            tlp: options.defaultTLP ?? .clear, categories: IngestDraft.extraCategories(options),
             cves: Array(cves.filter { unique.insert($0).inserted }.prefix(AlertDraft.Limits.listItems)),
             affectedProducts: products, references: Array(references.prefix(AlertDraft.Limits.listItems)),
             source: options.sourceName ?? format.rawValue, sourceRef: reference.description,

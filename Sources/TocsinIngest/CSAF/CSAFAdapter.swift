@@ -70,7 +70,7 @@ public struct CSAFAdapter: IngestAdapter {
             references += (vulnerability.references ?? []).map { Reference(url: $0.url, title: $0.summary) }
             for remediation in vulnerability.remediations ?? [] {
                 if let url = remediation.url { references.append(Reference(url: url, title: remediation.category.replacingOccurrences(of: "_", with: " "))) }
-                let line = "- \(Self.label(remediation.category)): \(JSONIngestDraft.truncated(Self.oneLine(remediation.details), to: 600))"
+                let line = "- \(Self.label(remediation.category)): \(IngestDraft.truncated(Self.oneLine(remediation.details), to: 600))"
                 if !remediationLines.contains(line), remediationLines.count < 50 { remediationLines.append(line) }
             }
             if vulnerabilityLines.count < 200, let line = Self.describe(vulnerability) { vulnerabilityLines.append(line) }
@@ -79,13 +79,13 @@ public struct CSAFAdapter: IngestAdapter {
         let affected = statuses.isEmpty ? catalog.allProducts() : catalog.affectedProducts(statuses)
         let uniqueScores = scores.reduce(into: [CVSSScore]()) { if !$0.contains($1) { $0.append($1) } }
         let sourceSeverity = meta.aggregateSeverity.flatMap { JSONIngestDraft.severity(word: $0.text) }
-        let (severity, severitySource) = JSONIngestDraft.severity(source: sourceSeverity, cvss: uniqueScores, options: options)
+        let (severity, severitySource) = IngestDraft.severity(source: sourceSeverity, cvss: uniqueScores, options: options)
 
         let notes = (meta.notes ?? []).filter { ["summary", "description", "general"].contains($0.category) }
         let summaryNote = notes.first { $0.category == "summary" } ?? notes.first { $0.category == "description" } ?? notes.first
-        let summary = JSONIngestDraft.truncated((summaryNote?.text ?? meta.title).trimmingCharacters(in: .whitespacesAndNewlines), to: 1_000)
+        let summary = IngestDraft.truncated((summaryNote?.text ?? meta.title).trimmingCharacters(in: .whitespacesAndNewlines), to: 1_000)
         var sections = notes.map { note in
-            let text = JSONIngestDraft.truncated(note.text.trimmingCharacters(in: .whitespacesAndNewlines), to: 4_000)
+            let text = IngestDraft.truncated(note.text.trimmingCharacters(in: .whitespacesAndNewlines), to: 4_000)
             return note.title.map { "\($0.trimmingCharacters(in: .whitespaces))\n\(text)" } ?? text
         }
         if !vulnerabilityLines.isEmpty { sections.append("Vulnerabilities:\n" + vulnerabilityLines.joined(separator: "\n")) }
@@ -102,10 +102,10 @@ public struct CSAFAdapter: IngestAdapter {
         if let aggregate = meta.aggregateSeverity?.text { attributes["csaf.aggregateSeverity"] = aggregate }
 
         let draft = AlertDraft(
-            title: JSONIngestDraft.title(meta.title), summary: summary, body: JSONIngestDraft.body(sections),
+            title: IngestDraft.title(meta.title), summary: summary, body: JSONIngestDraft.body(sections),
             severity: severity, tlp: tlp, categories: options.extraCategories,
             cves: Array(JSONIngestDraft.uniqueIDs(cves).prefix(AlertDraft.Limits.listItems)),
-            affectedProducts: affected, references: JSONIngestDraft.references(references), cvss: uniqueScores,
+            affectedProducts: affected, references: IngestDraft.references(references), cvss: uniqueScores,
             knownExploited: knownExploited, source: options.sourceName ?? Self.format.rawValue,
             sourceRef: meta.tracking.id.trimmingCharacters(in: .whitespaces),
             sourceVersion: meta.tracking.version.trimmingCharacters(in: .whitespaces),
@@ -177,7 +177,7 @@ public struct CSAFAdapter: IngestAdapter {
         let note = notes.first { $0.category == "summary" } ?? notes.first { $0.category == "description" }
         let title = vulnerability.title.map(oneLine).flatMap { $0 == vulnerability.cve || $0.isEmpty ? nil : $0 }
         let head = [vulnerability.cve, title].compactMap { $0 }.joined(separator: " ")
-        let text = note.map { JSONIngestDraft.truncated(oneLine($0.text), to: 600) }
+        let text = note.map { IngestDraft.truncated(oneLine($0.text), to: 600) }
         let parts = [head.isEmpty ? nil : head, text].compactMap { $0 }
         return parts.isEmpty ? nil : "- " + parts.joined(separator: ": ")
     }

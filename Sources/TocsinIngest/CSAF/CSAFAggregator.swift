@@ -26,12 +26,12 @@ public struct CSAFAggregator: Sendable, Equatable {
         func members(_ list: [RawMember]?, _ key: String) throws(IngestError) -> [Member] {
             var result: [Member] = []
             for (index, member) in (list ?? []).enumerated() {
-                guard JSONIngestDraft.isWebURL(member.metadata.url) else {
+                guard IngestDraft.isWebURL(member.metadata.url) else {
                     throw IngestError(format: .csaf, path: "\(key)[\(index)].metadata.url", message: "must be an http or https URL")
                 }
                 result.append(Member(metadataURL: member.metadata.url, publisherName: member.metadata.publisher?.name, role: member.metadata.role,
                                      lastUpdated: member.metadata.lastUpdated.flatMap(IngestDate.parse),
-                                     mirrors: (member.mirrors ?? []).filter(JSONIngestDraft.isWebURL)))
+                                     mirrors: (member.mirrors ?? []).filter(IngestDraft.isWebURL)))
             }
             return result
         }

@@ -47,12 +47,12 @@ public struct CSAFProviderMetadata: Sendable, Equatable {
         var distributions: [Distribution] = []
         for (index, distribution) in (raw.distributions ?? []).enumerated() {
             let base = "distributions[\(index)]"
-            if let directory = distribution.directoryURL, !JSONIngestDraft.isWebURL(directory) {
+            if let directory = distribution.directoryURL, !IngestDraft.isWebURL(directory) {
                 throw IngestError(format: .csaf, path: "\(base).directory_url", message: "must be an http or https URL")
             }
             var feeds: [Feed] = []
             for (feedIndex, feed) in (distribution.rolie?.feeds ?? []).enumerated() {
-                guard JSONIngestDraft.isWebURL(feed.url) else {
+                guard IngestDraft.isWebURL(feed.url) else {
                     throw IngestError(format: .csaf, path: "\(base).rolie.feeds[\(feedIndex)].url", message: "must be an http or https URL")
                 }
                 feeds.append(Feed(url: feed.url, tlpLabel: feed.tlpLabel, tlp: TLP(parsing: feed.tlpLabel), summary: feed.summary))

@@ -33,17 +33,17 @@ public struct CSAFROLIEFeed: Sendable, Equatable {
             // CISA's feeds write the relation as "ref"; accept either.
             func relation(_ link: Link) -> String { (link.rel ?? link.ref ?? "").lowercased() }
             guard let document = entry.content?.src ?? links.first(where: { relation($0) == "self" })?.href,
-                  JSONIngestDraft.isWebURL(document) else {
+                  IngestDraft.isWebURL(document) else {
                 throw IngestError(format: .csaf, path: "feed.entry[\(index)].content.src", message: "must give the document's http or https URL")
             }
             let hashes = links.filter { link in
                 relation(link) == "hash" || link.href.hasSuffix(".sha256") || link.href.hasSuffix(".sha512")
-            }.map(\.href).filter(JSONIngestDraft.isWebURL)
+            }.map(\.href).filter(IngestDraft.isWebURL)
             let signature = links.first { relation($0) == "signature" || $0.href.hasSuffix(".asc") }?.href
             entries.append(Entry(
                 id: entry.id, title: entry.title, documentURL: document, published: entry.published.flatMap(IngestDate.parse),
                 updated: entry.updated.flatMap(IngestDate.parse), hashURLs: hashes,
-                signatureURL: signature.flatMap { JSONIngestDraft.isWebURL($0) ? $0 : nil }, csafVersion: entry.format?.version))
+                signatureURL: signature.flatMap { IngestDraft.isWebURL($0) ? $0 : nil }, csafVersion: entry.format?.version))
         }
         return CSAFROLIEFeed(id: raw.id, title: raw.title, updated: raw.updated.flatMap(IngestDate.parse), entries: entries)
     }

@@ -58,7 +58,7 @@ public struct CVERecordAdapter: IngestAdapter {
             let reason = preferred(cna.rejectedReasons ?? [])?.value.trimmingCharacters(in: .whitespacesAndNewlines)
             attributes["tocsin.severitySource"] = "source"
             let draft = AlertDraft(
-                title: "\(cveID) rejected", summary: JSONIngestDraft.truncated(reason ?? "This CVE id has been rejected by its CNA.", to: 1_000),
+                title: "\(cveID) rejected", summary: IngestDraft.truncated(reason ?? "This CVE id has been rejected by its CNA.", to: 1_000),
                 body: reason.flatMap { JSONIngestDraft.body([$0]) }, severity: .info, tlp: options.defaultTLP ?? .clear,
                 categories: options.extraCategories, cves: [cveID], source: options.sourceName ?? format.rawValue,
                 sourceRef: cveID, sourceVersion: meta.dateUpdated ?? meta.dateRejected ?? meta.datePublished,
@@ -102,7 +102,7 @@ public struct CVERecordAdapter: IngestAdapter {
         let cwes = ([cna] + adps).flatMap { ($0.problemTypes ?? []).flatMap { $0.descriptions ?? [] }.compactMap(\.cweId) }
         if !cwes.isEmpty { attributes["cve.cwes"] = JSONIngestDraft.uniqueIDs(cwes).joined(separator: "\n") }
 
-        let (severity, severitySource) = JSONIngestDraft.severity(source: sourceSeverity, cvss: scores, options: options)
+        let (severity, severitySource) = IngestDraft.severity(source: sourceSeverity, cvss: scores, options: options)
         attributes["tocsin.severitySource"] = severitySource
 
         let description = preferred(cna.descriptions ?? [])?.value.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -110,18 +110,18 @@ public struct CVERecordAdapter: IngestAdapter {
         var sections = [description]
         for (label, texts) in [("Solutions", cna.solutions), ("Workarounds", cna.workarounds), ("Exploits", cna.exploits)] {
             if let text = preferred(texts ?? [])?.value.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
-                sections.append("\(label):\n\(JSONIngestDraft.truncated(text, to: 4_000))")
+                sections.append("\(label):\n\(IngestDraft.truncated(text, to: 4_000))")
             }
         }
         let references = ([cna] + adps).flatMap { ($0.references ?? []).map { Reference(url: $0.url, title: $0.name) } }
 
         return AlertDraft(
-            title: JSONIngestDraft.title("\(cveID): \(headline)"),
-            summary: JSONIngestDraft.truncated(description.isEmpty ? headline : description, to: 1_000),
+            title: IngestDraft.title("\(cveID): \(headline)"),
+            summary: IngestDraft.truncated(description.isEmpty ? headline : description, to: 1_000),
             body: JSONIngestDraft.body(sections), severity: severity, tlp: options.defaultTLP ?? .clear,
             categories: options.extraCategories, cves: [cveID],
             affectedProducts: CVEAffected.products((cna.affected ?? []) + adps.flatMap { $0.affected ?? [] }),
-            references: JSONIngestDraft.references(references), cvss: scores, knownExploited: knownExploited,
+            references: IngestDraft.references(references), cvss: scores, knownExploited: knownExploited,
             source: options.sourceName ?? format.rawValue, sourceRef: cveID,
             sourceVersion: meta.dateUpdated ?? cna.providerMetadata?.dateUpdated ?? meta.datePublished,
             sourcePublishedAt: published, sourceUpdatedAt: updated, attributes: attributes)
@@ -146,7 +146,7 @@ public struct CVERecordAdapter: IngestAdapter {
         let line = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         guard !line.isEmpty else { return nil }
         if let end = line.range(of: ". ") { return String(line[..<end.lowerBound]).prefix(200).description }
-        return JSONIngestDraft.truncated(line, to: 200)
+        return IngestDraft.truncated(line, to: 200)
     }
 }
 

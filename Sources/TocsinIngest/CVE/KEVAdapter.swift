@@ -59,15 +59,15 @@ public struct KEVAdapter: IngestAdapter {
         var attributes = ["tocsin.severitySource": "default", "kev.dueDate": entry.dueDate]
         if let ransomware = entry.knownRansomwareCampaignUse { attributes["kev.ransomware"] = ransomware }
         if let cwes = entry.cwes, !cwes.isEmpty { attributes["kev.cwes"] = cwes.joined(separator: "\n") }
-        let (severity, _) = JSONIngestDraft.severity(source: nil, cvss: [], options: options)
+        let (severity, _) = IngestDraft.severity(source: nil, cvss: [], options: options)
 
         return AlertDraft(
-            title: JSONIngestDraft.title("\(cveID): \(entry.vulnerabilityName)"),
-            summary: JSONIngestDraft.truncated(entry.shortDescription.trimmingCharacters(in: .whitespacesAndNewlines), to: 1_000),
+            title: IngestDraft.title("\(cveID): \(entry.vulnerabilityName)"),
+            summary: IngestDraft.truncated(entry.shortDescription.trimmingCharacters(in: .whitespacesAndNewlines), to: 1_000),
             body: JSONIngestDraft.body(body), severity: severity, tlp: options.defaultTLP ?? .clear,
             categories: options.extraCategories, cves: [cveID],
             affectedProducts: [AffectedProduct(vendor: vendor.isEmpty ? nil : vendor, product: product, status: .affected)],
-            references: JSONIngestDraft.references(references), knownExploited: true,
+            references: IngestDraft.references(references), knownExploited: true,
             source: options.sourceName ?? format.rawValue, sourceRef: "KEV:\(cveID)", sourceVersion: digest(entry),
             sourcePublishedAt: added, attributes: attributes)
     }

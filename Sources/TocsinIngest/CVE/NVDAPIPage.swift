@@ -100,17 +100,17 @@ enum NVDAPIPage {
         }
         let cwes = (record.weaknesses ?? []).flatMap { $0.description.map(\.value) }.filter { $0.hasPrefix("CWE-") }
         if !cwes.isEmpty { attributes["cve.cwes"] = JSONIngestDraft.uniqueIDs(cwes).joined(separator: "\n") }
-        let (severity, severitySource) = rejected ? (Severity.info, "source") : JSONIngestDraft.severity(source: nil, cvss: scores, options: options)
+        let (severity, severitySource) = rejected ? (Severity.info, "source") : IngestDraft.severity(source: nil, cvss: scores, options: options)
         attributes["tocsin.severitySource"] = severitySource
 
         let description = CVERecordAdapter.preferred(record.descriptions)?.value.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let headline = record.cisaVulnerabilityName ?? CVERecordAdapter.firstSentence(description) ?? "vulnerability"
         return AlertDraft(
-            title: JSONIngestDraft.title(rejected ? "\(cveID) rejected" : "\(cveID): \(headline)"),
-            summary: JSONIngestDraft.truncated(description.isEmpty ? headline : description, to: 1_000),
+            title: IngestDraft.title(rejected ? "\(cveID) rejected" : "\(cveID): \(headline)"),
+            summary: IngestDraft.truncated(description.isEmpty ? headline : description, to: 1_000),
             body: JSONIngestDraft.body([description]), severity: severity, tlp: options.defaultTLP ?? .clear,
             categories: options.extraCategories, cves: [cveID], affectedProducts: products(record.configurations ?? []),
-            references: JSONIngestDraft.references((record.references ?? []).map { Reference(url: $0.url) }), cvss: scores,
+            references: IngestDraft.references((record.references ?? []).map { Reference(url: $0.url) }), cvss: scores,
             knownExploited: record.cisaExploitAdd != nil, source: options.sourceName ?? CVERecordAdapter.format.rawValue,
             sourceRef: cveID, sourceVersion: record.lastModified, sourcePublishedAt: published, sourceUpdatedAt: modified,
             attributes: attributes)

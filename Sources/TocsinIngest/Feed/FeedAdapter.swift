@@ -31,7 +31,7 @@ public struct FeedAdapter: IngestAdapter {
     public func parse(_ data: Data, options: IngestOptions) throws(IngestError) -> [IngestedAlert] {
         let document = try Self.document(data, format: Self.format)
         return try document.items.map { item throws(IngestError) in
-            IngestedAlert(draft: try Self.draft(for: item, options: options, format: Self.format).validatedForIngest(format: Self.format, path: item.path))
+            IngestedAlert(draft: try IngestDraft.validated(Self.draft(for: item, options: options, format: Self.format), format: Self.format, path: item.path))
         }
     }
 
@@ -59,36 +59,32 @@ public struct FeedAdapter: IngestAdapter {
     static func draft(for item: FeedItem, options: IngestOptions, format: IngestFormat) -> AlertDraft {
         let fullSummary = item.summary ?? item.content ?? ""
         let title = item.title ?? String(fullSummary.prefix(200))
-        let summary = FeedText.truncate(FeedText.collapse(fullSummary), to: FeedText.summaryLimit)
+        let summary = IngestDraft.truncated(FeedText.collapse(fullSummary), to: IngestDraft.summaryLimit)
         var body: String?
         if let content = item.content, FeedText.collapse(content) != summary {
             body = content
         } else if FeedText.collapse(fullSummary) != summary {
             body = fullSummary
         }
-        if let text = body, text.count > AlertDraft.Limits.body { body = FeedText.truncate(text, to: AlertDraft.Limits.body) }
+        if let text = body, text.count > AlertDraft.Limits.body { body = IngestDraft.truncated(text, to: AlertDraft.Limits.body) }
 
         let published = item.published.flatMap(IngestDate.parse)
         let updated = item.updated.flatMap(IngestDate.parse)
         var attributes: [String: String] = [:]
         if !item.categories.isEmpty { attributes["feed.categories"] = item.categories.joined(separator: "\n") }
-        var severity = options.defaultSeverity ?? .medium
-        attributes["tocsin.severitySource"] = "default"
         for (name, value) in item.capFields {
             attributes["cap.\(name)"] = value
         }
-        if let capSeverity = CAPSeverity.severity(item.capFields["severity"]) {
-            severity = capSeverity
-            attributes["tocsin.severitySource"] = "source"
-        }
+        let (severity, from) = IngestDraft.severity(source: CAPSeverity.severity(item.capFields["severity"]), options: options)
+        attributes[IngestDraft.severitySourceKey] = from
 
         var references: [Reference] = []
-        if let link = FeedText.webURL(item.link) { references.append(Reference(url: link, title: item.title.map(FeedText.title))) }
+        if let link = IngestDraft.webURL(item.link) { references.append(Reference(url: link, title: item.title.map(IngestDraft.title))) }
 
         return AlertDraft(
-            title: FeedText.title(title.isEmpty ? (item.link ?? item.id ?? "Feed item") : title),
+            title: IngestDraft.title(title.isEmpty ? (item.link ?? item.id ?? "Feed item") : title),
             summary: summary, body: body, severity: severity, tlp: options.defaultTLP ?? .clear,
-            categories: FeedText.extraCategories(options),
+            categories: IngestDraft.extraCategories(options),
             cves: FeedText.cves(in: "\(item.title ?? "")\n\(fullSummary)"),
             references: references,
             source: options.sourceName ?? format.rawValue,

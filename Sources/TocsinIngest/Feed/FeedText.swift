@@ -1,12 +1,9 @@
 import Foundation
 import TocsinCore
 
-/// Text clean-up shared by the feed, CAP and CERT-FR adapters: HTML to plain text, entity decoding, CVE
-/// extraction, and the truncations that keep a draft within `AlertDraft.Limits`.
+/// Text clean-up shared by the feed, CAP and CERT-FR adapters: HTML to plain text, entity decoding, white space
+/// and CVE extraction.
 public enum FeedText {
-    /// The longest summary the adapters produce; longer text goes to the body.
-    public static let summaryLimit = 1_000
-
     /// Plain text from an HTML fragment: tags removed (block ends become line breaks), scripts and styles
     /// dropped, entities decoded, white space collapsed within lines and blank lines squeezed.
     public static func plainText(fromHTML html: String) -> String {
@@ -129,21 +126,6 @@ public enum FeedText {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    /// A title that passes validation: one line, at most `AlertDraft.Limits.title` characters (cut with "…").
-    public static func title(_ text: String) -> String {
-        truncate(collapse(text), to: AlertDraft.Limits.title)
-    }
-
-    /// At most `limit` characters, cut at a word boundary when one is near, with "…" appended when cut.
-    public static func truncate(_ text: String, to limit: Int) -> String {
-        guard text.count > limit, limit > 1 else { return text }
-        var cut = String(text.prefix(limit - 1))
-        if let space = cut.lastIndex(where: { $0.isWhitespace }), cut.distance(from: space, to: cut.endIndex) < 40 {
-            cut = String(cut[..<space])
-        }
-        return cut.trimmingCharacters(in: .whitespacesAndNewlines) + "…"
-    }
-
     /// CVE identifiers found in free text, upper-cased, without duplicates, in order of appearance (at most
     /// `AlertDraft.Limits.listItems`).
     public static func cves(in text: String) -> [String] {
@@ -173,34 +155,10 @@ public enum FeedText {
         return found
     }
 
-    /// The URL when it is an absolute http or https URL short enough to be a reference, else nil.
-    public static func webURL(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty,
-              text.count <= AlertDraft.Limits.value, let url = URL(string: text),
-              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else { return nil }
-        return text
-    }
-
-    /// Categories from per-source options, trimmed, without empty ones.
-    public static func extraCategories(_ options: IngestOptions) -> [String] {
-        options.extraCategories.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0.count <= 100 }
-    }
 }
 
 extension UInt8 {
     fileprivate var isASCIIAlphanumeric: Bool {
         (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
-    }
-}
-
-extension AlertDraft {
-    /// Validates a draft produced by an adapter, turning a failure into an `IngestError` under `path`.
-    func validatedForIngest(format: IngestFormat, path: String) throws(IngestError) -> AlertDraft {
-        do {
-            return try validated()
-        } catch {
-            let field = path.isEmpty ? error.field : "\(path): \(error.field)"
-            throw IngestError(format: format, path: field, message: "the resulting alert is invalid: \(error.message)")
-        }
     }
 }

@@ -31,18 +31,16 @@ struct MISPEventReader {
         }
 
         var attributes: [String: String] = [:]
-        var severity = ThreatDraftSupport.defaultSeverity(options)
-        attributes["tocsin.severitySource"] = "default"
+        var stated: Severity?
         if let level = try event.integer("threat_level_id") {
             guard let known = Self.threatLevels[level] else {
                 throw event.error(at: "threat_level_id", "\(level) is not a MISP threat level (1 High, 2 Medium, 3 Low, 4 Undefined)")
             }
             attributes["misp.threat_level"] = known.name
-            if let stated = known.severity {
-                severity = stated
-                attributes["tocsin.severitySource"] = "source"
-            }
+            stated = known.severity
         }
+        let (severity, from) = IngestDraft.severity(source: stated, options: options)
+        attributes[IngestDraft.severitySourceKey] = from
         if let analysis = try event.integer("analysis") { attributes["misp.analysis"] = Self.analysisLevels[analysis] ?? String(analysis) }
         attributes["misp.org"] = try (event["Orgc"] ?? event["Org"])?.text("name")
         if let published = try event.flag("published") { attributes["misp.published"] = published ? "true" : "false" }
@@ -75,8 +73,8 @@ struct MISPEventReader {
             markings += try Self.tagNames(node).compactMap(Self.tlp)
 
             if MISPTypeMapping.isReference(type: type) {
-                if ThreatDraftSupport.isWebURL(value) {
-                    references.append(Reference(url: value, title: comment.flatMap { $0.isEmpty ? nil : ThreatDraftSupport.truncated($0, to: 500) }))
+                if IngestDraft.isWebURL(value) {
+                    references.append(Reference(url: value, title: comment))
                 }
                 continue
             }
@@ -104,8 +102,8 @@ struct MISPEventReader {
         if day == nil { day = try Self.epoch(event, "publish_timestamp")?.date }
 
         return AlertDraft(
-            title: ThreatDraftSupport.title(info),
-            summary: summary.isEmpty ? ThreatDraftSupport.truncated(info, to: ThreatDraftSupport.summaryLength) : summary,
+            title: IngestDraft.title(info),
+            summary: summary.isEmpty ? IngestDraft.truncated(info, to: ThreatDraftSupport.summaryLength) : summary,
             body: body,
             severity: severity,
             tlp: markings.max() ?? options.defaultTLP ?? .amber,

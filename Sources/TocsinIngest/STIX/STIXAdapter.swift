@@ -107,15 +107,16 @@ public struct STIXAdapter: IngestAdapter {
         attributes["stix.container"] = type
         attributes["stix.bundle_id"] = bundle.id
         attributes["stix.created_by"] = try content.creatorName(of: container)
-        attributes["tocsin.severitySource"] = "default"
+        let (severity, from) = IngestDraft.severity(source: nil, options: options)
+        attributes[IngestDraft.severitySourceKey] = from
 
         var levels = [try content.markings.level(of: container)]
         for object in included { levels.append(try content.markings.level(of: object)) }
 
         let draft = AlertDraft(
-            title: ThreatDraftSupport.title(name.isEmpty ? "STIX \(type) \(id)" : name),
+            title: IngestDraft.title(name.isEmpty ? "STIX \(type) \(id)" : name),
             summary: summary, body: body,
-            severity: ThreatDraftSupport.defaultSeverity(options),
+            severity: severity,
             tlp: levels.compactMap { $0 }.max() ?? options.defaultTLP ?? .amber,
             cves: try content.cves(in: included),
             indicators: try content.indicators(in: included),
@@ -171,15 +172,16 @@ public struct STIXAdapter: IngestAdapter {
         attributes["stix.container"] = bundle.id == nil ? "object" : "bundle"
         attributes["stix.bundle_id"] = bundle.id
         if let lead { attributes["stix.created_by"] = try content.creatorName(of: lead) }
-        attributes["tocsin.severitySource"] = "default"
+        let (severity, from) = IngestDraft.severity(source: nil, options: options)
+        attributes[IngestDraft.severitySourceKey] = from
 
         var levels: [TLP?] = []
         for object in bundle.objects { levels.append(try content.markings.level(of: object)) }
 
         let draft = AlertDraft(
-            title: ThreatDraftSupport.title(title),
+            title: IngestDraft.title(title),
             summary: summary, body: body,
-            severity: ThreatDraftSupport.defaultSeverity(options),
+            severity: severity,
             tlp: levels.compactMap { $0 }.max() ?? options.defaultTLP ?? .amber,
             cves: try content.cves(in: objects),
             indicators: try content.indicators(in: objects),

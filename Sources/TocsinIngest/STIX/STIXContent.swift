@@ -66,9 +66,9 @@ struct STIXContent: Sendable {
     func references(of object: ThreatJSONNode) throws(IngestError) -> [Reference] {
         var result: [Reference] = []
         for reference in try object.objects("external_references") {
-            guard let url = try reference.string("url"), ThreatDraftSupport.isWebURL(url) else { continue }
+            guard let url = try reference.string("url"), IngestDraft.isWebURL(url) else { continue }
             let title = try reference.firstText("description", "source_name")
-            result.append(Reference(url: url, title: title.map { ThreatDraftSupport.truncated($0, to: 500) }))
+            result.append(Reference(url: url, title: title))
         }
         return result
     }
