@@ -159,13 +159,17 @@ extension Bench {
             print("  indicators found in the text: \(added) over the \(drafts.count) distinct drafts")
 
             // (3) Precision and recall on ioc-finder's cases, with the same Public Suffix List and warninglists.
-            let cases = try IOCFinderCases.load(root.appendingPathComponent(IOCFinderCases.path))
+            let casesPath = "ioc/ioc-finder/find_iocs_cases.json"
+            guard let casesData = FileManager.default.contents(atPath: root.appendingPathComponent(casesPath).path) else {
+                throw CLIError("cannot read the ioc-finder cases at \(root.appendingPathComponent(casesPath).path)")
+            }
+            let cases = try IOCEvaluationCase.iocFinderCases(casesData)
             let options = Dictionary(cases.map { ($0.evaluationCase.id, $0.options) }, uniquingKeysWith: { first, _ in first })
             let evaluation = IOCEvaluation(cases: cases.map(\.evaluationCase), kinds: IOCExtractor.Options.extractableKinds) { item in
                 IOCExtractor(publicSuffixes: extractor.publicSuffixes, warninglists: extractor.warninglists,
                              options: options[item.id] ?? .init()).extract(item.text)
             }
-            print("IOC precision and recall on ioc-finder's find_iocs cases (\(IOCFinderCases.path)):")
+            print("IOC precision and recall on ioc-finder's find_iocs cases (\(casesPath)):")
             print(evaluation.report())
         }
 
@@ -173,49 +177,6 @@ extension Bench {
         @inline(never) static func digitCount(_ text: String) -> Int {
             var text = text
             return text.withUTF8 { bytes in bytes.reduce(0) { $0 + ($1 &- UInt8(ascii: "0") < 10 ? 1 : 0) } }
-        }
-    }
-}
-
-/// ioc-finder's test cases (`find_iocs_cases.json`: text, expected values by ioc-finder type, options) read as
-/// evaluation cases in Tocsin's kinds.
-///
-/// ioc-finder's `urls_complete` is its URL as written (its `urls` cuts at commas and userinfo); its imphashes and
-/// authentihashes are MD5 and SHA-256 digests to us; XMPP addresses are email addresses to us; an IPv4 address it
-/// reports only as the base of a CIDR block is, for us, the block. Types we do not extract are ignored (ASNs,
-/// ATT&CK ids, bitcoin and monero addresses, ssdeep, registry keys, file paths, MAC addresses, user agents, TLP
-/// labels, Google Analytics and AdSense ids). The same reading as `IOCFixtureTests.iocFinderCases`.
-enum IOCFinderCases {
-    static let path = "ioc/ioc-finder/find_iocs_cases.json"
-
-    static let mapping: [String: Indicator.Kind] = [
-        "domains": .domain, "urls_complete": .url, "ipv4s": .ipv4, "ipv4_cidrs": .ipv4, "ipv6s": .ipv6,
-        "email_addresses": .email, "xmpp_addresses": .email, "md5s": .md5, "imphashes": .md5, "sha1s": .sha1,
-        "sha256s": .sha256, "authentihashes": .sha256, "sha512s": .sha512, "cves": .cve,
-    ]
-
-    static func load(_ url: URL) throws -> [(evaluationCase: IOCEvaluationCase, options: IOCExtractor.Options)] {
-        guard let data = FileManager.default.contents(atPath: url.path),
-              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let cases = root["cases"] as? [[String: Any]] else {
-            throw CLIError("cannot read the ioc-finder cases at \(url.path)")
-        }
-        return cases.enumerated().compactMap { index, item in
-            guard let text = item["text"] as? String else { return nil }
-            let id = "\(index):\(item["id"] as? String ?? "?")"
-            let given = item["expected"] as? [String: Any] ?? [:]
-            var expected: [Indicator.Kind: [String]] = [:]
-            for (type, kind) in mapping {
-                if let values = given[type] as? [String] { expected[kind, default: []] += values }
-            }
-            let cidrBases = Set(((given["ipv4_cidrs"] as? [String]) ?? []).compactMap { $0.split(separator: "/").first.map(String.init) })
-            expected[.ipv4]?.removeAll { cidrBases.contains($0) }
-            let flags = item["options"] as? [String: Bool] ?? [:]
-            // `parse_from_url_path` is left unmapped: with it off, ioc-finder still reports the domains of a URL's
-            // query, so it does not mean our `indicatorsFromURLPaths`.
-            let options = IOCExtractor.Options(hostsFromURLs: flags["parse_domain_from_url"] ?? true,
-                                               domainsFromEmails: flags["parse_domain_from_email_address"] ?? true)
-            return (IOCEvaluationCase(id: id, text: text, expected: expected), options)
         }
     }
 }

@@ -13,6 +13,8 @@ public enum IOCError: Error, Sendable, Hashable, CustomStringConvertible {
     case emptyPublicSuffixList
     /// A warninglist is not valid JSON or not the MISP warninglist shape; `path` names the offending field.
     case invalidWarninglist(source: String, path: String, message: String)
+    /// An evaluation corpus is not in the expected shape.
+    case invalidCases(String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum IOCError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "from Debian's publicsuffix package"
         case .invalidWarninglist(let source, let path, let message):
             return "MISP warninglist \(source), field \(path): \(message)"
+        case .invalidCases(let message):
+            return message
         }
     }
 }
