@@ -35,12 +35,17 @@ public struct IngestOptions: Sendable {
     public var defaultSeverity: Severity?
     /// Categories added to every alert from this source (per-source mapping hint for feeds).
     public var extraCategories: [String]
+    /// The least restrictive TLP an alert from this origin may carry: a document that came through a GREEN feed
+    /// stays at least GREEN even if it is marked CLEAR itself. A marking is raised to it, never lowered.
+    public var minimumTLP: TLP?
 
-    public init(sourceName: String? = nil, defaultTLP: TLP? = nil, defaultSeverity: Severity? = nil, extraCategories: [String] = []) {
+    public init(sourceName: String? = nil, defaultTLP: TLP? = nil, defaultSeverity: Severity? = nil, extraCategories: [String] = [],
+                minimumTLP: TLP? = nil) {
         self.sourceName = sourceName
         self.defaultTLP = defaultTLP
         self.defaultSeverity = defaultSeverity
         self.extraCategories = extraCategories
+        self.minimumTLP = minimumTLP
     }
 }
 

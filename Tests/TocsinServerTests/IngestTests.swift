@@ -49,6 +49,19 @@ final class IngestTests: BrokerTestCase {
         XCTAssertEqual(alert.json["revision"] as? Int, 1)
     }
 
+    func testAMarkingIsNeverWiderThanTheChannelItCameThrough() async throws {
+        // A CLEAR advisory that came through an AMBER channel stays AMBER; a GREEN organisation never sees it.
+        let green = try await broker.createOrg("EHPAD des Tilleuls", clearance: "GREEN")
+        _ = try await broker.subscribeWebhook(org: green, url: receiver.url("green"))
+        let answer = try await ingest("csaf/cisa/va-24-254-01.json", format: "csaf", query: "?minimumTlp=AMBER")
+        XCTAssertEqual(answer.status, 200, answer.text)
+        let id = try XCTUnwrap((answer.json["items"] as? [[String: Any]])?.first?["alertId"] as? String)
+        let alert = try await broker.get("/api/v1/alerts/\(id)")
+        XCTAssertEqual(alert.json["tlp"] as? String, "AMBER")
+        try await Task.sleep(for: .milliseconds(400))
+        XCTAssertEqual(receiver.received("green").count, 0)
+    }
+
     func testLaterRevisionsUpdateTheirAlertAndEarlierOnesChangeNothing() async throws {
         let org = try await broker.createOrg("CH du Havre", clearance: "GREEN")
         _ = try await broker.subscribeWebhook(org: org, url: receiver.url("rev"))

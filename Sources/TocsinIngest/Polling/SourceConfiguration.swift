@@ -67,9 +67,11 @@ public struct SourceConfiguration: Codable, Sendable, Hashable {
     }
 
     /// The options the adapter is called with for this source's documents.
+    /// `defaultTLP` is the marking of the channel a document came through (a CSAF ROLIE feed): it is also the
+    /// floor, so a document is never shared more widely than the feed that carried it.
     public func ingestOptions(defaultTLP: TLP? = nil) -> IngestOptions {
         IngestOptions(sourceName: name, defaultTLP: defaultTLP ?? self.defaultTLP, defaultSeverity: defaultSeverity,
-                      extraCategories: categories)
+                      extraCategories: categories, minimumTLP: defaultTLP)
     }
 
     enum CodingKeys: String, CodingKey {

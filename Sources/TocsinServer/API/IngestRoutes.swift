@@ -29,6 +29,12 @@ struct IngestRoutes {
             guard let tlp = TLP(parsing: text) else { throw Problem.validation("tlp must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED", field: "tlp") }
             options.defaultTLP = tlp
         }
+        if let text = request.query("minimumTlp") {
+            guard let tlp = TLP(parsing: text) else {
+                throw Problem.validation("minimumTlp must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED", field: "minimumTlp")
+            }
+            options.minimumTLP = tlp
+        }
         if let text = request.query("severity") {
             guard let severity = Severity(rawValue: text.lowercased()) else {
                 throw Problem.validation("severity must be critical, high, medium, low or info", field: "severity")

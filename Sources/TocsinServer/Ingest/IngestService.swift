@@ -33,7 +33,11 @@ public struct IngestService: Sendable {
     /// `IngestError`); nothing of it is stored.
     public func ingest(_ data: Data, format: IngestFormat?, options: IngestOptions = IngestOptions(), publishedBy: String? = nil,
                        now: Date = Date()) async throws -> IngestReport {
-        let (resolved, items) = try IngestRegistry.parse(data, format: format, options: options)
+        var (resolved, items) = try IngestRegistry.parse(data, format: format, options: options)
+        // TLP is never widened: what came through a restricted channel keeps at least that channel's marking.
+        if let floor = options.minimumTLP {
+            for index in items.indices where items[index].draft.tlp.rank < floor.rank { items[index].draft.tlp = floor }
+        }
         let concerns = try await inventories.snapshot().concerns(for:)
         var report = IngestReport(format: resolved)
         for item in items {
