@@ -103,14 +103,14 @@ public struct CSAFAdapter: IngestAdapter {
 
         let draft = AlertDraft(
             title: IngestDraft.title(meta.title), summary: summary, body: JSONIngestDraft.body(sections),
-            severity: severity, tlp: tlp, categories: options.extraCategories,
+            severity: severity, tlp: tlp, categories: IngestDraft.extraCategories(options),
             cves: Array(JSONIngestDraft.uniqueIDs(cves).prefix(AlertDraft.Limits.listItems)),
             affectedProducts: affected, references: IngestDraft.references(references), cvss: uniqueScores,
             knownExploited: knownExploited, source: options.sourceName ?? Self.format.rawValue,
             sourceRef: meta.tracking.id.trimmingCharacters(in: .whitespaces),
             sourceVersion: meta.tracking.version.trimmingCharacters(in: .whitespaces),
             sourcePublishedAt: published, sourceUpdatedAt: updated, attributes: attributes)
-        return [IngestedAlert(draft: draft)]
+        return [IngestedAlert(draft: try IngestDraft.validated(draft, format: .csaf, path: ""))]
     }
 
     /// `product_status` keys in the order their products are listed, with the status each one means.

@@ -26,7 +26,7 @@ public struct CVERecordAdapter: IngestAdapter {
             return try NVDAPIPage.parse(data, options: options)
         }
         let record = try IngestJSON.decode(CVERecord.self, from: data, format: .cve)
-        return [IngestedAlert(draft: try Self.draft(record, options: options))]
+        return [IngestedAlert(draft: try IngestDraft.validated(Self.draft(record, options: options), format: .cve, path: ""))]
     }
 
     static func draft(_ record: CVERecord, options: IngestOptions) throws(IngestError) -> AlertDraft {
@@ -60,7 +60,7 @@ public struct CVERecordAdapter: IngestAdapter {
             let draft = AlertDraft(
                 title: "\(cveID) rejected", summary: IngestDraft.truncated(reason ?? "This CVE id has been rejected by its CNA.", to: 1_000),
                 body: reason.flatMap { JSONIngestDraft.body([$0]) }, severity: .info, tlp: options.defaultTLP ?? .clear,
-                categories: options.extraCategories, cves: [cveID], source: options.sourceName ?? format.rawValue,
+                categories: IngestDraft.extraCategories(options), cves: [cveID], source: options.sourceName ?? format.rawValue,
                 sourceRef: cveID, sourceVersion: meta.dateUpdated ?? meta.dateRejected ?? meta.datePublished,
                 sourcePublishedAt: published, sourceUpdatedAt: updated, attributes: attributes)
             return draft
@@ -119,7 +119,7 @@ public struct CVERecordAdapter: IngestAdapter {
             title: IngestDraft.title("\(cveID): \(headline)"),
             summary: IngestDraft.truncated(description.isEmpty ? headline : description, to: 1_000),
             body: JSONIngestDraft.body(sections), severity: severity, tlp: options.defaultTLP ?? .clear,
-            categories: options.extraCategories, cves: [cveID],
+            categories: IngestDraft.extraCategories(options), cves: [cveID],
             affectedProducts: CVEAffected.products((cna.affected ?? []) + adps.flatMap { $0.affected ?? [] }),
             references: IngestDraft.references(references), cvss: scores, knownExploited: knownExploited,
             source: options.sourceName ?? format.rawValue, sourceRef: cveID,

@@ -28,7 +28,8 @@ public struct KEVAdapter: IngestAdapter {
         var alerts: [IngestedAlert] = []
         alerts.reserveCapacity(catalog.vulnerabilities.count)
         for (index, entry) in catalog.vulnerabilities.enumerated() {
-            alerts.append(IngestedAlert(draft: try Self.draft(entry, path: "vulnerabilities[\(index)]", options: options), action: .markExploited))
+            let path = "vulnerabilities[\(index)]"
+            alerts.append(IngestedAlert(draft: try IngestDraft.validated(Self.draft(entry, path: path, options: options), format: .kev, path: path), action: .markExploited))
         }
         return alerts
     }
@@ -65,7 +66,7 @@ public struct KEVAdapter: IngestAdapter {
             title: IngestDraft.title("\(cveID): \(entry.vulnerabilityName)"),
             summary: IngestDraft.truncated(entry.shortDescription.trimmingCharacters(in: .whitespacesAndNewlines), to: 1_000),
             body: JSONIngestDraft.body(body), severity: severity, tlp: options.defaultTLP ?? .clear,
-            categories: options.extraCategories, cves: [cveID],
+            categories: IngestDraft.extraCategories(options), cves: [cveID],
             affectedProducts: [AffectedProduct(vendor: vendor.isEmpty ? nil : vendor, product: product, status: .affected)],
             references: IngestDraft.references(references), knownExploited: true,
             source: options.sourceName ?? format.rawValue, sourceRef: "KEV:\(cveID)", sourceVersion: digest(entry),

@@ -71,7 +71,8 @@ enum NVDAPIPage {
         let page = try IngestJSON.decode(Page.self, from: data, format: .cve)
         var alerts: [IngestedAlert] = []
         for (index, item) in page.vulnerabilities.enumerated() {
-            alerts.append(IngestedAlert(draft: try draft(item.cve, path: "vulnerabilities[\(index)].cve", options: options)))
+            let path = "vulnerabilities[\(index)].cve"
+            alerts.append(IngestedAlert(draft: try IngestDraft.validated(draft(item.cve, path: path, options: options), format: .cve, path: path)))
         }
         return alerts
     }
@@ -109,7 +110,7 @@ enum NVDAPIPage {
             title: IngestDraft.title(rejected ? "\(cveID) rejected" : "\(cveID): \(headline)"),
             summary: IngestDraft.truncated(description.isEmpty ? headline : description, to: 1_000),
             body: JSONIngestDraft.body([description]), severity: severity, tlp: options.defaultTLP ?? .clear,
-            categories: options.extraCategories, cves: [cveID], affectedProducts: products(record.configurations ?? []),
+            categories: IngestDraft.extraCategories(options), cves: [cveID], affectedProducts: products(record.configurations ?? []),
             references: IngestDraft.references((record.references ?? []).map { Reference(url: $0.url) }), cvss: scores,
             knownExploited: record.cisaExploitAdd != nil, source: options.sourceName ?? CVERecordAdapter.format.rawValue,
             sourceRef: cveID, sourceVersion: record.lastModified, sourcePublishedAt: published, sourceUpdatedAt: modified,

@@ -32,8 +32,8 @@ public struct NativeAdapter: IngestAdapter {
         for (index, decoded) in drafts.enumerated() {
             var draft = decoded
             draft.source = options.sourceName ?? draft.source ?? Self.format.rawValue
-            draft.categories += options.extraCategories
-            if draft.attributes["tocsin.severitySource"] == nil { draft.attributes["tocsin.severitySource"] = "source" }
+            draft.categories += IngestDraft.extraCategories(options)
+            if draft.attributes[IngestDraft.severitySourceKey] == nil { draft.attributes[IngestDraft.severitySourceKey] = "source" }
             do {
                 alerts.append(IngestedAlert(draft: try draft.validated()))
             } catch {
