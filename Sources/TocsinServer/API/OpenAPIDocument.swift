@@ -327,6 +327,13 @@ enum OpenAPIDocument {
                 "schema": {"$ref": "#/components/schemas/TLP"}
               },
               {
+                "name": "minimumTlp",
+                "in": "query",
+                "required": false,
+                "description": "The least restrictive TLP the alerts may carry: a document marked more openly is raised to it, never lowered.",
+                "schema": {"$ref": "#/components/schemas/TLP"}
+              },
+              {
                 "name": "severity",
                 "in": "query",
                 "required": false,
