@@ -51,17 +51,21 @@ public struct TocsinBroker: Sendable {
             mailSender = nil
             logger.notice("email channel off: set smtp.url and smtp.from to send email deliveries; they wait in the outbox meanwhile")
         }
-        let sourceClient = CurlHTTPClient(threads: 2, userAgent: "Tocsin/\(TocsinVersion.current)")
-        let wake: @Sendable () -> Void = { [hub] in hub.notify() }
-        polling = PollingService(sources: configuration.sources, store: store, ingest: IngestService(store: store, enricher: enricher),
-                                 client: sourceClient, guardrail: try configuration.pollingGuard(),
-                                 startSpread: configuration.pollingStartSpread, onChange: wake)
         worker = OutboxWorker(
             store: store, channels: channels,
             configuration: OutboxConfiguration(concurrency: configuration.deliveryConcurrency, lease: configuration.deliveryLease,
                                                pollInterval: configuration.deliveryPollInterval, retryPolicy: configuration.retryPolicy,
                                                attemptTimeout: configuration.webhooksTimeout),
             logger: Logger(label: "tocsin.outbox"))
+        let sourceClient = CurlHTTPClient(threads: 2, userAgent: "Tocsin/\(TocsinVersion.current)")
+        // What a poll round stored is sent at once and shown on the live streams.
+        let wake: @Sendable () -> Void = { [hub, worker] in
+            worker.wake()
+            hub.notify()
+        }
+        polling = PollingService(sources: configuration.sources, store: store, ingest: IngestService(store: store, enricher: enricher),
+                                 client: sourceClient, guardrail: try configuration.pollingGuard(),
+                                 startSpread: configuration.pollingStartSpread, onChange: wake)
     }
 
     /// The router with every route and middleware.
