@@ -4,7 +4,7 @@ import XCTest
 /// Hourly and daily digests: the alerts of a period gathered into one templated mail, through a real SMTP server.
 final class DigestTests: XCTestCase {
     /// The test's "hour": digests leave at every multiple of this many seconds since the epoch.
-    static let period: TimeInterval = 4
+    static let period: TimeInterval = 6
     var sink: SMTPSink!
     var broker: BrokerProcess!
 
