@@ -1,6 +1,6 @@
 import Foundation
 import TocsinCore
-import TocsinDelivery
+@testable import TocsinDelivery
 import TocsinStore
 import XCTest
 
@@ -64,5 +64,19 @@ final class EmailFormatTests: XCTestCase {
             digest.digest = .hourly
             XCTAssertTrue(try channel.digestMessage(for: [digest]).text.contains(expected))
         }
+    }
+}
+
+/// A busy digest period is sent as several messages, each within the limit, and immediate deliveries stay alone.
+final class DigestUnitTests: XCTestCase {
+    func testDigestsAreSplitAtTheLimit() throws {
+        func claimed(_ subscription: String, _ digest: DigestMode) -> ClaimedDelivery {
+            ClaimedDelivery(delivery: Delivery(alertId: UUID().uuidString, revision: 1, subscriptionId: subscription, orgId: "o", channel: .email),
+                            target: "rssi@chu.test", secret: nil, alertJSON: [], eventType: "alert.published", eventTime: Date(), digest: digest)
+        }
+        let batch = (0..<120).map { _ in claimed("daily", .daily) } + [claimed("now", .immediate), claimed("now", .immediate)]
+        let units = OutboxWorker.units(batch)
+        XCTAssertEqual(units.map(\.count).sorted(), [1, 1, 20, 50, 50])
+        XCTAssertTrue(units.allSatisfy { $0.count <= OutboxWorker.digestLimit })
     }
 }

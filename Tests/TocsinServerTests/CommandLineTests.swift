@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import TocsinServer
+import TocsinCore
 
 /// The `tocsin` commands an operator types, against a real database.
 final class CommandLineTests: XCTestCase {
@@ -89,5 +90,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(TocsinConfiguration.environmentName(for: "smtp.startTLS"), "TOCSIN_SMTP_START_TLS")
         XCTAssertEqual(TocsinConfiguration.unknownEnvironmentVariables(["TOCSIN_SMTP_STARTTLS": "required", "TOCSIN_SMTP_URL": "x", "HOME": "/"]),
                        ["TOCSIN_SMTP_STARTTLS"])
+    }
+}
+
+/// The rule that keeps a poorer shape of an advisory from replacing a richer one of the same date.
+final class IngestStalenessTests: XCTestCase {
+    func testAnOlderCopyOrTheSameVersionInAnotherShapeChangesNothing() {
+        let date = RFC3339.parse("2026-02-10T10:00:00Z")!
+        var stored = Alert.first(from: AlertDraft(title: "Avis", summary: "", severity: .medium, tlp: .clear, source: "certfr",
+                                                  sourceRef: "CERTFR-2026-AVI-0133", sourceUpdatedAt: date))
+        stored.attributes["tocsin.shape"] = "certfr/json"
+        var draft = stored.draft
+        draft.attributes["tocsin.shape"] = "certfr/xml"
+        XCTAssertTrue(IngestService.isStale(draft, than: stored), "the RSS item of the same version")
+        draft.attributes["tocsin.shape"] = "certfr/json"
+        XCTAssertFalse(IngestService.isStale(draft, than: stored), "the same shape may correct itself")
+        draft.sourceUpdatedAt = date.addingTimeInterval(86_400)
+        draft.attributes["tocsin.shape"] = "certfr/xml"
+        XCTAssertFalse(IngestService.isStale(draft, than: stored), "a newer version in any shape is news")
+        draft.sourceUpdatedAt = date.addingTimeInterval(-86_400)
+        XCTAssertTrue(IngestService.isStale(draft, than: stored), "a late copy")
     }
 }

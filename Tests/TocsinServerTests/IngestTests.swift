@@ -58,8 +58,25 @@ final class IngestTests: BrokerTestCase {
         let id = try XCTUnwrap((answer.json["items"] as? [[String: Any]])?.first?["alertId"] as? String)
         let alert = try await broker.get("/api/v1/alerts/\(id)")
         XCTAssertEqual(alert.json["tlp"] as? String, "AMBER")
+        // The same document by an open route is recognised, and a revision never lowers the marking anyway.
+        let again = try await ingest("csaf/cisa/va-24-254-01.json", format: "csaf", query: "?source=mirror")
+        XCTAssertEqual(actions(again), ["unchanged"])
+        let still = try await broker.get("/api/v1/alerts/\(id)")
+        XCTAssertEqual(still.json["tlp"] as? String, "AMBER")
         try await Task.sleep(for: .milliseconds(400))
         XCTAssertEqual(receiver.received("green").count, 0)
+    }
+
+    func testACancelledAlertIgnoresLaterCopiesOfItsDocument() async throws {
+        let first = try await ingest("cve/revisions/CVE-2024-3400.2024-05-08.json")
+        let id = try XCTUnwrap((first.json["items"] as? [[String: Any]])?.first?["alertId"] as? String)
+        let cancelled = try await broker.post("/api/v1/alerts/\(id)/cancel", ["reason": "handled elsewhere"])
+        XCTAssertEqual(cancelled.status, 200, cancelled.text)
+        let newer = try await ingest("cve/cvelistV5/CVE-2024-3400.json")
+        XCTAssertEqual(newer.status, 200, newer.text)
+        XCTAssertEqual(actions(newer), ["unchanged"])
+        let alert = try await broker.get("/api/v1/alerts/\(id)")
+        XCTAssertEqual(alert.json["status"] as? String, "cancelled")
     }
 
     func testLaterRevisionsUpdateTheirAlertAndEarlierOnesChangeNothing() async throws {

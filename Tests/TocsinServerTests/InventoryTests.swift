@@ -56,6 +56,10 @@ final class InventoryTests: BrokerTestCase {
         let ledger = try await broker.deliveries(alert: alertId)
         let rouenDelivery = try XCTUnwrap(ledger.first { $0["orgId"] as? String == rouen })
         XCTAssertEqual((rouenDelivery["concerns"] as? [[String: Any]])?.first?["item"] as? String, "Philips Vue PACS 12.2.6.10")
+        let publisher = try await broker.post("/api/v1/tokens", ["role": "publisher"]).json["token"] as? String
+        let seenByPublisher = try await broker.request("GET", "/api/v1/deliveries?alertId=\(alertId)", token: publisher).items
+        XCTAssertFalse(seenByPublisher.isEmpty)
+        XCTAssertTrue(seenByPublisher.allSatisfy { ($0["concerns"] as? [Any] ?? []).isEmpty }, "an inventory is its organisation's own business")
         let atom = try await broker.request("GET", "/feeds/\(feedToken)/atom.xml", token: nil)
         XCTAssertTrue(atom.text.contains("concerne votre Philips Vue PACS 12.2.6.10"), atom.text)
 

@@ -176,7 +176,7 @@ extension EmailChannel {
             ("Auto-Submitted", "auto-generated"),
             ("X-Tocsin-Digest", "\(first.digest.rawValue); alerts=\(alerts.count)"),
         ]
-        headers += alerts.map { ("X-Tocsin-Alert", "\($0.1.id); revision=\($0.1.revision)") }
+        headers += alerts.prefix(10).map { ("X-Tocsin-Alert", "\($0.1.id); revision=\($0.1.revision)") }
         headers.append(("X-Tocsin-TLP", (alerts.map(\.1.tlp).max { $0.rank < $1.rank } ?? .clear).rawValue))
         return MIMEMessage(headers: headers, text: try templates.render(context, locale: locale, kind: "digest", part: "text"),
                            html: try templates.render(context, locale: locale, kind: "digest", part: "html"))

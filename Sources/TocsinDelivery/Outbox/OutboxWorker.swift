@@ -63,7 +63,12 @@ public final class OutboxWorker: Sendable {
         case claimed([[ClaimedDelivery]], count: Int, limit: Int)
     }
 
-    /// What is sent in one attempt: a single delivery, or every claimed delivery of one digest subscription.
+    /// The most alerts one digest message carries; a busier period is sent as several messages, so that no mail
+    /// server refuses one as too large.
+    static let digestLimit = 50
+
+    /// What is sent in one attempt: a single delivery, or up to `digestLimit` claimed deliveries of one digest
+    /// subscription.
     static func units(_ claimed: [ClaimedDelivery]) -> [[ClaimedDelivery]] {
         var units: [[ClaimedDelivery]] = []
         var digestUnit: [String: Int] = [:]
@@ -72,7 +77,7 @@ public final class OutboxWorker: Sendable {
                 units.append([item])
                 continue
             }
-            if let index = digestUnit[item.delivery.subscriptionId] {
+            if let index = digestUnit[item.delivery.subscriptionId], units[index].count < digestLimit {
                 units[index].append(item)
             } else {
                 digestUnit[item.delivery.subscriptionId] = units.count
@@ -242,15 +247,18 @@ public final class OutboxWorker: Sendable {
         let outcome = first.digest == .immediate ? await channel.send(first) : await channel.sendDigest(unit)
         let elapsed = ContinuousClock.now - clock
         let finished = Date()
-        return unit.compactMap { record($0, outcome: outcome, started: started, elapsed: elapsed, finished: finished) }
+        // One draw of jitter for the whole unit: a digest that fails is retried whole, not scattered.
+        let random = Double.random(in: 0..<1)
+        return unit.compactMap { record($0, outcome: outcome, started: started, elapsed: elapsed, finished: finished, random: random) }
     }
 
-    private func record(_ claimed: ClaimedDelivery, outcome: AttemptOutcome, started: Date, elapsed: Duration, finished: Date) -> DeliveryResult? {
+    private func record(_ claimed: ClaimedDelivery, outcome: AttemptOutcome, started: Date, elapsed: Duration, finished: Date,
+                        random: Double) -> DeliveryResult? {
         guard let metrics = metrics[claimed.delivery.channel] else { return nil }
         var machine = DeliveryMachine(claimed.delivery)
         let action: DeliveryMachine.Action
         do {
-            action = try machine.finish(outcome, now: finished, policy: configuration.retryPolicy, random: Double.random(in: 0..<1))
+            action = try machine.finish(outcome, now: finished, policy: configuration.retryPolicy, random: random)
         } catch {
             logger.error("delivery state machine refused a result", metadata: ["delivery": "\(claimed.delivery.id)", "error": "\(error)"])
             return nil

@@ -26,7 +26,16 @@ struct DeliveryRoutes {
             query.state = state
         }
         let page = try await env.store.deliveries(query)
-        return try JSONResponse.make(ListBody(items: page.items, nextCursor: page.nextCursor))
+        return try JSONResponse.make(ListBody(items: page.items.map { Self.visible($0, to: principal) }, nextCursor: page.nextCursor))
+    }
+
+    /// What an organisation declared it runs is its own business: a delivery's `concerns` are shown to admins and
+    /// to the organisation it went to, not to publishers reading the ledger.
+    static func visible(_ delivery: Delivery, to principal: Principal) -> Delivery {
+        guard principal.role != .admin, principal.orgId != delivery.orgId else { return delivery }
+        var redacted = delivery
+        redacted.concerns = []
+        return redacted
     }
 
     /// A delivery with every attempt made at it.
@@ -45,7 +54,8 @@ struct DeliveryRoutes {
 
     @Sendable func show(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let delivery = try await visibleDelivery(request, context)
-        return try JSONResponse.make(Detail(delivery: delivery, history: try await env.store.attempts(deliveryId: delivery.id)))
+        let principal = try context.requirePrincipal()
+        return try JSONResponse.make(Detail(delivery: Self.visible(delivery, to: principal), history: try await env.store.attempts(deliveryId: delivery.id)))
     }
 
     @Sendable func redeliver(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -53,7 +63,7 @@ struct DeliveryRoutes {
         let requeued = try await env.store.redeliver(id: delivery.id, now: Date())
         env.worker?.wake()
         context.logger.info("delivery requeued", metadata: ["delivery": "\(delivery.id)"])
-        return try JSONResponse.make(requeued, status: .accepted)
+        return try JSONResponse.make(Self.visible(requeued, to: try context.requirePrincipal()), status: .accepted)
     }
 
     private func visibleDelivery(_ request: Request, _ context: TocsinRequestContext) async throws -> Delivery {

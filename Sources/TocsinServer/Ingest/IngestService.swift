@@ -34,8 +34,15 @@ public struct IngestService: Sendable {
     public func ingest(_ data: Data, format: IngestFormat?, options: IngestOptions = IngestOptions(), publishedBy: String? = nil,
                        now: Date = Date()) async throws -> IngestReport {
         var (resolved, items) = try IngestRegistry.parse(data, format: format, options: options)
-        // TLP is never widened: what came through a restricted channel keeps at least that channel's marking.
+        // Every alert of the document is validated and enriched before anything is written, so a document that
+        // fails is rejected whole. The fingerprint is taken on what the document says, before the marking floor
+        // and the source's name, so the same document by any route is recognised.
+        let shape = "\(resolved.rawValue)/\(Self.syntax(of: data))"
+        for index in items.indices where items[index].action != .cancel {
+            items[index].draft = try prepared(items[index], shape: shape)
+        }
         if let floor = options.minimumTLP {
+            // TLP is never widened: what came through a restricted channel keeps at least that channel's marking.
             for index in items.indices where items[index].draft.tlp.rank < floor.rank { items[index].draft.tlp = floor }
         }
         let concerns = try await inventories.snapshot().concerns(for:)
@@ -62,10 +69,13 @@ public struct IngestService: Sendable {
     /// document without one, a hash of its content, so that the same text twice is still one alert).
     static func key(_ format: IngestFormat, _ ref: String) -> String { "\(format.identityNamespace):\(ref)" }
 
-    /// A hash of everything a reader sees of the draft: equal hashes mean nothing new to say.
+    /// A hash of what the document says: equal hashes mean nothing new to say. Where it came from (the source's
+    /// name, its per-source categories, the marking floor of its channel, Tocsin's own bookkeeping) is left out.
     static func fingerprint(_ draft: AlertDraft) -> String {
         var draft = draft
-        draft.attributes["tocsin.fingerprint"] = nil
+        draft.source = nil
+        draft.categories = []
+        draft.attributes = draft.attributes.filter { !$0.key.hasPrefix("tocsin.") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .millisecondsSince1970
@@ -73,33 +83,53 @@ public struct IngestService: Sendable {
         return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    private func prepared(_ item: IngestedAlert) throws -> AlertDraft {
+    private func prepared(_ item: IngestedAlert, shape: String) throws -> AlertDraft {
         var draft = enricher.enrich(try item.draft.validated())
         draft.attributes["tocsin.fingerprint"] = Self.fingerprint(draft)
+        draft.attributes["tocsin.shape"] = shape
         return draft
     }
 
+    /// `xml` or `json`: CERT-FR and feeds come in both, and the two shapes of one advisory do not say as much.
+    static func syntax(of data: Data) -> String {
+        let first = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        return first == UInt8(ascii: "<") ? "xml" : "json"
+    }
+
     private func publish(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date, concerns: @escaping Concerns) async throws -> IngestReport.Item {
-        let draft = try prepared(item)
+        let draft = item.draft
         let fingerprint = draft.attributes["tocsin.fingerprint"] ?? ""
         let ref = draft.sourceRef ?? "sha256:\(fingerprint)"
         let keys = [Self.key(format, ref)] + item.supersedes.map { Self.key(format, $0) }
+        let enricher = self.enricher
         let result = try await store.ingest(keys: keys, concerns: concerns) { current in
             guard let current else { return Alert.first(from: draft, publishedBy: publishedBy, now: now) }
-            guard current.attributes["tocsin.fingerprint"] != fingerprint, !Self.isOlder(draft, than: current) else { return nil }
-            var draft = draft
-            // Once known to be exploited, a vulnerability stays so when its record is revised.
-            draft.knownExploited = draft.knownExploited || current.knownExploited
-            return try AlertLifecycle.revise(current, with: draft, by: publishedBy, now: now)
+            // A cancelled alert takes no new revision; its document changes nothing any more.
+            guard current.status != .cancelled, current.attributes["tocsin.fingerprint"] != fingerprint,
+                  !Self.isStale(draft, than: current) else { return nil }
+            var next = draft
+            // A revision never widens the marking: lowering it is a deliberate act, through the revise API.
+            if next.tlp.rank < current.tlp.rank { next.tlp = current.tlp }
+            // Once known to be exploited, a vulnerability stays so (and classified so) when its record is revised.
+            if current.knownExploited, !next.knownExploited {
+                next.knownExploited = true
+                next = enricher.enrich(next)
+                next.attributes["tocsin.fingerprint"] = fingerprint
+            }
+            return try AlertLifecycle.revise(current, with: next, by: publishedBy, now: now)
         }
         return IngestReport.Item(result, sourceRef: ref, title: draft.title)
     }
 
-    /// A document whose own date is older than the alert's current revision is a late copy: it changes nothing.
-    static func isOlder(_ draft: AlertDraft, than current: Alert) -> Bool {
+    /// Whether the document has nothing newer to say than the alert's current revision: its own date is older (a
+    /// late copy), or it is the same version of the advisory in another shape (the RSS item of a CERT-FR advisory
+    /// stored from its JSON document), which must not replace the richer one.
+    static func isStale(_ draft: AlertDraft, than current: Alert) -> Bool {
         guard let incoming = draft.sourceUpdatedAt ?? draft.sourcePublishedAt,
               let known = current.sourceUpdatedAt ?? (current.source == "api" ? nil : current.sourcePublishedAt) else { return false }
-        return incoming < known
+        if incoming < known { return true }
+        return incoming == known && current.attributes["tocsin.shape"] != nil
+            && current.attributes["tocsin.shape"] != draft.attributes["tocsin.shape"]
     }
 
     private func cancel(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date, concerns: @escaping Concerns) async throws -> [IngestReport.Item] {

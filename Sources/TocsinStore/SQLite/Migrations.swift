@@ -154,6 +154,8 @@ enum SQLiteMigrations {
                     alert_id TEXT NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
                     PRIMARY KEY (cve, alert_id)
                 );
+                INSERT OR IGNORE INTO alert_cves (cve, alert_id)
+                    SELECT cve.value, alerts.id FROM alerts, json_each(alerts.doc, '$.cves') AS cve;
                 """)
         }
         migrator.registerMigration("2026-11-23-sources") { db in
