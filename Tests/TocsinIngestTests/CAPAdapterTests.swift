@@ -28,7 +28,7 @@ final class CAPAdapterTests: XCTestCase {
         let draft = alert.draft
         XCTAssertEqual(alert.action, .publish)
         XCTAssertEqual(alert.supersedes, [])
-        XCTAssertEqual(draft.sourceRef, "43b080713727")
+        XCTAssertEqual(draft.sourceRef, "hsas@dhs.gov,43b080713727")
         XCTAssertEqual(draft.title, "Homeland Security Advisory System Update: Homeland Security Sets Code ORANGE")
         XCTAssertEqual(draft.sourcePublishedAt, date("2003-04-02T14:39:01-05:00"))
         XCTAssertEqual(draft.severity, .high)
@@ -52,8 +52,8 @@ final class CAPAdapterTests: XCTestCase {
     func testSpecExampleA3EarthquakeUpdateSupersedesTheReferencedMessage() throws {
         let alert = try XCTUnwrap(ingest(adapter, "cap/cap12-spec-A3-earthquake.xml").first)
         XCTAssertEqual(alert.action, .publish)
-        XCTAssertEqual(alert.supersedes, ["TRI13970876.1"])
-        XCTAssertEqual(alert.draft.sourceRef, "TRI13970876.2")
+        XCTAssertEqual(alert.supersedes, ["trinet@caltech.edu,TRI13970876.1"])
+        XCTAssertEqual(alert.draft.sourceRef, "trinet@caltech.edu,TRI13970876.2")
         XCTAssertEqual(alert.draft.title, "Earthquake: EQ 3.4 Imperial County CA")
         XCTAssertEqual(alert.draft.severity, .low)
         XCTAssertEqual(alert.draft.attributes["cap.msgType"], "Update")
@@ -87,8 +87,8 @@ final class CAPAdapterTests: XCTestCase {
     func testIPAWSCancelWithoutInfoAndWithSignature() throws {
         let alert = try XCTUnwrap(ingest(adapter, "cap/ipaws-cancel-signed.xml").first)
         XCTAssertEqual(alert.action, .cancel)
-        XCTAssertEqual(alert.supersedes, ["AS-NV-e18921c7-1b35-4a81-9705-42d25c265ddd"])
-        XCTAssertEqual(alert.draft.sourceRef, "AS-NV-58d33e3a-1f9a-4909-9d59-34e90b33b3e8")
+        XCTAssertEqual(alert.supersedes, ["bbrundage@dps.state.nv.us,AS-NV-e18921c7-1b35-4a81-9705-42d25c265ddd"])
+        XCTAssertEqual(alert.draft.sourceRef, "bbrundage@dps.state.nv.us,AS-NV-58d33e3a-1f9a-4909-9d59-34e90b33b3e8")
         XCTAssertEqual(alert.draft.title, "CAP Cancel AS-NV-58d33e3a-1f9a-4909-9d59-34e90b33b3e8")
         XCTAssertEqual(alert.draft.sourcePublishedAt, date("2019-04-19T11:46:20-06:00"))
         XCTAssertEqual(alert.draft.severity, .medium)
@@ -99,7 +99,7 @@ final class CAPAdapterTests: XCTestCase {
 
     func testIPAWSExtremeLocalAreaEmergency() throws {
         let draft = try XCTUnwrap(ingest(adapter, "cap/ipaws-local-area-emergency.xml").first).draft
-        XCTAssertEqual(draft.sourceRef, "402013233923688")
+        XCTAssertEqual(draft.sourceRef, "402013233923688,402013233923688")
         XCTAssertEqual(draft.title, "Local Area Emergency: Alert Montgomery - Police Searching for Suspicious Person")
         XCTAssertEqual(draft.severity, .critical)
         XCTAssertEqual(draft.attributes["cap.expires"], "2019-12-13T22:24:50.000Z")
@@ -110,8 +110,8 @@ final class CAPAdapterTests: XCTestCase {
     func testNOAATsunamiUpdateSupersedesThreeMessagesAndUnknownSeverityIsTheDefault() throws {
         let alert = try XCTUnwrap(ingest(adapter, "cap/noaa-tsunami-update.xml").first)
         XCTAssertEqual(alert.action, .publish)
-        XCTAssertEqual(alert.supersedes, ["PAAQ-1-mg5a94", "PAAQ-2-mg5a94", "PAAQ-3-mg5a94"])
-        XCTAssertEqual(alert.draft.sourceRef, "PAAQ-4-mg5a94")
+        XCTAssertEqual(alert.supersedes, ["wcatwc@noaa.gov,PAAQ-1-mg5a94", "wcatwc@noaa.gov,PAAQ-2-mg5a94", "wcatwc@noaa.gov,PAAQ-3-mg5a94"])
+        XCTAssertEqual(alert.draft.sourceRef, "wcatwc@noaa.gov,PAAQ-4-mg5a94")
         XCTAssertTrue(alert.draft.title.hasPrefix("Tsunami Cancellation: The tsunami Warning is canceled for the coastal areas"))
         XCTAssertEqual(alert.draft.severity, .medium)
         XCTAssertEqual(alert.draft.attributes["tocsin.severitySource"], "default")

@@ -67,6 +67,34 @@ final class IngestTests: BrokerTestCase {
         XCTAssertEqual(receiver.received("green").count, 0)
     }
 
+    func testCAPCancelsOnlyWhatItsOwnSenderPublished() async throws {
+        func cap(_ sender: String, _ identifier: String, _ type: String, references: String? = nil) -> [UInt8] {
+            Array("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+                  <identifier>\(identifier)</identifier><sender>\(sender)</sender><sent>2026-11-23T10:00:00+01:00</sent>
+                  <status>Actual</status><msgType>\(type)</msgType><scope>Public</scope>
+                  \(references.map { "<references>\($0)</references>" } ?? "")
+                  <info><language>fr-FR</language><category>Security</category><event>Cyberattaque</event><urgency>Immediate</urgency>
+                    <severity>Severe</severity><certainty>Observed</certainty><headline>Rançongiciel dans un centre hospitalier</headline>
+                    <description>Isoler les postes touchés.</description></info>
+                </alert>
+                """.utf8)
+        }
+        let posted = try await broker.request("POST", "/api/v1/ingest/cap", token: broker.adminToken, raw: cap("cert@sante.test", "X1", "Alert"))
+        XCTAssertEqual(actions(posted), ["published"], posted.text)
+        let id = try XCTUnwrap((posted.json["items"] as? [[String: Any]])?.first?["alertId"] as? String)
+        // Another sender naming the same identifier cancels nothing.
+        let foreign = try await broker.request("POST", "/api/v1/ingest/cap", token: broker.adminToken,
+                                               raw: cap("other@elsewhere.test", "C1", "Cancel", references: "other@elsewhere.test,X1,2026-11-23T10:00:00+01:00"))
+        XCTAssertEqual(actions(foreign), ["not_found"], foreign.text)
+        let own = try await broker.request("POST", "/api/v1/ingest/cap", token: broker.adminToken,
+                                           raw: cap("cert@sante.test", "C2", "Cancel", references: "cert@sante.test,X1,2026-11-23T10:00:00+01:00"))
+        XCTAssertEqual(actions(own), ["cancelled"], own.text)
+        let alert = try await broker.get("/api/v1/alerts/\(id)")
+        XCTAssertEqual(alert.json["status"] as? String, "cancelled")
+    }
+
     func testACancelledAlertIgnoresLaterCopiesOfItsDocument() async throws {
         let first = try await ingest("cve/revisions/CVE-2024-3400.2024-05-08.json")
         let id = try XCTUnwrap((first.json["items"] as? [[String: Any]])?.first?["alertId"] as? String)

@@ -3,7 +3,8 @@ import TocsinCore
 
 /// Ingests OASIS Common Alerting Protocol 1.2 and 1.1 messages: one alert per message.
 ///
-/// The `identifier` is the alert's `sourceRef` and `sent` its publication date. `msgType` decides the action:
+/// `sender,identifier` is the alert's `sourceRef` (CAP identifiers are unique per sender only, so another sender
+/// can never update or cancel the alert) and `sent` its publication date. `msgType` decides the action:
 /// `Alert` publishes; `Update` publishes and lists the referenced identifiers in `supersedes`; `Cancel` cancels
 /// the referenced identifiers; `Ack` and `Error` concern the exchange, not the public, and give no alert. Of
 /// several `<info>` blocks the French one is used, else the English one, else the first. CAP severities map onto
@@ -31,7 +32,7 @@ public struct CAPAdapter: IngestAdapter {
             throw IngestError(format: Self.format, path: "", message: error.description)
         }
         let message = try CAPMessage(root)
-        let referenced = message.references.map(\.identifier)
+        let referenced = message.references.map { "\($0.sender),\($0.identifier)" }
         var action = IngestedAlert.Action.publish
         var supersedes: [String] = []
         switch message.msgType?.lowercased() ?? "alert" {
@@ -72,7 +73,7 @@ public struct CAPAdapter: IngestAdapter {
                 title: IngestDraft.title("CAP \(msgType) \(message.identifier)" + statusSuffix(message.status)),
                 summary: IngestDraft.truncated(summary, to: IngestDraft.summaryLimit), severity: severity,
                 tlp: options.defaultTLP ?? .clear, categories: IngestDraft.extraCategories(options),
-                source: options.sourceName ?? format.rawValue, sourceRef: message.identifier, sourcePublishedAt: sent,
+                source: options.sourceName ?? format.rawValue, sourceRef: "\(message.sender),\(message.identifier)", sourcePublishedAt: sent,
                 attributes: attributes
             )
         }
@@ -132,7 +133,7 @@ public struct CAPAdapter: IngestAdapter {
             body: IngestDraft.truncated(sections.joined(separator: "\n\n"), to: AlertDraft.Limits.body),
             severity: severity, tlp: options.defaultTLP ?? .clear, categories: IngestDraft.extraCategories(options),
             cves: FeedText.cves(in: "\(title)\n\(description ?? "")"), references: references,
-            source: options.sourceName ?? format.rawValue, sourceRef: message.identifier, sourcePublishedAt: sent,
+            source: options.sourceName ?? format.rawValue, sourceRef: "\(message.sender),\(message.identifier)", sourcePublishedAt: sent,
             attributes: attributes
         )
     }
