@@ -44,8 +44,9 @@ public protocol Store: Sendable {
     func inventory(orgId: String) async throws -> String?
     /// Replaces an organisation's inventory (`count` items), or removes it when `json` is nil.
     func setInventory(orgId: String, json: String?, count: Int) async throws
-    /// Every declared inventory, by organisation, with a version that changes whenever one of them does.
-    func inventories() async throws -> (version: String, byOrg: [String: String])
+    /// The version of the declared inventories, which changes whenever one of them does, and every inventory by
+    /// organisation — unless the version is still `known`, in which case nothing more is read (`byOrg` is nil).
+    func inventories(unlessVersion known: String?) async throws -> (version: String, byOrg: [String: String]?)
     /// The alerts that name `cve`, for a KEV entry to flag.
     func alertIds(cve: String) async throws -> [String]
     /// The saved state of a polled source (JSON, owned by the poller), or nil before its first round.

@@ -25,16 +25,8 @@ struct IngestRoutes {
             throw Problem.notFound("unknown format '\(name.prefix(32))'; use auto or one of \(IngestFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var options = IngestOptions(sourceName: request.query("source") ?? principal.role.sourceName)
-        if let text = request.query("tlp") {
-            guard let tlp = TLP(parsing: text) else { throw Problem.validation("tlp must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED", field: "tlp") }
-            options.defaultTLP = tlp
-        }
-        if let text = request.query("minimumTlp") {
-            guard let tlp = TLP(parsing: text) else {
-                throw Problem.validation("minimumTlp must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED", field: "minimumTlp")
-            }
-            options.minimumTLP = tlp
-        }
+        options.defaultTLP = try Self.tlp(request, "tlp")
+        options.minimumTLP = try Self.tlp(request, "minimumTlp")
         if let text = request.query("severity") {
             guard let severity = Severity(rawValue: text.lowercased()) else {
                 throw Problem.validation("severity must be critical, high, medium, low or info", field: "severity")
@@ -53,6 +45,15 @@ struct IngestRoutes {
         }
         if report.items.contains(where: { [.published, .revised, .cancelled, .flagged].contains($0.action) }) { env.published() }
         return try JSONResponse.make(report)
+    }
+}
+
+extension IngestRoutes {
+    /// The TLP named by query parameter `name`, if given.
+    static func tlp(_ request: Request, _ name: String) throws -> TLP? {
+        guard let text = request.query(name) else { return nil }
+        guard let tlp = TLP(parsing: text) else { throw Problem.validation("\(name) must be CLEAR, GREEN, AMBER, AMBER+STRICT or RED", field: name) }
+        return tlp
     }
 }
 

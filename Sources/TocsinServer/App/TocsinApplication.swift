@@ -27,6 +27,8 @@ public struct TocsinBroker: Sendable {
     public let enricher: Enricher
     /// Polls the configured sources.
     let polling: PollingService
+    /// The declared inventories, cached once for the API, the feeds and the pollers.
+    let inventories: InventoryIndex
 
     /// Opens the store (migrating it) and prepares the worker; nothing listens until `run`.
     public init(configuration: TocsinConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -63,7 +65,9 @@ public struct TocsinBroker: Sendable {
             worker.wake()
             hub.notify()
         }
-        polling = PollingService(sources: configuration.sources, store: store, ingest: IngestService(store: store, enricher: enricher),
+        inventories = InventoryIndex(store: store)
+        polling = PollingService(sources: configuration.sources, store: store,
+                                 ingest: IngestService(store: store, enricher: enricher, inventories: inventories),
                                  client: sourceClient, guardrail: try configuration.pollingGuard(),
                                  startSpread: configuration.pollingStartSpread, onChange: wake)
     }
@@ -73,6 +77,7 @@ public struct TocsinBroker: Sendable {
         var env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard, hub: hub)
         env.enricher = enricher
         env.polling = polling
+        env.inventories = inventories
         let router = Router(context: TocsinRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())

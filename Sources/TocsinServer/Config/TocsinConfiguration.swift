@@ -65,13 +65,18 @@ public struct TocsinConfiguration: Sendable {
     public var retryPolicy: RetryPolicy { RetryPolicy(schedule: deliveryRetrySchedule, jitter: deliveryRetryJitter) }
 
     public func targetGuard() throws(ConfigurationError) -> TargetGuard {
-        let networks = try webhooksAllowedNetworks.map { text throws(ConfigurationError) in
+        TargetGuard(allowPrivateTargets: webhooksAllowPrivateTargets,
+                    allowedNetworks: try Self.networks(webhooksAllowedNetworks, key: "webhooks.allowedNetworks"))
+    }
+
+    /// The CIDR ranges of an `…allowedNetworks` setting, or an error naming the one that is not a range.
+    static func networks(_ texts: [String], key: String) throws(ConfigurationError) -> [IPNetwork] {
+        try texts.map { text throws(ConfigurationError) in
             guard let network = IPNetwork(text) else {
-                throw ConfigurationError(key: "webhooks.allowedNetworks", message: "'\(text)' is not a CIDR range like 127.0.0.0/8")
+                throw ConfigurationError(key: key, message: "'\(text)' is not a CIDR range like 127.0.0.0/8")
             }
             return network
         }
-        return TargetGuard(allowPrivateTargets: webhooksAllowPrivateTargets, allowedNetworks: networks)
     }
 }
 
@@ -104,9 +109,7 @@ extension TocsinConfiguration {
         ("api.maxBodyBytes", { c, v throws(ConfigurationError) in c.apiMaxBodyBytes = try int(v, "api.maxBodyBytes", 1_024...(64 << 20)) }),
         ("enrich.publicSuffixList", { c, v in c.enrichPublicSuffixList = v }),
         ("polling.allowPrivateTargets", { c, v throws(ConfigurationError) in c.pollingAllowPrivateTargets = try bool(v, "polling.allowPrivateTargets") }),
-        ("polling.allowedNetworks", { c, v in
-            c.pollingAllowedNetworks = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }),
+        ("polling.allowedNetworks", { c, v in c.pollingAllowedNetworks = list(v) }),
         ("polling.minimumInterval", { c, v throws(ConfigurationError) in c.pollingMinimumInterval = try duration(v, "polling.minimumInterval") }),
         ("polling.startSpread", { c, v throws(ConfigurationError) in c.pollingStartSpread = try duration(v, "polling.startSpread") }),
         ("enrich.warninglists", { c, v in c.enrichWarninglists = v }),
@@ -137,9 +140,7 @@ extension TocsinConfiguration {
         ("smtp.timeout", { c, v throws(ConfigurationError) in c.smtpTimeout = try duration(v, "smtp.timeout") }),
         ("templates.dir", { c, v in c.templatesDir = v }),
         ("webhooks.allowPrivateTargets", { c, v throws(ConfigurationError) in c.webhooksAllowPrivateTargets = try bool(v, "webhooks.allowPrivateTargets") }),
-        ("webhooks.allowedNetworks", { c, v in
-            c.webhooksAllowedNetworks = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }),
+        ("webhooks.allowedNetworks", { c, v in c.webhooksAllowedNetworks = list(v) }),
         ("webhooks.timeout", { c, v throws(ConfigurationError) in c.webhooksTimeout = try duration(v, "webhooks.timeout") }),
         ("delivery.concurrency", { c, v throws(ConfigurationError) in c.deliveryConcurrency = try int(v, "delivery.concurrency", 1...1_024) }),
         ("delivery.lease", { c, v throws(ConfigurationError) in c.deliveryLease = try duration(v, "delivery.lease") }),
@@ -265,14 +266,9 @@ extension TocsinConfiguration {
 
     /// The guard for every URL the pollers fetch: sources and the documents their listings name.
     public func pollingGuard() throws(ConfigurationError) -> TargetGuard {
-        let networks = try pollingAllowedNetworks.map { text throws(ConfigurationError) in
-            guard let network = IPNetwork(text) else {
-                throw ConfigurationError(key: "polling.allowedNetworks", message: "'\(text)' is not a CIDR range like 10.0.0.0/8")
-            }
-            return network
-        }
-        return TargetGuard(allowPrivateTargets: pollingAllowPrivateTargets, allowedNetworks: networks, subject: "source URL",
-                           setting: "polling.allowedNetworks")
+        TargetGuard(allowPrivateTargets: pollingAllowPrivateTargets,
+                    allowedNetworks: try Self.networks(pollingAllowedNetworks, key: "polling.allowedNetworks"),
+                    subject: "source URL", setting: "polling.allowedNetworks")
     }
 
     /// Checks the settings that depend on each other.
@@ -311,6 +307,11 @@ extension TocsinConfiguration {
         default:
             flat[prefix] = "\(node!)"
         }
+    }
+
+    /// A comma-separated list (as the environment and flattened YAML lists write it), items trimmed, empty ones dropped.
+    private static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     private static func int(_ text: String, _ key: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {

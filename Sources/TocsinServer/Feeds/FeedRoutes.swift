@@ -43,9 +43,9 @@ struct FeedRoutes {
             throw Problem.notFound("no active feed for this token")
         }
         let page = try AlertRoutes.page(request, defaultLimit: 50, maximum: 200)
-        let (alerts, nextCursor) = try await select(subscription, org, page: page)
-
         let inventory = try await env.inventories.snapshot()
+        let (alerts, nextCursor) = try await select(subscription, org, page: page, inventory: inventory)
+
         let entries = alerts.map {
             FeedEntry(alert: $0, locale: org.locale, publicUrl: env.configuration.publicUrl, concerns: inventory.concerns(for: $0, orgId: org.id))
         }
@@ -82,9 +82,9 @@ struct FeedRoutes {
 
     /// Up to `page.limit` alerts the subscription takes, newest first, and the cursor after the last one read.
     /// Clearance, region and severity are filtered in SQL; the rest of the filter with the routing rules.
-    func select(_ subscription: Subscription, _ org: Organisation, page: PageRequest) async throws -> ([Alert], String?) {
+    func select(_ subscription: Subscription, _ org: Organisation, page: PageRequest,
+                inventory: InventorySnapshot) async throws -> ([Alert], String?) {
         let routable = RoutableSubscription(subscription: subscription, organisation: org)
-        let inventory = try await env.inventories.snapshot()
         var matched: [Alert] = []
         var cursor = page.cursor
         var scanned = 0

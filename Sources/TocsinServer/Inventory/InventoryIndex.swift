@@ -11,10 +11,10 @@ actor InventoryIndex {
 
     init(store: any Store) { self.store = store }
 
-    /// The inventories as they are now.
+    /// The inventories as they are now: one read of a version number while nothing changed.
     func snapshot() async throws -> InventorySnapshot {
-        let (version, byOrg) = try await store.inventories()
-        if let cached, cached.version == version { return cached.snapshot }
+        let (version, changed) = try await store.inventories(unlessVersion: cached?.version)
+        guard let byOrg = changed else { return cached?.snapshot ?? InventorySnapshot(byOrg: [:]) }
         var items: [String: [InventoryItem]] = [:]
         for (org, json) in byOrg {
             items[org] = (try? TocsinJSON.decoder().decode([InventoryItem].self, from: Data(json.utf8))) ?? []

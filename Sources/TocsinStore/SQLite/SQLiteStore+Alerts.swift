@@ -82,9 +82,10 @@ extension SQLiteStore {
         }
     }
 
-    public func inventories() async throws -> (version: String, byOrg: [String: String]) {
+    public func inventories(unlessVersion known: String?) async throws -> (version: String, byOrg: [String: String]?) {
         try await pool.read { db in
             let version = try Int64.fetchOne(db, sql: "SELECT version FROM inventory_state WHERE id = 1") ?? 0
+            guard "\(version)" != known else { return (known ?? "", nil) }
             var byOrg: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT org_id, items FROM inventories") { byOrg[row["org_id"]] = row["items"] }
             return ("\(version)", byOrg)
