@@ -49,8 +49,19 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
     public var publishedAt: Date
     /// When the current revision was published.
     public var updatedAt: Date
-    /// Who published the current revision (token id), for the audit trail.
+    /// Who published the current revision (token id), for the audit trail. Kept beside the alert, never in what
+    /// recipients receive; the API shows it to admins and publishers only.
     public var publishedBy: String?
+    /// The organisation that published the alert, which alone (with admins) may revise or cancel it; nil for the
+    /// broker's own alerts (unbound publishers, the command line, the source pollers). Never sent to recipients.
+    public var publisherOrgId: String?
+
+    /// The fields recipients receive: everything but the bookkeeping of who published it.
+    enum CodingKeys: String, CodingKey {
+        case id, source, sourceRef, revision, status, title, summary, body, severity, tlp, categories, cves, regions
+        case indicators, affectedProducts, references, cvss, knownExploited, sourceVersion, attributes
+        case sourcePublishedAt, sourceUpdatedAt, receivedAt, publishedAt, updatedAt
+    }
 
     public init(
         id: String, source: String, sourceRef: String? = nil, revision: Int, status: AlertStatus, title: String,
@@ -59,8 +70,9 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         affectedProducts: [AffectedProduct] = [], references: [Reference] = [], cvss: [CVSSScore] = [],
         knownExploited: Bool = false, sourceVersion: String? = nil, attributes: [String: String] = [:],
         sourcePublishedAt: Date, sourceUpdatedAt: Date? = nil, receivedAt: Date, publishedAt: Date, updatedAt: Date,
-        publishedBy: String? = nil
+        publishedBy: String? = nil, publisherOrgId: String? = nil
     ) {
+        self.publisherOrgId = publisherOrgId
         self.sourceUpdatedAt = sourceUpdatedAt
         self.id = id
         self.source = source
@@ -116,7 +128,6 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         receivedAt = try c.decode(Date.self, forKey: .receivedAt)
         publishedAt = try c.decode(Date.self, forKey: .publishedAt)
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
-        publishedBy = try c.decodeIfPresent(String.self, forKey: .publishedBy)
     }
 
     /// True when the alert names no region and so concerns every organisation.
@@ -139,7 +150,7 @@ extension Alert {
     /// Builds revision 1 of a new alert from a validated draft.
     public static func first(
         from draft: AlertDraft, id: String = TocsinID.make(), source: String = "api", publishedBy: String? = nil,
-        now: Date = Date()
+        publisherOrgId: String? = nil, now: Date = Date()
     ) -> Alert {
         let now = now.millisecondPrecision
         return Alert(
@@ -149,7 +160,7 @@ extension Alert {
             affectedProducts: draft.affectedProducts, references: draft.references, cvss: draft.cvss,
             knownExploited: draft.knownExploited, sourceVersion: draft.sourceVersion, attributes: draft.attributes,
             sourcePublishedAt: draft.sourcePublishedAt ?? now, sourceUpdatedAt: draft.sourceUpdatedAt, receivedAt: now,
-            publishedAt: now, updatedAt: now, publishedBy: publishedBy
+            publishedAt: now, updatedAt: now, publishedBy: publishedBy, publisherOrgId: publisherOrgId
         )
     }
 

@@ -101,6 +101,9 @@ public struct AlertDraft: Codable, Sendable, Hashable {
         if let body, body.count > Limits.body {
             throw ValidationError(field: "body", message: "is longer than \(Limits.body) characters")
         }
+        try TextRules.check(draft.title, field: "title")
+        try TextRules.check(summary, field: "summary", longText: true)
+        if let body { try TextRules.check(body, field: "body", longText: true) }
         for (name, list) in [("categories", categories), ("cves", cves), ("regions", regions)] where list.count > Limits.listItems {
             throw ValidationError(field: name, message: "has more than \(Limits.listItems) items")
         }
@@ -109,6 +112,7 @@ public struct AlertDraft: Codable, Sendable, Hashable {
             guard !value.isEmpty, value.count <= 100 else {
                 throw ValidationError(field: "categories[\(index)]", message: "must be 1 to 100 characters")
             }
+            try TextRules.check(value, field: "categories[\(index)]")
             return value
         })
         draft.cves = try Self.unique(cves.enumerated().map { index, raw throws(ValidationError) in
@@ -132,6 +136,7 @@ public struct AlertDraft: Codable, Sendable, Hashable {
             guard !value.isEmpty, value.count <= Limits.value else {
                 throw ValidationError(field: "indicators[\(index)].value", message: "must be 1 to \(Limits.value) characters")
             }
+            try TextRules.check(value, field: "indicators[\(index)].value")
             draft.indicators[index].value = value
         }
         for (index, reference) in references.enumerated() {

@@ -91,6 +91,7 @@ public struct OrganisationInput: Codable, Sendable {
             guard !trimmed.isEmpty, trimmed.count <= 300 else {
                 throw ValidationError(field: "name", message: "must be 1 to 300 characters")
             }
+            try TextRules.check(trimmed, field: "name")
             org.name = trimmed
         }
         if let kind { org.kind = kind }
@@ -106,8 +107,12 @@ public struct OrganisationInput: Codable, Sendable {
             org.locale = locale
         }
         if let contacts {
-            for (index, contact) in contacts.enumerated() where !EmailAddress.isPlausible(contact.email) {
-                throw ValidationError(field: "contacts[\(index)].email", message: "is not an email address")
+            for (index, contact) in contacts.enumerated() {
+                guard EmailAddress.isPlausible(contact.email) else {
+                    throw ValidationError(field: "contacts[\(index)].email", message: "is not an email address")
+                }
+                if let name = contact.name { try TextRules.check(name, field: "contacts[\(index)].name") }
+                if let role = contact.role { try TextRules.check(role, field: "contacts[\(index)].role") }
             }
             org.contacts = contacts
         }

@@ -20,8 +20,15 @@ public struct APIToken: Codable, Sendable, Hashable, Identifiable {
     public var label: String?
     public var createdAt: Date
     public var lastUsedAt: Date?
+    /// After this date the token is refused; nil when it does not expire.
+    public var expiresAt: Date?
+    /// When the token was revoked; a revoked token is refused on every path.
+    public var revokedAt: Date?
 
-    public init(id: String = TocsinID.make(), role: Role, orgId: String?, label: String? = nil, createdAt: Date = Date(), lastUsedAt: Date? = nil) {
+    public init(id: String = TocsinID.make(), role: Role, orgId: String?, label: String? = nil, createdAt: Date = Date(), lastUsedAt: Date? = nil,
+                expiresAt: Date? = nil, revokedAt: Date? = nil) {
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
         self.id = id
         self.role = role
         self.orgId = orgId

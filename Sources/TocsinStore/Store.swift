@@ -15,8 +15,20 @@ public protocol Store: Sendable {
 
     // MARK: Tokens
     func createToken(_ token: APIToken, secret: String) async throws
-    /// The caller behind a token value, or nil when unknown or revoked.
-    func principal(forToken secret: String) async throws -> Principal?
+    /// The caller behind a token value, or nil when unknown, revoked or expired; notes when it was last used.
+    func principal(forToken secret: String, now: Date) async throws -> Principal?
+    /// Whether a token is still neither revoked nor expired (open streams check it as they go).
+    func tokenIsActive(id: String, now: Date) async throws -> Bool
+    /// Every token, revoked ones included, oldest first; never their values.
+    func tokens(page: PageRequest) async throws -> Page<APIToken>
+    /// Revokes a token (again is harmless) and returns it as it now stands; nil when unknown.
+    func revokeToken(id: String, now: Date) async throws -> APIToken?
+
+    // MARK: Audit
+    /// Appends one entry to the append-only audit log.
+    func appendAudit(_ entry: AuditEntry) async throws
+    /// Audit entries, newest first, filtered.
+    func auditEntries(_ query: AuditQuery) async throws -> Page<AuditEntry>
 
     // MARK: Subscriptions
     func createSubscription(_ subscription: Subscription, secret: String?, feedToken: String?) async throws
@@ -96,6 +108,9 @@ public enum IngestResult: Sendable {
 public typealias Concerns = @Sendable (Alert) -> [String: [InventoryConcern]]
 
 extension Store {
+    /// The caller behind a token value now.
+    public func principal(forToken secret: String) async throws -> Principal? { try await principal(forToken: secret, now: Date()) }
+
     /// `publish` for an alert that concerns no inventory in particular.
     public func publish(_ alert: Alert) async throws -> PublishResult { try await publish(alert, concerns: { _ in [:] }) }
 

@@ -7,7 +7,8 @@ import TocsinServer
 import TocsinStore
 
 struct TokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.",
+                                                    subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it alone on standard output (shown once).")
@@ -16,13 +17,75 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "admin, publisher, subscriber or relay.") var role: Role
         @Option(name: .customLong("org"), help: "Organisation id (required for subscriber and relay).") var orgId: String?
         @Option(help: "A note to recognise the token by.") var label: String?
+        @Option(name: .customLong("expires-in"), help: "Refuse the token after this long: 90d, 12h, 30m.") var expiresIn: String?
 
         func run() async throws {
             let (_, store) = try options.openStore()
-            let token = try TokenIssuer.makeToken(role: role, orgId: orgId, label: label)
+            var expiresAt: Date?
+            if let expiresIn {
+                guard let seconds = TokenLifetime.seconds(expiresIn) else {
+                    throw CLIError("--expires-in must be a number followed by d, h or m, such as 90d")
+                }
+                expiresAt = Date() + seconds
+            }
+            let token = try TokenIssuer.makeToken(role: role, orgId: orgId, label: label, expiresAt: expiresAt)
             let secret = APIToken.makeSecret()
             try await store.createToken(token, secret: secret)
+            await store.auditCLI("token.create", target: token.id)
             print(secret)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their values): id, role, organisation, dates.")
+
+        @OptionGroup var options: StoreOptions
+        @Flag(help: "Print JSON instead of a table.") var json = false
+
+        func run() async throws {
+            let (_, store) = try options.openStore()
+            var tokens: [APIToken] = []
+            var cursor: String?
+            repeat {
+                let page = try await store.tokens(page: PageRequest(limit: 500, cursor: cursor))
+                tokens += page.items
+                cursor = page.nextCursor
+            } while cursor != nil
+            if json { return try printJSON(tokens) }
+            print(["ID", "ROLE", "ORG", "LABEL", "CREATED", "LAST USED", "EXPIRES", "REVOKED"].joined(separator: "\t"))
+            for token in tokens {
+                print([token.id, token.role.rawValue, token.orgId ?? "-", token.label ?? "-", RFC3339.format(token.createdAt),
+                       token.lastUsedAt.map(RFC3339.format) ?? "-", token.expiresAt.map(RFC3339.format) ?? "-",
+                       token.revokedAt.map(RFC3339.format) ?? "-"].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token: every request with it, and every stream it opened, is refused from now on.")
+
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The token's id, as `tocsin token list` shows it.") var id: String
+
+        func run() async throws {
+            let (_, store) = try options.openStore()
+            guard let token = try await store.revokeToken(id: id, now: Date()) else { throw CLIError("no token with id \(id)") }
+            await store.auditCLI("token.revoke", target: token.id)
+            FileHandle.standardError.write(Data("token \(token.id) (\(token.role.rawValue)) revoked\n".utf8))
+        }
+    }
+}
+
+/// Token lifetimes as the command line takes them: `90d`, `12h`, `30m`.
+enum TokenLifetime {
+    static func seconds(_ text: String) -> TimeInterval? {
+        guard let unit = text.last, let value = Int(text.dropLast()), value > 0, value <= 3_650 * 24 * 60 else { return nil }
+        switch unit {
+        case "d": return TimeInterval(value) * 86_400
+        case "h": return TimeInterval(value) * 3_600
+        case "m": return TimeInterval(value) * 60
+        default: return nil
         }
     }
 }
@@ -44,6 +107,7 @@ struct OrgCommand: AsyncParsableCommand {
             let (_, store) = try options.openStore()
             let org = try OrganisationInput(name: name, kind: kind, region: region, tlpClearance: clearance, locale: locale).makeOrganisation()
             try await store.createOrganisation(org)
+            await store.auditCLI("organisation.create", target: org.id)
             try printJSON(org)
         }
     }
@@ -78,6 +142,7 @@ struct SubscriptionCommand: AsyncParsableCommand {
             let created = try SubscriptionIssuer.make(orgId: orgId, channel: channel, target: target, filter: SubscriptionFilter(
                 minSeverity: minSeverity, categories: categories, regions: regions, keywords: keywords, cves: cves), digest: digest)
             try await store.createSubscription(created.subscription, secret: created.secret, feedToken: created.feedToken)
+            await store.auditCLI("subscription.create", target: created.subscription.id)
             try printJSON(created)
         }
     }
@@ -104,7 +169,8 @@ struct Publish: AsyncParsableCommand {
         } catch {
             throw CLIError("invalid alert: \(error)")
         }
-        let result = try await store.publish(Alert.first(from: enricher.enrich(draft), source: "cli"))
+        let result = try await store.publish(Alert.first(from: enricher.enrich(draft), source: "cli", publishedBy: "cli"))
+        await store.auditCLI("alert.publish", target: result.alert.id)
         try printJSON(result.alert)
         FileHandle.standardError.write(Data("\(result.deliveriesQueued) deliveries queued\n".utf8))
     }

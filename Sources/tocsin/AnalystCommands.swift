@@ -49,7 +49,7 @@ struct Import: AsyncParsableCommand {
         for (index, file) in files.enumerated() {
             do {
                 let data = try readInput(file, limit: configuration.ingestMaxDocumentBytes)
-                let report = try await service.ingest(data, format: ingestFormat, options: ingestOptions, publishedBy: "cli")
+                let report = try await service.ingest(data, format: ingestFormat, options: ingestOptions, publisher: .broker("cli"))
                 for item in report.items { totals[item.action, default: 0] += 1 }
                 if json { try printJSON(report) }
             } catch {
@@ -60,6 +60,8 @@ struct Import: AsyncParsableCommand {
             progress.update(index + 1, detail: Self.summary(totals, failures: failures))
         }
         progress.finish(detail: Self.summary(totals, failures: failures))
+        await store.auditCLI("ingest", target: nil, outcome: failures == 0 ? .ok : .failed,
+                             detail: "\(files.count) files: " + Self.summary(totals, failures: failures))
         if failures > 0 { throw ExitCode(1) }
     }
 

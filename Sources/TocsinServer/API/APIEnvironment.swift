@@ -52,6 +52,12 @@ public struct APIEnvironment: Sendable {
         }
     }
 
+    /// What the caller may read and write among alerts, from its token and its organisation as they are now.
+    func access(of principal: Principal) async throws -> AlertAccess {
+        let scope = try await readScope(of: principal)
+        return AlertAccess(role: principal.role, orgId: principal.orgId, clearance: scope?.clearance, region: scope?.region)
+    }
+
     /// The organisation a subscriber or relay acts for; admins may act for any, given explicitly.
     func scopedOrgId(_ principal: Principal, requested: String?) throws -> String? {
         switch principal.role {

@@ -18,7 +18,7 @@ struct AlertRoutes {
 
     /// An alert as stored plus how many deliveries its revision queued.
     struct Published: Encodable {
-        var alert: Alert
+        var alert: AlertView
         var deliveriesQueued: Int
 
         func encode(to encoder: any Encoder) throws {
@@ -30,17 +30,48 @@ struct AlertRoutes {
         enum CodingKeys: String, CodingKey { case deliveriesQueued }
     }
 
+    /// An alert as a caller sees it: what recipients receive, plus who published it for admins and publishers only.
+    struct AlertView: Encodable {
+        var alert: Alert
+        var showsPublisher: Bool
+
+        init(_ alert: Alert, for principal: Principal) {
+            self.alert = alert
+            showsPublisher = principal.role == .admin || principal.role == .publisher
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try alert.encode(to: encoder)
+            guard showsPublisher else { return }
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(alert.publishedBy, forKey: .publishedBy)
+            try container.encodeIfPresent(alert.publisherOrgId, forKey: .publisherOrgId)
+        }
+
+        enum CodingKeys: String, CodingKey { case publishedBy, publisherOrgId }
+    }
+
+    /// Refuses a revision or cancellation the caller may not make; an alert it may not read is answered as unknown.
+    static func checkWrite(_ access: AlertAccess, _ alert: Alert) throws {
+        switch access.reviseRefusal(alert) {
+        case .unreadable: throw Problem.notFound("alert \(alert.id) not found")
+        case .notPublisher: throw Problem.forbidden("only the organisation that published alert \(alert.id), or an admin, may revise or cancel it")
+        case nil: break
+        }
+    }
+
     @Sendable func publish(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try principal.require([.admin, .publisher, .relay], to: "publish alerts")
         let draft = env.enricher.enrich(try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated())
-        let alert = Alert.first(from: draft, source: principal.role == .relay ? "relay" : "api", publishedBy: principal.tokenId)
+        let alert = Alert.first(from: draft, source: principal.role == .relay ? "relay" : "api", publishedBy: principal.tokenId,
+                                publisherOrgId: principal.orgId)
         let concerns = try await env.inventories.snapshot().concerns(for:)
         let result = try await env.store.publish(alert, concerns: concerns)
         env.published()
         context.logger.info("alert published", metadata: ["alert": "\(alert.id)", "deliveries": "\(result.deliveriesQueued)"])
-        return try JSONResponse.make(Published(alert: result.alert, deliveriesQueued: result.deliveriesQueued), status: .created,
-                                     headers: [.location: "/api/v1/alerts/\(alert.id)"])
+        return try JSONResponse.make(Published(alert: AlertView(result.alert, for: principal), deliveriesQueued: result.deliveriesQueued),
+                                     status: .created, headers: [.location: "/api/v1/alerts/\(alert.id)"])
     }
 
     @Sendable func list(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -63,7 +94,7 @@ struct AlertRoutes {
         query.category = request.query("category")
         query.cve = request.query("cve")
         let page = try await env.store.alerts(query)
-        return try JSONResponse.make(ListBody(items: page.items, nextCursor: page.nextCursor))
+        return try JSONResponse.make(ListBody(items: page.items.map { AlertView($0, for: principal) }, nextCursor: page.nextCursor))
     }
 
     @Sendable func show(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -72,7 +103,7 @@ struct AlertRoutes {
         guard let alert = try await env.store.alert(id: id), try await visible(alert, to: principal) else {
             throw Problem.notFound("alert \(id) not found")
         }
-        return try JSONResponse.make(alert)
+        return try JSONResponse.make(AlertView(alert, for: principal))
     }
 
     @Sendable func showRevision(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -82,7 +113,7 @@ struct AlertRoutes {
         guard let alert = try await env.store.alert(id: id, revision: revision), try await visible(alert, to: principal) else {
             throw Problem.notFound("alert \(id) has no revision \(revision)")
         }
-        return try JSONResponse.make(alert)
+        return try JSONResponse.make(AlertView(alert, for: principal))
     }
 
     @Sendable func revise(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -91,14 +122,16 @@ struct AlertRoutes {
         let id = try context.parameters.require("id")
         let draft = env.enricher.enrich(try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated())
         let publisher = principal.tokenId
+        let access = try await env.access(of: principal)
         let concerns = try await env.inventories.snapshot().concerns(for:)
         let result = try await env.store.revise(alertId: id, concerns: concerns) { current in
-            try AlertLifecycle.revise(current, with: draft, by: publisher)
+            try Self.checkWrite(access, current)
+            return try AlertLifecycle.revise(current, with: draft, by: publisher)
         }
         env.published()
         context.logger.info("alert revised", metadata: ["alert": "\(id)", "revision": "\(result.alert.revision)", "deliveries": "\(result.deliveriesQueued)"])
-        return try JSONResponse.make(Published(alert: result.alert, deliveriesQueued: result.deliveriesQueued), status: .created,
-                                     headers: [.location: "/api/v1/alerts/\(id)/revisions/\(result.alert.revision)"])
+        return try JSONResponse.make(Published(alert: AlertView(result.alert, for: principal), deliveriesQueued: result.deliveriesQueued),
+                                     status: .created, headers: [.location: "/api/v1/alerts/\(id)/revisions/\(result.alert.revision)"])
     }
 
     struct CancelBody: Decodable { var reason: String? }
@@ -114,13 +147,15 @@ struct AlertRoutes {
         if let reason, reason.count > 2_000 { throw Problem.validation("reason is longer than 2000 characters", field: "reason") }
         let cancelReason = reason
         let publisher = principal.tokenId
+        let access = try await env.access(of: principal)
         let concerns = try await env.inventories.snapshot().concerns(for:)
         let result = try await env.store.revise(alertId: id, concerns: concerns) { current in
-            try AlertLifecycle.cancel(current, reason: cancelReason, by: publisher)
+            try Self.checkWrite(access, current)
+            return try AlertLifecycle.cancel(current, reason: cancelReason, by: publisher)
         }
         env.published()
         context.logger.info("alert cancelled", metadata: ["alert": "\(id)", "deliveries": "\(result.deliveriesQueued)"])
-        return try JSONResponse.make(Published(alert: result.alert, deliveriesQueued: result.deliveriesQueued))
+        return try JSONResponse.make(Published(alert: AlertView(result.alert, for: principal), deliveriesQueued: result.deliveriesQueued))
     }
 
     private func visible(_ alert: Alert, to principal: Principal) async throws -> Bool {

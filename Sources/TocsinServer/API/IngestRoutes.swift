@@ -38,7 +38,8 @@ struct IngestRoutes {
         guard !data.isEmpty else { throw Problem.validation("the body is empty: send the document itself") }
         let report: IngestReport
         do {
-            report = try await env.ingest.ingest(data, format: format, options: options, publishedBy: principal.tokenId)
+            let publisher = IngestPublisher(tokenId: principal.tokenId, access: try await env.access(of: principal))
+            report = try await env.ingest.ingest(data, format: format, options: options, publisher: publisher)
         } catch let error as IngestError {
             throw Problem(status: .unprocessableContent, slug: "invalid-document", title: "The document cannot be read",
                           detail: error.description, field: error.path.isEmpty ? nil : error.path)

@@ -61,18 +61,21 @@ struct OrganisationRoutes {
     }
 }
 
-/// `/api/v1/tokens`: API tokens, shown once and stored hashed.
+/// `/api/v1/tokens`: API tokens, shown once and stored hashed; listed without their values, revoked at once.
 struct TokenRoutes {
     let env: APIEnvironment
 
     func register(on group: RouterGroup<TocsinRequestContext>) {
         group.post("tokens", use: create)
+        group.get("tokens", use: list)
+        group.delete("tokens/:id", use: revoke)
     }
 
     struct Input: Decodable {
         var role: Role
         var orgId: String?
         var label: String?
+        var expiresAt: Date?
     }
 
     struct Created: Encodable {
@@ -82,23 +85,38 @@ struct TokenRoutes {
         var orgId: String?
         var label: String?
         var createdAt: Date
+        var expiresAt: Date?
     }
 
     @Sendable func create(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         try context.requirePrincipal().require([.admin], to: "create tokens")
         let input = try await request.decodeJSON(Input.self, limit: env.maxBody)
-        let token = try TokenIssuer.makeToken(role: input.role, orgId: input.orgId, label: input.label)
+        let token = try TokenIssuer.makeToken(role: input.role, orgId: input.orgId, label: input.label, expiresAt: input.expiresAt)
         let secret = APIToken.makeSecret()
         try await env.store.createToken(token, secret: secret)
         context.logger.info("token created", metadata: ["token_id": "\(token.id)", "role": "\(token.role.rawValue)"])
         return try JSONResponse.make(Created(id: token.id, token: secret, role: token.role, orgId: token.orgId, label: token.label,
-                                             createdAt: token.createdAt), status: .created)
+                                             createdAt: token.createdAt, expiresAt: token.expiresAt), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        try context.requirePrincipal().require([.admin], to: "list tokens")
+        let page = try await env.store.tokens(page: AlertRoutes.page(request))
+        return try JSONResponse.make(ListBody(items: page.items, nextCursor: page.nextCursor))
+    }
+
+    @Sendable func revoke(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        try context.requirePrincipal().require([.admin], to: "revoke tokens")
+        let id = try context.parameters.require("id")
+        guard let token = try await env.store.revokeToken(id: id, now: Date()) else { throw Problem.notFound("token \(id) not found") }
+        context.logger.notice("token revoked", metadata: ["token_id": "\(token.id)", "role": "\(token.role.rawValue)"])
+        return try JSONResponse.make(token)
     }
 }
 
 /// The rules for minting tokens, shared by the API and the command line.
 public enum TokenIssuer {
-    public static func makeToken(role: Role, orgId: String?, label: String?) throws(ValidationError) -> APIToken {
+    public static func makeToken(role: Role, orgId: String?, label: String?, expiresAt: Date? = nil, now: Date = Date()) throws(ValidationError) -> APIToken {
         switch role {
         case .subscriber, .relay:
             guard let orgId, !orgId.isEmpty else {
@@ -108,6 +126,8 @@ public enum TokenIssuer {
             break
         }
         if let label, label.count > 200 { throw ValidationError(field: "label", message: "is longer than 200 characters") }
-        return APIToken(role: role, orgId: orgId, label: label)
+        if let label { try TextRules.check(label, field: "label") }
+        if let expiresAt, expiresAt <= now { throw ValidationError(field: "expiresAt", message: "must be in the future") }
+        return APIToken(role: role, orgId: orgId, label: label, createdAt: now, expiresAt: expiresAt?.millisecondPrecision)
     }
 }

@@ -6,10 +6,13 @@ public struct TocsinRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `BearerAuthMiddleware` on `/api/v1` routes.
     public var principal: Principal?
+    /// The client's IP address as the connection shows it, for the audit log.
+    public var remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The caller, or a 401 problem when the route forgot to require one.

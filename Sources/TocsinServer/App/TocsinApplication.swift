@@ -87,7 +87,7 @@ public struct TocsinBroker: Sendable {
         }
         FeedRoutes(env: env).register(on: router)
         UnsubscribeRoutes(env: env).register(on: router)
-        let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store))
+        let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store)).add(middleware: AuditMiddleware(store: store))
         AlertRoutes(env: env).register(on: api)
         IngestRoutes(env: env).register(on: api)
         SourceRoutes(env: env).register(on: api)
@@ -96,6 +96,7 @@ public struct TocsinBroker: Sendable {
         SubscriptionRoutes(env: env).register(on: api)
         TokenRoutes(env: env).register(on: api)
         DeliveryRoutes(env: env).register(on: api)
+        AuditRoutes(env: env).register(on: api)
         StreamRoutes(env: env, hub: env.hub).register(on: api)
         return router
     }

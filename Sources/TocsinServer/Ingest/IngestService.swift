@@ -31,8 +31,8 @@ public struct IngestService: Sendable {
 
     /// Reads, enriches and stores one document. A document that fails to parse is rejected whole (an
     /// `IngestError`); nothing of it is stored.
-    public func ingest(_ data: Data, format: IngestFormat?, options: IngestOptions = IngestOptions(), publishedBy: String? = nil,
-                       now: Date = Date()) async throws -> IngestReport {
+    public func ingest(_ data: Data, format: IngestFormat?, options: IngestOptions = IngestOptions(),
+                       publisher: IngestPublisher = .broker("cli"), now: Date = Date()) async throws -> IngestReport {
         var (resolved, items) = try IngestRegistry.parse(data, format: format, options: options)
         // Every alert of the document is validated and enriched before anything is written, so a document that
         // fails is rejected whole. The fingerprint is taken on what the document says, before the marking floor
@@ -50,11 +50,11 @@ public struct IngestService: Sendable {
         for item in items {
             switch item.action {
             case .publish:
-                report.items.append(try await publish(item, format: resolved, publishedBy: publishedBy, now: now, concerns: concerns))
+                report.items.append(try await publish(item, format: resolved, publisher: publisher, now: now, concerns: concerns))
             case .cancel:
-                report.items += try await cancel(item, format: resolved, publishedBy: publishedBy, now: now, concerns: concerns)
+                report.items += try await cancel(item, format: resolved, publisher: publisher, now: now, concerns: concerns)
             case .markExploited:
-                report.items += try await markExploited(item, format: resolved, publishedBy: publishedBy, now: now, concerns: concerns)
+                report.items += try await markExploited(item, format: resolved, publisher: publisher, now: now, concerns: concerns)
             }
         }
         logger.info("document ingested", metadata: [
@@ -65,9 +65,13 @@ public struct IngestService: Sendable {
         return report
     }
 
-    /// The identity of a document in the alert log: its format's namespace and its source reference (or, for a
-    /// document without one, a hash of its content, so that the same text twice is still one alert).
-    static func key(_ format: IngestFormat, _ ref: String) -> String { "\(format.identityNamespace):\(ref)" }
+    /// The identity of a document in the alert log: its publisher's namespace (none for the broker's own), its
+    /// format's namespace and its source reference (or, for a document without one, a hash of its content, so
+    /// that the same text twice is still one alert). Another publisher's reference names another alert.
+    static func key(_ format: IngestFormat, _ ref: String, in namespace: String? = nil) -> String {
+        let key = "\(format.identityNamespace):\(ref)"
+        return namespace.map { "\($0):\(key)" } ?? key
+    }
 
     /// A hash of what the document says: equal hashes mean nothing new to say. Where it came from (the source's
     /// name, its per-source categories, the marking floor of its channel, Tocsin's own bookkeeping) is left out.
@@ -96,27 +100,41 @@ public struct IngestService: Sendable {
         return first == UInt8(ascii: "<") ? "xml" : "json"
     }
 
-    private func publish(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date, concerns: @escaping Concerns) async throws -> IngestReport.Item {
+    private func publish(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, concerns: @escaping Concerns) async throws -> IngestReport.Item {
         let draft = item.draft
         let fingerprint = draft.attributes["tocsin.fingerprint"] ?? ""
         let ref = draft.sourceRef ?? "sha256:\(fingerprint)"
-        let keys = [Self.key(format, ref)] + item.supersedes.map { Self.key(format, $0) }
+        let namespace = publisher.access.ingestNamespace
+        let keys = [Self.key(format, ref, in: namespace)] + item.supersedes.map { Self.key(format, $0, in: namespace) }
         let enricher = self.enricher
-        let result = try await store.ingest(keys: keys, concerns: concerns) { current in
-            guard let current else { return Alert.first(from: draft, publishedBy: publishedBy, now: now) }
-            // A cancelled alert takes no new revision; its document changes nothing any more.
-            guard current.status != .cancelled, current.attributes["tocsin.fingerprint"] != fingerprint,
-                  !Self.isStale(draft, than: current) else { return nil }
-            var next = draft
-            // A revision never widens the marking: lowering it is a deliberate act, through the revise API.
-            if next.tlp.rank < current.tlp.rank { next.tlp = current.tlp }
-            // Once known to be exploited, a vulnerability stays so (and classified so) when its record is revised.
-            if current.knownExploited, !next.knownExploited {
-                next.knownExploited = true
-                next = enricher.enrich(next)
-                next.attributes["tocsin.fingerprint"] = fingerprint
+        let access = publisher.access
+        let publishedBy = publisher.tokenId
+        let result: IngestResult
+        do {
+            result = try await store.ingest(keys: keys, concerns: concerns) { current in
+                guard let current else { return Alert.first(from: draft, publishedBy: publishedBy, publisherOrgId: access.orgId, now: now) }
+                // Writes are checked like reads: an alert the publisher may no longer read or change is not touched.
+                guard access.reviseRefusal(current) == nil else { throw Refused() }
+                // A cancelled alert takes no new revision; its document changes nothing any more.
+                guard current.status != .cancelled, current.attributes["tocsin.fingerprint"] != fingerprint,
+                      !Self.isStale(draft, than: current) else { return nil }
+                var next = draft
+                // A revision never widens the marking: lowering it is a deliberate act, through the revise API.
+                if next.tlp.rank < current.tlp.rank { next.tlp = current.tlp }
+                // Once known to be exploited, a vulnerability stays so (and classified so) when its record is revised.
+                if current.knownExploited, !next.knownExploited {
+                    next.knownExploited = true
+                    next = enricher.enrich(next)
+                    next.attributes["tocsin.fingerprint"] = fingerprint
+                }
+                return try AlertLifecycle.revise(current, with: next, by: publishedBy, now: now)
             }
-            return try AlertLifecycle.revise(current, with: next, by: publishedBy, now: now)
+        } catch is Refused {
+            return IngestReport.Item(action: .refused, alertId: nil, revision: nil, sourceRef: ref, title: draft.title)
+        }
+        // An answer never shows an alert the publisher may not read.
+        if case .unchanged(let alert?) = result, !access.canRead(alert) {
+            return IngestReport.Item(action: .unchanged, alertId: nil, revision: nil, sourceRef: ref, title: draft.title)
         }
         return IngestReport.Item(result, sourceRef: ref, title: draft.title)
     }
@@ -132,21 +150,26 @@ public struct IngestService: Sendable {
             && current.attributes["tocsin.shape"] != draft.attributes["tocsin.shape"]
     }
 
-    private func cancel(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date, concerns: @escaping Concerns) async throws -> [IngestReport.Item] {
+    private func cancel(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, concerns: @escaping Concerns) async throws -> [IngestReport.Item] {
         var items: [IngestReport.Item] = []
+        let access = publisher.access
+        let publishedBy = publisher.tokenId
         for ref in item.supersedes {
-            guard let id = try await store.alertId(refKey: Self.key(format, ref)) else {
+            guard let id = try await store.alertId(refKey: Self.key(format, ref, in: access.ingestNamespace)) else {
                 items.append(IngestReport.Item(action: .notFound, alertId: nil, revision: nil, sourceRef: ref, title: item.draft.title))
                 continue
             }
             let reason = item.draft.summary.isEmpty ? item.draft.title : item.draft.summary
             do {
                 let result = try await store.revise(alertId: id, concerns: concerns) { current in
-                    try AlertLifecycle.cancel(current, reason: reason, by: publishedBy, now: now)
+                    guard access.reviseRefusal(current) == nil else { throw Refused() }
+                    return try AlertLifecycle.cancel(current, reason: reason, by: publishedBy, now: now)
                 }
                 items.append(IngestReport.Item(action: .cancelled, alertId: id, revision: result.alert.revision, sourceRef: ref, title: result.alert.title))
             } catch AlertLifecycle.TransitionError.alreadyCancelled {
                 items.append(IngestReport.Item(action: .unchanged, alertId: id, revision: nil, sourceRef: ref, title: item.draft.title))
+            } catch is Refused {
+                items.append(IngestReport.Item(action: .refused, alertId: nil, revision: nil, sourceRef: ref, title: item.draft.title))
             }
         }
         return items
@@ -154,19 +177,23 @@ public struct IngestService: Sendable {
 
     /// A known-exploited entry flags every alert about its CVEs; when no alert names them, it becomes one. Alerts of
     /// other entries of the same catalog (whose notes may mention the CVE) are not flagged: each entry stands alone.
-    private func markExploited(_ item: IngestedAlert, format: IngestFormat, publishedBy: String?, now: Date, concerns: @escaping Concerns) async throws -> [IngestReport.Item] {
+    private func markExploited(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, concerns: @escaping Concerns) async throws -> [IngestReport.Item] {
         var items: [IngestReport.Item] = []
+        let access = publisher.access
+        let publishedBy = publisher.tokenId
         var flagged = false
         for cve in item.draft.cves {
             for id in try await store.alertIds(cve: cve) {
                 // Catalog entries share the prefix of their source reference (`KEV:`).
                 let catalog = item.draft.sourceRef.map { String($0.prefix { $0 != ":" }) + ":" } ?? "\u{0}"
-                guard let alert = try await store.alert(id: id), alert.sourceRef?.hasPrefix(catalog) != true else { continue }
+                // Only alerts the publisher may change are flagged: another organisation's alerts are not its to revise.
+                guard let alert = try await store.alert(id: id), alert.sourceRef?.hasPrefix(catalog) != true,
+                      access.reviseRefusal(alert) == nil else { continue }
                 flagged = true
                 let enricher = self.enricher
                 do {
                     let revised = try await store.revise(alertId: id, concerns: concerns) { current in
-                        guard !current.knownExploited, current.status != .cancelled else { throw AlreadyFlagged() }
+                        guard !current.knownExploited, current.status != .cancelled, access.reviseRefusal(current) == nil else { throw AlreadyFlagged() }
                         var draft = current.draft
                         draft.knownExploited = true
                         draft = enricher.enrich(draft)
@@ -178,11 +205,26 @@ public struct IngestService: Sendable {
                 }
             }
         }
-        if !flagged { items.append(try await publish(item, format: format, publishedBy: publishedBy, now: now, concerns: concerns)) }
+        if !flagged { items.append(try await publish(item, format: format, publisher: publisher, now: now, concerns: concerns)) }
         return items
     }
 
     private struct AlreadyFlagged: Error {}
+    private struct Refused: Error {}
+}
+
+/// Who ingests a document: the token recorded on the revisions it writes, and what it may read and change.
+public struct IngestPublisher: Sendable {
+    public var tokenId: String?
+    public var access: AlertAccess
+
+    public init(tokenId: String?, access: AlertAccess) {
+        self.tokenId = tokenId
+        self.access = access
+    }
+
+    /// The broker itself (the command line, a source poller), recorded under `label`.
+    public static func broker(_ label: String) -> IngestPublisher { IngestPublisher(tokenId: label, access: .broker) }
 }
 
 /// What ingesting one document did, alert by alert.
@@ -191,6 +233,9 @@ public struct IngestReport: Codable, Sendable {
         case published, revised, unchanged, cancelled, flagged
         /// A cancel or update named a document Tocsin never received.
         case notFound = "not_found"
+        /// The document names an alert the publisher may not change (its organisation's clearance no longer
+        /// reads it); nothing was stored.
+        case refused
     }
 
     public struct Item: Codable, Sendable {

@@ -89,7 +89,7 @@ struct IngestSourceSink: SourceSink {
     let onChange: @Sendable () -> Void
 
     func ingest(_ data: Data, format: IngestFormat, options: IngestOptions, origin: String) async throws -> SourceIngestOutcome {
-        let report = try await service.ingest(data, format: format, options: options, publishedBy: "source:\(options.sourceName ?? origin)")
+        let report = try await service.ingest(data, format: format, options: options, publisher: .broker("source:\(options.sourceName ?? origin)"))
         let outcome = SourceIngestOutcome(published: report.count(.published), revised: report.count(.revised) + report.count(.flagged),
                                           unchanged: report.count(.unchanged) + report.count(.notFound), cancelled: report.count(.cancelled))
         if outcome.changedSomething { onChange() }

@@ -62,8 +62,19 @@ struct StreamRoutes {
             logger.info("stream opened", metadata: ["from_event": "\(start)"])
             try await writer.write(ByteBuffer(string: "retry: 2000\n: tocsin stream, from event \(start)\n\n"))
             var lastBeat = ContinuousClock.now
+            var lastCheck = ContinuousClock.now
             while !Task.isCancelled, !hub.isClosed {
                 let events = try await store.events(after: start, limit: 200)
+                // A revoked or expired token ends its open streams: checked before anything more is sent, and at
+                // least every second while idle.
+                if !events.isEmpty || ContinuousClock.now - lastCheck >= .seconds(1) {
+                    lastCheck = ContinuousClock.now
+                    guard try await store.tokenIsActive(id: principal.tokenId, now: Date()) else {
+                        logger.notice("stream closed: token revoked or expired")
+                        try await writer.write(ByteBuffer(string: "event: revoked\ndata: {\"reason\":\"the token is revoked or expired\"}\n\n"))
+                        break
+                    }
+                }
                 var chunk = ""
                 for event in events {
                     start = event.sequence

@@ -183,6 +183,51 @@ enum SQLiteMigrations {
                 ALTER TABLE deliveries ADD COLUMN concerns TEXT;
                 """)
         }
+        migrator.registerMigration("2026-12-02-alert-publishers") { db in
+            // Who published an alert lives beside it, not in the document recipients receive: the token of the
+            // current revision for the audit trail, and the publishing organisation, which alone may revise it.
+            // Identities an organisation ingested move into its own namespace, so that nobody else's document
+            // can name its alerts.
+            try db.execute(sql: """
+                ALTER TABLE alerts ADD COLUMN published_by TEXT;
+                ALTER TABLE alerts ADD COLUMN publisher_org TEXT;
+                UPDATE alerts SET published_by = json_extract(doc, '$.publishedBy');
+                UPDATE alerts SET publisher_org = (SELECT org_id FROM tokens WHERE tokens.id = alerts.published_by)
+                    WHERE published_by IS NOT NULL;
+                UPDATE alerts SET doc = json_remove(doc, '$.publishedBy') WHERE json_type(doc, '$.publishedBy') IS NOT NULL;
+                UPDATE alert_revisions SET doc = json_remove(doc, '$.publishedBy') WHERE json_type(doc, '$.publishedBy') IS NOT NULL;
+                UPDATE alert_refs SET ref_key = 'org:' || (SELECT publisher_org FROM alerts WHERE alerts.id = alert_refs.alert_id) || ':' || ref_key
+                    WHERE (SELECT publisher_org FROM alerts WHERE alerts.id = alert_refs.alert_id) IS NOT NULL;
+                """)
+        }
+        migrator.registerMigration("2026-12-02-token-expiry") { db in
+            // Tokens may expire; revoked ones were always refused, now they can be revoked too.
+            try db.execute(sql: "ALTER TABLE tokens ADD COLUMN expires_at INTEGER")
+        }
+        migrator.registerMigration("2026-12-02-audit-log") { db in
+            // One row per action, appended and never changed: the triggers refuse any update or deletion, whatever
+            // the code above them does.
+            try db.execute(sql: """
+                CREATE TABLE audit_log (
+                    seq INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    actor TEXT,
+                    actor_role TEXT,
+                    org_id TEXT,
+                    action TEXT NOT NULL,
+                    target TEXT,
+                    source_address TEXT,
+                    outcome TEXT NOT NULL,
+                    status INTEGER,
+                    detail TEXT
+                );
+                CREATE INDEX audit_log_actor ON audit_log(actor, seq);
+                CREATE INDEX audit_log_target ON audit_log(target, seq);
+                CREATE INDEX audit_log_at ON audit_log(at);
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -11,20 +11,23 @@ extension SQLiteStore {
     func insertAlert(_ db: Database, _ alert: Alert, concerns: [String: [InventoryConcern]]) throws -> PublishResult {
         let doc = try encodeJSON(alert)
         try db.execute(sql: """
-            INSERT INTO alerts (id, source, source_ref, revision, status, severity_rank, tlp_rank, national, doc, published_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO alerts (id, source, source_ref, revision, status, severity_rank, tlp_rank, national, doc, published_at, updated_at,
+                published_by, publisher_org)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [alert.id, alert.source, alert.sourceRef, alert.revision, alert.status.rawValue, alert.severity.rank,
-                             alert.tlp.rank, alert.isNational, doc, alert.publishedAt.millis, alert.updatedAt.millis])
+                             alert.tlp.rank, alert.isNational, doc, alert.publishedAt.millis, alert.updatedAt.millis,
+                             alert.publishedBy, alert.publisherOrgId])
         try insertRevision(db, alert, doc: doc)
         return try routeAndQueue(db, alert: alert, previousRecipients: [], concerns: concerns)
     }
 
     public func revise(alertId: String, concerns: @escaping Concerns, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult {
         try await pool.write { db in
-            guard let current = try String.fetchOne(db, sql: "SELECT doc FROM alerts WHERE id = ?", arguments: [alertId]) else {
+            guard let current = try Row.fetchOne(db, sql: "SELECT \(Self.alertColumns) FROM alerts WHERE id = ?", arguments: [alertId]) else {
                 throw StoreError.notFound("alert \(alertId)")
             }
-            let next = try change(try decodeJSON(Alert.self, current))
+            var next = try change(try Self.alert(from: current))
+            next.publisherOrgId = current["publisher_org"]
             return try self.storeRevision(db, next, concerns: concerns(next))
         }
     }
@@ -34,12 +37,14 @@ extension SQLiteStore {
             var existing: Alert?
             for key in keys {
                 if let id = try String.fetchOne(db, sql: "SELECT alert_id FROM alert_refs WHERE ref_key = ?", arguments: [key]),
-                   let doc = try String.fetchOne(db, sql: "SELECT doc FROM alerts WHERE id = ?", arguments: [id]) {
-                    existing = try decodeJSON(Alert.self, doc)
+                   let row = try Row.fetchOne(db, sql: "SELECT \(Self.alertColumns) FROM alerts WHERE id = ?", arguments: [id]) {
+                    existing = try Self.alert(from: row)
                     break
                 }
             }
-            guard let next = try decide(existing) else { return .unchanged(existing) }
+            guard var next = try decide(existing) else { return .unchanged(existing) }
+            // The publishing organisation is the alert's for good: a revision never hands it to another.
+            if let existing { next.publisherOrgId = existing.publisherOrgId }
             let result: IngestResult
             if let existing {
                 guard next.id == existing.id, next.revision == existing.revision + 1 else {
@@ -115,10 +120,11 @@ extension SQLiteStore {
     func storeRevision(_ db: Database, _ next: Alert, concerns: [String: [InventoryConcern]]) throws -> PublishResult {
         let doc = try encodeJSON(next)
         try db.execute(sql: """
-            UPDATE alerts SET revision = ?, status = ?, severity_rank = ?, tlp_rank = ?, national = ?, doc = ?, updated_at = ?, source_ref = ?
+            UPDATE alerts SET revision = ?, status = ?, severity_rank = ?, tlp_rank = ?, national = ?, doc = ?, updated_at = ?, source_ref = ?,
+                published_by = ?
             WHERE id = ?
             """, arguments: [next.revision, next.status.rawValue, next.severity.rank, next.tlp.rank, next.isNational, doc,
-                             next.updatedAt.millis, next.sourceRef, next.id])
+                             next.updatedAt.millis, next.sourceRef, next.publishedBy, next.id])
         try insertRevision(db, next, doc: doc)
         let previous = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE alert_id = ?",
                                                arguments: [next.id]))
@@ -215,8 +221,19 @@ extension SQLiteStore {
 
     public func alert(id: String) async throws -> Alert? {
         try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT doc FROM alerts WHERE id = ?", arguments: [id]).map { try decodeJSON(Alert.self, $0) }
+            try Row.fetchOne(db, sql: "SELECT \(Self.alertColumns) FROM alerts WHERE id = ?", arguments: [id]).map(Self.alert(from:))
         }
+    }
+
+    /// The columns `alert(from:)` reads: the document recipients receive and who published it.
+    static let alertColumns = "doc, published_by, publisher_org"
+
+    /// An alert from its row: the document plus the publishing bookkeeping kept beside it.
+    static func alert(from row: Row) throws -> Alert {
+        var alert = try decodeJSON(Alert.self, row["doc"])
+        alert.publishedBy = row["published_by"]
+        alert.publisherOrgId = row["publisher_org"]
+        return alert
     }
 
     public func alert(id: String, revision: Int) async throws -> Alert? {
@@ -246,12 +263,12 @@ extension SQLiteStore {
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         arguments += [query.page.limit + 1]
-        let sql = "SELECT seq, doc FROM alerts \(whereClause) ORDER BY seq DESC LIMIT ?"
+        let sql = "SELECT seq, \(Self.alertColumns) FROM alerts \(whereClause) ORDER BY seq DESC LIMIT ?"
         let limit = query.page.limit
         let finalArguments = arguments
         return try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: finalArguments)
-            let items = try rows.prefix(limit).map { try decodeJSON(Alert.self, $0["doc"]) }
+            let items = try rows.prefix(limit).map(Self.alert(from:))
             return Page(items: items, nextCursor: rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : nil)
         }
     }

@@ -73,21 +73,61 @@ extension SQLiteStore {
                 throw StoreError.notFound("organisation \(orgId)")
             }
             try db.execute(sql: """
-                INSERT INTO tokens (id, hash, role, org_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [token.id, TokenHash.hash(secret), token.role.rawValue, token.orgId, token.label, token.createdAt.millis])
+                INSERT INTO tokens (id, hash, role, org_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [token.id, TokenHash.hash(secret), token.role.rawValue, token.orgId, token.label, token.createdAt.millis,
+                                 token.expiresAt?.millis])
         }
     }
 
-    public func principal(forToken secret: String) async throws -> Principal? {
+    public func principal(forToken secret: String, now: Date) async throws -> Principal? {
         let hash = TokenHash.hash(secret)
-        return try await pool.read { db in
+        let found = try await pool.read { db -> (Principal, Int64?)? in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT t.id, t.role, t.org_id, o.tlp_rank FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id
-                WHERE t.hash = ? AND t.revoked_at IS NULL
-                """, arguments: [hash]),
+                SELECT t.id, t.role, t.org_id, t.last_used_at, o.tlp_rank FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id
+                WHERE t.hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
+                """, arguments: [hash, now.millis]),
                 let role = Role(rawValue: row["role"]) else { return nil }
             let rank: Int? = row["tlp_rank"]
-            return Principal(tokenId: row["id"], role: role, orgId: row["org_id"], clearance: rank.flatMap(TLP.init(rank:)))
+            return (Principal(tokenId: row["id"], role: role, orgId: row["org_id"], clearance: rank.flatMap(TLP.init(rank:))), row["last_used_at"])
+        }
+        guard let (principal, lastUsed) = found else { return nil }
+        // Last use is kept to the minute: enough to tell a dormant token, without a write on every request.
+        if lastUsed.map({ now.millis - $0 >= 60_000 }) ?? true {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE tokens SET last_used_at = ? WHERE id = ?", arguments: [now.millis, principal.tokenId])
+            }
+        }
+        return principal
+    }
+
+    public func tokenIsActive(id: String, now: Date) async throws -> Bool {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT 1 FROM tokens WHERE id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+                """, arguments: [id, now.millis]) != nil
+        }
+    }
+
+    public func tokens(page: PageRequest) async throws -> Page<APIToken> {
+        let after = try Cursor.decode(page.cursor) ?? 0
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM tokens WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, page.limit + 1])
+            let items = rows.prefix(page.limit).map { row in
+                APIToken(id: row["id"], role: Role(rawValue: row["role"]) ?? .subscriber, orgId: row["org_id"], label: row["label"],
+                         createdAt: row.date("created_at") ?? Date(), lastUsedAt: row.date("last_used_at"),
+                         expiresAt: row.date("expires_at"), revokedAt: row.date("revoked_at"))
+            }
+            return Page(items: Array(items), nextCursor: rows.count > page.limit ? String(rows[page.limit - 1]["seq"] as Int64) : nil)
+        }
+    }
+
+    public func revokeToken(id: String, now: Date) async throws -> APIToken? {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now.millis, id])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE id = ?", arguments: [id]) else { return nil }
+            return APIToken(id: row["id"], role: Role(rawValue: row["role"]) ?? .subscriber, orgId: row["org_id"], label: row["label"],
+                            createdAt: row.date("created_at") ?? Date(), lastUsedAt: row.date("last_used_at"),
+                            expiresAt: row.date("expires_at"), revokedAt: row.date("revoked_at"))
         }
     }
 
