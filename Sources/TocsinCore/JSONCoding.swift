@@ -65,12 +65,38 @@ extension DecodingError {
             return (path(context.codingPath + [key]), "is required")
         case .dataCorrupted(let context):
             let reason = context.debugDescription.contains("not valid JSON") || context.codingPath.isEmpty && context.underlyingError != nil
-                ? "the body is not valid JSON" : context.debugDescription
+                ? "the body is not valid JSON" : Self.readable(context.debugDescription)
             return (path(context.codingPath), reason)
         @unknown default:
             return ("", "could not be decoded")
         }
     }
+}
+
+extension DecodingError {
+    /// The words of the standard library's enum errors ("Cannot initialize Role from invalid String value x"), which
+    /// name Swift types, put as a user reads them: "'x' is not one of admin, publisher, subscriber, relay".
+    static func readable(_ description: String) -> String {
+        guard description.hasPrefix("Cannot initialize "), let range = description.range(of: " from invalid ") else { return description }
+        let type = String(description[description.index(description.startIndex, offsetBy: 18)..<range.lowerBound])
+        let rest = description[range.upperBound...]
+        let value = rest.split(separator: " ", maxSplits: 2).dropFirst(2).first.map(String.init) ?? ""
+        let shown = "'\(value.prefix(40))'"
+        guard let allowed = allowedValues[type] else { return "\(shown) is not an allowed value" }
+        return "\(shown) is not one of \(allowed.joined(separator: ", "))"
+    }
+
+    /// The wire values of the enums clients send, by Swift type name.
+    static let allowedValues: [String: [String]] = [
+        "Role": Role.allCases.map(\.rawValue),
+        "Severity": Severity.allCases.map(\.rawValue),
+        "TLP": TLP.allCases.map(\.rawValue),
+        "AlertStatus": AlertStatus.allCases.map(\.rawValue),
+        "Kind": Organisation.Kind.allCases.map(\.rawValue),
+        "Channel": Channel.allCases.map(\.rawValue),
+        "DigestMode": DigestMode.allCases.map(\.rawValue),
+        "DeliveryState": DeliveryState.allCases.map(\.rawValue),
+    ]
 }
 
 extension Date {

@@ -93,6 +93,8 @@ public protocol Store: Sendable {
     func redeliver(id: String, now: Date) async throws -> Delivery
     /// Counts of deliveries by state, for metrics and readiness.
     func deliveryCounts() async throws -> [DeliveryState: Int]
+    /// Commits a tiny write, so that readiness means the store accepts writes (a full disk fails it).
+    func probeWrite(now: Date) async throws
 }
 
 /// What storing an ingested document did.

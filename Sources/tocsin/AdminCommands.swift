@@ -162,7 +162,9 @@ struct Publish: AsyncParsableCommand {
         let data = try readInput(file, limit: 10 << 20)
         let draft: AlertDraft
         do {
-            draft = try TocsinJSON.decoder().decode(AlertDraft.self, from: data).validated()
+            draft = try TocsinJSON.strictDecoder().decode(AlertDraft.self, from: data).validated()
+        } catch let error as StrictJSONError {
+            throw CLIError("invalid alert: \(error.description)")
         } catch let error as DecodingError {
             let (field, reason) = error.fieldAndReason
             throw CLIError("invalid alert: \(field.isEmpty ? "" : field + " ")\(reason)")

@@ -65,4 +65,18 @@ final class TargetGuardTests: XCTestCase {
         XCTAssertEqual(outcome.name, "permanent")
         XCTAssertTrue(outcome.error?.contains("non-public") == true, outcome.error ?? "")
     }
+
+    /// The gaps an outside review found: each was accepted when a subscription was created and only failed, as a
+    /// retryable error, when sending.
+    func testZoneIdsIPv4CompatibleAddressesAndBadPortsAreRefusedAtCreation() {
+        let guardrail = TargetGuard()
+        for url in ["http://[fe80::1%25eth0]/hook", "http://[fe80::1%eth0]/hook", "http://[::127.0.0.1]/hook", "http://[::10.0.0.1]:8080/",
+                    "https://hooks.example.org:99999/x", "https://hooks.example.org:0/x", "http://[::ffff:169.254.169.254]/"] {
+            XCTAssertThrowsError(try guardrail.check(url, requireResolution: false), url) { error in
+                guard case HTTPClientError.refused = error else { return XCTFail("\(url): \(error) is not a refusal") }
+            }
+        }
+        XCTAssertNoThrow(try guardrail.check("https://[2001:4860:4860::8888]:8443/hook", requireResolution: false))
+        XCTAssertNoThrow(try guardrail.check("https://hooks.example.org:8443/x", requireResolution: false))
+    }
 }

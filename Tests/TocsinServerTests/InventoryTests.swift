@@ -77,3 +77,41 @@ final class InventoryTests: BrokerTestCase {
         XCTAssertEqual(foreign.status, 403, "an organisation may not declare another's inventory")
     }
 }
+
+/// A hostile inventory costs memory in proportion to its size, not ninety times it: the form is told from the first
+/// bytes, a list longer than the limit is refused from a count of its elements, and SBOMs are read by the strict
+/// reader rather than JSONSerialization.
+final class InventoryMemoryTests: BrokerTestCase {
+    /// The broker's peak resident memory so far, in bytes (Linux).
+    func peakMemory() throws -> Int {
+        let pid = try XCTUnwrap(broker.process?.processIdentifier)
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let line = try XCTUnwrap(status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") })
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
+    func testLargeInventoriesAreRefusedWithoutAmplifyingMemory() async throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: "/proc/self/status"), "needs /proc to read peak memory")
+        let org = try await broker.createOrg("CH de Lisieux", clearance: "GREEN")
+        let subscriber = try await broker.post("/api/v1/tokens", ["role": "subscriber", "orgId": org]).json["token"] as! String
+        let triples = "[" + (0..<150_000).map { #"{"vendor":"Vendor\#($0)","product":"Product name \#($0)","version":"1.\#($0 % 50)"}"# }
+            .joined(separator: ",") + "]"
+        let components = (0..<60_000).map {
+            #"{"type":"library","name":"component-\#($0)","version":"2.\#($0)","purl":"pkg:npm/component-\#($0)@2.\#($0)","supplier":{"name":"Supplier \#($0)"},"hashes":[{"alg":"SHA-256","content":"\#(String(repeating: "a", count: 64))"}]}"#
+        }
+        let sbom = #"{"bomFormat":"CycloneDX","specVersion":"1.5","components":["# + components.joined(separator: ",") + "]}"
+        let before = try peakMemory()
+        for body in [triples, sbom] {
+            let answer = try await broker.request("PUT", "/api/v1/orgs/\(org)/inventory", token: subscriber, raw: Array(body.utf8))
+            XCTAssertEqual(answer.status, 422, String(answer.text.prefix(300)))
+            XCTAssertTrue(answer.text.contains("more than 10000 items"), answer.text)
+            let grown = try peakMemory() - before
+            // Before the fix, 15 MB raised the peak by 1.3 GB (about 90 times the body).
+            XCTAssertLessThan(grown, 16 * body.utf8.count, "peak memory grew by \(grown >> 20) MiB for a \(body.utf8.count >> 20) MiB body")
+        }
+        // Still usable afterwards.
+        let small = try await broker.request("PUT", "/api/v1/orgs/\(org)/inventory", token: subscriber,
+                                             raw: Array(#"[{"vendor":"Philips","product":"IntelliBridge EC40","version":"B.00.21"}]"#.utf8))
+        XCTAssertEqual(small.status, 200, small.text)
+    }
+}

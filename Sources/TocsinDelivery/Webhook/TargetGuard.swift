@@ -30,8 +30,10 @@ public struct TargetGuard: Sendable {
     public func permits(_ address: IPAddress) -> Bool {
         if allowPrivateTargets || allowedNetworks.contains(where: { $0.contains(address) }) { return true }
         if IPNetwork.nonPublic.contains(where: { $0.contains(address) }) { return false }
-        // IPv4-mapped addresses (::ffff:a.b.c.d) are judged as the IPv4 address they carry.
-        if !address.isIPv4, address.bytes[0..<10].allSatisfy({ $0 == 0 }), address.bytes[10] == 0xff, address.bytes[11] == 0xff,
+        // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible (::a.b.c.d) addresses are judged as the
+        // IPv4 address they carry: some stacks still connect to it.
+        if !address.isIPv4, address.bytes[0..<10].allSatisfy({ $0 == 0 }),
+           (address.bytes[10] == 0xff && address.bytes[11] == 0xff) || (address.bytes[10] == 0 && address.bytes[11] == 0),
            let mapped = IPAddress(address.bytes[12...].map(String.init).joined(separator: ".")) {
             return permits(mapped)
         }
@@ -46,6 +48,17 @@ public struct TargetGuard: Sendable {
         }
         guard components.user == nil, components.password == nil else {
             throw .refused("\(subject) must not carry credentials in the URL")
+        }
+        if let port = components.port, !(1...65_535).contains(port) {
+            throw .refused("\(subject) port \(port) is not a TCP port (1 to 65535)")
+        }
+        // An IPv6 literal must be an address alone: a zone id (fe80::1%eth0) picks an interface, and anything else
+        // would be read differently by the resolver and by curl.
+        if let host = components.host, host.hasPrefix("[") || host.contains(":") || host.contains("%") {
+            let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+            guard !bare.contains("%"), IPAddress(bare) != nil else {
+                throw .refused("\(subject) host \(host.prefix(64)) is not a plain IP address (zone ids are refused)")
+            }
         }
         return components
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TocsinCore
 
 /// One piece of software or equipment an organisation declares it runs, to be matched against alerts' affected
 /// products: "this concerns your Philips IntelliBridge EC40 B.00.21".
@@ -119,6 +120,14 @@ public enum Inventory {
         return items
     }
 
+    /// Items from a JSON array of CPE names.
+    public static func fromCPEJSON(_ data: Data, limits: InventoryLimits = .standard) throws(InventoryError) -> [InventoryItem] {
+        guard let names = try parseJSON(data, limits: limits) as? [Any], names.allSatisfy({ $0 is String }) else {
+            throw InventoryError(path: "", message: "expected an array of CPE names (strings) or of {vendor, product, version} objects")
+        }
+        return try fromCPEList(names.compactMap { $0 as? String }, limits: limits)
+    }
+
     /// Items from JSON triples `[{"vendor": "Philips", "product": "IntelliBridge EC40", "version": "B.00.21"}]`;
     /// `product` (or a `cpe`/`purl` to take it from) is required, `vendor`, `version`, `cpe`, `purl` and `label`
     /// optional, other keys ignored.
@@ -155,10 +164,48 @@ public enum Inventory {
         guard data.count <= limits.maximumBytes else {
             throw InventoryError(path: "", message: "the document is \(data.count) bytes; at most \(limits.maximumBytes) are accepted")
         }
+        // A list longer than the limit is refused from a count of its elements, before anything is built for them.
+        if topLevelCount(data, stoppingAfter: limits.maximumItems) > limits.maximumItems { throw tooMany(limits, path: "") }
+        // The strict reader keeps memory to a small multiple of the document (JSONSerialization took about 90×) and
+        // refuses duplicate keys and excessive nesting while it reads.
         do {
-            return try JSONSerialization.jsonObject(with: data, options: [])
+            return try StrictJSONDecoder(maximumDepth: limits.maximumDepth * 2 + 8, refusesUnknownKeys: false).parseUntyped(data)
+        } catch let error as StrictJSONError {
+            throw InventoryError(path: error.field ?? "", message: "the document is not valid JSON (\(error.description))")
         } catch {
-            throw InventoryError(path: "", message: "the document is not valid JSON (\(error.localizedDescription))")
+            throw InventoryError(path: "", message: "the document is not valid JSON")
+        }
+    }
+
+    /// The number of elements of a top-level JSON array (0 for any other document), counted on the bytes and
+    /// stopping as soon as it passes `limit`.
+    static func topLevelCount(_ data: Data, stoppingAfter limit: Int) -> Int {
+        data.withUnsafeBytes { raw -> Int in
+            var depth = 0, count = 0, inString = false, escaped = false, sawValue = false
+            for byte in raw {
+                if inString {
+                    if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "\""):
+                    inString = true
+                    if depth == 1 { sawValue = true }
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    if depth == 0, byte == UInt8(ascii: "{") { return 0 }
+                    if depth == 1 { sawValue = true }
+                    depth += 1
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                    depth -= 1
+                    if depth == 0 { return count + (sawValue ? 1 : 0) }
+                case UInt8(ascii: ","):
+                    if depth == 1 { count += 1; if count > limit { return count } }
+                case 0x20, 0x09, 0x0A, 0x0D: break
+                default:
+                    if depth == 1 { sawValue = true }
+                }
+            }
+            return count + (sawValue ? 1 : 0)
         }
     }
 

@@ -50,6 +50,19 @@ public struct CSAFAdapter: IngestAdapter {
                 }
                 cves.append(id)
             }
+            // A base score the schema forbids (out of 0…10, like -1e308) makes the document invalid: refused with
+            // its path, never dropped in silence.
+            for (scoreIndex, score) in (vulnerability.scores ?? []).enumerated() {
+                let path = "vulnerabilities[\(index)].scores[\(scoreIndex)]"
+                try Self.checkBaseScore(score.cvssV3?.baseScore, path: path + ".cvss_v3.baseScore")
+                try Self.checkBaseScore(score.cvssV2?.baseScore, path: path + ".cvss_v2.baseScore")
+            }
+            for (metricIndex, metric) in (vulnerability.metrics ?? []).enumerated() {
+                let path = "vulnerabilities[\(index)].metrics[\(metricIndex)].content"
+                try Self.checkBaseScore(metric.content.cvssV4?.baseScore, path: path + ".cvss_v4.baseScore")
+                try Self.checkBaseScore(metric.content.cvssV3?.baseScore, path: path + ".cvss_v3.baseScore")
+                try Self.checkBaseScore(metric.content.cvssV2?.baseScore, path: path + ".cvss_v2.baseScore")
+            }
             for score in vulnerability.scores ?? [] {
                 if let v3 = score.cvssV3 { scores.append(contentsOf: Self.score(v3, publisher: publisher)) }
                 if let v2 = score.cvssV2, let converted = JSONIngestDraft.score(version: "2.0", vector: v2.vectorString, baseScore: v2.baseScore, source: publisher) {
@@ -156,7 +169,12 @@ public struct CSAFAdapter: IngestAdapter {
         return tlp
     }
 
-    private static func score(_ cvss: CSAFDocument.CVSSv3, publisher: String) -> [CVSSScore] {
+    private static func checkBaseScore(_ value: Double?, path: String) throws(IngestError) {
+        guard let value, !(value.isFinite && (0...10).contains(value)) else { return }
+        throw IngestError(format: .csaf, path: path, message: "\(value) is not a CVSS base score (0 to 10)")
+    }
+
+        private static func score(_ cvss: CSAFDocument.CVSSv3, publisher: String) -> [CVSSScore] {
         JSONIngestDraft.score(version: cvss.version, vector: cvss.vectorString, baseScore: cvss.baseScore, source: publisher).map { [$0] } ?? []
     }
 

@@ -33,7 +33,7 @@ struct IngestRoutes {
             }
             options.defaultSeverity = severity
         }
-        let buffer = try await request.body.collect(upTo: env.configuration.ingestMaxDocumentBytes)
+        let buffer = try await request.body.collectOrRefuse(upTo: env.configuration.ingestMaxDocumentBytes, setting: "ingest.maxDocumentBytes")
         let data = Data(buffer.readableBytesView)
         guard !data.isEmpty else { throw Problem.validation("the body is empty: send the document itself") }
         let report: IngestReport

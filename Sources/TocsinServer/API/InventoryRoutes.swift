@@ -63,19 +63,16 @@ struct InventoryRoutes {
         if contentType.lowercased().hasPrefix("text/") {
             return try Inventory.fromCPEList(String(decoding: data, as: UTF8.self))
         }
-        let json: Any
-        do { json = try JSONSerialization.jsonObject(with: data) } catch {
+        // The form is told from the first bytes, so the document is parsed once, by the reader of its form.
+        let significant = data.lazy.filter { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        switch significant.first {
+        case UInt8(ascii: "{"):
+            return try Inventory.fromCycloneDX(data)
+        case UInt8(ascii: "["):
+            if significant.dropFirst().first == UInt8(ascii: "\"") { return try Inventory.fromCPEJSON(data) }
+            return try Inventory.fromTriples(data)
+        default:
             throw InventoryError(path: "", message: "is not valid JSON (send CPE names as text/plain, one per line)")
         }
-        if let object = json as? [String: Any] {
-            guard (object["bomFormat"] as? String) == "CycloneDX" else {
-                throw InventoryError(path: "bomFormat", message: "must be CycloneDX for an SBOM; otherwise send an array of CPE names or of {vendor, product, version}")
-            }
-            return try Inventory.fromCycloneDX(data)
-        }
-        if let list = json as? [Any], list.allSatisfy({ $0 is String }) {
-            return try Inventory.fromCPEList(list.compactMap { $0 as? String })
-        }
-        return try Inventory.fromTriples(data)
     }
 }

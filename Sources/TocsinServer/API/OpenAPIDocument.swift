@@ -18,6 +18,7 @@ enum OpenAPIDocument {
         {"name": "inventory", "description": "What an organisation runs, matched against every alert: see docs/enrichment.md."},
         {"name": "subscriptions"},
         {"name": "tokens"},
+        {"name": "audit"},
         {"name": "deliveries"},
         {"name": "health"},
         {"name": "meta"},
@@ -675,6 +676,33 @@ enum OpenAPIDocument {
           }
         },
         "/api/v1/tokens": {
+          "get": {
+            "operationId": "listTokens",
+            "tags": ["tokens"],
+            "summary": "List API tokens, never their values",
+            "description": "Role: admin. Revoked and expired tokens are listed too, with their dates.",
+            "parameters": [
+              {"$ref": "#/components/parameters/Limit"},
+              {"$ref": "#/components/parameters/Cursor"}
+            ],
+            "responses": {
+              "200": {
+                "description": "A page of tokens, oldest first.",
+                "content": {"application/json": {"schema": {
+                  "type": "object",
+                  "required": ["items", "nextCursor"],
+                  "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}},
+                    "nextCursor": {"type": ["string", "null"]}
+                  }
+                }}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          },
           "post": {
             "operationId": "createToken",
             "tags": ["tokens"],
@@ -694,6 +722,57 @@ enum OpenAPIDocument {
               "403": {"$ref": "#/components/responses/Forbidden"},
               "413": {"$ref": "#/components/responses/PayloadTooLarge"},
               "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/tokens/{id}": {
+          "delete": {
+            "operationId": "revokeToken",
+            "tags": ["tokens"],
+            "summary": "Revoke an API token",
+            "description": "Role: admin. From now on every request with the token answers 401 and the streams it opened end. Revoking again changes nothing.",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "The token as it now stands.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Token"}}}},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/audit": {
+          "get": {
+            "operationId": "listAudit",
+            "tags": ["audit"],
+            "summary": "Read the audit log",
+            "description": "Role: admin. Append-only: one entry per change made through the API or the command line, whatever its outcome, and per refused attempt (401, 403); newest first.",
+            "parameters": [
+              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+              {"name": "cursor", "in": "query", "schema": {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"}},
+              {"name": "actor", "in": "query", "schema": {"type": "string"}},
+              {"name": "target", "in": "query", "schema": {"type": "string"}},
+              {"name": "action", "in": "query", "description": "An action (`alert.cancel`) or a family (`alert`).", "schema": {"type": "string"}},
+              {"name": "outcome", "in": "query", "schema": {"type": "string", "enum": ["ok", "refused", "failed"]}},
+              {"name": "since", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+              {"name": "until", "in": "query", "schema": {"type": "string", "format": "date-time"}}
+            ],
+            "responses": {
+              "200": {
+                "description": "A page of entries.",
+                "content": {"application/json": {"schema": {
+                  "type": "object",
+                  "required": ["items", "nextCursor"],
+                  "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}},
+                    "nextCursor": {"type": ["string", "null"]}
+                  }
+                }}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
               "422": {"$ref": "#/components/responses/Validation"},
               "500": {"$ref": "#/components/responses/Internal"}
             }
@@ -1234,7 +1313,8 @@ enum OpenAPIDocument {
                 "description": "When the first revision was published."
               },
               "updatedAt": {"type": "string", "format": "date-time", "description": "When this revision was published."},
-              "publishedBy": {"type": "string", "description": "Id of the token that published this revision."}
+              "publishedBy": {"type": "string", "description": "Id of the token that published this revision; shown to admins and publishers only, never sent to recipients."},
+              "publisherOrgId": {"type": "string", "description": "The organisation that published the alert and alone (with admins) may revise or cancel it; shown to admins and publishers only."}
             }
           },
           "PublishedAlert": {
@@ -1389,7 +1469,41 @@ enum OpenAPIDocument {
             "properties": {
               "role": {"$ref": "#/components/schemas/Role"},
               "orgId": {"type": "string", "description": "Required for subscriber and relay tokens."},
-              "label": {"type": "string"}
+              "label": {"type": "string", "maxLength": 200},
+              "expiresAt": {"type": "string", "format": "date-time", "description": "After this date the token is refused; it must be in the future."}
+            },
+            "additionalProperties": false
+          },
+          "Token": {
+            "type": "object",
+            "description": "An API token as listed: never its value.",
+            "required": ["id", "role", "createdAt"],
+            "properties": {
+              "id": {"type": "string"},
+              "role": {"$ref": "#/components/schemas/Role"},
+              "orgId": {"type": "string"},
+              "label": {"type": "string"},
+              "createdAt": {"type": "string", "format": "date-time"},
+              "lastUsedAt": {"type": "string", "format": "date-time", "description": "To the minute."},
+              "expiresAt": {"type": "string", "format": "date-time"},
+              "revokedAt": {"type": "string", "format": "date-time"}
+            }
+          },
+          "AuditEntry": {
+            "type": "object",
+            "required": ["sequence", "at", "action", "outcome"],
+            "properties": {
+              "sequence": {"type": "integer"},
+              "at": {"type": "string", "format": "date-time"},
+              "actor": {"type": "string", "description": "Token id, `cli`, or `source:<name>`; absent when no valid token was presented."},
+              "actorRole": {"$ref": "#/components/schemas/Role"},
+              "orgId": {"type": "string"},
+              "action": {"type": "string", "description": "alert.publish, alert.revise, alert.cancel, ingest, token.create, token.revoke, organisation.create|update|delete, subscription.create|update|delete, inventory.replace|delete, delivery.redeliver, source.poll, auth.refused, or `read <route>` for a refused read."},
+              "target": {"type": "string"},
+              "sourceAddress": {"type": "string"},
+              "outcome": {"type": "string", "enum": ["ok", "refused", "failed"]},
+              "status": {"type": "integer"},
+              "detail": {"type": "string"}
             }
           },
           "NewToken": {
@@ -1401,7 +1515,8 @@ enum OpenAPIDocument {
               "role": {"$ref": "#/components/schemas/Role"},
               "orgId": {"type": "string"},
               "label": {"type": "string"},
-              "createdAt": {"type": "string", "format": "date-time"}
+              "createdAt": {"type": "string", "format": "date-time"},
+              "expiresAt": {"type": "string", "format": "date-time"}
             }
           },
           "Delivery": {

@@ -31,7 +31,7 @@ struct OrganisationRoutes {
         }
         try principal.require([.admin, .publisher], to: "list organisations")
         let page = try await env.store.organisations(page: AlertRoutes.page(request))
-        return try JSONResponse.make(ListBody(items: page.items, nextCursor: page.nextCursor))
+        return try JSONResponse.make(ListBody(items: page.items.map { OrganisationView($0, for: principal) }, nextCursor: page.nextCursor))
     }
 
     @Sendable func show(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -39,7 +39,7 @@ struct OrganisationRoutes {
         let id = try context.parameters.require("id")
         _ = try env.scopedOrgId(principal, requested: id)
         guard let org = try await env.store.organisation(id: id) else { throw Problem.notFound("organisation \(id) not found") }
-        return try JSONResponse.make(org)
+        return try JSONResponse.make(OrganisationView(org, for: principal))
     }
 
     @Sendable func update(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -59,6 +59,33 @@ struct OrganisationRoutes {
         context.logger.info("organisation deleted", metadata: ["org": "\(id)"])
         return Response(status: .noContent)
     }
+}
+
+/// An organisation as a caller sees it: its contacts are personal data, shown only to admins and to the
+/// organisation itself.
+struct OrganisationView: Encodable {
+    var org: Organisation
+    var showsContacts: Bool
+
+    init(_ org: Organisation, for principal: Principal) {
+        self.org = org
+        showsContacts = principal.role == .admin || principal.orgId == org.id
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(org.id, forKey: .id)
+        try container.encode(org.name, forKey: .name)
+        try container.encode(org.kind, forKey: .kind)
+        try container.encodeIfPresent(org.region, forKey: .region)
+        try container.encode(org.tlpClearance, forKey: .tlpClearance)
+        try container.encode(org.locale, forKey: .locale)
+        if showsContacts { try container.encode(org.contacts, forKey: .contacts) }
+        try container.encode(org.createdAt, forKey: .createdAt)
+        try container.encode(org.updatedAt, forKey: .updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, name, kind, region, tlpClearance, locale, contacts, createdAt, updatedAt }
 }
 
 /// `/api/v1/tokens`: API tokens, shown once and stored hashed; listed without their values, revoked at once.

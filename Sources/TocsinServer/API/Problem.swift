@@ -59,6 +59,12 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         Problem(status: .badRequest, slug: "invalid-json", title: "Malformed JSON body", detail: detail, field: field)
     }
 
+    /// A body over `limit` bytes, with the setting that raises the limit.
+    public static func tooLarge(limit: Int, setting: String) -> Problem {
+        Problem(status: .contentTooLarge, slug: "payload-too-large", title: "Request body too large",
+                detail: "the body is larger than \(limit) bytes, the limit set by \(setting)")
+    }
+
     public static func conflict(_ detail: String) -> Problem {
         Problem(status: .conflict, slug: "conflict", title: "Conflict with the current state", detail: detail)
     }
@@ -70,6 +76,15 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             return problem
         case let error as ValidationError:
             return .validation("\(error.field) \(error.message)", field: error.field)
+        case let error as StrictJSONError:
+            switch error {
+            case .duplicateKey(let path):
+                return .validation("key '\(path)' appears twice; send each key once", field: path)
+            case .unknownKey(let path):
+                return .validation("unknown key '\(path)': check its spelling; fields the server sets (id, status, revision…) cannot be sent", field: path)
+            case .syntax, .tooDeep, .invalidUTF8:
+                return .invalidJSON(error.description)
+            }
         case let error as DecodingError:
             let (field, reason) = error.fieldAndReason
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {

@@ -5,21 +5,34 @@ import NIOCore
 import TocsinCore
 
 extension Request {
-    /// Reads the body (up to `limit` bytes, else 413) and decodes it strictly as JSON.
+    /// Reads the body (up to `limit` bytes, counted as they arrive, else 413) and decodes it strictly as JSON.
     func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
         if let contentType = headers[.contentType]?.lowercased(), !contentType.contains("json") {
             throw Problem(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
                           detail: "send the body as application/json")
         }
-        let buffer = try await body.collect(upTo: limit)
+        let buffer = try await body.collectOrRefuse(upTo: limit, setting: "api.maxBodyBytes")
         let bytes = Data(buffer.readableBytesView)
         guard !bytes.isEmpty else { throw Problem.invalidJSON("the body is empty") }
         guard String(validating: bytes, as: UTF8.self) != nil else { throw Problem.invalidJSON("the body is not valid UTF-8") }
-        return try TocsinJSON.decoder().decode(T.self, from: bytes)
+        // Strict: an unknown key (a typo such as "region" for "regions", or a server-set field such as "id"), a key
+        // given twice, or a value of the wrong type is refused with its path, never ignored.
+        return try TocsinJSON.strictDecoder().decode(T.self, from: bytes)
     }
 
     /// The query parameter `name`, or nil.
     func query(_ name: String) -> String? { uri.queryParameters[Substring(name)].map(String.init) }
+}
+
+extension RequestBody {
+    /// Collects the body up to `limit` bytes, counted as it arrives; beyond, a 413 that names the setting raising it.
+    func collectOrRefuse(upTo limit: Int, setting: String) async throws -> ByteBuffer {
+        do {
+            return try await collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.tooLarge(limit: limit, setting: setting)
+        }
+    }
 }
 
 /// Builds JSON responses with the shared encoder (camelCase, RFC 3339 dates).

@@ -15,12 +15,14 @@ struct HealthRoutes {
         }
         router.get("readyz") { _, context in
             do {
+                try await env.store.probeWrite(now: Date())
                 let counts = try await env.store.deliveryCounts()
                 let outbox = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
                 return try JSONResponse.make(Ready(status: "ready", outbox: outbox))
             } catch {
                 context.logger.error("readiness check failed", metadata: ["error": "\(error)"])
-                return try JSONResponse.make(Ready(status: "unavailable", outbox: [:]), status: .serviceUnavailable)
+                return try JSONResponse.make(Ready(status: "unavailable", outbox: [:], reason: "the store does not accept writes: \(error)"),
+                                             status: .serviceUnavailable)
             }
         }
         router.get("metrics") { _, _ in
@@ -38,5 +40,6 @@ struct HealthRoutes {
     struct Ready: Encodable {
         var status: String
         var outbox: [String: Int]
+        var reason: String?
     }
 }

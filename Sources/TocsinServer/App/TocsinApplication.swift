@@ -87,6 +87,7 @@ public struct TocsinBroker: Sendable {
         }
         FeedRoutes(env: env).register(on: router)
         UnsubscribeRoutes(env: env).register(on: router)
+        MethodNotAllowedRoutes.register(on: router)
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store)).add(middleware: AuditMiddleware(store: store))
         AlertRoutes(env: env).register(on: api)
         IngestRoutes(env: env).register(on: api)

@@ -205,6 +205,7 @@ enum SQLiteMigrations {
             try db.execute(sql: "ALTER TABLE tokens ADD COLUMN expires_at INTEGER")
         }
         migrator.registerMigration("2026-12-02-audit-log") { db in
+            // (With the one-row table /readyz writes to, so that ready means "accepts a write".)
             // One row per action, appended and never changed: the triggers refuse any update or deletion, whatever
             // the code above them does.
             try db.execute(sql: """
@@ -226,6 +227,7 @@ enum SQLiteMigrations {
                 CREATE INDEX audit_log_at ON audit_log(at);
                 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TABLE readiness (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at INTEGER NOT NULL);
                 """)
         }
         return migrator

@@ -15,10 +15,13 @@ public final class SQLiteStore: Store {
     let routingCache = Mutex<(version: Int64, index: RoutingIndex)?>(nil)
     /// When deliveries for digest subscriptions fall due.
     let digests: DigestSchedule
+    /// The database file, for readiness and error messages.
+    let path: String
 
     /// Opens (creating when missing) the database at `path` and runs pending migrations.
     public init(path: String, digests: DigestSchedule = DigestSchedule(), logger: Logger = Logger(label: "tocsin.store")) throws {
         self.digests = digests
+        self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
@@ -26,15 +29,79 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        do {
+            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        } catch {
+            throw StoreOpenError(path: path, reason: "the data directory cannot be created", advice: StoreOpenError.advice(directory: directory, error: error))
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteMigrations.migrator().migrate(pool)
+        } catch {
+            throw StoreOpenError(path: path, reason: StoreOpenError.reason(error), advice: StoreOpenError.advice(directory: directory, error: error))
+        }
         self.logger = logger
-        try SQLiteMigrations.migrator().migrate(pool)
     }
+
+    public func probeWrite(now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO readiness (id, checked_at) VALUES (1, ?)", arguments: [now.millis])
+        }
+        // SQLite reuses the space of its write-ahead log, so small writes may still pass on a full disk while a
+        // publish, which needs new pages, fails: the free space is checked as well.
+        let directory = (path as NSString).deletingLastPathComponent
+        var stats = statvfs()
+        if statvfs(directory.isEmpty ? "." : directory, &stats) == 0 {
+            let free = UInt64(stats.f_bavail) * UInt64(stats.f_frsize)
+            if free < Self.minimumFreeBytes {
+                throw StoreError.invalid("the disk holding \(directory) has \(free / 1024) KiB free; writes will fail: free some space")
+            }
+        }
+    }
+
+    /// Below this much free space on the database's disk, the store reports itself unable to take writes.
+    static let minimumFreeBytes: UInt64 = 1 << 20
 
     /// Names of the migrations applied, oldest first.
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try SQLiteMigrations.migrator().appliedMigrations(db) }
+    }
+}
+
+/// The database could not be opened: where, why, and what the operator can do about it.
+public struct StoreOpenError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var advice: String
+
+    public var description: String { "cannot open the database \(path): \(reason). \(advice)" }
+
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_FULL: return "the disk is full"
+            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH: return "it cannot be written"
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return "the file is not a Tocsin database or is damaged"
+            case .SQLITE_IOERR: return "the disk failed to read or write it"
+            default: return error.message ?? "\(error.resultCode)"
+            }
+        }
+        return (error as NSError).localizedDescription
+    }
+
+    static func advice(directory: String, error: any Error) -> String {
+        let dir = directory.isEmpty ? "." : directory
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            return "Restore the last backup with `tocsin restore --from FILE --data-dir \(dir)`, or point --data-dir elsewhere."
+        }
+        var stats = statvfs()
+        if statvfs(dir, &stats) == 0, UInt64(stats.f_bavail) * UInt64(stats.f_frsize) < 1 << 20 {
+            return "The disk holding \(dir) has no space left: free some (df -h \(dir)) and start again."
+        }
+        if access(dir, W_OK) != 0 && FileManager.default.fileExists(atPath: dir) {
+            return "The directory \(dir) is not writable by this user (uid \(getuid())): fix its owner or permissions, or choose another with --data-dir."
+        }
+        return "Check that \(dir) is writable by this user and that its disk has free space (df -h \(dir))."
     }
 }
 

@@ -27,9 +27,9 @@ final class BrokerProcess: @unchecked Sendable {
     /// A configuration file `serve` reads, when the test needs one (sources are configured only there).
     var configFile: String?
 
-    init(environment: [String: String] = [:]) throws {
-        dataDir = NSTemporaryDirectory() + "tocsin-it-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+    init(environment: [String: String] = [:], dataDir: String? = nil) throws {
+        self.dataDir = dataDir ?? NSTemporaryDirectory() + "tocsin-it-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: self.dataDir, withIntermediateDirectories: true)
         self.environment = Self.testEnvironment.merging(environment) { $1 }
     }
 
@@ -44,8 +44,8 @@ final class BrokerProcess: @unchecked Sendable {
     }
 
     /// Creates the admin token with the CLI, then starts `tocsin serve --port 0` and waits for its port.
-    static func start(environment: [String: String] = [:], configFile: String? = nil) async throws -> BrokerProcess {
-        let broker = try BrokerProcess(environment: environment)
+    static func start(environment: [String: String] = [:], configFile: String? = nil, dataDir: String? = nil) async throws -> BrokerProcess {
+        let broker = try BrokerProcess(environment: environment, dataDir: dataDir)
         broker.configFile = configFile
         let created = try broker.cli(["token", "create", "--role", "admin", "--label", "tests"])
         guard created.status == 0 else { throw TestFailure("token create failed: \(created.stderr)") }
@@ -53,6 +53,9 @@ final class BrokerProcess: @unchecked Sendable {
         try await broker.launch()
         return broker
     }
+
+    /// For a broker whose data directory was prepared by hand (a restore): the admin token to use.
+    func setAdminToken(_ token: String) { adminToken = token }
 
     func launch() async throws {
         launches += 1
