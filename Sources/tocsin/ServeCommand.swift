@@ -20,6 +20,11 @@ struct Serve: AsyncParsableCommand {
         if let host { configuration.host = host }
         if let port { configuration.port = port }
         TocsinLogging.bootstrap(configuration)
+        try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true)
+        guard let lock = DataDirectoryLock(directory: configuration.dataDir) else {
+            throw CLIError("another broker is already serving \(configuration.dataDir) (it holds \(configuration.dataDir)/tocsin.lock); stop it or choose another --data-dir")
+        }
+        defer { lock.release() }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "tocsin")
