@@ -67,16 +67,20 @@ final class EmailFormatTests: XCTestCase {
     }
 }
 
-/// A busy digest period is sent as several messages, each within the limit, and immediate deliveries stay alone.
+/// A busy digest period is sent as several messages, each within the limit; a subscription's immediate deliveries
+/// are sent one after the other, in order, up to the sequence limit, the rest handed back.
 final class DigestUnitTests: XCTestCase {
     func testDigestsAreSplitAtTheLimit() throws {
         func claimed(_ subscription: String, _ digest: DigestMode) -> ClaimedDelivery {
             ClaimedDelivery(delivery: Delivery(alertId: UUID().uuidString, revision: 1, subscriptionId: subscription, orgId: "o", channel: .email),
                             target: "rssi@chu.test", secret: nil, alertJSON: [], eventType: "alert.published", eventTime: Date(), digest: digest)
         }
-        let batch = (0..<120).map { _ in claimed("daily", .daily) } + [claimed("now", .immediate), claimed("now", .immediate)]
-        let units = OutboxWorker.units(batch)
-        XCTAssertEqual(units.map(\.count).sorted(), [1, 1, 20, 50, 50])
+        let now = [claimed("now", .immediate), claimed("now", .immediate), claimed("now", .immediate)]
+        let batch = (0..<120).map { _ in claimed("daily", .daily) } + now + [claimed("other", .immediate)]
+        let (units, overflow) = OutboxWorker.units(batch, sequenceLimit: 2)
+        XCTAssertEqual(units.map(\.count).sorted(), [1, 2, 20, 50, 50])
         XCTAssertTrue(units.allSatisfy { $0.count <= OutboxWorker.digestLimit })
+        XCTAssertEqual(units.first { $0.first?.delivery.subscriptionId == "now" }?.map(\.delivery.id), now.prefix(2).map(\.delivery.id))
+        XCTAssertEqual(overflow.map(\.id), [now[2].delivery.id])
     }
 }

@@ -59,7 +59,8 @@ public final class OutboxWorker: Sendable {
 
     /// What ends a child of the worker's loop: an attempt, or a claim of the next batch.
     enum LoopEvent: Sendable {
-        case finished([DeliveryResult])
+        /// An attempt's results, and the deliveries of its unit left untried (to hand back).
+        case finished([DeliveryResult], untried: [Delivery])
         case claimed([[ClaimedDelivery]], count: Int, limit: Int)
     }
 
@@ -67,24 +68,34 @@ public final class OutboxWorker: Sendable {
     /// server refuses one as too large.
     static let digestLimit = 50
 
-    /// What is sent in one attempt: a single delivery, or up to `digestLimit` claimed deliveries of one digest
-    /// subscription.
-    static func units(_ claimed: [ClaimedDelivery]) -> [[ClaimedDelivery]] {
+    /// What one task sends: the claimed deliveries of one subscription, in publication order, one after the
+    /// other (so a receiver gets them in order; subscriptions go in parallel), or up to `digestLimit` deliveries of
+    /// one digest subscription, sent as one message. A subscription's deliveries beyond `sequenceLimit` are handed
+    /// back (`overflow`), so that a unit is always sent within its lease.
+    static func units(_ claimed: [ClaimedDelivery], sequenceLimit: Int = 16) -> (units: [[ClaimedDelivery]], overflow: [Delivery]) {
         var units: [[ClaimedDelivery]] = []
+        var overflow: [Delivery] = []
         var digestUnit: [String: Int] = [:]
+        var sequenceUnit: [String: Int] = [:]
         for item in claimed {
+            let subscription = item.delivery.subscriptionId
             guard item.digest != .immediate else {
-                units.append([item])
+                if let index = sequenceUnit[subscription] {
+                    if units[index].count < sequenceLimit { units[index].append(item) } else { overflow.append(item.delivery) }
+                } else {
+                    sequenceUnit[subscription] = units.count
+                    units.append([item])
+                }
                 continue
             }
-            if let index = digestUnit[item.delivery.subscriptionId], units[index].count < digestLimit {
+            if let index = digestUnit[subscription], units[index].count < digestLimit {
                 units[index].append(item)
             } else {
-                digestUnit[item.delivery.subscriptionId] = units.count
+                digestUnit[subscription] = units.count
                 units.append([item])
             }
         }
-        return units
+        return (units, overflow)
     }
 
     /// Tells the worker new deliveries are waiting.
@@ -122,9 +133,12 @@ public final class OutboxWorker: Sendable {
                     let limit = batch - waiting
                     claiming = true
                     lastClaim = ContinuousClock.now
+                    let sequenceLimit = max(Int(configuration.lease / max(configuration.attemptTimeout, 0.001)) - 1, 1)
                     group.addTask {
                         let claimed = await self.claim(limit: limit)
-                        return .claimed(Self.units(claimed), count: claimed.count, limit: limit)
+                        let (units, overflow) = Self.units(claimed, sequenceLimit: sequenceLimit)
+                        await self.release(overflow)
+                        return .claimed(units, count: claimed.count, limit: limit)
                     }
                 }
                 while running < concurrency, queueHead < queue.count {
@@ -136,7 +150,10 @@ public final class OutboxWorker: Sendable {
                         continue
                     }
                     running += 1
-                    group.addTask { .finished(await self.attempt(unit)) }
+                    group.addTask {
+                        let (results, untried) = await self.attempt(unit)
+                        return .finished(results, untried: untried)
+                    }
                 }
                 if !stale.isEmpty {
                     await release(stale)
@@ -144,9 +161,10 @@ public final class OutboxWorker: Sendable {
                 }
                 if running > 0 || claiming {
                     switch await group.next() {
-                    case .finished(let results):
+                    case .finished(let results, let untried):
                         running -= 1
                         buffer += results
+                        stale += untried
                     case .claimed(let claimed, let count, let limit):
                         claiming = false
                         queue = Array(queue[queueHead...]) + claimed
@@ -171,7 +189,9 @@ public final class OutboxWorker: Sendable {
             var unstarted = queue[queueHead...].flatMap { $0.map(\.delivery) }
             for await event in group {
                 switch event {
-                case .finished(let results): buffer += results
+                case .finished(let results, let untried):
+                    buffer += results
+                    unstarted += untried
                 case .claimed(let claimed, _, _): unstarted += claimed.flatMap { $0.map(\.delivery) }
                 }
             }
@@ -229,6 +249,8 @@ public final class OutboxWorker: Sendable {
         for attempt in 1...5 {
             do {
                 try await store.recordResults(batch)
+                // A delivery done may have released later ones of its subscription: look at the outbox again.
+                if batch.contains(where: { $0.machine.state == .delivered || $0.machine.state == .dead }) { signal.signal() }
                 return
             } catch {
                 logger.error("could not record delivery results", metadata: ["error": "\(error)", "try": "\(attempt)", "count": "\(batch.count)"])
@@ -240,16 +262,33 @@ public final class OutboxWorker: Sendable {
 
     /// One attempt: send through the channel (one message for a digest), then let the state machine decide what
     /// follows for each delivery sent.
-    func attempt(_ unit: [ClaimedDelivery]) async -> [DeliveryResult] {
-        guard let first = unit.first, let channel = channels[first.delivery.channel] else { return [] }
+    func attempt(_ unit: [ClaimedDelivery]) async -> (results: [DeliveryResult], untried: [Delivery]) {
+        guard let first = unit.first, let channel = channels[first.delivery.channel] else { return ([], []) }
+        if first.digest == .immediate {
+            // One subscription's deliveries, in order: after a failure the rest wait (handed back), so that none
+            // overtakes the one to be retried.
+            var results: [DeliveryResult] = []
+            for (index, claimed) in unit.enumerated() {
+                let started = Date()
+                let clock = ContinuousClock.now
+                let outcome = await channel.send(claimed)
+                if let result = record(claimed, outcome: outcome, started: started, elapsed: ContinuousClock.now - clock, finished: Date(),
+                                       random: Double.random(in: 0..<1)) {
+                    results.append(result)
+                }
+                if case .success = outcome { continue }
+                return (results, unit[(index + 1)...].map(\.delivery))
+            }
+            return (results, [])
+        }
         let started = Date()
         let clock = ContinuousClock.now
-        let outcome = first.digest == .immediate ? await channel.send(first) : await channel.sendDigest(unit)
+        let outcome = await channel.sendDigest(unit)
         let elapsed = ContinuousClock.now - clock
         let finished = Date()
         // One draw of jitter for the whole unit: a digest that fails is retried whole, not scattered.
         let random = Double.random(in: 0..<1)
-        return unit.compactMap { record($0, outcome: outcome, started: started, elapsed: elapsed, finished: finished, random: random) }
+        return (unit.compactMap { record($0, outcome: outcome, started: started, elapsed: elapsed, finished: finished, random: random) }, [])
     }
 
     private func record(_ claimed: ClaimedDelivery, outcome: AttemptOutcome, started: Date, elapsed: Duration, finished: Date,

@@ -52,6 +52,8 @@ public struct TocsinConfiguration: Sendable {
     public var deliveryPollInterval: TimeInterval = 1
     public var deliveryRetrySchedule: [TimeInterval] = RetryPolicy.standardSchedule
     public var deliveryRetryJitter = 0.2
+    /// Multiplies every retry delay: 1 in production; a drill or a test runs three days of retries in minutes.
+    public var deliveryRetryTimeScale = 1.0
     /// Seconds between keep-alive comments on an idle live stream.
     public var streamHeartbeat: TimeInterval = 15
     /// When hourly and daily email digests leave.
@@ -62,7 +64,9 @@ public struct TocsinConfiguration: Sendable {
     /// The SQLite database file inside the data directory.
     public var databasePath: String { (dataDir as NSString).appendingPathComponent("tocsin.sqlite") }
 
-    public var retryPolicy: RetryPolicy { RetryPolicy(schedule: deliveryRetrySchedule, jitter: deliveryRetryJitter) }
+    public var retryPolicy: RetryPolicy {
+        RetryPolicy(schedule: deliveryRetrySchedule.map { $0 * deliveryRetryTimeScale }, jitter: deliveryRetryJitter)
+    }
 
     public func targetGuard() throws(ConfigurationError) -> TargetGuard {
         TargetGuard(allowPrivateTargets: webhooksAllowPrivateTargets,
@@ -170,6 +174,12 @@ extension TocsinConfiguration {
                 throw ConfigurationError(key: "delivery.retryJitter", message: "must be a number from 0 to 1")
             }
             c.deliveryRetryJitter = value
+        }),
+        ("delivery.retryTimeScale", { c, v throws(ConfigurationError) in
+            guard let value = Double(v), value > 0, value <= 1 else {
+                throw ConfigurationError(key: "delivery.retryTimeScale", message: "must be a number above 0 and at most 1 (1 in production)")
+            }
+            c.deliveryRetryTimeScale = value
         }),
     ]
 

@@ -230,6 +230,12 @@ enum SQLiteMigrations {
                 CREATE TABLE readiness (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at INTEGER NOT NULL);
                 """)
         }
+        migrator.registerMigration("2026-12-02-delivery-order") { db in
+            // The deliveries that hold back later ones of their subscription until they are sent: few at any time.
+            try db.execute(sql: """
+                CREATE INDEX deliveries_holding ON deliveries(subscription_id, seq) WHERE state IN ('in_flight', 'retry_scheduled');
+                """)
+        }
         return migrator
     }
 }

@@ -10,11 +10,24 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(db, sql: """
                 UPDATE deliveries
                 SET state = 'in_flight', attempts = attempts + 1, lease_until = :lease, due_at = :lease, next_attempt_at = NULL, updated_at = :now
-                WHERE seq IN (SELECT seq FROM deliveries WHERE due_at IS NOT NULL AND due_at <= :now AND channel IN (\(channelList)) ORDER BY due_at LIMIT :limit)
+                WHERE seq IN (SELECT seq FROM deliveries d WHERE due_at IS NOT NULL AND due_at <= :now AND channel IN (\(channelList))
+                    AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
+                    ORDER BY due_at LIMIT :limit)
                 RETURNING *
                 """, arguments: ["lease": leaseUntil.millis, "now": now.millis, "limit": limit])
+            // Nothing is sent to a subscription past one of its deliveries still being sent or waiting for a retry, so
+            // that a receiver coming back from an outage gets everything in publication order. What waits is due
+            // when what holds it back is; it is released at once when that one is sent or dead (recordResults).
+            try db.execute(sql: """
+                UPDATE deliveries AS d SET due_at = (SELECT MAX(e.due_at) FROM deliveries e
+                    WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
+                WHERE d.due_at IS NOT NULL AND d.due_at <= :now AND d.state IN ('pending', 'retry_scheduled')
+                    AND d.subscription_id IN (SELECT subscription_id FROM deliveries WHERE \(Self.holding))
+                    AND EXISTS (SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
+                """, arguments: ["now": now.millis])
             guard !rows.isEmpty else { return [] }
-            var deliveries = rows.map(Self.delivery(from:))
+            // In publication order, which the worker keeps within each subscription.
+            var deliveries = rows.sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }.map(Self.delivery(from:))
 
             // The organisation's clearance and region are read again at send time: an organisation whose
             // clearance was lowered since routing never receives what it may no longer read.
@@ -103,7 +116,15 @@ extension SQLiteStore {
                 }
                 try update.execute(arguments: [machine.state.rawValue, next, next, lastError, a.status, result.finishedAt.millis,
                                                delivered, result.deliveryId, machine.attempts])
-                if case .disableSubscription(let reason) = result.action {
+                // A delivery that is done (sent or dead) releases what waited behind it in its subscription, at once.
+                if machine.state == .delivered || machine.state == .dead {
+                    try db.execute(sql: """
+                        UPDATE deliveries SET due_at = :now, next_attempt_at = CASE WHEN state = 'retry_scheduled' THEN :now ELSE next_attempt_at END
+                        WHERE subscription_id = :subscription AND state IN ('pending', 'retry_scheduled') AND due_at > :now
+                            AND EXISTS (SELECT 1 FROM subscriptions WHERE id = :subscription AND digest = 'immediate')
+                        """, arguments: ["now": result.finishedAt.millis, "subscription": result.subscriptionId])
+                }
+                                if case .disableSubscription(let reason) = result.action {
                     try db.execute(sql: "UPDATE subscriptions SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ?",
                                    arguments: [reason, result.finishedAt.millis, result.subscriptionId])
                     try db.execute(sql: """
@@ -217,6 +238,11 @@ extension SQLiteStore {
             }
         }
     }
+
+    /// The deliveries that hold back later ones of their subscription, so that each subscription receives its
+    /// deliveries in publication order: those being sent and those waiting for a retry. Subscriptions still go in
+    /// parallel; within one, the worker sends what one claim took in order.
+    static let holding = "state IN ('in_flight', 'retry_scheduled')"
 
     /// Channels as an SQL list (`'email', 'webhook'`); their raw values are fixed identifiers, never input.
     static func sqlList(_ channels: Set<Channel>) -> String {

@@ -37,6 +37,11 @@ final class SMTPSink: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// How many connections were refused with 421 while the server was down (`--down-for`).
+    func refusedConnections() -> Int {
+        ((try? String(contentsOfFile: directory + "/refused", encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
+
     /// What the server noted about each accepted message's session: `tls` (Bool), `login` (String or null).
     func sessions() throws -> [[String: Any]] {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }

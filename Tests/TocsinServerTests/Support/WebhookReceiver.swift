@@ -15,6 +15,8 @@ final class WebhookReceiver: Sendable {
         var signature: String
         var body: [UInt8]
         var at: Date
+        /// What the receiver answered.
+        var status: Int = 204
 
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
 
@@ -33,6 +35,8 @@ final class WebhookReceiver: Sendable {
         var received: [Received] = []
         var plans: [String: [Int]] = [:]
         var delay: Duration = .zero
+        /// Until then the receiver answers 503 to everything, as a server that is down behind its proxy.
+        var downUntil: Date?
     }
 
     private let state = Mutex(State())
@@ -50,11 +54,13 @@ final class WebhookReceiver: Sendable {
             let path = context.parameters.get("path") ?? ""
             let header = { (name: String) in request.headers[HTTPField.Name(name)!] ?? "" }
             let (status, delay) = receiver.state.withLock { state -> (Int, Duration) in
-                state.received.append(Received(path: path, id: header("webhook-id"), timestamp: header("webhook-timestamp"),
-                                               signature: header("webhook-signature"), body: Array(body.readableBytesView), at: Date()))
                 var plan = state.plans[path] ?? []
-                let status = plan.isEmpty ? 204 : plan.removeFirst()
+                var status = plan.isEmpty ? 204 : plan.removeFirst()
                 state.plans[path] = plan
+                if let until = state.downUntil, Date() < until { status = 503 }
+                state.received.append(Received(path: path, id: header("webhook-id"), timestamp: header("webhook-timestamp"),
+                                               signature: header("webhook-signature"), body: Array(body.readableBytesView), at: Date(),
+                                               status: status))
                 return (status, state.delay)
             }
             if delay > .zero { try await Task.sleep(for: delay) }
@@ -73,6 +79,8 @@ final class WebhookReceiver: Sendable {
     /// The next answers for `path`, in order; once used up, the receiver answers 204.
     func plan(_ path: String, _ statuses: [Int]) { state.withLock { $0.plans[path] = statuses } }
     func setDelay(_ delay: Duration) { state.withLock { $0.delay = delay } }
+    /// Answers 503 to everything until `date`.
+    func down(until date: Date) { state.withLock { $0.downUntil = date } }
     func received(_ path: String? = nil) -> [Received] {
         state.withLock { state in state.received.filter { path == nil || $0.path == path } }
     }

@@ -4,10 +4,12 @@ Every accepted message is written to DIR/<n>.eml, with DIR/<n>.json saying wheth
 who logged in. Scripted refusals: a recipient starting with "busy" gets 451 on its first attempt only, one
 starting with "reject" always gets 550.
 
-Usage: python3 smtp_sink.py DIR [--starttls CERT KEY | --smtps CERT KEY] [--auth USER:PASSWORD]
+Usage: python3 smtp_sink.py DIR [--starttls CERT KEY | --smtps CERT KEY] [--auth USER:PASSWORD] [--down-for SECONDS]
   --starttls  offers STARTTLS and refuses mail before it
   --smtps     TLS from the first byte (implicit TLS)
   --auth      requires AUTH (over TLS) with these credentials
+  --down-for  for this many seconds after start, greets every connection with 421 and closes it (a server that
+              is down for maintenance); each refused connection is counted in DIR/refused
 """
 import asyncio
 import itertools
@@ -15,6 +17,7 @@ import json
 import os
 import ssl
 import sys
+import time
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -48,7 +51,7 @@ class Handler:
 
 def main():
     args = sys.argv[2:]
-    context, implicit, credentials = None, False, None
+    context, implicit, credentials, down_until = None, False, None, 0.0
     while args:
         option = args.pop(0)
         if option in ("--starttls", "--smtps"):
@@ -57,6 +60,8 @@ def main():
             implicit = option == "--smtps"
         elif option == "--auth":
             credentials = args.pop(0).split(":", 1)
+        elif option == "--down-for":
+            down_until = time.monotonic() + float(args.pop(0))
 
     def authenticator(server, session, envelope, mechanism, data):
         ok = isinstance(data, LoginPassword) and credentials is not None \
@@ -65,7 +70,16 @@ def main():
 
     handler = Handler(sys.argv[1])
 
+    class Down(asyncio.Protocol):
+        def connection_made(self, transport):
+            with open(os.path.join(sys.argv[1], "refused"), "a") as f:
+                f.write("421\n")
+            transport.write(b"421 4.3.2 Service not available, closing transmission channel\r\n")
+            transport.close()
+
     def factory():
+        if time.monotonic() < down_until:
+            return Down()
         options = {"enable_SMTPUTF8": True}
         if context is not None and not implicit:
             options.update(tls_context=context, require_starttls=True)
