@@ -72,6 +72,26 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("delivery.concurrency"), result.stderr)
     }
 
+    /// Found by fuzzing the loader (docs/fuzzing.md): Yams traps on a mapping key that is not a plain name, and
+    /// expands the aliases of a ten-line file into a billion values; both are refused with an error instead.
+    func testConfigurationFileWithAComplexKeyOrAnAliasBombIsRefused() throws {
+        let path = NSTemporaryDirectory() + "tocsin-config-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+            + (1..<9).map { level in "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]" }
+        let cases = [
+            ("[a]: b\n", "has a key that is not a plain name"),
+            ("? {a: 1}\n: b\n", "has a key that is not a plain name"),
+            (bomb.joined(separator: "\n") + "\n", "values once its aliases are expanded"),
+        ]
+        for (text, message) in cases {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try TocsinConfiguration.load(file: path, environment: [:]), text) { error in
+                XCTAssertTrue("\(error)".contains(message), "\(error)")
+            }
+        }
+    }
+
     /// Every setting is documented, under the environment variable the code really reads.
     func testEverySettingIsDocumentedWithItsEnvironmentVariable() throws {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

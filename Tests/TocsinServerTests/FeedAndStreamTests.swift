@@ -118,7 +118,8 @@ final class FeedAndStreamTests: BrokerTestCase {
     }
 
     /// Reads the stream on a thread of its own until `count` events arrived (or 10 s passed).
-    static func readStream(port: Int, token: String, lastEventId: String?, count: Int, query: String = "") async -> [ServerSentEventParser.Event] {
+    static func readStream(port: Int, token: String, lastEventId: String?, count: Int, query: String = "",
+                           seconds: TimeInterval = 10) async -> [ServerSentEventParser.Event] {
         let url = "http://127.0.0.1:\(port)/api/v1/stream\(query)"
         var headers = [("Authorization", "Bearer \(token)")]
         if let lastEventId { headers.append(("Last-Event-ID", lastEventId)) }
@@ -127,7 +128,7 @@ final class FeedAndStreamTests: BrokerTestCase {
             let thread = Thread {
                 final class Box: @unchecked Sendable { var parser = ServerSentEventParser(); var events: [ServerSentEventParser.Event] = [] }
                 let box = Box()
-                let deadline = Date() + 10
+                let deadline = Date() + seconds
                 _ = CurlStream.get(url: url, headers: finalHeaders) { bytes in
                     box.events += box.parser.feed(bytes)
                     return box.events.count < count && Date() < deadline
