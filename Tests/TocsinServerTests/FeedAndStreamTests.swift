@@ -75,7 +75,7 @@ final class FeedAndStreamTests: BrokerTestCase {
         XCTAssertNotNil(RFC3339.parse(items[0]["date_modified"] as? String ?? ""))
 
         let value1 = try await broker.request("GET", "/feeds/not-a-token/atom.xml", token: nil).status
-        XCTAssertEqual(value1, 404)
+        XCTAssertEqual(value1, 401)
     }
 
     func testFeedsAnswer304UntilARevisionChangesThemAndKeepEntryIds() async throws {

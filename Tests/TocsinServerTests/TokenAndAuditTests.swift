@@ -60,6 +60,17 @@ final class TokenAndAuditTests: BrokerTestCase {
             let answer = try await broker.request(method, path, token: token, json: method == "GET" ? nil : ["channel": "feed"])
             XCTAssertEqual(answer.status, 401, "\(method) \(path): \(answer.text)")
         }
+        // A feed token is revoked with its subscription.
+        let feed = try await broker.post("/api/v1/subscriptions", ["orgId": org, "channel": "feed"])
+        let feedToken = try XCTUnwrap(feed.json["feedToken"] as? String)
+        let value3 = try await broker.request("GET", "/feeds/\(feedToken)/feed.json", token: nil).status
+        XCTAssertEqual(value3, 200)
+        let disabled = try await broker.request("PATCH", "/api/v1/subscriptions/\(feed.json["id"] as! String)", token: broker.adminToken,
+                                                json: ["active": false])
+        XCTAssertEqual(disabled.status, 200, disabled.text)
+        let value4 = try await broker.request("GET", "/feeds/\(feedToken)/feed.json", token: nil).status
+        XCTAssertEqual(value4, 401)
+
         let cli = try broker.cli(["token", "list", "--json"])
         XCTAssertEqual(cli.status, 0, cli.stderr)
         XCTAssertTrue(cli.stdout.contains("\"revokedAt\""))

@@ -63,6 +63,7 @@ enum OpenAPIDocument {
                 "application/rss+xml": {"schema": {"type": "string"}},
                 "application/feed+json": {"schema": {"type": "object"}}}},
               "304": {"description": "Not modified since the ETag or date sent."},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"}
             }
           }

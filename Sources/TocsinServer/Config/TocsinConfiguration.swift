@@ -219,10 +219,12 @@ extension TocsinConfiguration {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError(key: file, message: "cannot be read")
             }
-            let document: Any?
-            do { document = try Yams.load(yaml: text) } catch {
+            let node: Node?
+            do { node = try Yams.compose(yaml: text) } catch {
                 throw ConfigurationError(key: file, message: "is not valid YAML: \(error)")
             }
+            if let node { try checkShape(of: node, file: file) }
+            let document = node?.any
             var flat: [String: String] = [:]
             var settings = document as? [String: Any] ?? [:]
             if let list = settings.removeValue(forKey: "sources") { configuration.sources = try sources(from: list, file: file) }
@@ -244,6 +246,37 @@ extension TocsinConfiguration {
             throw ConfigurationError(key: "sources", message: "\(error)")
         }
         return configuration
+    }
+
+    /// The most nodes a configuration file may hold once its aliases are expanded; the example file has about 200.
+    static let maximumNodes = 100_000
+
+    /// Refuses the YAML that Yams cannot turn into values safely: it traps on a mapping key that is not a plain
+    /// scalar (`[a]: b`), and expands every alias, so that a few lines of nested anchors stand for billions of
+    /// values. The walk counts the nodes as the expansion would, and stops at `maximumNodes`.
+    static func checkShape(of root: Node, file: String) throws(ConfigurationError) {
+        var budget = maximumNodes
+        var pending = [root]
+        while let node = pending.popLast() {
+            budget -= 1
+            guard budget >= 0 else {
+                throw ConfigurationError(key: file, message: "holds more than \(maximumNodes) values once its aliases are expanded")
+            }
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    guard case .scalar = key else {
+                        let line = key.mark.map { " (line \($0.line))" } ?? ""
+                        throw ConfigurationError(key: file, message: "has a key that is not a plain name\(line)")
+                    }
+                    pending.append(value)
+                }
+            case .sequence(let sequence):
+                pending.append(contentsOf: sequence)
+            default:
+                break
+            }
+        }
     }
 
     /// The `sources:` list: each entry as `SourceConfiguration` reads it, with `interval` and `timeout` written

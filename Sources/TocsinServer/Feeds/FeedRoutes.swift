@@ -40,7 +40,8 @@ struct FeedRoutes {
     func serve(_ format: Format, _ request: Request, _ context: TocsinRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard token.count <= 200, let (subscription, org) = try await env.store.feedSubscriber(token: token), subscription.active else {
-            throw Problem.notFound("no active feed for this token")
+            // Like a revoked API token: deleting or disabling the subscription revokes its feed token.
+            throw Problem.unauthorized("the feed token is unknown or revoked (its subscription was deleted or disabled)")
         }
         let page = try AlertRoutes.page(request, defaultLimit: 50, maximum: 200)
         let inventory = try await env.inventories.snapshot()
