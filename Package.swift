@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tocsin", targets: ["tocsin"]),
+        // For the fuzzing package in Fuzz/ (docs/fuzzing.md), which can only reach this package's products.
+        .library(name: "TocsinIngest", targets: ["TocsinIngest"]),
+        .library(name: "TocsinEnrich", targets: ["TocsinEnrich"]),
+        .library(name: "TocsinServer", targets: ["TocsinServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -71,7 +75,7 @@ let package = Package(
             ]
         ),
         .target(name: "TocsinTestSupport", path: "Tests/TocsinTestSupport"),
-        .testTarget(name: "TocsinCoreTests", dependencies: ["TocsinCore"]),
+        .testTarget(name: "TocsinCoreTests", dependencies: ["TocsinCore", "TocsinTestSupport"]),
         .testTarget(name: "TocsinIngestTests", dependencies: ["TocsinIngest", "TocsinTestSupport"], exclude: ["Polling/fixture_server.py"]),
         .testTarget(name: "TocsinEnrichTests", dependencies: ["TocsinEnrich", "TocsinIngest", "TocsinTestSupport"]),
         .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore"]),

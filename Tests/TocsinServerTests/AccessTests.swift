@@ -3,13 +3,7 @@ import XCTest
 
 /// Roles, organisation scoping, pagination, and the documents the server publishes about itself.
 final class AccessTests: BrokerTestCase {
-    func token(_ role: String, org: String? = nil) async throws -> String {
-        var body: [String: Any] = ["role": role]
-        if let org { body["orgId"] = org }
-        let answer = try await broker.post("/api/v1/tokens", body)
-        XCTAssertEqual(answer.status, 201, answer.text)
-        return try XCTUnwrap(answer.json["token"] as? String)
-    }
+    func token(_ role: String, org: String? = nil) async throws -> String { try await broker.token(role, org: org) }
 
     func testEachRoleOnlyDoesWhatItMay() async throws {
         let rouen = try await broker.createOrg("CHU de Rouen", clearance: "AMBER")

@@ -1,6 +1,7 @@
 import Foundation
 import TocsinCore
 import TocsinDelivery
+import TocsinTestSupport
 import XCTest
 
 /// The property that would have caught the TLP:RED leak through a write path: over random organisations
@@ -13,17 +14,6 @@ import XCTest
 /// stored; a marker is allowed for an organisation when some revision carrying it is readable by that organisation.
 /// The seed is fixed (`TOCSIN_PROPERTY_SEED` picks another, `random` a random one) and printed on failure.
 final class TLPPropertyTests: XCTestCase {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     struct Org {
         var id: String
         var clearance: TLP
@@ -53,7 +43,7 @@ final class TLPPropertyTests: XCTestCase {
     }
 
     func run(seed: UInt64, operations: Int) async throws {
-        var random = Generator(state: seed)
+        var random = SplitMix64(seed: seed)
         let receiver = try await WebhookReceiver.start()
         defer { receiver.stop() }
         let sink = try SMTPSink()
@@ -74,15 +64,11 @@ final class TLPPropertyTests: XCTestCase {
             if let region { body["region"] = region }
             let created = try await broker.post("/api/v1/orgs", body)
             let id = try XCTUnwrap(created.json["id"] as? String, created.text)
-            func token(_ role: String) async throws -> String {
-                let answer = try await broker.post("/api/v1/tokens", ["role": role, "orgId": id])
-                return try XCTUnwrap(answer.json["token"] as? String)
-            }
             _ = try await broker.subscribeWebhook(org: id, url: receiver.url(id))
             let email = try await broker.post("/api/v1/subscriptions", ["orgId": id, "channel": "email", "target": "rssi-\(n)@org.test"])
             XCTAssertEqual(email.status, 201, email.text)
             let feed = try await broker.post("/api/v1/subscriptions", ["orgId": id, "channel": "feed"])
-            let subscriber = try await token("subscriber"), relay = try await token("relay")
+            let subscriber = try await broker.token("subscriber", org: id), relay = try await broker.token("relay", org: id)
             orgs.append(Org(id: id, clearance: clearance, region: region, subscriber: subscriber, relay: relay,
                             feedToken: try XCTUnwrap(feed.json["feedToken"] as? String)))
         }

@@ -5,13 +5,7 @@ import XCTest
 /// TLP:RED alert through the ingest, cancel or revision paths, and only the publishing organisation (or an admin)
 /// may revise or cancel an alert.
 final class WriteAccessTests: BrokerTestCase {
-    func token(_ role: String, org: String? = nil) async throws -> String {
-        var body: [String: Any] = ["role": role]
-        if let org { body["orgId"] = org }
-        let answer = try await broker.post("/api/v1/tokens", body)
-        XCTAssertEqual(answer.status, 201, answer.text)
-        return try XCTUnwrap(answer.json["token"] as? String)
-    }
+    func token(_ role: String, org: String? = nil) async throws -> String { try await broker.token(role, org: org) }
 
     func redNativeDocument(version: String, updated: String, title: String) -> [UInt8] {
         let document: [String: Any] = [

@@ -188,6 +188,15 @@ final class BrokerProcess: @unchecked Sendable {
         return (id, secret)
     }
 
+    /// A new API token of `role`, bound to `org` when given.
+    func token(_ role: String, org: String? = nil) async throws -> String {
+        var body: [String: Any] = ["role": role]
+        if let org { body["orgId"] = org }
+        let answer = try await post("/api/v1/tokens", body)
+        guard answer.status == 201, let token = answer.json["token"] as? String else { throw TestFailure("create token: \(answer.status) \(answer.text)") }
+        return token
+    }
+
     func publish(_ alert: [String: Any]) async throws -> String {
         let answer = try await post("/api/v1/alerts", alert)
         guard answer.status == 201, let id = answer.json["id"] as? String else { throw TestFailure("publish: \(answer.status) \(answer.text)") }
