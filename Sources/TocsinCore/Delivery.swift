@@ -11,6 +11,9 @@ public enum DeliveryState: String, Codable, Sendable, CaseIterable {
     case retryScheduled = "retry_scheduled"
     /// Failed permanently or exhausted its retries: a dead letter, visible in the ledger and redeliverable.
     case dead
+    /// Not sent: a newer revision of the same alert was queued to the same subscription first, and carries the
+    /// alert's state (the ledger says which revision). A receiver never gets a stale revision after a newer one.
+    case superseded
 }
 
 /// One alert revision sent to one subscription: a row of the outbox and of the ledger.

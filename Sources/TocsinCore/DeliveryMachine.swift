@@ -91,7 +91,7 @@ public struct DeliveryMachine: Sendable, Equatable {
         case .pending: return true
         case .retryScheduled: return (nextAttemptAt ?? now) <= now
         case .inFlight: return (leaseUntil ?? now) <= now
-        case .delivered, .dead: return false
+        case .delivered, .dead, .superseded: return false
         }
     }
 

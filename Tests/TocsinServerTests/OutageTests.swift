@@ -77,4 +77,37 @@ final class OutageTests: XCTestCase {
         let history = try await broker.get("/api/v1/deliveries/\(retried["id"] as? String ?? "")")
         XCTAssertTrue(history.text.contains("421"), "the server's answer is kept in the ledger: \(history.text.prefix(600))")
     }
+
+    /// Revisions queued while a receiver is down: what a newer revision supersedes is not sent, and the receiver
+    /// never sees an older revision after a newer one; a cancellation is never overtaken.
+    func testRevisionsWaitingBehindAnOutageAreSupersededAndNeverOvertaken() async throws {
+        let receiver = try await WebhookReceiver.start()
+        defer { receiver.stop() }
+        let broker = try await BrokerProcess.start(environment: Self.environment)
+        defer { broker.stop() }
+        let org = try await broker.createOrg("CH d'Elbeuf", clearance: "AMBER")
+        _ = try await broker.subscribeWebhook(org: org, url: receiver.url("elbeuf"))
+        receiver.down(until: Date() + Self.hour)
+        let id = try await broker.publish(alertJSON(title: "Révision 1", tlp: "GREEN"))
+        try await Task.sleep(for: .milliseconds(300))
+        let value1 = try await broker.post("/api/v1/alerts/\(id)/revisions", alertJSON(title: "Révision 2", tlp: "GREEN")).status
+        XCTAssertEqual(value1, 201)
+        let value2 = try await broker.post("/api/v1/alerts/\(id)/revisions", alertJSON(title: "Révision 3", tlp: "GREEN")).status
+        XCTAssertEqual(value2, 201)
+        let value3 = try await broker.request("POST", "/api/v1/alerts/\(id)/cancel", token: broker.adminToken, json: ["reason": "fin"]).status
+        XCTAssertEqual(value3, 200)
+
+        try await eventually(timeout: 60, broker.log) {
+            receiver.received("elbeuf").contains { $0.status == 204 && $0.json["type"] as? String == "alert.cancelled" }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let revisions = receiver.received("elbeuf").filter { $0.status == 204 }.compactMap { ($0.json["data"] as? [String: Any])?["revision"] as? Int }
+        XCTAssertEqual(revisions, revisions.sorted(), "never an older revision after a newer one")
+        XCTAssertEqual(revisions.last, 4, "the cancellation comes last")
+        XCTAssertFalse(revisions.contains(2) && revisions.contains(3), "revisions 2 and 3 waited behind the outage and were superseded")
+        let ledger = try await broker.deliveries(alert: id)
+        let superseded = ledger.filter { $0["state"] as? String == "superseded" }
+        XCTAssertFalse(superseded.isEmpty, "\(ledger)")
+        XCTAssertTrue(superseded.allSatisfy { ($0["lastError"] as? String)?.hasPrefix("superseded by revision") == true }, "\(superseded)")
+    }
 }

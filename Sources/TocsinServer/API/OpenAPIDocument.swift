@@ -1052,7 +1052,7 @@ enum OpenAPIDocument {
             "enum": ["admin", "publisher", "subscriber", "relay"],
             "description": "admin: everything; publisher: publishes and revises alerts, reads the ledger; subscriber: bound to one organisation, manages its subscriptions and reads the alerts its clearance and region allow; relay: another broker, publishes like a publisher and reads like its organisation."
           },
-          "DeliveryState": {"type": "string", "enum": ["pending", "in_flight", "delivered", "retry_scheduled", "dead"]},
+          "DeliveryState": {"type": "string", "enum": ["pending", "in_flight", "delivered", "retry_scheduled", "dead", "superseded"]},
           "OrganisationKind": {
             "type": "string",
             "enum": ["CHU", "CH", "clinic", "EHPAD", "ESMS", "ARS", "CERT", "other"]

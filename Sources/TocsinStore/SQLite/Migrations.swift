@@ -231,9 +231,11 @@ enum SQLiteMigrations {
                 """)
         }
         migrator.registerMigration("2026-12-02-delivery-order") { db in
-            // The deliveries that hold back later ones of their subscription until they are sent: few at any time.
+            // The deliveries that hold back later ones of their subscription until they are sent: few at any time;
+            // and the deliveries of an alert, which a newer revision supersedes.
             try db.execute(sql: """
                 CREATE INDEX deliveries_holding ON deliveries(subscription_id, seq) WHERE state IN ('in_flight', 'retry_scheduled');
+                CREATE INDEX deliveries_alert ON deliveries(alert_id, revision);
                 """)
         }
         return migrator

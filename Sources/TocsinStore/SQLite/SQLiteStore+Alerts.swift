@@ -179,6 +179,16 @@ extension SQLiteStore {
             try insert.execute(arguments: [TocsinID.make(), alert.id, alert.revision, recipient.subscriptionId, recipient.orgId,
                                            recipient.channel.rawValue, due, due, now, now, concernsJSON[recipient.orgId]])
         }
+        if alert.revision > 1, !recipients.isEmpty {
+            // What an older revision still had waiting for these subscriptions is not sent: the new one carries the
+            // alert's state, and follows it in order.
+            try db.execute(sql: """
+                UPDATE deliveries SET state = 'superseded', due_at = NULL, next_attempt_at = NULL, lease_until = NULL,
+                    last_error = 'superseded by revision ' || :revision, updated_at = :now
+                WHERE alert_id = :alert AND revision < :revision AND state IN ('pending', 'retry_scheduled')
+                    AND subscription_id IN (SELECT subscription_id FROM deliveries WHERE alert_id = :alert AND revision = :revision)
+                """, arguments: ["alert": alert.id, "revision": alert.revision, "now": now])
+        }
         let outboxSeconds = (ContinuousClock.now - outboxStart).seconds
         logger.info("alert routed", metadata: [
             "alert": "\(alert.id)", "revision": "\(alert.revision)", "tlp": "\(alert.tlp.rawValue)",
