@@ -138,12 +138,13 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
 }
 
 extension Alert {
-    /// Why an organisation with this clearance and region may not receive the alert, or nil when it may: the TLP
+    /// Why an organisation with this clearance and region (`Region.all` for a national one) may not receive the
+    /// alert, or nil when it may: the TLP
     /// and region rules that hold at every exit (routing, sending, redelivery, API, feeds, stream) and that no
     /// subscription filter can loosen.
     public func refusal(clearance: TLP, region: String?) -> String? {
         guard clearance.clears(tlp) else { return "organisation not cleared for \(tlp.label) (cleared \(clearance.label))" }
-        guard isNational || region.map(regions.contains) == true else { return "organisation outside the alert's regions" }
+        guard isNational || region == Region.all || region.map(regions.contains) == true else { return "organisation outside the alert's regions" }
         return nil
     }
 

@@ -30,8 +30,11 @@ public struct Organisation: Codable, Sendable, Hashable, Identifiable {
     public var id: String
     public var name: String
     public var kind: Kind
-    /// INSEE region code; nil for national bodies.
+    /// INSEE region code; nil for a body that is in no region.
     public var region: String?
+    /// A national body (the national CERT, the ministry, ANS): receives the alerts of every region that its filters
+    /// match, as well as national ones. Without it, an organisation with no region receives national alerts only.
+    public var national: Bool
     /// The most restricted TLP marking the organisation may receive.
     public var tlpClearance: TLP
     /// `fr` or `en`: the language of what its people read.
@@ -42,8 +45,9 @@ public struct Organisation: Codable, Sendable, Hashable, Identifiable {
 
     public init(
         id: String = TocsinID.make(), name: String, kind: Kind, region: String?, tlpClearance: TLP,
-        locale: String = "fr", contacts: [Contact] = [], createdAt: Date = Date(), updatedAt: Date = Date()
+        locale: String = "fr", contacts: [Contact] = [], createdAt: Date = Date(), updatedAt: Date = Date(), national: Bool = false
     ) {
+        self.national = national
         self.id = id
         self.name = name
         self.kind = kind
@@ -56,6 +60,11 @@ public struct Organisation: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
+extension Organisation {
+    /// The region the TLP and region rules see: `Region.all` for a national body, else its region.
+    public var regionScope: String? { national ? Region.all : region }
+}
+
 /// The fields a client sends to create or change an organisation; every field optional for a PATCH.
 public struct OrganisationInput: Codable, Sendable {
     public var name: String?
@@ -64,9 +73,11 @@ public struct OrganisationInput: Codable, Sendable {
     public var tlpClearance: TLP?
     public var locale: String?
     public var contacts: [Organisation.Contact]?
+    public var national: Bool?
 
     public init(name: String? = nil, kind: Organisation.Kind? = nil, region: String? = nil, tlpClearance: TLP? = nil,
-                locale: String? = nil, contacts: [Organisation.Contact]? = nil) {
+                locale: String? = nil, contacts: [Organisation.Contact]? = nil, national: Bool? = nil) {
+        self.national = national
         self.name = name
         self.kind = kind
         self.region = region
@@ -100,6 +111,11 @@ public struct OrganisationInput: Codable, Sendable {
                 throw ValidationError(field: "region", message: "'\(region.prefix(16))' is not an INSEE region code such as 28 or 11")
             }
             org.region = region
+        }
+        if let national { org.national = national }
+        // A national body covers every region; one region besides would say two things at once.
+        if org.national, org.region != nil {
+            throw ValidationError(field: region != nil ? "region" : "national", message: "a national organisation covers every region and names none")
         }
         if let tlpClearance { org.tlpClearance = tlpClearance }
         if let locale {

@@ -10,4 +10,8 @@ public enum Region {
     ]
 
     public static func isKnown(_ code: String) -> Bool { names[code] != nil }
+
+    /// The region scope of a national organisation (the national CERT, the ministry, ANS): every region, so it
+    /// receives regional alerts its filters match as well as national ones. Never a region an alert names.
+    public static let all = "*"
 }

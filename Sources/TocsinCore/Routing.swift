@@ -34,7 +34,7 @@ public struct RoutableSubscription: Sendable, Hashable {
 
     public init(subscription: Subscription, organisation: Organisation) {
         self.init(subscriptionId: subscription.id, orgId: organisation.id, channel: subscription.channel,
-                  clearance: organisation.tlpClearance, orgRegion: organisation.region, filter: subscription.filter,
+                  clearance: organisation.tlpClearance, orgRegion: organisation.regionScope, filter: subscription.filter,
                   digest: subscription.digest)
     }
 
@@ -73,7 +73,7 @@ public struct RoutingIndex: Sendable {
         for sub in subscriptions {
             guard sub.clearance.rank >= alert.tlp.rank, sub.minSeverity.rank <= alert.severity.rank else { continue }
             if !alertRegions.isEmpty {
-                guard let region = sub.orgRegion, alertRegions.contains(region) else { continue }
+                guard let region = sub.orgRegion, region == Region.all || alertRegions.contains(region) else { continue }
                 if !sub.regions.isEmpty, sub.regions.isDisjoint(with: alertRegions) { continue }
             }
             if !sub.categories.isEmpty, sub.categories.isDisjoint(with: categories) { continue }

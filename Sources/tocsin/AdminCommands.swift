@@ -100,12 +100,14 @@ struct OrgCommand: AsyncParsableCommand {
         @Option(help: "Name, e.g. \"CHU de Rouen\".") var name: String
         @Option(help: "CHU, CH, clinic, EHPAD, ESMS, ARS, CERT or other.") var kind: Organisation.Kind = .other
         @Option(help: "INSEE region code, e.g. 28 for Normandie.") var region: String?
+        @Flag(help: "A national body (CERT, ministry): receives the alerts of every region its filters match.") var national = false
         @Option(help: "TLP clearance: CLEAR, GREEN, AMBER, AMBER+STRICT or RED.") var clearance: TLP = .green
         @Option(help: "fr or en.") var locale: String = "fr"
 
         func run() async throws {
             let (_, store) = try options.openStore()
-            let org = try OrganisationInput(name: name, kind: kind, region: region, tlpClearance: clearance, locale: locale).makeOrganisation()
+            let org = try OrganisationInput(name: name, kind: kind, region: region, tlpClearance: clearance, locale: locale,
+                                             national: national ? true : nil).makeOrganisation()
             try await store.createOrganisation(org)
             await store.auditCLI("organisation.create", target: org.id)
             try printJSON(org)

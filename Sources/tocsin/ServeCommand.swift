@@ -32,11 +32,14 @@ struct Serve: AsyncParsableCommand {
         if demo, try await broker.store.isEmpty() {
             let org = Organisation(name: "CHU de démonstration", kind: .chu, region: "28", tlpClearance: .amber)
             try await broker.store.createOrganisation(org)
+            let cert = Organisation(name: "CERT national de démonstration", kind: .cert, region: nil, tlpClearance: .red, national: true)
+            try await broker.store.createOrganisation(cert)
             let token = APIToken(role: .admin, orgId: nil, label: "demo admin")
             let secret = APIToken.makeSecret()
             try await broker.store.createToken(token, secret: secret)
             FileHandle.standardOutput.write(Data("""
-                Demo organisation created: \(org.name) (id \(org.id), region 28, cleared TLP:AMBER)
+                Demo organisations created: \(org.name) (id \(org.id), region 28, cleared TLP:AMBER)
+                  and \(cert.name) (id \(cert.id), national: every region, cleared TLP:RED)
                 Admin token (shown once, keep it): \(secret)
 
                 """.utf8))

@@ -48,7 +48,7 @@ public struct APIEnvironment: Sendable {
             guard let orgId = principal.orgId, let org = try await store.organisation(id: orgId) else {
                 throw Problem.forbidden("the token's organisation no longer exists")
             }
-            return ReadScope(clearance: org.tlpClearance, region: org.region)
+            return ReadScope(clearance: org.tlpClearance, region: org.regionScope)
         }
     }
 

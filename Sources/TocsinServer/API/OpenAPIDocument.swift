@@ -1345,18 +1345,19 @@ enum OpenAPIDocument {
           },
           "Organisation": {
             "type": "object",
-            "required": ["id", "name", "kind", "tlpClearance", "locale", "contacts", "createdAt", "updatedAt"],
+            "required": ["id", "name", "kind", "national", "tlpClearance", "locale", "createdAt", "updatedAt"],
             "properties": {
               "id": {"type": "string"},
               "name": {"type": "string"},
               "kind": {"$ref": "#/components/schemas/OrganisationKind"},
-              "region": {"$ref": "#/components/schemas/RegionCode", "description": "Absent for national bodies."},
+              "region": {"$ref": "#/components/schemas/RegionCode", "description": "Absent for national bodies and for bodies in no region."},
+              "national": {"type": "boolean", "description": "A national body: receives the alerts of every region that its filters match, as well as national ones."},
               "tlpClearance": {
                 "$ref": "#/components/schemas/TLP",
                 "description": "The most restricted marking the organisation may receive."
               },
               "locale": {"type": "string", "enum": ["fr", "en"]},
-              "contacts": {"type": "array", "items": {"$ref": "#/components/schemas/Contact"}},
+              "contacts": {"type": "array", "items": {"$ref": "#/components/schemas/Contact"}, "description": "Personal data: shown to admins and to the organisation itself only."},
               "createdAt": {"type": "string", "format": "date-time"},
               "updatedAt": {"type": "string", "format": "date-time"}
             }
@@ -1368,10 +1369,12 @@ enum OpenAPIDocument {
               "name": {"type": "string", "minLength": 1, "maxLength": 300},
               "kind": {"$ref": "#/components/schemas/OrganisationKind", "default": "other"},
               "region": {"$ref": "#/components/schemas/RegionCode"},
+              "national": {"type": "boolean", "default": false, "description": "Every region; refused together with a region."},
               "tlpClearance": {"$ref": "#/components/schemas/TLP", "default": "GREEN"},
               "locale": {"type": "string", "enum": ["fr", "en"], "default": "fr"},
               "contacts": {"type": "array", "items": {"$ref": "#/components/schemas/Contact"}}
-            }
+            },
+            "additionalProperties": false
           },
           "SubscriptionFilter": {
             "type": "object",

@@ -78,6 +78,7 @@ struct OrganisationView: Encodable {
         try container.encode(org.name, forKey: .name)
         try container.encode(org.kind, forKey: .kind)
         try container.encodeIfPresent(org.region, forKey: .region)
+        try container.encode(org.national, forKey: .national)
         try container.encode(org.tlpClearance, forKey: .tlpClearance)
         try container.encode(org.locale, forKey: .locale)
         if showsContacts { try container.encode(org.contacts, forKey: .contacts) }
@@ -85,7 +86,7 @@ struct OrganisationView: Encodable {
         try container.encode(org.updatedAt, forKey: .updatedAt)
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, kind, region, tlpClearance, locale, contacts, createdAt, updatedAt }
+    enum CodingKeys: String, CodingKey { case id, name, kind, region, national, tlpClearance, locale, contacts, createdAt, updatedAt }
 }
 
 /// `/api/v1/tokens`: API tokens, shown once and stored hashed; listed without their values, revoked at once.

@@ -91,7 +91,7 @@ struct FeedRoutes {
         var scanned = 0
         while matched.count < page.limit, scanned < 5_000 {
             let query = AlertQuery(page: PageRequest(limit: page.limit - matched.count, cursor: cursor),
-                                   minSeverity: subscription.filter.minSeverity, clearance: org.tlpClearance, orgRegion: .some(org.region))
+                                   minSeverity: subscription.filter.minSeverity, clearance: org.tlpClearance, orgRegion: .some(org.regionScope))
             let result = try await env.store.alerts(query)
             scanned += result.items.count
             matched += result.items.filter { alert in

@@ -268,7 +268,7 @@ extension SQLiteStore {
         if let cve = query.cve {
             clauses.append("EXISTS (SELECT 1 FROM json_each(doc, '$.cves') WHERE value = ?)"); arguments += [cve.uppercased()]
         }
-        if let orgRegion = query.orgRegion {
+        if let orgRegion = query.orgRegion, orgRegion != Region.all {
             clauses.append("(national = 1 OR EXISTS (SELECT 1 FROM json_each(doc, '$.regions') WHERE value = ?))"); arguments += [orgRegion]
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")

@@ -9,7 +9,7 @@ extension SQLiteStore {
             try db.execute(sql: """
                 INSERT INTO organisations (id, name, kind, region, tlp_rank, locale, contacts, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [org.id, org.name, org.kind.rawValue, org.region, org.tlpClearance.rank, org.locale, contacts,
+                """, arguments: [org.id, org.name, org.kind.rawValue, org.regionScope, org.tlpClearance.rank, org.locale, contacts,
                                  org.createdAt.millis, org.updatedAt.millis])
         }
     }
@@ -36,7 +36,7 @@ extension SQLiteStore {
             try db.execute(sql: """
                 UPDATE organisations SET name = ?, kind = ?, region = ?, tlp_rank = ?, locale = ?, contacts = ?, updated_at = ?
                 WHERE id = ?
-                """, arguments: [org.name, org.kind.rawValue, org.region, org.tlpClearance.rank, org.locale, contacts,
+                """, arguments: [org.name, org.kind.rawValue, org.regionScope, org.tlpClearance.rank, org.locale, contacts,
                                  org.updatedAt.millis, org.id])
             if db.changesCount == 0 { throw StoreError.notFound("organisation \(org.id)") }
         }
@@ -55,12 +55,15 @@ extension SQLiteStore {
         }
     }
 
+    /// An organisation from its row; the region column holds `Region.all` for a national body, so that routing and
+    /// the send-time check read one column.
     static func organisation(from row: Row) throws -> Organisation {
-        Organisation(
+        let region: String? = row["region"]
+        return Organisation(
             id: row["id"], name: row["name"], kind: Organisation.Kind(rawValue: row["kind"]) ?? .other,
-            region: row["region"], tlpClearance: TLP(rank: row["tlp_rank"]) ?? .clear, locale: row["locale"],
+            region: region == Region.all ? nil : region, tlpClearance: TLP(rank: row["tlp_rank"]) ?? .clear, locale: row["locale"],
             contacts: try decodeJSON([Organisation.Contact].self, row["contacts"]),
-            createdAt: row.date("created_at") ?? Date(), updatedAt: row.date("updated_at") ?? Date()
+            createdAt: row.date("created_at") ?? Date(), updatedAt: row.date("updated_at") ?? Date(), national: region == Region.all
         )
     }
 

@@ -12,7 +12,7 @@ extension SQLiteStore {
                 INSERT INTO organisations (id, name, kind, region, tlp_rank, locale, contacts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for (o, contacts) in orgRows {
-                try org.execute(arguments: [o.id, o.name, o.kind.rawValue, o.region, o.tlpClearance.rank, o.locale, contacts, o.createdAt.millis, o.updatedAt.millis])
+                try org.execute(arguments: [o.id, o.name, o.kind.rawValue, o.regionScope, o.tlpClearance.rank, o.locale, contacts, o.createdAt.millis, o.updatedAt.millis])
             }
             let sub = try db.cachedStatement(sql: """
                 INSERT INTO subscriptions (id, org_id, channel, target, filter, active, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
