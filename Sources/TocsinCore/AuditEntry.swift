@@ -43,12 +43,13 @@ public struct AuditEntry: Codable, Sendable, Hashable {
         self.actor = actor
         self.actorRole = actorRole
         self.orgId = orgId
-        self.action = action
-        self.target = target
+        self.action = String(action.prefix(200))
+        // A target comes from the request (a path, an id): kept short, so that no request writes much.
+        self.target = target.map { String($0.prefix(200)) }
         self.sourceAddress = sourceAddress
         self.outcome = outcome
         self.status = status
-        self.detail = detail
+        self.detail = detail.map { String($0.prefix(500)) }
     }
 
     /// The outcome an HTTP status stands for.

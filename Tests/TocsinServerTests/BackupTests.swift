@@ -22,6 +22,11 @@ final class BackupTests: BrokerTestCase {
         XCTAssertGreaterThan(waiting, 0, "the backup was taken in the middle of the fan-out")
         let again = try broker.cli(["backup", "--to", backupFile])
         XCTAssertNotEqual(again.status, 0, "an existing file is not overwritten without --force")
+        let mode = try FileManager.default.attributesOfItem(atPath: backupFile)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600, "a backup holds TLP:RED alerts and webhook secrets: readable by its owner only")
+        let live = try broker.cli(["backup", "--to", broker.dataDir + "/tocsin.sqlite", "--force"])
+        XCTAssertNotEqual(live.status, 0, "the live database is never the destination")
+        XCTAssertTrue(live.stderr.contains("live database"), live.stderr)
 
         // The broker is lost; a new one is restored from the backup and finishes the fan-out.
         broker.kill9()

@@ -269,6 +269,10 @@ public final class OutboxWorker: Sendable {
             // overtakes the one to be retried.
             var results: [DeliveryResult] = []
             for (index, claimed) in unit.enumerated() {
+                // Never start an attempt the lease may not cover: another claim could send it too.
+                if let lease = claimed.delivery.leaseUntil, lease.timeIntervalSinceNow < configuration.attemptTimeout {
+                    return (results, unit[index...].map(\.delivery))
+                }
                 let started = Date()
                 let clock = ContinuousClock.now
                 let outcome = await channel.send(claimed)

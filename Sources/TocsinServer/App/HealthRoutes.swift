@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import Prometheus
 import TocsinCore
@@ -8,6 +9,7 @@ import TocsinStore
 struct HealthRoutes {
     let env: APIEnvironment
     let registry: PrometheusCollectorRegistry
+    let probe = WriteProbe()
 
     func register(on router: Router<TocsinRequestContext>) {
         router.get("healthz") { _, _ in
@@ -15,13 +17,14 @@ struct HealthRoutes {
         }
         router.get("readyz") { _, context in
             do {
-                try await env.store.probeWrite(now: Date())
+                try await probe.check { try await env.store.probeWrite(now: Date()) }
                 let counts = try await env.store.deliveryCounts()
                 let outbox = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
                 return try JSONResponse.make(Ready(status: "ready", outbox: outbox))
             } catch {
                 context.logger.error("readiness check failed", metadata: ["error": "\(error)"])
-                return try JSONResponse.make(Ready(status: "unavailable", outbox: [:], reason: "the store does not accept writes: \(error)"),
+                return try JSONResponse.make(Ready(status: "unavailable", outbox: [:],
+                                                   reason: "the store does not accept writes or its disk is nearly full; the reason is in the log"),
                                              status: .serviceUnavailable)
             }
         }
@@ -41,5 +44,25 @@ struct HealthRoutes {
         var status: String
         var outbox: [String: Int]
         var reason: String?
+    }
+}
+
+/// Runs the readiness write at most once a second, however often `/readyz` is asked: an unauthenticated endpoint
+/// must not be a way to take the store's write lock at will.
+final class WriteProbe: Sendable {
+    private let last = Mutex<(at: ContinuousClock.Instant, ok: Bool)?>(nil)
+
+    func check(_ write: () async throws -> Void) async throws {
+        if let last = last.withLock({ $0 }), ContinuousClock.now - last.at < .seconds(1) {
+            if last.ok { return }
+            throw StoreError.invalid("the last write probe failed")
+        }
+        do {
+            try await write()
+            last.withLock { $0 = (ContinuousClock.now, true) }
+        } catch {
+            last.withLock { $0 = (ContinuousClock.now, false) }
+            throw error
+        }
     }
 }

@@ -193,7 +193,9 @@ public struct IngestService: Sendable {
                 let enricher = self.enricher
                 do {
                     let revised = try await store.revise(alertId: id, concerns: concerns) { current in
-                        guard !current.knownExploited, current.status != .cancelled, access.reviseRefusal(current) == nil else { throw AlreadyFlagged() }
+                        // Checked again inside the write: the alert may have been raised above the caller's clearance since.
+                        guard access.reviseRefusal(current) == nil else { throw Refused() }
+                        guard !current.knownExploited, current.status != .cancelled else { throw AlreadyFlagged() }
                         var draft = current.draft
                         draft.knownExploited = true
                         draft = enricher.enrich(draft)
@@ -202,6 +204,8 @@ public struct IngestService: Sendable {
                     items.append(IngestReport.Item(action: .flagged, alertId: id, revision: revised.alert.revision, sourceRef: cve, title: revised.alert.title))
                 } catch is AlreadyFlagged {
                     items.append(IngestReport.Item(action: .unchanged, alertId: id, revision: nil, sourceRef: cve, title: item.draft.title))
+                } catch is Refused {
+                    items.append(IngestReport.Item(action: .refused, alertId: nil, revision: nil, sourceRef: cve, title: item.draft.title))
                 }
             }
         }

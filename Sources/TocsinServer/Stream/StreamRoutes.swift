@@ -22,7 +22,8 @@ struct StreamRoutes {
 
     @Sendable func stream(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let scope = try await env.readScope(of: principal)
+        let env = self.env
+        let initialScope = try await env.readScope(of: principal)
         let minSeverity = try request.query("minSeverity").map { text in
             guard let severity = Severity(rawValue: text) else {
                 throw Problem.validation("minSeverity must be critical, high, medium, low or info", field: "minSeverity")
@@ -45,7 +46,7 @@ struct StreamRoutes {
         let heartbeat = env.configuration.streamHeartbeat
         let logger = context.logger
 
-        @Sendable func visible(_ alert: Alert) -> Bool {
+        @Sendable func visible(_ alert: Alert, _ scope: ReadScope?) -> Bool {
             if let scope, !scope.allows(alert) { return false }
             if let minSeverity, alert.severity < minSeverity { return false }
             if let category, !alert.categories.contains(category) { return false }
@@ -63,6 +64,7 @@ struct StreamRoutes {
             try await writer.write(ByteBuffer(string: "retry: 2000\n: tocsin stream, from event \(start)\n\n"))
             var lastBeat = ContinuousClock.now
             var lastCheck = ContinuousClock.now
+            var scope = initialScope
             while !Task.isCancelled, !hub.isClosed {
                 let events = try await store.events(after: start, limit: 200)
                 // A revoked or expired token ends its open streams: checked before anything more is sent, and at
@@ -74,11 +76,13 @@ struct StreamRoutes {
                         try await writer.write(ByteBuffer(string: "event: revoked\ndata: {\"reason\":\"the token is revoked or expired\"}\n\n"))
                         break
                     }
+                    // The organisation's clearance and region as they are now: a lowered clearance applies at once.
+                    scope = try await env.readScope(of: principal)
                 }
                 var chunk = ""
                 for event in events {
                     start = event.sequence
-                    guard visible(event.alert) else { continue }
+                    guard visible(event.alert, scope) else { continue }
                     let json = String(decoding: try TocsinJSON.encoder().encode(event.alert), as: UTF8.self)
                     chunk += "id: \(event.sequence)\nevent: \(event.alert.eventType)\ndata: \(json)\n\n"
                 }

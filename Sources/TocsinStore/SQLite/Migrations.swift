@@ -185,15 +185,17 @@ enum SQLiteMigrations {
         }
         migrator.registerMigration("2026-12-02-alert-publishers") { db in
             // Who published an alert lives beside it, not in the document recipients receive: the token of the
-            // current revision for the audit trail, and the publishing organisation, which alone may revise it.
+            // current revision for the audit trail, and the publishing organisation, which alone may revise it —
+            // taken from the first revision, never from whoever revised it last.
             // Identities an organisation ingested move into its own namespace, so that nobody else's document
             // can name its alerts.
             try db.execute(sql: """
                 ALTER TABLE alerts ADD COLUMN published_by TEXT;
                 ALTER TABLE alerts ADD COLUMN publisher_org TEXT;
                 UPDATE alerts SET published_by = json_extract(doc, '$.publishedBy');
-                UPDATE alerts SET publisher_org = (SELECT org_id FROM tokens WHERE tokens.id = alerts.published_by)
-                    WHERE published_by IS NOT NULL;
+                UPDATE alerts SET publisher_org = (SELECT t.org_id FROM alert_revisions r
+                    JOIN tokens t ON t.id = json_extract(r.doc, '$.publishedBy')
+                    WHERE r.alert_id = alerts.id AND r.revision = 1);
                 UPDATE alerts SET doc = json_remove(doc, '$.publishedBy') WHERE json_type(doc, '$.publishedBy') IS NOT NULL;
                 UPDATE alert_revisions SET doc = json_remove(doc, '$.publishedBy') WHERE json_type(doc, '$.publishedBy') IS NOT NULL;
                 UPDATE alert_refs SET ref_key = 'org:' || (SELECT publisher_org FROM alerts WHERE alerts.id = alert_refs.alert_id) || ':' || ref_key

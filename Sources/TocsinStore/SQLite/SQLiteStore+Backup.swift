@@ -31,17 +31,26 @@ extension SQLiteStore {
         if manager.fileExists(atPath: destination), !overwrite {
             throw BackupError("\(destination) already exists; choose another name or pass --force to replace it")
         }
+        let live = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard URL(fileURLWithPath: destination).resolvingSymlinksInPath().path != live else {
+            throw BackupError("\(destination) is the live database; back up to another file")
+        }
         let partial = destination + ".partial"
         try? manager.removeItem(atPath: partial)
         do {
+            // The copy holds TLP:RED alerts and webhook secrets: readable by its owner only, created here and now
+            // (never through a link someone left at that name).
+            try Self.createPrivateFile(partial)
             let copy = try DatabaseQueue(path: partial)
             try pool.backup(to: copy, pagesPerStep: 256) { step in
                 progress?(step.completedPageCount, step.totalPageCount)
             }
             try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             try copy.close()
-            if manager.fileExists(atPath: destination) { try manager.removeItem(atPath: destination) }
-            try manager.moveItem(atPath: partial, toPath: destination)
+            guard rename(partial, destination) == 0 else { throw BackupError("cannot rename \(partial) to \(destination): \(String(cString: strerror(errno)))") }
+        } catch let error as BackupError {
+            try? manager.removeItem(atPath: partial)
+            throw error
         } catch {
             try? manager.removeItem(atPath: partial)
             throw BackupError("the backup to \(destination) failed: \(StoreOpenError.reason(error)); nothing was written there")
@@ -98,6 +107,7 @@ extension SQLiteStore {
         let partial = path + ".restoring"
         try? manager.removeItem(atPath: partial)
         do {
+            try createPrivateFile(partial)
             let from = try DatabaseQueue(path: source, configuration: { var c = Configuration(); c.readonly = true; return c }())
             let to = try DatabaseQueue(path: partial)
             try from.backup(to: to)
@@ -109,14 +119,27 @@ extension SQLiteStore {
                 try db.execute(sql: "UPDATE deliveries SET due_at = ?, lease_until = ? WHERE state = 'in_flight'", arguments: [now, now])
             }
             try to.close()
+            // The old database stays whole until the rename replaces it in one step; its write-ahead log, which
+            // belongs to it and not to the backup, goes after.
+            guard rename(partial, path) == 0 else { throw BackupError("cannot rename \(partial) to \(path): \(String(cString: strerror(errno)))") }
             for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: path + suffix) }
-            if manager.fileExists(atPath: path) { try manager.removeItem(atPath: path) }
-            try manager.moveItem(atPath: partial, toPath: path)
+        } catch let error as BackupError {
+            try? manager.removeItem(atPath: partial)
+            throw error
         } catch {
             try? manager.removeItem(atPath: partial)
             throw BackupError("the restore into \(path) failed: \(StoreOpenError.reason(error)); the database there is unchanged")
         }
         return summary
+    }
+}
+
+extension SQLiteStore {
+    /// Creates `path` empty with mode 0600, refusing an existing file or link there.
+    static func createPrivateFile(_ path: String) throws {
+        let descriptor = open(path, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw BackupError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        close(descriptor)
     }
 }
 

@@ -12,16 +12,16 @@ extension SQLiteStore {
                 SET state = 'in_flight', attempts = attempts + 1, lease_until = :lease, due_at = :lease, next_attempt_at = NULL, updated_at = :now
                 WHERE seq IN (SELECT seq FROM deliveries d WHERE due_at IS NOT NULL AND due_at <= :now AND channel IN (\(channelList))
                     AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
-                    ORDER BY due_at LIMIT :limit)
+                    ORDER BY due_at, seq LIMIT :limit)
                 RETURNING *
                 """, arguments: ["lease": leaseUntil.millis, "now": now.millis, "limit": limit])
             // Nothing is sent to a subscription past one of its deliveries still being sent or waiting for a retry, so
             // that a receiver coming back from an outage gets everything in publication order. What waits is due
             // when what holds it back is; it is released at once when that one is sent or dead (recordResults).
             try db.execute(sql: """
-                UPDATE deliveries AS d SET due_at = (SELECT MAX(e.due_at) FROM deliveries e
-                    WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
-                WHERE d.due_at IS NOT NULL AND d.due_at <= :now AND d.state IN ('pending', 'retry_scheduled')
+                UPDATE deliveries AS d SET due_at = (SELECT MIN(MAX(e.due_at), MIN(e.created_at) + \(Int64(Self.orderHold * 1000)))
+                    FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
+                WHERE d.due_at IS NOT NULL AND d.due_at <= :now AND d.state IN ('pending', 'retry_scheduled', 'in_flight')
                     AND d.subscription_id IN (SELECT subscription_id FROM deliveries WHERE \(Self.holding))
                     AND EXISTS (SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
                 """, arguments: ["now": now.millis])
@@ -64,6 +64,7 @@ extension SQLiteStore {
             }
 
             var claimed: [ClaimedDelivery] = []
+            var abandoned: Set<String> = []
             let abandon = try db.cachedStatement(sql: """
                 UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?
                 """)
@@ -71,14 +72,17 @@ extension SQLiteStore {
                 guard let target = targets[delivery.subscriptionId], target.active else {
                     let reason = targets[delivery.subscriptionId] == nil ? "subscription deleted" : "subscription disabled"
                     try abandon.execute(arguments: [reason, now.millis, delivery.id])
+                    abandoned.insert(delivery.subscriptionId)
                     continue
                 }
                 guard let document = documents["\(delivery.alertId)#\(delivery.revision)"] ?? nil else {
                     try abandon.execute(arguments: ["alert revision missing or unreadable", now.millis, delivery.id])
+                    abandoned.insert(delivery.subscriptionId)
                     continue
                 }
                 if let refusal = document.alert.refusal(clearance: target.clearance, region: target.region) {
                     try abandon.execute(arguments: [refusal, now.millis, delivery.id])
+                    abandoned.insert(delivery.subscriptionId)
                     continue
                 }
                 claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, secret: target.secret, alertJSON: document.json,
@@ -86,6 +90,7 @@ extension SQLiteStore {
                                                orgName: target.name, locale: target.locale, unsubscribeToken: target.unsubscribe,
                                                digest: target.digest, concerns: delivery.concerns))
             }
+            for subscription in abandoned { try Self.releaseSuccessors(db, subscriptionId: subscription, now: now) }
             return claimed
         }
     }
@@ -118,11 +123,7 @@ extension SQLiteStore {
                                                delivered, result.deliveryId, machine.attempts])
                 // A delivery that is done (sent or dead) releases what waited behind it in its subscription, at once.
                 if machine.state == .delivered || machine.state == .dead {
-                    try db.execute(sql: """
-                        UPDATE deliveries SET due_at = :now, next_attempt_at = CASE WHEN state = 'retry_scheduled' THEN :now ELSE next_attempt_at END
-                        WHERE subscription_id = :subscription AND state IN ('pending', 'retry_scheduled') AND due_at > :now
-                            AND EXISTS (SELECT 1 FROM subscriptions WHERE id = :subscription AND digest = 'immediate')
-                        """, arguments: ["now": result.finishedAt.millis, "subscription": result.subscriptionId])
+                    try Self.releaseSuccessors(db, subscriptionId: result.subscriptionId, now: result.finishedAt)
                 }
                                 if case .disableSubscription(let reason) = result.action {
                     try db.execute(sql: "UPDATE subscriptions SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ?",
@@ -242,7 +243,26 @@ extension SQLiteStore {
     /// The deliveries that hold back later ones of their subscription, so that each subscription receives its
     /// deliveries in publication order: those being sent and those waiting for a retry. Subscriptions still go in
     /// parallel; within one, the worker sends what one claim took in order.
-    static let holding = "state IN ('in_flight', 'retry_scheduled')"
+    ///
+    /// An attempt whose lease ran out (a crash) holds nothing: it is claimable again with what follows it. A delivery
+    /// holds its subscription back for `orderHold` at most: past it, later alerts go through rather than wait
+    /// days behind one payload a receiver keeps refusing.
+    static let holding = """
+        state IN ('in_flight', 'retry_scheduled') AND (state = 'retry_scheduled' OR lease_until > :now)
+            AND created_at > :now - \(Int64(orderHold * 1000))
+        """
+
+    /// How long one delivery may hold back the later ones of its subscription.
+    static let orderHold: TimeInterval = 6 * 3_600
+
+    /// Makes what waited behind a finished delivery of an immediate subscription due now.
+    static func releaseSuccessors(_ db: Database, subscriptionId: String, now: Date) throws {
+        try db.execute(sql: """
+            UPDATE deliveries SET due_at = :now, next_attempt_at = CASE WHEN state = 'retry_scheduled' THEN :now ELSE next_attempt_at END
+            WHERE subscription_id = :subscription AND state IN ('pending', 'retry_scheduled') AND due_at > :now
+                AND EXISTS (SELECT 1 FROM subscriptions WHERE id = :subscription AND digest = 'immediate')
+            """, arguments: ["now": now.millis, "subscription": subscriptionId])
+    }
 
     /// Channels as an SQL list (`'email', 'webhook'`); their raw values are fixed identifiers, never input.
     static func sqlList(_ channels: Set<Channel>) -> String {
