@@ -92,6 +92,28 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// A typo anywhere in the file, sources included, stops the broker with the file, the line and the key, instead
+    /// of leaving a default in place (`intervall: 1h` used to poll at the default).
+    func testUnknownKeysAnywhereStopTheBrokerWithFileLineAndKey() throws {
+        let path = NSTemporaryDirectory() + "tocsin-config-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let cases = [
+            ("smtp:\n  from: a@b.test\n  urll: smtp://127.0.0.1:25\n", "smtp.urll", "line 3"),
+            ("sources:\n  - name: kev\n    url: https://example.org/kev.json\n    format: kev\n    intervall: 1h\n", "sources[0].intervall", "line 5"),
+        ]
+        for (text, key, line) in cases {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try TocsinConfiguration.load(file: path, environment: [:]), text) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.contains(key) && message.contains(path) && message.contains(line), message)
+            }
+        }
+        let broker = try BrokerProcess()
+        let serve = try broker.cli(["serve", "--config", path, "--port", "0"])
+        XCTAssertNotEqual(serve.status, 0)
+        XCTAssertTrue(serve.stderr.contains("sources[0].intervall"), serve.stderr)
+    }
+
     /// Every setting is documented, under the environment variable the code really reads.
     func testEverySettingIsDocumentedWithItsEnvironmentVariable() throws {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -227,11 +227,11 @@ extension TocsinConfiguration {
             let document = node?.any
             var flat: [String: String] = [:]
             var settings = document as? [String: Any] ?? [:]
-            if let list = settings.removeValue(forKey: "sources") { configuration.sources = try sources(from: list, file: file) }
+            if let list = settings.removeValue(forKey: "sources") { configuration.sources = try sources(from: list, file: file, root: node) }
             try flatten(document is [String: Any] ? settings : document, prefix: "", into: &flat)
             for (key, value) in flat.sorted(by: { $0.key < $1.key }) {
                 guard let apply = known[key] else {
-                    throw ConfigurationError(key: key, message: "is not a known setting (see Deploy/tocsin.example.yaml)")
+                    throw ConfigurationError(key: key, message: "is not a known setting (see Deploy/tocsin.example.yaml)\(location(key, file: file, root: node))")
                 }
                 try apply(&configuration, value)
             }
@@ -281,7 +281,7 @@ extension TocsinConfiguration {
 
     /// The `sources:` list: each entry as `SourceConfiguration` reads it, with `interval` and `timeout` written
     /// as durations (`15m`, `1h`) or seconds.
-    static func sources(from node: Any, file: String) throws -> [SourceConfiguration] {
+    static func sources(from node: Any, file: String, root: Node? = nil) throws -> [SourceConfiguration] {
         guard let list = node as? [Any] else { throw ConfigurationError(key: "sources", message: "must be a list of sources") }
         var entries: [[String: Any]] = []
         for (index, item) in list.enumerated() {
@@ -298,13 +298,46 @@ extension TocsinConfiguration {
         }
         do {
             let data = try JSONSerialization.data(withJSONObject: entries)
-            return try JSONDecoder().decode([SourceConfiguration].self, from: data)
+            // Strict: a misspelt key (`intervall: 1h`) stops the broker instead of leaving the default in place.
+            return try StrictJSONDecoder().decode([SourceConfiguration].self, from: data)
+        } catch StrictJSONError.unknownKey(let path) {
+            let key = "sources\(path)"
+            throw ConfigurationError(key: key, message: "is not a known key of a source (see docs/sources.md)\(location(key, file: file, root: root))")
         } catch let error as DecodingError {
             let (field, reason) = error.fieldAndReason
             throw ConfigurationError(key: "sources\(field.hasPrefix("[") ? "" : ".")\(field)", message: reason)
         } catch {
             throw ConfigurationError(key: "sources", message: "\(error)")
         }
+    }
+
+    /// `, in FILE line N` for a dotted key path (`smtp.urll`, `sources[0].intervall`) found in the parsed file.
+    static func location(_ key: String, file: String, root: Node?) -> String {
+        guard var node = root else { return ", in \(file)" }
+        var steps: [Substring] = []
+        for part in key.split(separator: ".") {
+            var rest = part
+            while let open = rest.firstIndex(of: "[") {
+                if open > rest.startIndex { steps.append(rest[..<open]) }
+                guard let close = rest[open...].firstIndex(of: "]") else { break }
+                steps.append(rest[open...close])
+                rest = rest[rest.index(after: close)...]
+            }
+            if !rest.isEmpty { steps.append(rest) }
+        }
+        var line: Int?
+        for step in steps {
+            if step.hasPrefix("["), let index = Int(step.dropFirst().dropLast()), case .sequence(let list) = node, index < list.count {
+                node = list[index]
+                line = node.mark?.line ?? line
+            } else if case .mapping(let mapping) = node, let pair = mapping.first(where: { $0.key.string == String(step) }) {
+                line = pair.key.mark?.line ?? line
+                node = pair.value
+            } else {
+                break
+            }
+        }
+        return ", in \(file)" + (line.map { " line \($0)" } ?? "")
     }
 
     /// The guard for every URL the pollers fetch: sources and the documents their listings name.
