@@ -114,4 +114,31 @@ final class EmailTests: XCTestCase {
         let messageIds = try sink.messages().compactMap { ($0["headers"] as? [String: String])?["Message-ID"] }
         XCTAssertEqual(messageIds, ["<\(busy["id"] as! String)@tocsin.cert-sante.test>"])
     }
+
+    /// Only the indicator list used to be defanged: a URL in the summary stayed live, and clickable, in both parts.
+    func testEverythingAPersonReadsIsDefangedAndOnlyTheAdvisorysOwnLinksStayClickable() async throws {
+        let org = try await broker.createOrg("CHU de Rouen", clearance: "AMBER")
+        _ = try await subscribeEmail(org: org, address: "rssi@chu-rouen.test")
+        var alert = alertJSON(title: "Campagne depuis evil.example.com", tlp: "AMBER")
+        alert["summary"] = "Le chargeur est servi par http://live-evil2.example.net/drop.php et contacte evil.example.com."
+        alert["body"] = "Voir aussi https://paste.example.org/raw/abc et le serveur 198.51.100.23."
+        alert["indicators"] = [["type": "domain", "value": "evil.example.com"], ["type": "ipv4", "value": "198.51.100.23"],
+                               ["type": "url", "value": "https://paste.example.org/raw/abc"]]
+        alert["references"] = [["url": "https://www.cert.ssi.gouv.fr/alerte/CERTFR-2026-ALE-001/"], ["url": "https://paste.example.org/raw/abc"]]
+        _ = try await broker.publish(alert)
+        try await eventually(broker.log) { try self.sink.messages().count == 1 }
+        let mail = try sink.messages()[0]
+        let text = try XCTUnwrap(mail["text"] as? String)
+        let html = try XCTUnwrap(mail["html"] as? String)
+        let subject = (mail["headers"] as? [String: String])?["Subject"] ?? ""
+        for part in [text, html, subject] {
+            for live in ["http://live-evil2", "live-evil2.example.net", "evil.example.com", "https://paste.example.org", "198.51.100.23"] {
+                XCTAssertFalse(part.contains(live), "\(live) is live in: \(part.prefix(2000))")
+            }
+        }
+        XCTAssertTrue(text.contains("hxxp[://]live-evil2[.]example[.]net/drop[.]php"), text)
+        XCTAssertTrue(html.contains("evil[.]example[.]com"))
+        XCTAssertTrue(html.contains(#"<a href="https://www.cert.ssi.gouv.fr/alerte/CERTFR-2026-ALE-001/">"#), "the advisory's own link stays clickable")
+        XCTAssertFalse(html.contains(#"href="https://paste"#), "a reference that is an indicator is not a link")
+    }
 }

@@ -50,7 +50,7 @@ public struct EmailChannel: DeliveryChannel {
         case .updated: english ? "[UPDATE]" : "[MISE À JOUR]"
         case .cancelled: english ? "[CANCELLED]" : "[ANNULÉE]"
         }
-        return "\(status)[\(alert.tlp.label)][\(severity)] \(alert.title)"
+        return "\(status)[\(alert.tlp.label)][\(severity)] \(Defang.text(alert.title, indicators: alert.indicators))"
     }
 
     /// The message for one delivery.
@@ -103,7 +103,10 @@ public struct EmailChannel: DeliveryChannel {
         let english = locale == "en"
         let formatter = formatter ?? dateFormatter(locale: locale)
         return [
-            "subject": subject, "title": alert.title, "summary": alert.summary, "body": alert.body ?? "",
+            // Everything a person reads is defanged: no live link to an indicator in either part of the mail.
+            "subject": subject, "title": Defang.text(alert.title, indicators: alert.indicators),
+            "summary": Defang.text(alert.summary, indicators: alert.indicators),
+            "body": Defang.text(alert.body ?? "", indicators: alert.indicators),
             "severity": english ? alert.severity.rawValue.uppercased() : alert.severity.frenchLabel,
             "tlp": alert.tlp.label, "tlpNotice": TLPNotice.text(alert.tlp, locale: locale), "orgName": orgName,
             "publishedAt": formatter.string(from: alert.publishedAt), "updatedAt": formatter.string(from: alert.updatedAt),
@@ -111,7 +114,11 @@ public struct EmailChannel: DeliveryChannel {
             "cves": alert.cves, "hasCves": !alert.cves.isEmpty,
             "indicators": alert.indicators.map { ["type": $0.type.rawValue, "value": Defang.indicator($0.value)] },
             "hasIndicators": !alert.indicators.isEmpty,
-            "references": alert.references.map { ["url": $0.url, "title": $0.title ?? ""] },
+            // The advisory's own links stay clickable; one that points at an indicator is shown defanged, not linked.
+            "references": alert.references.map { reference -> [String: Any] in
+                let indicator = Defang.isIndicator(reference.url, indicators: alert.indicators)
+                return ["url": indicator ? Defang.indicator(reference.url) : reference.url, "title": reference.title ?? "", "link": !indicator]
+            },
             "hasReferences": !alert.references.isEmpty,
             "alertUrl": alertUrl, "unsubscribeUrl": unsubscribeUrl,
         ]
