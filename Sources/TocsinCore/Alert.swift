@@ -130,6 +130,12 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
     }
 
+    /// The attribute that marks a revision stored quietly (a backfill): readable, never pushed.
+    public static let backfilledAttribute = "tocsin.backfilled"
+
+    /// True for a revision stored without notifying anyone.
+    public var isBackfilled: Bool { attributes[Self.backfilledAttribute] == "true" }
+
     /// True when the alert names no region and so concerns every organisation.
     public var isNational: Bool { regions.isEmpty }
 

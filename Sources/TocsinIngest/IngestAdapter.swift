@@ -38,6 +38,9 @@ public struct IngestOptions: Sendable {
     /// The least restrictive TLP an alert from this origin may carry: a document that came through a GREEN feed
     /// stays at least GREEN even if it is marked CLEAR itself. A marking is raised to it, never lowered.
     public var minimumTLP: TLP?
+    /// Store everything, notify nobody: a catalogue's history, a source's first poll, `tocsin import --backfill`.
+    /// The alerts are marked `tocsin.backfilled`, readable in the API and feeds, never pushed.
+    public var quiet: Bool = false
 
     public init(sourceName: String? = nil, defaultTLP: TLP? = nil, defaultSeverity: Severity? = nil, extraCategories: [String] = [],
                 minimumTLP: TLP? = nil) {

@@ -152,33 +152,47 @@ struct SubscriptionCommand: AsyncParsableCommand {
 
 struct Publish: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Publish an alert from a JSON file (or - for standard input) in the publish API's shape.",
-        discussion: "The alert and its deliveries are stored at once; a running `tocsin serve` on the same data directory sends them.")
+        abstract: "Publish an alert from a JSON file (or - for standard input) in the publish API's shape, or revise one with --revise.",
+        discussion: """
+            The alert and its deliveries are stored at once; a running `tocsin serve` on the same data directory sends them.             With --revise ID the file holds only the fields that change (a JSON merge patch, as POST /api/v1/alerts/{id}/revisions             takes); a revision that widens the audience (lower TLP, fewer regions, new categories) needs --confirm-widen.
+            """)
 
     @OptionGroup var options: StoreOptions
     @Argument(help: "JSON file, or - for standard input.") var file: String = "-"
+    @Option(name: .customLong("revise"), help: "Revise this alert with the fields the file names.") var reviseId: String?
+    @Flag(name: .customLong("confirm-widen"), help: "Accept a revision that reaches more organisations.") var confirmWiden = false
 
     func run() async throws {
         let (configuration, store) = try options.openStore()
         let enricher = try configuration.makeEnricher(warning: printWarning)
         let data = try readInput(file, limit: 10 << 20)
-        let draft: AlertDraft
+        let result: PublishResult
         do {
-            draft = try TocsinJSON.strictDecoder().decode(AlertDraft.self, from: data).validated()
+            if let reviseId {
+                var patch = data
+                if confirmWiden, var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                    object["confirmWiden"] = true
+                    patch = try JSONSerialization.data(withJSONObject: object)
+                }
+                result = try await CommandLinePublisher.revise(alertId: reviseId, patch: patch, store: store, enricher: enricher)
+            } else {
+                let draft = try TocsinJSON.strictDecoder().decode(AlertDraft.self, from: data).validated()
+                result = try await CommandLinePublisher.publish(draft, store: store, enricher: enricher)
+            }
         } catch let error as StrictJSONError {
             throw CLIError("invalid alert: \(error.description)")
         } catch let error as DecodingError {
             let (field, reason) = error.fieldAndReason
             throw CLIError("invalid alert: \(field.isEmpty ? "" : field + " ")\(reason)")
-        } catch {
+        } catch let error as TocsinCore.ValidationError {
             throw CLIError("invalid alert: \(error)")
+        } catch let error as AlertRevisionError {
+            throw CLIError("\(error)")
         }
-        let result = try await store.publish(Alert.first(from: enricher.enrich(draft), source: "cli", publishedBy: "cli"))
-        await store.auditCLI("alert.publish", target: result.alert.id)
+        await store.auditCLI(reviseId == nil ? "alert.publish" : "alert.revise", target: result.alert.id)
         try printJSON(result.alert)
         FileHandle.standardError.write(Data("\(result.deliveriesQueued) deliveries queued\n".utf8))
     }
-
 }
 
 struct Deliveries: AsyncParsableCommand {

@@ -23,6 +23,8 @@ struct Import: AsyncParsableCommand {
     @Option(help: "TLP for documents that carry no marking (default: the format's own default).") var tlp: TLP?
     @Flag(help: "Print one JSON report per file as well as the summary.") var json = false
     @Flag(help: "Log each alert stored, not only warnings.") var verbose = false
+    @Flag(help: "Store everything and notify nobody: a catalogue's history, an archive. The alerts are readable in the API and feeds, never pushed.")
+    var backfill = false
     @Argument(help: "Files to import, or - for standard input.") var files: [String]
 
     func run() async throws {
@@ -42,7 +44,8 @@ struct Import: AsyncParsableCommand {
         }
         let (configuration, store) = try options.openStore()
         let service = IngestService.make(store: store, enricher: try configuration.makeEnricher(warning: printWarning))
-        let ingestOptions = IngestOptions(sourceName: source, defaultTLP: tlp)
+        var ingestOptions = IngestOptions(sourceName: source, defaultTLP: tlp)
+        ingestOptions.quiet = backfill
         let progress = ProgressLine(total: files.count)
         var totals: [IngestReport.Action: Int] = [:]
         var failures = 0

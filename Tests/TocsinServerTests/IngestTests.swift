@@ -215,3 +215,49 @@ final class IngestTests: BrokerTestCase {
         XCTAssertTrue(csaf.stdout.contains("\"sourceRef\" : \"ICSMA-24-163-01\""), csaf.stdout)
     }
 }
+
+/// Adding a catalogue does not flood every establishment: a backfill stores everything, readable in the API and
+/// feeds, and sends nothing.
+final class BackfillTests: BrokerTestCase {
+    func testABackfillStoresQuietlyAndALaterDocumentNotifies() async throws {
+        let org = try await broker.createOrg("CHU de Rouen", clearance: "AMBER")
+        _ = try await broker.subscribeWebhook(org: org, url: receiver.url("rouen"))
+        let feed = try await broker.post("/api/v1/subscriptions", ["orgId": org, "channel": "feed"])
+        let feedToken = try XCTUnwrap(feed.json["feedToken"] as? String)
+        let token = try await broker.token("subscriber", org: org)
+        let port = broker.port
+        async let streamed = FeedAndStreamTests.readStream(port: port, token: token, lastEventId: nil, count: 1, seconds: 4)
+        try await Task.sleep(for: .milliseconds(400))
+
+        let file = broker.dataDir + "/advisory.json"
+        try Fixtures.data("csaf/cisa/icsma-24-200-01.json").write(to: URL(fileURLWithPath: file))
+        let imported = try broker.cli(["import", "--backfill", "--json", file])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["storedQuietly"] as? Int, 1, imported.stdout)
+        let id = try XCTUnwrap((report["items"] as? [[String: Any]])?.first?["alertId"] as? String)
+
+        // Readable in the API and the feed, never pushed: no delivery, no webhook, nothing on the stream.
+        let alert = try await broker.get("/api/v1/alerts/\(id)", token: token)
+        XCTAssertEqual((alert.json["attributes"] as? [String: String])?["tocsin.backfilled"], "true")
+        let value1 = try await broker.request("GET", "/feeds/\(feedToken)/feed.json", token: nil).text.contains(id)
+        XCTAssertTrue(value1)
+        let value2 = try await broker.deliveries(alert: id).count
+        XCTAssertEqual(value2, 0)
+
+        // What is published next notifies as usual, on every exit.
+        let fresh = try await broker.publish(alertJSON(title: "Nouvelle alerte", tlp: "AMBER"))
+        let events = await streamed
+        XCTAssertEqual(events.compactMap { $0.data.contains(fresh) ? fresh : ($0.data.contains(id) ? id : nil) }, [fresh])
+        try await eventually(broker.log) { self.receiver.received("rouen").count == 1 }
+        XCTAssertEqual((receiver.received("rouen")[0].json["data"] as? [String: Any])?["id"] as? String, fresh)
+
+        // The API takes ?backfill=true too.
+        let kevLike = try await broker.request("POST", "/api/v1/ingest/native?backfill=true", token: broker.adminToken,
+                                               raw: Array(#"{"title":"Ancienne alerte","summary":"s","severity":"high","tlp":"GREEN","sourceRef":"OLD-1"}"#.utf8))
+        XCTAssertEqual(kevLike.status, 200, kevLike.text)
+        XCTAssertEqual(kevLike.json["storedQuietly"] as? Int, 1)
+        try await Task.sleep(for: .milliseconds(500))
+        XCTAssertEqual(receiver.received("rouen").count, 1)
+    }
+}

@@ -111,6 +111,8 @@ final class TLPPropertyTests: XCTestCase {
                 answer = try await broker.post("/api/v1/alerts", alert, token: writer.token)
                 if answer.status == 201, let id = answer.json["id"] as? String { alertIds.append(id) }
             case 3...5 where !alertIds.isEmpty:
+                // A lower marking or wider regions need confirming: confirmed half the time.
+                if Bool.random(using: &random) { alert["confirmWiden"] = true }
                 answer = try await broker.post("/api/v1/alerts/\(alertIds.randomElement(using: &random)!)/revisions", alert, token: writer.token)
             case 6 where !alertIds.isEmpty:
                 answer = try await broker.request("POST", "/api/v1/alerts/\(alertIds.randomElement(using: &random)!)/cancel", token: writer.token,

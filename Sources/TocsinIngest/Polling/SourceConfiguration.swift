@@ -33,9 +33,17 @@ public struct SourceConfiguration: Codable, Sendable, Hashable {
     public var documentLimit: Int
     /// Seconds one request may take.
     public var timeout: TimeInterval
+    /// Which documents notify anyone: `new` (the default) only those that arrive after the source's first
+    /// successful poll, whose documents are stored quietly; `all` every one, the first poll's included.
+    public var notify: SourceConfiguration.SourceNotify = .new
 
     /// How the poller treats the source.
     public var kind: SourceFormat.Kind { format.kind }
+
+    /// Which of a source's documents notify subscribers.
+    public enum SourceNotify: String, Codable, Sendable, Hashable {
+        case new, all
+    }
 
     /// The default `interval` when none is configured: 15 minutes.
     public static let defaultInterval: TimeInterval = 900
@@ -76,7 +84,7 @@ public struct SourceConfiguration: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case name, url, format, interval, headers, defaultTLP, defaultSeverity, categories, enabled, csafFeedTLPs,
-             documentLimit, timeout
+             documentLimit, timeout, notify
     }
 
     public init(from decoder: any Decoder) throws {
@@ -93,6 +101,7 @@ public struct SourceConfiguration: Codable, Sendable, Hashable {
         csafFeedTLPs = try container.decodeIfPresent([TLP].self, forKey: .csafFeedTLPs) ?? Self.defaultCSAFFeedTLPs
         documentLimit = try container.decodeIfPresent(Int.self, forKey: .documentLimit) ?? Self.defaultDocumentLimit
         timeout = try container.decodeIfPresent(TimeInterval.self, forKey: .timeout) ?? Self.defaultTimeout
+        notify = try container.decodeIfPresent(SourceConfiguration.SourceNotify.self, forKey: .notify) ?? .new
     }
 }
 

@@ -7,6 +7,8 @@ struct SourcePollRound: Sendable {
     var notModified = 0
     var documentsHanded = 0
     var documentsAttempted = 0
+    /// The source's first successful round under `notify: new`: its documents are stored quietly.
+    var quiet = false
     var outcome = SourceIngestOutcome()
     /// The HTTP status of the source URL itself.
     var sourceHTTPStatus: Int?

@@ -85,6 +85,8 @@ public struct SourcePoller: Sendable {
             return failed
         }
         var round = SourcePollRound(startedAt: startedAt)
+        // Adding a source, or a catalogue, must not flood every establishment with its history.
+        round.quiet = source.notify == .new && state.lastSuccessAt == nil
         switch source.kind {
         case .document, .feed: await pollDocument(source, state: &state, round: &round)
         case .csafProvider: await pollProvider(source, state: &state, round: &round)
@@ -200,6 +202,8 @@ extension SourcePoller {
     func hand(_ data: Data, url: String, format: IngestFormat, options ingestOptions: IngestOptions, round: inout SourcePollRound) async -> Handed {
         round.documentsHanded += 1
         do {
+            var ingestOptions = ingestOptions
+            ingestOptions.quiet = ingestOptions.quiet || round.quiet
             let outcome = try await sink.ingest(data, format: format, options: ingestOptions, origin: url)
             round.outcome += outcome
             return .accepted(outcome)

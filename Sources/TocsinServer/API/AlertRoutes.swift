@@ -52,13 +52,7 @@ struct AlertRoutes {
     }
 
     /// Refuses a revision or cancellation the caller may not make; an alert it may not read is answered as unknown.
-    static func checkWrite(_ access: AlertAccess, _ alert: Alert) throws {
-        switch access.reviseRefusal(alert) {
-        case .unreadable: throw Problem.notFound("alert \(alert.id) not found")
-        case .notPublisher: throw Problem.forbidden("only the organisation that published alert \(alert.id), or an admin, may revise or cancel it")
-        case nil: break
-        }
-    }
+    static func checkWrite(_ access: AlertAccess, _ alert: Alert) throws { try AlertReviser.checkWrite(access, alert) }
 
     @Sendable func publish(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
@@ -120,14 +114,9 @@ struct AlertRoutes {
         let principal = try context.requirePrincipal()
         try principal.require([.admin, .publisher, .relay], to: "revise alerts")
         let id = try context.parameters.require("id")
-        let draft = env.enricher.enrich(try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated())
-        let publisher = principal.tokenId
-        let access = try await env.access(of: principal)
-        let concerns = try await env.inventories.snapshot().concerns(for:)
-        let result = try await env.store.revise(alertId: id, concerns: concerns) { current in
-            try Self.checkWrite(access, current)
-            return try AlertLifecycle.revise(current, with: draft, by: publisher)
-        }
+        let body = try await request.jsonBody(limit: env.maxBody)
+        let reviser = AlertReviser(store: env.store, enricher: env.enricher, concerns: try await env.inventories.snapshot().concerns(for:))
+        let result = try await reviser.revise(alertId: id, patch: body, access: try await env.access(of: principal), publishedBy: principal.tokenId)
         env.published()
         context.logger.info("alert revised", metadata: ["alert": "\(id)", "revision": "\(result.alert.revision)", "deliveries": "\(result.deliveriesQueued)"])
         return try JSONResponse.make(Published(alert: AlertView(result.alert, for: principal), deliveriesQueued: result.deliveriesQueued),

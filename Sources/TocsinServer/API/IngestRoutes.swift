@@ -27,6 +27,10 @@ struct IngestRoutes {
         var options = IngestOptions(sourceName: request.query("source") ?? principal.role.sourceName)
         options.defaultTLP = try Self.tlp(request, "tlp")
         options.minimumTLP = try Self.tlp(request, "minimumTlp")
+        if let text = request.query("backfill") {
+            guard let flag = Bool(text) else { throw Problem.validation("backfill must be true or false", field: "backfill") }
+            options.quiet = flag
+        }
         if let text = request.query("severity") {
             guard let severity = Severity(rawValue: text.lowercased()) else {
                 throw Problem.validation("severity must be critical, high, medium, low or info", field: "severity")

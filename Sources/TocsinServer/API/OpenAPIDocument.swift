@@ -246,12 +246,13 @@ enum OpenAPIDocument {
           "post": {
             "operationId": "reviseAlert",
             "tags": ["alerts"],
-            "summary": "Publish a new revision",
-            "description": "Roles: admin, publisher, relay. 409 when the alert is cancelled.",
+            "summary": "Publish a new revision: only the fields that change",
+            "description": "Roles: admin, and the publisher and relay tokens of the organisation that published the alert (403 for others; 404 when the caller may not read it). The body is a JSON merge patch (RFC 7396) over the alert's content: a field present replaces it, null removes it, anything not named stays; `remove` takes entries out of lists by value. A revision that widens the audience (lower TLP, fewer or other regions, new categories) answers 422 `widening-not-confirmed`, naming who would newly receive it, unless `confirmWiden` is true. 409 when the alert is cancelled or was revised meanwhile.",
             "parameters": [{"$ref": "#/components/parameters/Id"}],
             "requestBody": {
               "required": true,
-              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AlertDraft"}}}
+              "content": {"application/merge-patch+json": {"schema": {"$ref": "#/components/schemas/AlertPatch"}},
+                          "application/json": {"schema": {"$ref": "#/components/schemas/AlertPatch"}}}
             },
             "responses": {
               "201": {
@@ -1342,6 +1343,39 @@ enum OpenAPIDocument {
               "email": {"type": "string", "format": "email"},
               "role": {"type": "string"}
             }
+          },
+          "AlertPatch": {
+            "type": "object",
+            "description": "The fields of an alert that change (see AlertDraft for each); null removes a field.",
+            "properties": {
+              "title": {"type": "string"}, "summary": {"type": "string"}, "body": {"type": ["string", "null"]},
+              "severity": {"$ref": "#/components/schemas/Severity"}, "tlp": {"$ref": "#/components/schemas/TLP"},
+              "categories": {"type": ["array", "null"], "items": {"type": "string"}},
+              "cves": {"type": ["array", "null"], "items": {"type": "string"}},
+              "regions": {"type": ["array", "null"], "items": {"$ref": "#/components/schemas/RegionCode"}},
+              "indicators": {"type": ["array", "null"], "items": {"type": "object"}},
+              "affectedProducts": {"type": ["array", "null"], "items": {"type": "object"}},
+              "references": {"type": ["array", "null"], "items": {"type": "object"}},
+              "cvss": {"type": ["array", "null"], "items": {"type": "object"}},
+              "knownExploited": {"type": "boolean"}, "source": {"type": ["string", "null"]}, "sourceRef": {"type": ["string", "null"]},
+              "sourceVersion": {"type": ["string", "null"]}, "sourcePublishedAt": {"type": ["string", "null"], "format": "date-time"},
+              "sourceUpdatedAt": {"type": ["string", "null"], "format": "date-time"},
+              "attributes": {"type": ["object", "null"], "additionalProperties": {"type": ["string", "null"]}},
+              "remove": {
+                "type": "object",
+                "description": "Entries to take out of lists: strings by value; indicators by value, references by url, affected products by product.",
+                "properties": {
+                  "cves": {"type": "array", "items": {"type": "string"}}, "categories": {"type": "array", "items": {"type": "string"}},
+                  "regions": {"type": "array", "items": {"type": "string"}},
+                  "indicators": {"type": "array", "items": {"type": "object", "properties": {"value": {"type": "string"}}}},
+                  "references": {"type": "array", "items": {"type": "object", "properties": {"url": {"type": "string"}}}},
+                  "affectedProducts": {"type": "array", "items": {"type": "object", "properties": {"product": {"type": "string"}}}}
+                },
+                "additionalProperties": false
+              },
+              "confirmWiden": {"type": "boolean", "description": "Accept a revision that reaches more organisations than the alert does now."}
+            },
+            "additionalProperties": false
           },
           "Organisation": {
             "type": "object",

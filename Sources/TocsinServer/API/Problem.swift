@@ -76,6 +76,14 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             return problem
         case let error as ValidationError:
             return .validation("\(error.field) \(error.message)", field: error.field)
+        case let error as AlertRevisionError:
+            switch error {
+            case .notFound: return .notFound(error.description)
+            case .notPublisher: return .forbidden(error.description)
+            case .wideningNotConfirmed:
+                return Problem(status: .unprocessableContent, slug: "widening-not-confirmed", title: "The revision widens the audience",
+                               detail: error.description, field: "confirmWiden")
+            }
         case let error as StrictJSONError:
             switch error {
             case .duplicateKey(let path):

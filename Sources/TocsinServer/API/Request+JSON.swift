@@ -20,6 +20,20 @@ extension Request {
         return try TocsinJSON.strictDecoder().decode(T.self, from: bytes)
     }
 
+    /// The raw bytes of a JSON body (up to `limit`, else 413), checked for media type, emptiness and UTF-8, for
+    /// readers that are not a `Decodable` (merge patches).
+    func jsonBody(limit: Int) async throws -> Data {
+        if let contentType = headers[.contentType]?.lowercased(), !contentType.contains("json") {
+            throw Problem(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
+                          detail: "send the body as application/json")
+        }
+        let buffer = try await body.collectOrRefuse(upTo: limit, setting: "api.maxBodyBytes")
+        let bytes = Data(buffer.readableBytesView)
+        guard !bytes.isEmpty else { throw Problem.invalidJSON("the body is empty") }
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw Problem.invalidJSON("the body is not valid UTF-8") }
+        return bytes
+    }
+
     /// The query parameter `name`, or nil.
     func query(_ name: String) -> String? { uri.queryParameters[Substring(name)].map(String.init) }
 }

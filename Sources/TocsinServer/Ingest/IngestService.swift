@@ -41,6 +41,10 @@ public struct IngestService: Sendable {
         for index in items.indices where items[index].action != .cancel {
             items[index].draft = try prepared(items[index], shape: shape)
         }
+        if options.quiet {
+            // Stored, readable, never pushed: the store queues nothing for an alert marked so.
+            for index in items.indices { items[index].draft.attributes[Alert.backfilledAttribute] = "true" }
+        }
         if let floor = options.minimumTLP {
             // TLP is never widened: what came through a restricted channel keeps at least that channel's marking.
             for index in items.indices where items[index].draft.tlp.rank < floor.rank { items[index].draft.tlp = floor }
@@ -57,7 +61,9 @@ public struct IngestService: Sendable {
                 report.items += try await markExploited(item, format: resolved, publisher: publisher, now: now, concerns: concerns)
             }
         }
+        report.storedQuietly = options.quiet ? report.count(.published) + report.count(.revised) + report.count(.flagged) : 0
         logger.info("document ingested", metadata: [
+            "quietly": "\(report.storedQuietly)",
             "format": "\(resolved.rawValue)", "source": "\(options.sourceName ?? resolved.rawValue)",
             "published": "\(report.count(.published))", "revised": "\(report.count(.revised))",
             "unchanged": "\(report.count(.unchanged))", "cancelled": "\(report.count(.cancelled))",
@@ -268,6 +274,8 @@ public struct IngestReport: Codable, Sendable {
 
     public var format: IngestFormat
     public var items: [Item] = []
+    /// How many alerts were stored without notifying anyone (backfill).
+    public var storedQuietly = 0
 
     public func count(_ action: Action) -> Int { items.filter { $0.action == action }.count }
 }

@@ -47,6 +47,8 @@ struct StreamRoutes {
         let logger = context.logger
 
         @Sendable func visible(_ alert: Alert, _ scope: ReadScope?) -> Bool {
+            // The stream pushes; a backfill is read, not pushed.
+            if alert.isBackfilled { return false }
             if let scope, !scope.allows(alert) { return false }
             if let minSeverity, alert.severity < minSeverity { return false }
             if let category, !alert.categories.contains(category) { return false }

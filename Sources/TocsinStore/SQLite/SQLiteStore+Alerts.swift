@@ -162,7 +162,9 @@ extension SQLiteStore {
         let index = try currentIndex(db)
         let routingStart = ContinuousClock.now
         // Feeds are pulled, not pushed: they read the alert log, so they need no outbox row.
-        let recipients = index.route(alert, previousRecipients: previousRecipients, concerned: Set(concerns.keys)).filter { $0.channel != .feed }
+        // A backfilled revision is stored for reading, never pushed.
+        let recipients = alert.isBackfilled ? []
+            : index.route(alert, previousRecipients: previousRecipients, concerned: Set(concerns.keys)).filter { $0.channel != .feed }
         let routingSeconds = (ContinuousClock.now - routingStart).seconds
         let outboxStart = ContinuousClock.now
         let now = alert.updatedAt.millis

@@ -326,6 +326,7 @@ final class SourcePollerHTTPTests: XCTestCase {
         XCTAssertEqual(calls.first?.origin, server.base + "/kev.json")
         XCTAssertEqual(calls.first?.options.defaultSeverity, .high)
         XCTAssertEqual(calls.first?.options.extraCategories, ["vulnerability"])
+        XCTAssertEqual(calls.first?.options.quiet, true, "a new source's first poll is stored quietly (notify: new)")
         XCTAssertEqual(state.lastHTTPStatus, 200)
         XCTAssertNotNil(state.validators[source.url]?.etag)
         XCTAssertNotNil(state.validators[source.url]?.lastModified)
@@ -354,10 +355,22 @@ final class SourcePollerHTTPTests: XCTestCase {
         XCTAssertNotNil(requests.first?.if_none_match)
         calls = await sink.calls
         XCTAssertEqual(calls.count, 2)
+        XCTAssertEqual(calls.last?.options.quiet, false, "what changes after the first poll notifies")
         XCTAssertEqual(state.alertsPublished, 1)
         XCTAssertEqual(state.alertsRevised, 1)
         XCTAssertEqual(state.itemsSeen, 2)
         XCTAssertEqual(state.lastStatus, .updated)
+    }
+
+    func testASourceWithNotifyAllIsNeverQuiet() async throws {
+        let kev = try Fixtures.data("cve/kev/known_exploited_vulnerabilities.json")
+        try server.write(kev, at: "kev.json")
+        let configuration = try JSONDecoder().decode(SourceConfiguration.self, from: Data(#"{"name":"kev","url":"\#(server.base)/kev.json","format":"kev","notify":"all"}"#.utf8))
+        XCTAssertEqual(configuration.notify, .all)
+        let sink = PollRecordingSink()
+        _ = await poller(sink).pollOnce(configuration)
+        let calls = await sink.calls
+        XCTAssertEqual(calls.first?.options.quiet, false)
     }
 
     func testFeedSourceIsHandedWholeOnce() async throws {

@@ -1,0 +1,93 @@
+import Foundation
+import TocsinCore
+import TocsinEnrich
+import TocsinStore
+
+/// Why a revision was not stored.
+public enum AlertRevisionError: Error, CustomStringConvertible {
+    /// No such alert, or one the caller may not read (the same answer for both).
+    case notFound(String)
+    /// The caller may read the alert but its organisation did not publish it.
+    case notPublisher(String)
+    /// The revision reaches further than the alert does now and the publisher did not confirm it.
+    case wideningNotConfirmed(reasons: [String], newRecipients: [String], count: Int)
+
+    public var description: String {
+        switch self {
+        case .notFound(let id): "alert \(id) not found"
+        case .notPublisher(let id): "only the organisation that published alert \(id), or an admin, may revise or cancel it"
+        case .wideningNotConfirmed(let reasons, let names, let count):
+            "this revision widens the alert's audience (\(reasons.joined(separator: "; "))): \(count) organisation\(count == 1 ? "" : "s") "
+                + "would newly receive it" + (names.isEmpty ? "" : " (\(names.joined(separator: ", "))\(count > names.count ? ", …" : ""))")
+                + ". Send \"confirmWiden\": true (or --confirm-widen) to confirm"
+        }
+    }
+}
+
+/// Stores a revision sent as a patch (`AlertPatch`): only the publishing organisation or an admin may revise, an
+/// alert the caller may not read is unknown to it, and a revision that widens the audience needs confirming.
+/// Shared by `POST /api/v1/alerts/{id}/revisions` and `tocsin publish --revise`.
+public struct AlertReviser: Sendable {
+    let store: any Store
+    let enricher: Enricher
+    let concerns: Concerns
+
+    public init(store: any Store, enricher: Enricher, concerns: @escaping Concerns = { _ in [:] }) {
+        self.store = store
+        self.enricher = enricher
+        self.concerns = concerns
+    }
+
+    /// Refuses a write the caller may not make.
+    public static func checkWrite(_ access: AlertAccess, _ alert: Alert) throws(AlertRevisionError) {
+        switch access.reviseRefusal(alert) {
+        case .unreadable: throw .notFound(alert.id)
+        case .notPublisher: throw .notPublisher(alert.id)
+        case nil: break
+        }
+    }
+
+    public func revise(alertId: String, patch body: Data, access: AlertAccess, publishedBy: String?) async throws -> PublishResult {
+        guard let current = try await store.alert(id: alertId) else { throw AlertRevisionError.notFound(alertId) }
+        try Self.checkWrite(access, current)
+        let patch = try AlertPatch.apply(body, to: current.draft)
+        let draft = try patch.draft.validated()
+        let reasons = AlertPatch.widening(from: current, to: draft)
+        let enriched = enricher.enrich(draft)
+        if !reasons.isEmpty, !patch.confirmsWidening {
+            let index = try await store.routingIndex()
+            let next = try AlertLifecycle.revise(current, with: enriched, by: publishedBy)
+            let before = Set(index.route(current).map(\.orgId))
+            let newly = Set(index.route(next).map(\.orgId)).subtracting(before)
+            var names: [String] = []
+            for id in newly.sorted().prefix(10) { names.append(try await store.organisation(id: id)?.name ?? id) }
+            throw AlertRevisionError.wideningNotConfirmed(reasons: reasons, newRecipients: names.sorted(), count: newly.count)
+        }
+        let expected = current.revision
+        return try await store.revise(alertId: alertId, concerns: concerns) { latest in
+            // Checked against what was shown: a revision stored meanwhile is not overwritten unseen.
+            guard latest.revision == expected else {
+                throw StoreError.conflict("alert \(alertId) was revised meanwhile (revision \(latest.revision)); read it and send the patch again")
+            }
+            try Self.checkWrite(access, latest)
+            return try AlertLifecycle.revise(latest, with: enriched, by: publishedBy)
+        }
+    }
+}
+
+/// The command line's way to publish and revise, through the same steps as the API: enrichment, the inventory
+/// match (so `onlyInventoryMatches` subscriptions are served), the write checks and the widening rule.
+public enum CommandLinePublisher {
+    /// Publishes a new alert as the broker itself.
+    public static func publish(_ draft: AlertDraft, store: any Store, enricher: Enricher) async throws -> PublishResult {
+        let concerns = try await InventoryIndex(store: store).snapshot().concerns(for:)
+        return try await store.publish(Alert.first(from: enricher.enrich(draft), source: "cli", publishedBy: "cli"), concerns: concerns)
+    }
+
+    /// Revises an alert with a patch, as the broker itself.
+    public static func revise(alertId: String, patch: Data, store: any Store, enricher: Enricher) async throws -> PublishResult {
+        let concerns = try await InventoryIndex(store: store).snapshot().concerns(for:)
+        return try await AlertReviser(store: store, enricher: enricher, concerns: concerns)
+            .revise(alertId: alertId, patch: patch, access: .broker, publishedBy: "cli")
+    }
+}
