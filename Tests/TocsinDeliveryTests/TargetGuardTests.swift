@@ -76,6 +76,8 @@ final class TargetGuardTests: XCTestCase {
                 guard case HTTPClientError.refused = error else { return XCTFail("\(url): \(error) is not a refusal") }
             }
         }
+        // At send time as well, for targets stored before these checks.
+        XCTAssertThrowsError(try guardrail.pin(URLComponents(string: "https://hooks.example.org:99999/x")!, requireResolution: false))
         XCTAssertNoThrow(try guardrail.check("https://[2001:4860:4860::8888]:8443/hook", requireResolution: false))
         XCTAssertNoThrow(try guardrail.check("https://hooks.example.org:8443/x", requireResolution: false))
     }

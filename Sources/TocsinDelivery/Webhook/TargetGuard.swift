@@ -75,6 +75,8 @@ public struct TargetGuard: Sendable {
         guard let rawHost = components.host else { throw .refused("\(subject) has no host") }
         let host = rawHost.hasPrefix("[") ? String(rawHost.dropFirst().dropLast()) : rawHost
         let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
+        // Checked here too, for subscriptions stored before the check at creation: a refusal is permanent.
+        guard (1...65_535).contains(port) else { throw .refused("\(subject) port \(port) is not a TCP port (1 to 65535)") }
         let addresses: [IPAddress]
         if let literal = IPAddress(host) {
             addresses = [literal]
