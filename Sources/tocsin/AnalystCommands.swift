@@ -59,6 +59,8 @@ struct Import: AsyncParsableCommand {
                 failures += 1
                 progress.clear()
                 FileHandle.standardError.write(Data("\(file): \(error)\n".utf8))
+                // A script reading the JSON reports sees the rejected files too, not only the accepted ones.
+                if json { try printJSON(RejectedFile(file: file, rejected: "\(error)")) }
             }
             progress.update(index + 1, detail: Self.summary(totals, failures: failures))
         }
@@ -66,6 +68,12 @@ struct Import: AsyncParsableCommand {
         await store.auditCLI("ingest", target: nil, outcome: failures == 0 ? .ok : .failed,
                              detail: "\(files.count) files: " + Self.summary(totals, failures: failures))
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// The JSON report of a file that was refused.
+    struct RejectedFile: Encodable {
+        var file: String
+        var rejected: String
     }
 
     static func summary(_ totals: [IngestReport.Action: Int], failures: Int) -> String {

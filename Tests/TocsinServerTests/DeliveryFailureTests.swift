@@ -39,6 +39,9 @@ final class DeliveryFailureTests: BrokerTestCase {
         XCTAssertEqual(redelivered.status, 202, redelivered.text)
         try await eventually { try await self.broker.deliveries(alert: id).first?["state"] as? String == "delivered" }
         XCTAssertEqual(Set(receiver.received("down").map(\.id)), [dead["id"] as! String])
+        // The redelivery's attempt is numbered after the five earlier ones.
+        let history = try await broker.get("/api/v1/deliveries/\(dead["id"] as! String)").json["history"] as? [[String: Any]] ?? []
+        XCTAssertEqual(history.compactMap { $0["number"] as? Int }, [1, 2, 3, 4, 5, 6])
         let value1 = try await broker.post("/api/v1/deliveries/\(dead["id"] as! String)/redeliver", [:]).status
         XCTAssertEqual(value1, 202)
     }

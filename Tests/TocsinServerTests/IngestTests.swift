@@ -189,6 +189,10 @@ final class IngestTests: BrokerTestCase {
         XCTAssertEqual(mixed.status, 1)
         XCTAssertTrue(mixed.stderr.contains("oasis_csaf_tc-csaf_2_0-2021-6-1-01-01.json"), mixed.stderr)
         XCTAssertTrue(mixed.stderr.contains("1 published"), mixed.stderr)
+        // With --json, the rejected file has its report too.
+        let reported = try broker.cli(["import", "--json", bad])
+        XCTAssertEqual(reported.status, 1)
+        XCTAssertTrue(reported.stdout.contains("\"rejected\"") && reported.stdout.contains("oasis_csaf_tc-csaf_2_0-2021-6-1-01-01.json"), reported.stdout)
     }
 
     func testEnrichAndCVSSCommandsForAnalysts() throws {

@@ -142,6 +142,9 @@ final class PollingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(polled.json["consecutiveFailures"] as? Int ?? 0, 1)
         let unknown = try await broker.request("POST", "/api/v1/sources/nope/poll", token: broker.adminToken)
         XCTAssertEqual(unknown.status, 404)
+        // A source that never succeeded still has its last-success metric, at 0, so that the alert rule fires.
+        let metrics = try await broker.request("GET", "/metrics", token: nil).text
+        XCTAssertTrue(metrics.contains("tocsin_source_last_success_timestamp_seconds{source=\"missing\"} 0"), metrics)
     }
 
     func testAnInvalidSourceConfigurationIsRefusedAtStart() throws {

@@ -69,14 +69,12 @@ public struct SourceHealth: Codable, Sendable, Hashable {
             samples.append(SourceMetricSample(name: "tocsin_source_alerts_total", help: "Alerts from the source by what ingestion did",
                                               type: .counter, labels: labels.merging(["action": action]) { $1 }, value: Double(count)))
         }
-        if let lastAttemptAt {
-            samples.append(SourceMetricSample(name: "tocsin_source_last_attempt_timestamp_seconds", help: "Start of the last round",
-                                              type: .gauge, labels: labels, value: lastAttemptAt.timeIntervalSince1970))
-        }
-        if let lastSuccessAt {
-            samples.append(SourceMetricSample(name: "tocsin_source_last_success_timestamp_seconds", help: "End of the last round without error",
-                                              type: .gauge, labels: labels, value: lastSuccessAt.timeIntervalSince1970))
-        }
+        // Always present, at 0 before the first round (or the first success), so that an alert rule such as
+        // `time() - tocsin_source_last_success_timestamp_seconds > 3 * 3600` fires for a source that never worked.
+        samples.append(SourceMetricSample(name: "tocsin_source_last_attempt_timestamp_seconds", help: "Start of the last round",
+                                          type: .gauge, labels: labels, value: lastAttemptAt?.timeIntervalSince1970 ?? 0))
+        samples.append(SourceMetricSample(name: "tocsin_source_last_success_timestamp_seconds", help: "End of the last round without error",
+                                          type: .gauge, labels: labels, value: lastSuccessAt?.timeIntervalSince1970 ?? 0))
         return samples
     }
 }

@@ -99,8 +99,11 @@ extension SQLiteStore {
         guard !results.isEmpty else { return }
         try await pool.write { db in
             let attempt = try db.cachedStatement(sql: """
-                INSERT INTO delivery_attempts (delivery_id, number, started_at, duration_ms, outcome, status, error) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO delivery_attempts (delivery_id, number, started_at, duration_ms, outcome, status, error)
+                VALUES (?1, MAX(?2, (SELECT COALESCE(MAX(number), 0) + 1 FROM delivery_attempts WHERE delivery_id = ?1)), ?3, ?4, ?5, ?6, ?7)
                 """)
+            // An attempt is numbered after every earlier one of the delivery, redeliveries included (a redelivery
+            // starts a fresh retry budget, not a fresh history).
             // Only the holder of the current claim may move the delivery on: a worker whose lease expired and was
             // taken over records its attempt but leaves the state to the newer claim.
             let update = try db.cachedStatement(sql: """
