@@ -39,6 +39,10 @@ public struct Delivery: Codable, Sendable, Hashable, Identifiable {
     public var deliveredAt: Date?
     /// The recipient's inventory items the alert concerns (empty when none matched or none was declared).
     public var concerns: [InventoryConcern]
+    /// For people reading the ledger: the recipient organisation's name, and where the delivery goes (the webhook URL
+    /// or the address; shown to admins and to the organisation itself only).
+    public var orgName: String?
+    public var target: String?
 
     public init(
         id: String = TocsinID.make(), alertId: String, revision: Int, subscriptionId: String, orgId: String,

@@ -209,10 +209,10 @@ struct Deliveries: AsyncParsableCommand {
         let (_, store) = try options.openStore()
         let page = try await store.deliveries(DeliveryQuery(page: PageRequest(limit: limit), alertId: alertId, orgId: orgId, state: state))
         if json { return try printJSON(page.items) }
-        print(["DELIVERY", "ALERT", "REV", "ORG", "CHANNEL", "STATE", "ATTEMPTS", "STATUS", "ERROR"].joined(separator: "\t"))
+        print(["DELIVERY", "ALERT", "REV", "ORG", "CHANNEL", "TARGET", "STATE", "ATTEMPTS", "STATUS", "ERROR"].joined(separator: "\t"))
         for d in page.items {
-            print([d.id, d.alertId, String(d.revision), d.orgId, d.channel.rawValue, d.state.rawValue, String(d.attempts),
-                   d.lastStatus.map(String.init) ?? "-", d.lastError ?? "-"].joined(separator: "\t"))
+            print([d.id, d.alertId, String(d.revision), d.orgName ?? d.orgId, d.channel.rawValue, d.target ?? "-", d.state.rawValue,
+                   String(d.attempts), d.lastStatus.map(String.init) ?? "-", d.lastError ?? "-"].joined(separator: "\t"))
         }
     }
 }

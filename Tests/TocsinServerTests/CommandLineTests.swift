@@ -41,6 +41,7 @@ final class CommandLineTests: XCTestCase {
         let ledger = try broker.cli(["deliveries"])
         XCTAssertEqual(ledger.status, 0, ledger.stderr)
         XCTAssertTrue(ledger.stdout.contains("\tdelivered\t"), ledger.stdout)
+        XCTAssertTrue(ledger.stdout.contains(receiver.url("cli")), "the ledger names where it went: \(ledger.stdout)")
         let migrate = try broker.cli(["migrate"])
         XCTAssertTrue(migrate.stdout.contains("2026-11-23-spine"))
     }

@@ -94,6 +94,22 @@ final class HardeningTests: BrokerTestCase {
         XCTAssertTrue(adminView.text.contains("rssi@chu-caen.fr"))
     }
 
+    func testTheLedgerNamesOrganisationsAndShowsTargetsToAdminsAndTheirOrganisationOnly() async throws {
+        let org = try await broker.createOrg("CHU de Rouen", clearance: "AMBER")
+        _ = try await broker.subscribeWebhook(org: org, url: receiver.url("rouen-secret-path"))
+        let id = try await broker.publish(alertJSON())
+        let asAdmin = try await broker.deliveries(alert: id)
+        XCTAssertEqual(asAdmin.first?["orgName"] as? String, "CHU de Rouen")
+        XCTAssertEqual(asAdmin.first?["target"] as? String, receiver.url("rouen-secret-path"))
+        let publisher = try await broker.token("publisher")
+        let asPublisher = try await broker.get("/api/v1/deliveries?alertId=\(id)", token: publisher).items
+        XCTAssertEqual(asPublisher.first?["orgName"] as? String, "CHU de Rouen")
+        XCTAssertNil(asPublisher.first?["target"])
+        let own = try await broker.token("subscriber", org: org)
+        let asOwn = try await broker.get("/api/v1/deliveries?alertId=\(id)", token: own).items
+        XCTAssertEqual(asOwn.first?["target"] as? String, receiver.url("rouen-secret-path"))
+    }
+
     func testTheSSRFGuardRefusesAtCreationWhatItWouldRefuseAtSendTime() async throws {
         let org = try await broker.createOrg("CH de Bayeux", clearance: "GREEN")
         for target in ["http://[fe80::1%25eth0]/hook", "http://[::10.0.0.1]/hook", "https://hooks.example.org:99999/x"] {

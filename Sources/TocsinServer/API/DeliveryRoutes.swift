@@ -35,6 +35,8 @@ struct DeliveryRoutes {
         guard principal.role != .admin, principal.orgId != delivery.orgId else { return delivery }
         var redacted = delivery
         redacted.concerns = []
+        // Where another organisation's deliveries go (an address, a URL that may carry a key) is not a publisher's business.
+        redacted.target = nil
         return redacted
     }
 

@@ -152,20 +152,20 @@ extension SQLiteStore {
 
     public func delivery(id: String) async throws -> Delivery? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]).map(Self.delivery(from:))
+            try Row.fetchOne(db, sql: "SELECT \(Self.ledgerColumns) WHERE d.id = ?", arguments: [id]).map(Self.delivery(from:))
         }
     }
 
     public func deliveries(_ query: DeliveryQuery) async throws -> Page<Delivery> {
         let after = try Cursor.decode(query.page.cursor) ?? 0
-        var clauses = ["seq > ?"]
+        var clauses = ["d.seq > ?"]
         var arguments: StatementArguments = [after]
-        if let alertId = query.alertId { clauses.append("alert_id = ?"); arguments += [alertId] }
-        if let orgId = query.orgId { clauses.append("org_id = ?"); arguments += [orgId] }
-        if let subscriptionId = query.subscriptionId { clauses.append("subscription_id = ?"); arguments += [subscriptionId] }
-        if let state = query.state { clauses.append("state = ?"); arguments += [state.rawValue] }
+        if let alertId = query.alertId { clauses.append("d.alert_id = ?"); arguments += [alertId] }
+        if let orgId = query.orgId { clauses.append("d.org_id = ?"); arguments += [orgId] }
+        if let subscriptionId = query.subscriptionId { clauses.append("d.subscription_id = ?"); arguments += [subscriptionId] }
+        if let state = query.state { clauses.append("d.state = ?"); arguments += [state.rawValue] }
         arguments += [query.page.limit + 1]
-        let sql = "SELECT * FROM deliveries WHERE \(clauses.joined(separator: " AND ")) ORDER BY seq LIMIT ?"
+        let sql = "SELECT \(Self.ledgerColumns) WHERE \(clauses.joined(separator: " AND ")) ORDER BY d.seq LIMIT ?"
         let limit = query.page.limit
         let finalArguments = arguments
         return try await pool.read { db in
@@ -272,8 +272,14 @@ extension SQLiteStore {
         channels.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
     }
 
+    /// A delivery row with, for the ledger, its organisation's name and its subscription's target.
+    static let ledgerColumns = """
+        d.*, o.name AS ledger_org_name, s.target AS ledger_target FROM deliveries d
+        LEFT JOIN organisations o ON o.id = d.org_id LEFT JOIN subscriptions s ON s.id = d.subscription_id
+        """
+
     static func delivery(from row: Row) -> Delivery {
-        Delivery(
+        var delivery = Delivery(
             id: row["id"], alertId: row["alert_id"], revision: row["revision"], subscriptionId: row["subscription_id"],
             orgId: row["org_id"], channel: Channel(rawValue: row["channel"]) ?? .webhook,
             state: DeliveryState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
@@ -282,5 +288,10 @@ extension SQLiteStore {
             deliveredAt: row.date("delivered_at"),
             concerns: (row["concerns"] as String?).flatMap { try? decodeJSON([InventoryConcern].self, $0) } ?? []
         )
+        if row.hasColumn("ledger_org_name") {
+            delivery.orgName = row["ledger_org_name"]
+            delivery.target = row["ledger_target"]
+        }
+        return delivery
     }
 }
