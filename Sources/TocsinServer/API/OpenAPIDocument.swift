@@ -1573,6 +1573,8 @@ enum OpenAPIDocument {
               "updatedAt"
             ],
             "properties": {
+              "orgName": {"type": "string", "description": "The recipient organisation's name."},
+              "target": {"type": "string", "description": "Where the delivery goes (webhook URL or address); shown to admins and to the organisation itself only."},
               "id": {
                 "type": "string",
                 "description": "Also the `webhook-id`: the same for every attempt and redelivery."
