@@ -7,7 +7,7 @@ struct Tail: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Follow a broker's live stream of alerts in the terminal, reconnecting without losing any.")
 
-    @Option(help: "The broker's base URL.") var url: String = "http://127.0.0.1:8080"
+    @Option(help: "The broker's base URL (or set TOCSIN_URL; default http://127.0.0.1:8080).") var url: String?
     @Option(help: "An API token (or set TOCSIN_TOKEN).") var token: String?
     @Option(name: .customLong("min-severity"), help: "Only alerts at least this severe.") var minSeverity: Severity?
     @Option(help: "Only alerts of this category.") var category: String?
@@ -19,12 +19,16 @@ struct Tail: ParsableCommand {
         guard let token = token ?? ProcessInfo.processInfo.environment["TOCSIN_TOKEN"] else {
             throw CLIError("an API token is required: --token or TOCSIN_TOKEN")
         }
+        let base = url ?? ProcessInfo.processInfo.environment["TOCSIN_URL"] ?? "http://127.0.0.1:8080"
         var query: [String] = []
         if let minSeverity { query.append("minSeverity=\(minSeverity.rawValue)") }
         if let category { query.append("category=\(category.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? category)") }
-        let streamURL = url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/api/v1/stream" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        let streamURL = base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/api/v1/stream" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         let state = TailState(lastId: from)
+        // Reconnects with a growing pause (1 s up to 60 s), back to 1 s once events flow again.
+        var pause: TimeInterval = 1
         while true {
+            let seenBefore = state.lastId
             var headers = [("Authorization", "Bearer \(token)"), ("Accept", "text/event-stream")]
             if let last = state.lastId { headers.append(("Last-Event-ID", last)) }
             var parser = ServerSentEventParser()
@@ -36,14 +40,16 @@ struct Tail: ParsableCommand {
             case .success(let status) where status == 401 || status == 403:
                 throw CLIError("the broker refused the token (HTTP \(status))")
             case .success(let status) where status >= 400:
-                FileHandle.standardError.write(Data("stream answered HTTP \(status)\n".utf8))
+                FileHandle.standardError.write(Data("\(streamURL) answered HTTP \(status)\n".utf8))
             case .success:
                 break
             case .failure(let error):
-                FileHandle.standardError.write(Data("stream interrupted: \(error)\n".utf8))
+                if once { throw CLIError("cannot reach \(base): \(error) (set --url or TOCSIN_URL)") }
+                FileHandle.standardError.write(Data("cannot reach \(base): \(error); trying again in \(Int(pause)) s\n".utf8))
             }
             if once { return }
-            Thread.sleep(forTimeInterval: 2)
+            pause = state.lastId != seenBefore ? 1 : min(pause * 2, 60)
+            Thread.sleep(forTimeInterval: pause)
         }
     }
 }

@@ -186,4 +186,19 @@ final class FeedAndStreamTests: BrokerTestCase {
         XCTAssertEqual(events.compactMap { ($0["alert"] as? [String: Any])?["title"] as? String }, ["Premier", "Second"])
         XCTAssertEqual(events.first?["event"] as? String, "alert.published")
     }
+
+    func testTailReadsTheURLFromTheEnvironmentAndNamesTheOneItCannotReach() throws {
+        let process = Process()
+        process.executableURL = BrokerProcess.binary
+        process.arguments = ["tail", "--token", "tcs_x", "--once"]
+        process.environment = ["TOCSIN_URL": "http://127.0.0.1:1", "PATH": "/usr/bin:/bin"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertNotEqual(process.terminationStatus, 0)
+        XCTAssertTrue(text.contains("cannot reach http://127.0.0.1:1"), text)
+    }
 }
