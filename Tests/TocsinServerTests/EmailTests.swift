@@ -111,6 +111,7 @@ final class EmailTests: XCTestCase {
         XCTAssertEqual(rejected["attempts"] as? Int, 1)
         XCTAssertEqual(rejected["lastStatus"] as? Int, 550)
         XCTAssertTrue((rejected["lastError"] as? String ?? "").contains("550"), "\(rejected)")
+        XCTAssertTrue((rejected["lastError"] as? String ?? "").contains("550 5.1.1 mailbox unavailable"), "the server's own words: \(rejected)")
         let messageIds = try sink.messages().compactMap { ($0["headers"] as? [String: String])?["Message-ID"] }
         XCTAssertEqual(messageIds, ["<\(busy["id"] as! String)@tocsin.cert-sante.test>"])
     }

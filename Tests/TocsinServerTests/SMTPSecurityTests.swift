@@ -86,6 +86,7 @@ final class SMTPSecurityTests: XCTestCase {
         ])
         let plain = try await sendOne(until: ["retry_scheduled", "dead"])
         XCTAssertTrue((plain["lastError"] as? String ?? "").contains("STARTTLS"), "\(plain)")
+        XCTAssertNil(plain["lastStatus"], "a failed STARTTLS is not recorded as the EHLO's 250: \(plain)")
         XCTAssertEqual(try sink.messages().count, 0)
     }
 

@@ -74,6 +74,8 @@ public final class SMTPSender: Sendable {
     private final class Reader {
         let bytes: [UInt8]
         var offset = 0
+        /// The server's reply lines (the last few), kept so that a failure says what the server said ("550 5.1.1 …").
+        var replies: [String] = []
         init(_ bytes: [UInt8]) { self.bytes = bytes }
     }
 
@@ -117,13 +119,32 @@ public final class SMTPSender: Sendable {
             reader.offset += length
             return length
         }
+        // The server's replies, as they come in (only incoming lines are looked at: what Tocsin sends, AUTH
+        // included, is never read here).
+        ccurl_setopt_debugfn(handle) { _, type, data, size, userdata in
+            guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
+            let reader = Unmanaged<Reader>.fromOpaque(userdata).takeUnretainedValue()
+            let line = data.withMemoryRebound(to: UInt8.self, capacity: size) { String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self) }
+            for reply in line.split(whereSeparator: \.isNewline) {
+                reader.replies.append(String(reply.trimmingCharacters(in: .whitespaces).prefix(300)))
+            }
+            if reader.replies.count > 20 { reader.replies.removeFirst(reader.replies.count - 20) }
+            return 0
+        }
+        ccurl_setopt_ptr(handle, CURLOPT_DEBUGDATA, reader)
+        ccurl_setopt_long(handle, CURLOPT_VERBOSE, 1)
         let code = curl_easy_perform(handle)
         var reply = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            return .failed(code: reply, message: "SMTP \(reply == 0 ? "connection" : String(reply)): \(message)")
+            // A failure after a positive reply (STARTTLS missing after EHLO's 250, a TLS error) is not the server's
+            // refusal: no status is recorded for it, and the server's last words are kept when it did refuse.
+            let refused = reply >= 400
+            let server = Unmanaged<Reader>.fromOpaque(reader).takeUnretainedValue().replies.last { $0.hasPrefix(String(reply)) }
+            let said = refused ? server.map { " (server said: \($0))" } ?? "" : ""
+            return .failed(code: refused ? reply : 0, message: "SMTP \(refused ? String(reply) : "session"): \(message)\(said)")
         }
         return .sent(code: reply)
     }
