@@ -130,6 +130,12 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
     }
 
+    /// Why the publisher cancelled the alert, as written, when it said.
+    public static let cancelReasonAttribute = "tocsin.cancelReason"
+
+    /// The cancellation's reason, when the alert is cancelled and the publisher gave one.
+    public var cancelReason: String? { status == .cancelled ? attributes[Self.cancelReasonAttribute] : nil }
+
     /// The attribute that marks a revision stored quietly (a backfill): readable, never pushed.
     public static let backfilledAttribute = "tocsin.backfilled"
 

@@ -44,13 +44,14 @@ public enum AlertLifecycle {
         return next
     }
 
-    /// A new revision that cancels the alert; `reason` is appended to the summary for readers.
+    /// A new revision that cancels the alert. `reason` is kept apart (`cancelReason`), so that each exit shows it in
+    /// its reader's language rather than an English line appended to a French summary.
     public static func cancel(_ alert: Alert, reason: String?, by publisher: String?, now: Date = Date()) throws -> Alert {
         guard alert.status != .cancelled else { throw TransitionError.alreadyCancelled(id: alert.id) }
         var next = alert
         next.revision += 1
         next.status = .cancelled
-        if let reason, !reason.isEmpty { next.summary = "\(alert.summary)\n\nCancelled: \(reason)" }
+        if let reason, !reason.isEmpty { next.attributes[Alert.cancelReasonAttribute] = reason }
         next.updatedAt = now.millisecondPrecision
         next.publishedBy = publisher
         return next

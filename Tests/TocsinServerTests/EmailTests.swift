@@ -142,4 +142,20 @@ final class EmailTests: XCTestCase {
         XCTAssertTrue(html.contains(#"<a href="https://www.cert.ssi.gouv.fr/alerte/CERTFR-2026-ALE-001/">"#), "the advisory's own link stays clickable")
         XCTAssertFalse(html.contains(#"href="https://paste"#), "a reference that is an indicator is not a link")
     }
+
+    /// The reason of a cancellation is shown in the reader's language, not appended in English to the summary.
+    func testACancellationReasonIsInTheReadersLanguage() async throws {
+        let org = try await broker.createOrg("CHU de Caen", clearance: "AMBER")
+        _ = try await subscribeEmail(org: org, address: "rssi@chu-caen.test")
+        let id = try await broker.publish(alertJSON(tlp: "AMBER"))
+        try await eventually(broker.log) { try self.sink.messages().count == 1 }
+        let cancelled = try await broker.request("POST", "/api/v1/alerts/\(id)/cancel", token: broker.adminToken, json: ["reason": "faux positif"])
+        XCTAssertEqual(cancelled.status, 200, cancelled.text)
+        XCTAssertEqual(cancelled.json["summary"] as? String, alertJSON()["summary"] as? String, "the summary stays as published")
+        XCTAssertEqual((cancelled.json["attributes"] as? [String: String])?["tocsin.cancelReason"], "faux positif")
+        try await eventually(broker.log) { try self.sink.messages().count == 2 }
+        let text = try XCTUnwrap(try sink.messages()[1]["text"] as? String)
+        XCTAssertTrue(text.contains("Motif : faux positif"), text)
+        XCTAssertFalse(text.contains("Cancelled:"), text)
+    }
 }

@@ -111,6 +111,7 @@ public struct EmailChannel: DeliveryChannel {
             "tlp": alert.tlp.label, "tlpNotice": TLPNotice.text(alert.tlp, locale: locale), "orgName": orgName,
             "publishedAt": formatter.string(from: alert.publishedAt), "updatedAt": formatter.string(from: alert.updatedAt),
             "revision": alert.revision, "revised": alert.revision > 1, "cancelled": alert.status == .cancelled,
+            "cancelReason": Defang.text(alert.cancelReason ?? "", indicators: alert.indicators),
             "cves": alert.cves, "hasCves": !alert.cves.isEmpty,
             "indicators": alert.indicators.map { ["type": $0.type.rawValue, "value": Defang.indicator($0.value)] },
             "hasIndicators": !alert.indicators.isEmpty,

@@ -25,6 +25,7 @@ struct FeedEntry {
     /// The plain-text body: summary, details, CVEs, indicators and references.
     var text: String {
         var parts = concerns.map { $0.text(locale: locale) }
+        if let reason = alert.cancelReason { parts.append((locale == "en" ? "Cancelled: " : "Annulée : ") + reason) }
         parts.append(alert.summary)
         if let body = alert.body, !body.isEmpty { parts.append(body) }
         if !alert.cves.isEmpty { parts.append("CVE : " + alert.cves.joined(separator: ", ")) }
