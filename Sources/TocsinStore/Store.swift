@@ -36,6 +36,9 @@ public protocol Store: Sendable {
     func subscriptions(orgId: String?, page: PageRequest) async throws -> Page<Subscription>
     func updateSubscription(_ subscription: Subscription) async throws
     func deleteSubscription(id: String) async throws -> Bool
+    /// Gives a webhook subscription a new signing secret; the old one still signs (alongside) until `overlapUntil`.
+    /// Returns false for an unknown subscription.
+    func rotateSecret(subscriptionId: String, secret: String, overlapUntil: Date) async throws -> Bool
     /// Turns off the email subscription behind a one-click unsubscribe token; nil when the token is unknown.
     func unsubscribe(token: String, now: Date) async throws -> Subscription?
     /// The feed subscription behind a feed token, with its organisation; nil when unknown.
@@ -236,6 +239,8 @@ public struct ClaimedDelivery: Sendable {
     public var target: String
     /// The webhook's signing secret.
     public var secret: String?
+    /// The secret it replaced, while the rotation's overlap lasts: the request is signed with both.
+    public var previousSecret: String?
     /// The alert revision, encoded once as JSON and shared by every delivery of that revision.
     public var alertJSON: [UInt8]
     public var eventType: String
@@ -252,7 +257,8 @@ public struct ClaimedDelivery: Sendable {
 
     public init(delivery: Delivery, target: String, secret: String?, alertJSON: [UInt8], eventType: String, eventTime: Date,
                 orgName: String = "", locale: String = "fr", unsubscribeToken: String? = nil, digest: DigestMode = .immediate,
-                concerns: [InventoryConcern] = []) {
+                concerns: [InventoryConcern] = [], previousSecret: String? = nil) {
+        self.previousSecret = previousSecret
         self.concerns = concerns
         self.digest = digest
         self.delivery = delivery

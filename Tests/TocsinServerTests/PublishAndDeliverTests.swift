@@ -103,4 +103,30 @@ final class PublishAndDeliverTests: BrokerTestCase {
         let value7 = try await broker.get("/api/v1/alerts/\(id)/revisions/1").json["title"] as? String
         XCTAssertEqual(value7, "Rançongiciel : indicateurs")
     }
+
+    /// A webhook secret is rotated with an overlap: both secrets sign meanwhile, then only the new one.
+    func testAWebhookSecretRotatesWithAnOverlapWhereBothSign() async throws {
+        let org = try await broker.createOrg("CHU de Rouen", clearance: "AMBER")
+        let (subscription, first) = try await broker.subscribeWebhook(org: org, url: receiver.url("rotating"))
+        let rotated = try await broker.post("/api/v1/subscriptions/\(subscription)/rotate-secret", ["overlap": "1h"])
+        XCTAssertEqual(rotated.status, 200, rotated.text)
+        let second = try XCTUnwrap(rotated.json["secret"] as? String)
+        XCTAssertNotEqual(first, second)
+        XCTAssertNotNil(rotated.json["previousSecretValidUntil"])
+        _ = try await broker.publish(alertJSON(title: "Pendant le recouvrement"))
+        try await eventually(broker.log) { self.receiver.received("rotating").count == 1 }
+        let during = receiver.received("rotating")[0]
+        XCTAssertTrue(during.isSigned(with: first) && during.isSigned(with: second), during.signature)
+
+        let again = try await broker.post("/api/v1/subscriptions/\(subscription)/rotate-secret", ["overlap": "0s"])
+        let third = try XCTUnwrap(again.json["secret"] as? String)
+        _ = try await broker.publish(alertJSON(title: "Après le recouvrement"))
+        try await eventually(broker.log) { self.receiver.received("rotating").count == 2 }
+        let after = receiver.received("rotating")[1]
+        XCTAssertTrue(after.isSigned(with: third))
+        XCTAssertFalse(after.isSigned(with: second), "the overlap is over")
+        let email = try await broker.post("/api/v1/subscriptions", ["orgId": org, "channel": "email", "target": "rssi@chu-rouen.test"])
+        let value1 = try await broker.post("/api/v1/subscriptions/\(email.json["id"] as! String)/rotate-secret", [:]).status
+        XCTAssertEqual(value1, 422)
+    }
 }

@@ -41,7 +41,12 @@ public struct WebhookChannel: DeliveryChannel {
         let body = Self.body(for: claimed)
         let timestamp = Int(now.timeIntervalSince1970)
         let id = claimed.delivery.id
-        let signature = try StandardWebhooks.sign(secret: secret, id: id, timestamp: timestamp, body: body)
+        // During a rotation's overlap both secrets sign, space-separated, as Standard Webhooks allows: a receiver
+        // still on the old secret and one already on the new both verify.
+        var signature = try StandardWebhooks.sign(secret: secret, id: id, timestamp: timestamp, body: body)
+        if let previous = claimed.previousSecret, previous != secret {
+            signature += " " + (try StandardWebhooks.sign(secret: previous, id: id, timestamp: timestamp, body: body))
+        }
         return HTTPRequest(url: claimed.target, headers: [
             ("Content-Type", "application/json"),
             ("webhook-id", id),

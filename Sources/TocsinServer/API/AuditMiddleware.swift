@@ -72,6 +72,7 @@ struct AuditMiddleware: RouterMiddleware {
             "POST subscriptions": "subscription.create",
             "PATCH subscriptions/{id}": "subscription.update",
             "DELETE subscriptions/{id}": "subscription.delete",
+            "POST subscriptions/{id}/rotate-secret": "subscription.rotate-secret",
             "POST tokens": "token.create",
             "DELETE tokens/{id}": "token.revoke",
             "POST deliveries/{id}/redeliver": "delivery.redeliver",

@@ -677,6 +677,28 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/subscriptions/{id}/rotate-secret": {
+          "post": {
+            "operationId": "rotateWebhookSecret",
+            "tags": ["subscriptions"],
+            "summary": "Give a webhook subscription a new signing secret",
+            "description": "Roles: admin, and the subscription's organisation. The new secret is shown once. The old one keeps signing alongside it (the webhook-signature header then carries both, space-separated) for `overlap` (default 24h, at most 30d), so the receiver can switch without losing a delivery.",
+            "parameters": [{"$ref": "#/components/parameters/Id"}],
+            "requestBody": {
+              "required": false,
+              "content": {"application/json": {"schema": {"type": "object", "properties": {"overlap": {"type": "string", "description": "A duration: 24h, 30m, 7d."}}, "additionalProperties": false}}}
+            },
+            "responses": {
+              "200": {"description": "The new secret.", "content": {"application/json": {"schema": {"type": "object", "required": ["id", "secret", "previousSecretValidUntil"], "properties": {"id": {"type": "string"}, "secret": {"type": "string"}, "previousSecretValidUntil": {"type": "string", "format": "date-time"}}}}}},
+              "400": {"$ref": "#/components/responses/InvalidJSON"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
         "/api/v1/tokens": {
           "get": {
             "operationId": "listTokens",

@@ -14,6 +14,7 @@ struct SubscriptionRoutes {
         group.get("subscriptions/:id", use: show)
         group.patch("subscriptions/:id", use: update)
         group.delete("subscriptions/:id", use: delete)
+        group.post("subscriptions/:id/rotate-secret", use: rotateSecret)
     }
 
     struct Input: Decodable {
@@ -75,6 +76,38 @@ struct SubscriptionRoutes {
         subscription.updatedAt = Date()
         try await env.store.updateSubscription(subscription)
         return try JSONResponse.make(subscription)
+    }
+
+    struct RotateInput: Decodable { var overlap: String? }
+
+    struct Rotated: Encodable {
+        var id: String
+        var secret: String
+        var previousSecretValidUntil: Date
+    }
+
+    /// A new signing secret, shown once; the old one keeps signing alongside for `overlap` (default 24 h, at most
+    /// 30 days), so the receiver can switch without losing a delivery.
+    @Sendable func rotateSecret(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let subscription = try await owned(request, context)
+        guard subscription.channel == .webhook else {
+            throw Problem.validation("only webhook subscriptions have a signing secret", field: "channel")
+        }
+        var overlap: TimeInterval = 86_400
+        if request.headers[.contentLength] != "0", request.headers[.contentType] != nil,
+           let text = try await request.decodeJSON(RotateInput.self, limit: env.maxBody).overlap {
+            guard let value = DurationText.parse(text), value <= 30 * 86_400 else {
+                throw Problem.validation("overlap must be a duration such as 24h, at most 30d", field: "overlap")
+            }
+            overlap = value
+        }
+        let secret = StandardWebhooks.makeSecret()
+        let until = Date().addingTimeInterval(overlap).millisecondPrecision
+        guard try await env.store.rotateSecret(subscriptionId: subscription.id, secret: secret, overlapUntil: until) else {
+            throw Problem.notFound("subscription \(subscription.id) not found")
+        }
+        context.logger.notice("webhook secret rotated", metadata: ["subscription": "\(subscription.id)"])
+        return try JSONResponse.make(Rotated(id: subscription.id, secret: secret, previousSecretValidUntil: until))
     }
 
     @Sendable func delete(_ request: Request, context: TocsinRequestContext) async throws -> Response {

@@ -234,10 +234,13 @@ enum SQLiteMigrations {
         }
         migrator.registerMigration("2026-12-02-delivery-order") { db in
             // The deliveries that hold back later ones of their subscription until they are sent: few at any time;
-            // and the deliveries of an alert, which a newer revision supersedes.
+            // and the deliveries of an alert, which a newer revision supersedes. (With the webhook secret a rotation
+            // replaced, which still signs until its overlap ends.)
             try db.execute(sql: """
                 CREATE INDEX deliveries_holding ON deliveries(subscription_id, seq) WHERE state IN ('in_flight', 'retry_scheduled');
                 CREATE INDEX deliveries_alert ON deliveries(alert_id, revision);
+                ALTER TABLE subscriptions ADD COLUMN previous_secret TEXT;
+                ALTER TABLE subscriptions ADD COLUMN previous_secret_until INTEGER;
                 """)
         }
         return migrator

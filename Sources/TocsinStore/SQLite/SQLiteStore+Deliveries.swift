@@ -32,15 +32,17 @@ extension SQLiteStore {
             // The organisation's clearance and region are read again at send time: an organisation whose
             // clearance was lowered since routing never receives what it may no longer read.
             var targets: [String: (target: String, secret: String?, active: Bool, clearance: TLP, region: String?, name: String,
-                                   locale: String, unsubscribe: String?, digest: DigestMode)] = [:]
+                                   locale: String, unsubscribe: String?, digest: DigestMode, previousSecret: String?)] = [:]
             let subscriptionStatement = try db.cachedStatement(sql: """
-                SELECT s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale
-                FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE s.id = ?
+                SELECT s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale,
+                    CASE WHEN s.previous_secret_until > :now THEN s.previous_secret END AS previous_secret
+                FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE s.id = :id
                 """)
             for id in Set(deliveries.map(\.subscriptionId)) {
-                if let row = try Row.fetchOne(subscriptionStatement, arguments: [id]) {
+                if let row = try Row.fetchOne(subscriptionStatement, arguments: ["id": id, "now": now.millis]) {
                     targets[id] = (row["target"], row["secret"], row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"],
-                                   row["name"], row["locale"], row["unsubscribe_token"], DigestMode(rawValue: row["digest"]) ?? .immediate)
+                                   row["name"], row["locale"], row["unsubscribe_token"], DigestMode(rawValue: row["digest"]) ?? .immediate,
+                                   row["previous_secret"])
                 }
             }
             // A digest goes out whole: whatever else of that subscription is due is claimed with it, whatever the limit.
@@ -88,7 +90,7 @@ extension SQLiteStore {
                 claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, secret: target.secret, alertJSON: document.json,
                                                eventType: document.alert.eventType, eventTime: document.alert.updatedAt,
                                                orgName: target.name, locale: target.locale, unsubscribeToken: target.unsubscribe,
-                                               digest: target.digest, concerns: delivery.concerns))
+                                               digest: target.digest, concerns: delivery.concerns, previousSecret: target.previousSecret))
             }
             for subscription in abandoned { try Self.releaseSuccessors(db, subscriptionId: subscription, now: now) }
             return claimed

@@ -136,6 +136,16 @@ extension SQLiteStore {
 
     // MARK: Subscriptions
 
+    public func rotateSecret(subscriptionId: String, secret: String, overlapUntil: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE subscriptions SET previous_secret = secret, previous_secret_until = ?, secret = ?, updated_at = ?
+                WHERE id = ? AND channel = 'webhook'
+                """, arguments: [overlapUntil.millis, secret, Date().millis, subscriptionId])
+            return db.changesCount > 0
+        }
+    }
+
     public func createSubscription(_ subscription: Subscription, secret: String?, feedToken: String?) async throws {
         let filter = try encodeJSON(subscription.filter)
         try await pool.write { db in
