@@ -10,7 +10,7 @@ import XCTest
 /// gives an organisation content of a revision its clearance and region do not allow — API reads, feeds, the
 /// stream, webhooks, email, ingest answers and write answers.
 ///
-/// Every revision carries a unique marker in its title and summary. At the end the admin reads every revision as
+/// Every revision carries a unique marker in its title and summary (a cancellation in its reason). At the end the admin reads every revision as
 /// stored; a marker is allowed for an organisation when some revision carrying it is readable by that organisation.
 /// The seed is fixed (`TOCSIN_PROPERTY_SEED` picks another, `random` a random one) and printed on failure.
 final class TLPPropertyTests: XCTestCase {
@@ -150,7 +150,9 @@ final class TLPPropertyTests: XCTestCase {
             for revision in 1...last {
                 revisionPaths.append("/api/v1/alerts/\(id)/revisions/\(revision)")
                 let stored = try await broker.get("/api/v1/alerts/\(id)/revisions/\(revision)").json
-                let text = "\(stored["title"] ?? "") \(stored["summary"] ?? "")"
+                // What a revision says: its title, summary and, once cancelled, the reason given.
+                let reason = (stored["attributes"] as? [String: String])?["tocsin.cancelReason"] ?? ""
+                let text = "\(stored["title"] ?? "") \(stored["summary"] ?? "") \(reason)"
                 let tlp = TLP(rawValue: stored["tlp"] as? String ?? "") ?? .red
                 let alertRegions = stored["regions"] as? [String] ?? []
                 for found in Self.markers(in: text) {
