@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config publicsuffix
 
-.PHONY: run test deps test-deps build release bench clean
+.PHONY: run test deps test-deps build release bench clean fuzz fuzz-deps fuzz-build
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -55,6 +55,29 @@ bench: release test-deps
 	.build/release/tocsin bench email --recipients 1000
 	.build/release/tocsin bench ingest
 	.build/release/tocsin bench enrich
+
+# libFuzzer targets for the parsers (docs/fuzzing.md): each runs FUZZ_SECONDS seconds, one after the other; the
+# seeds come from ../shared/fixtures (or TOCSIN_FIXTURES) at run time. FUZZ_TARGETS=FuzzCVSS runs only one.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= FuzzXML FuzzSTIXPattern FuzzJSONAdapters FuzzIOC FuzzProducts FuzzCVSS FuzzConfig
+FUZZ_BUILD := .build-fuzz
+FUZZ_CORPUS := .fuzz-corpus
+FUZZ_ARTIFACTS := .fuzz-artifacts
+
+# libFuzzer and the AddressSanitizer runtime come with the Swift toolchain; the seed script needs python3.
+fuzz-deps: deps
+	@command -v python3 >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3; \
+		elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3; \
+		else echo "python3 is required to build the seed corpus"; exit 1; fi; }
+
+fuzz-build: fuzz-deps
+	cd Fuzz && $(SWIFT) build -c release --scratch-path ../$(FUZZ_BUILD) \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+fuzz: fuzz-build
+	python3 Fuzz/seed-corpus.py . $(FUZZ_CORPUS)
+	Fuzz/run-fuzzers.sh $(FUZZ_SECONDS) $(FUZZ_BUILD) $(FUZZ_CORPUS) $(FUZZ_ARTIFACTS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build
