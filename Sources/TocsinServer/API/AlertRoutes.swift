@@ -51,8 +51,6 @@ struct AlertRoutes {
         enum CodingKeys: String, CodingKey { case publishedBy, publisherOrgId }
     }
 
-    /// Refuses a revision or cancellation the caller may not make; an alert it may not read is answered as unknown.
-    static func checkWrite(_ access: AlertAccess, _ alert: Alert) throws { try AlertReviser.checkWrite(access, alert) }
 
     @Sendable func publish(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
@@ -139,7 +137,7 @@ struct AlertRoutes {
         let access = try await env.access(of: principal)
         let concerns = try await env.inventories.snapshot().concerns(for:)
         let result = try await env.store.revise(alertId: id, concerns: concerns) { current in
-            try Self.checkWrite(access, current)
+            try AlertReviser.checkWrite(access, current)
             return try AlertLifecycle.cancel(current, reason: cancelReason, by: publisher)
         }
         env.published()

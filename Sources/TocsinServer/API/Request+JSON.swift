@@ -7,21 +7,13 @@ import TocsinCore
 extension Request {
     /// Reads the body (up to `limit` bytes, counted as they arrive, else 413) and decodes it strictly as JSON.
     func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
-        if let contentType = headers[.contentType]?.lowercased(), !contentType.contains("json") {
-            throw Problem(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
-                          detail: "send the body as application/json")
-        }
-        let buffer = try await body.collectOrRefuse(upTo: limit, setting: "api.maxBodyBytes")
-        let bytes = Data(buffer.readableBytesView)
-        guard !bytes.isEmpty else { throw Problem.invalidJSON("the body is empty") }
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw Problem.invalidJSON("the body is not valid UTF-8") }
         // Strict: an unknown key (a typo such as "region" for "regions", or a server-set field such as "id"), a key
         // given twice, or a value of the wrong type is refused with its path, never ignored.
-        return try TocsinJSON.strictDecoder().decode(T.self, from: bytes)
+        try TocsinJSON.strictDecoder().decode(T.self, from: try await jsonBody(limit: limit))
     }
 
-    /// The raw bytes of a JSON body (up to `limit`, else 413), checked for media type, emptiness and UTF-8, for
-    /// readers that are not a `Decodable` (merge patches).
+    /// The raw bytes of a JSON body (up to `limit`, else 413), checked for media type, emptiness and UTF-8; what
+    /// `decodeJSON` reads, and what readers that are not a `Decodable` (merge patches) take as it is.
     func jsonBody(limit: Int) async throws -> Data {
         if let contentType = headers[.contentType]?.lowercased(), !contentType.contains("json") {
             throw Problem(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
