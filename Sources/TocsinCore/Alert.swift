@@ -142,6 +142,15 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
     /// True for a revision stored without notifying anyone.
     public var isBackfilled: Bool { attributes[Self.backfilledAttribute] == "true" }
 
+    /// The attribute that marks a revision pushed only to the subscriptions it reaches for the first time: a
+    /// known-exploited flag from a catalog is news only to those whose filter the previous revision did not match
+    /// (its raised severity now reaches their minimum); the others already have the alert.
+    public static let notifyAttribute = "tocsin.notify"
+    public static let notifyNewlyMatching = "newly-matching"
+
+    /// True for a revision pushed only to the subscriptions the previous revision did not match.
+    public var notifiesNewlyMatchingOnly: Bool { attributes[Self.notifyAttribute] == Self.notifyNewlyMatching }
+
     /// True when the alert names no region and so concerns every organisation.
     public var isNational: Bool { regions.isEmpty }
 

@@ -51,6 +51,8 @@ public enum AlertLifecycle {
         var next = alert
         next.revision += 1
         next.status = .cancelled
+        // Everyone who was told hears of the cancellation; a backfilled alert, told to no one, stays quiet.
+        next.attributes[Alert.notifyAttribute] = nil
         if let reason, !reason.isEmpty { next.attributes[Alert.cancelReasonAttribute] = reason }
         next.updatedAt = now.millisecondPrecision
         next.publishedBy = publisher

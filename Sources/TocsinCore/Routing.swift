@@ -101,6 +101,14 @@ public struct RoutingIndex: Sendable {
         }
     }
 
+    /// Recipients a revision reaches for the first time: those it matches whose filter the previous revision did
+    /// not match (a severity raised to a subscription's minimum). Those who had the previous revision, or could have
+    /// had it, are not told again.
+    public func newlyMatching(_ alert: Alert, previous: Alert, concerned: Set<String> = []) -> [RoutableSubscription] {
+        let before = Set(route(previous, concerned: concerned).map(\.subscriptionId))
+        return route(alert, concerned: concerned).filter { !before.contains($0.subscriptionId) }
+    }
+
     /// Whether one subscription takes the alert; the same rules as `route`.
     public static func matches(_ alert: Alert, _ subscription: RoutableSubscription, concerned: Set<String> = []) -> Bool {
         !RoutingIndex([subscription]).route(alert, concerned: concerned).isEmpty

@@ -264,4 +264,43 @@ final class BackfillTests: BrokerTestCase {
         try await Task.sleep(for: .milliseconds(500))
         XCTAssertEqual(receiver.received("rouen").count, 1)
     }
+
+    /// A catalog entry that flags an alert already sent is not news to those who had it; it is pushed only to the
+    /// subscriptions whose minimum severity the flag now reaches.
+    func testAKnownExploitedFlagNotifiesOnlyTheSubscriptionsItsSeverityNowReaches() async throws {
+        let everything = try await broker.createOrg("CH du Havre", clearance: "GREEN")
+        _ = try await broker.subscribeWebhook(org: everything, url: receiver.url("all"))
+        let urgent = try await broker.createOrg("CHU de Caen", clearance: "GREEN")
+        _ = try await broker.subscribeWebhook(org: urgent, url: receiver.url("high"), filter: ["minSeverity": "high"])
+
+        var alert = alertJSON(title: "Git : lien symbolique", severity: "medium", categories: ["vulnerability"])
+        alert["cves"] = ["CVE-2025-48384"]
+        let id = try await broker.publish(alert)
+        try await eventually(broker.log) { self.receiver.received("all").count == 1 }
+
+        // The catalog with this one entry, as CISA publishes it.
+        var catalog = try XCTUnwrap(try JSONSerialization.jsonObject(with: Fixtures.data("cve/kev/known_exploited_vulnerabilities.json")) as? [String: Any])
+        let entries = try XCTUnwrap(catalog["vulnerabilities"] as? [[String: Any]])
+        catalog["vulnerabilities"] = entries.filter { $0["cveID"] as? String == "CVE-2025-48384" }
+        catalog["count"] = 1
+        let flagged = try await broker.request("POST", "/api/v1/ingest/kev", token: broker.adminToken,
+                                               raw: Array(try JSONSerialization.data(withJSONObject: catalog)))
+        XCTAssertEqual(flagged.status, 200, flagged.text)
+        XCTAssertEqual((flagged.json["items"] as? [[String: Any]])?.first?["action"] as? String, "flagged", flagged.text)
+
+        try await eventually(broker.log) { self.receiver.received("high").count == 1 }
+        let data = try XCTUnwrap(receiver.received("high")[0].json["data"] as? [String: Any])
+        XCTAssertEqual(data["id"] as? String, id)
+        XCTAssertEqual(data["severity"] as? String, "high")
+        XCTAssertEqual(data["knownExploited"] as? Bool, true)
+        try await Task.sleep(for: .milliseconds(800))
+        XCTAssertEqual(receiver.received("all").count, 1, "the organisation that had the alert is not told again")
+        let ledger = try await broker.deliveries(alert: id)
+        XCTAssertEqual(ledger.count, 2, "\(ledger)")
+
+        // A later revision by its publisher is news again, to everyone it reaches.
+        let revised = try await broker.post("/api/v1/alerts/\(id)/revisions", ["summary": "Correctif disponible : Git 2.50.1."])
+        XCTAssertEqual(revised.status, 201, revised.text)
+        try await eventually(broker.log) { self.receiver.received("all").count == 2 && self.receiver.received("high").count == 2 }
+    }
 }

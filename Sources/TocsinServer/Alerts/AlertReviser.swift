@@ -51,7 +51,11 @@ public struct AlertReviser: Sendable {
         guard let current = try await store.alert(id: alertId) else { throw AlertRevisionError.notFound(alertId) }
         try Self.checkWrite(access, current)
         let patch = try AlertPatch.apply(body, to: current.draft)
-        let draft = try patch.draft.validated()
+        var draft = try patch.draft.validated()
+        // A publisher's revision is news: how an earlier revision was stored (quietly, for new recipients only)
+        // does not carry over to it.
+        draft.attributes[Alert.backfilledAttribute] = nil
+        draft.attributes[Alert.notifyAttribute] = nil
         let reasons = AlertPatch.widening(from: current, to: draft)
         let enriched = enricher.enrich(draft)
         if !reasons.isEmpty, !patch.confirmsWidening {

@@ -58,7 +58,7 @@ public struct IngestService: Sendable {
             case .cancel:
                 report.items += try await cancel(item, format: resolved, publisher: publisher, now: now, concerns: concerns)
             case .markExploited:
-                report.items += try await markExploited(item, format: resolved, publisher: publisher, now: now, concerns: concerns)
+                report.items += try await markExploited(item, format: resolved, publisher: publisher, now: now, quiet: options.quiet, concerns: concerns)
             }
         }
         report.storedQuietly = options.quiet ? report.count(.published) + report.count(.revised) + report.count(.flagged) : 0
@@ -181,9 +181,11 @@ public struct IngestService: Sendable {
         return items
     }
 
-    /// A known-exploited entry flags every alert about its CVEs; when no alert names them, it becomes one. Alerts of
+    /// A known-exploited entry flags every alert about its CVEs; when no alert names them, it becomes one. The flag
+    /// is pushed only to the subscriptions it newly reaches (`Alert.notifyNewlyMatching`). Alerts of
     /// other entries of the same catalog (whose notes may mention the CVE) are not flagged: each entry stands alone.
-    private func markExploited(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, concerns: @escaping Concerns) async throws -> [IngestReport.Item] {
+    private func markExploited(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, quiet: Bool,
+                               concerns: @escaping Concerns) async throws -> [IngestReport.Item] {
         var items: [IngestReport.Item] = []
         let access = publisher.access
         let publishedBy = publisher.tokenId
@@ -205,6 +207,10 @@ public struct IngestService: Sendable {
                         var draft = current.draft
                         draft.knownExploited = true
                         draft = enricher.enrich(draft)
+                        // A catalog entry is news only to the subscriptions its raised severity now reaches; a
+                        // backfill tells no one.
+                        draft.attributes[Alert.notifyAttribute] = Alert.notifyNewlyMatching
+                        if quiet { draft.attributes[Alert.backfilledAttribute] = "true" }
                         return try AlertLifecycle.revise(current, with: draft, by: publishedBy, now: now)
                     }
                     items.append(IngestReport.Item(action: .flagged, alertId: id, revision: revised.alert.revision, sourceRef: cve, title: revised.alert.title))

@@ -163,8 +163,17 @@ extension SQLiteStore {
         let routingStart = ContinuousClock.now
         // Feeds are pulled, not pushed: they read the alert log, so they need no outbox row.
         // A backfilled revision is stored for reading, never pushed.
-        let recipients = alert.isBackfilled ? []
-            : index.route(alert, previousRecipients: previousRecipients, concerned: Set(concerns.keys)).filter { $0.channel != .feed }
+        let concerned = Set(concerns.keys)
+        let recipients: [RoutableSubscription]
+        if alert.isBackfilled {
+            recipients = []
+        } else if alert.notifiesNewlyMatchingOnly, alert.revision > 1,
+                  let doc = try String.fetchOne(db, sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?",
+                                                arguments: [alert.id, alert.revision - 1]) {
+            recipients = index.newlyMatching(alert, previous: try decodeJSON(Alert.self, doc), concerned: concerned).filter { $0.channel != .feed }
+        } else {
+            recipients = index.route(alert, previousRecipients: previousRecipients, concerned: concerned).filter { $0.channel != .feed }
+        }
         let routingSeconds = (ContinuousClock.now - routingStart).seconds
         let outboxStart = ContinuousClock.now
         let now = alert.updatedAt.millis
