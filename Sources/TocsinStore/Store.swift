@@ -57,8 +57,18 @@ public protocol Store: Sendable {
     func ingest(keys: [String], concerns: @escaping Concerns, _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult
     /// An organisation's declared inventory (JSON owned by the enrichment step), or nil when it declared none.
     func inventory(orgId: String) async throws -> String?
-    /// Replaces an organisation's inventory (`count` items), or removes it when `json` is nil.
+    /// Replaces an organisation's whole inventory (`count` items) with one part, `default`, or removes every part
+    /// when `json` is nil.
     func setInventory(orgId: String, json: String?, count: Int) async throws
+    /// The parts an organisation declared its inventory in, by name.
+    func inventoryParts(orgId: String) async throws -> [InventoryPart]
+    /// One part's items (JSON), or nil when the organisation declared no such part.
+    func inventoryPart(orgId: String, name: String) async throws -> String?
+    /// Declares one part (`count` items), or removes it when `json` is nil, and merges the parts into the
+    /// organisation's inventory; the others are kept. Refused (`StoreError.invalid`) when the parts together would
+    /// hold more than `maximumItems` items or `maximumParts` parts. Answers false when a part to remove did not exist.
+    @discardableResult
+    func setInventoryPart(orgId: String, name: String, json: String?, count: Int, maximumItems: Int, maximumParts: Int) async throws -> Bool
     /// The version of the declared inventories, which changes whenever one of them does, and every inventory by
     /// organisation — unless the version is still `known`, in which case nothing more is read (`byOrg` is nil).
     func inventories(unlessVersion known: String?) async throws -> (version: String, byOrg: [String: String]?)
@@ -140,6 +150,19 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .conflict(let why): why
         case .invalid(let why): why
         }
+    }
+}
+
+/// One part of an organisation's inventory: a device, a site or an SBOM, declared and replaced on its own.
+public struct InventoryPart: Codable, Sendable, Hashable {
+    public var name: String
+    public var items: Int
+    public var updatedAt: Date
+
+    public init(name: String, items: Int, updatedAt: Date) {
+        self.name = name
+        self.items = items
+        self.updatedAt = updatedAt
     }
 }
 

@@ -78,6 +78,81 @@ final class InventoryTests: BrokerTestCase {
     }
 }
 
+/// An estate declared device by device: each part replaces only itself, and alerts are matched against the merge.
+final class InventoryPartTests: BrokerTestCase {
+    func put(_ org: String, part: String, _ body: String, contentType: String = "application/json", token: String? = nil) async throws -> BrokerProcess.Answer {
+        try await broker.request("PUT", "/api/v1/orgs/\(org)/inventory/\(part)", token: token ?? broker.adminToken, raw: Array(body.utf8), contentType: contentType)
+    }
+
+    func testPartsAreDeclaredOneByOneAndMerged() async throws {
+        let rouen = try await broker.createOrg("CHU de Rouen", clearance: "GREEN")
+        let token = try await broker.token("subscriber", org: rouen)
+        let pacs = try await put(rouen, part: "sbom:pacs-radiologie", """
+            {"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"metadata":{"component":{"type":"application","publisher":"Philips","name":"Vue PACS","version":"12.2.6.10"}},
+             "components":[{"type":"library","group":"org.apache.zookeeper","name":"zookeeper","version":"3.9.1"}]}
+            """, token: token)
+        XCTAssertEqual(pacs.status, 200, pacs.text)
+        XCTAssertEqual(pacs.json["part"] as? String, "sbom:pacs-radiologie")
+        XCTAssertEqual(pacs.json["inventoryItems"] as? Int, 2)
+        let site = try await put(rouen, part: "site-b", "cpe:2.3:o:fortinet:fortios:7.4.2:*:*:*:*:*:*:*\n", contentType: "text/plain", token: token)
+        XCTAssertEqual(site.status, 200, site.text)
+        XCTAssertEqual(site.json["inventoryItems"] as? Int, 3)
+        // Replacing one part keeps the others; the same item in two parts counts once.
+        let replaced = try await put(rouen, part: "site-b", #"[{"vendor":"Fortinet","product":"FortiOS","version":"7.4.3"},{"vendor":"Philips","product":"Vue PACS","version":"12.2.6.10"}]"#, token: token)
+        XCTAssertEqual(replaced.status, 200, replaced.text)
+        XCTAssertEqual(replaced.json["inventoryItems"] as? Int, 3, replaced.text)
+        let merged = try await broker.get("/api/v1/orgs/\(rouen)/inventory", token: token)
+        let products = (merged.json["items"] as? [[String: Any]] ?? []).compactMap { $0["product"] as? String }
+        XCTAssertTrue(products.contains("Vue PACS") && products.contains("FortiOS"), "\(products)")
+        XCTAssertEqual((merged.json["parts"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["sbom:pacs-radiologie", "site-b"])
+        let one = try await broker.get("/api/v1/orgs/\(rouen)/inventory/site-b", token: token)
+        XCTAssertEqual((one.json["items"] as? [Any])?.count, 2, one.text)
+
+        // The merge is what alerts are matched against.
+        _ = try await broker.subscribeWebhook(org: rouen, url: receiver.url("rouen"), filter: ["onlyInventoryMatches": true])
+        let advisory = try Fixtures.data("csaf/cisa/icsma-24-200-01.json")
+        let ingested = try await broker.request("POST", "/api/v1/ingest/csaf", token: broker.adminToken, raw: Array(advisory))
+        XCTAssertEqual(ingested.status, 200, ingested.text)
+        try await eventually(broker.log) { self.receiver.received("rouen").count == 1 }
+        let concerns = try XCTUnwrap(receiver.received("rouen")[0].json["concerns"] as? [[String: Any]])
+        XCTAssertEqual(concerns.first?["french"] as? String, "concerne votre Philips Vue PACS 12.2.6.10")
+
+        // Removing a device removes only its part; an unknown part is a 404, a bad name a 422.
+        let removed = try await broker.request("DELETE", "/api/v1/orgs/\(rouen)/inventory/sbom:pacs-radiologie", token: token)
+        XCTAssertEqual(removed.status, 204, removed.text)
+        let after = try await broker.get("/api/v1/orgs/\(rouen)/inventory", token: token)
+        let left = (after.json["items"] as? [[String: Any]] ?? []).compactMap { $0["product"] as? String }
+        XCTAssertEqual(left.sorted(), ["FortiOS", "Vue PACS"], "the SBOM's zookeeper went with it; site-b's items stay")
+        let again = try await broker.request("DELETE", "/api/v1/orgs/\(rouen)/inventory/sbom:pacs-radiologie", token: token)
+        XCTAssertEqual(again.status, 404)
+        let badName = try await put(rouen, part: "..%2Fetc", "[]", token: token)
+        XCTAssertEqual(badName.status, 422, badName.text)
+        let other = try await broker.createOrg("CH de Dieppe", clearance: "GREEN")
+        let foreign = try await put(other, part: "x", "[]", token: token)
+        XCTAssertEqual(foreign.status, 403, "an organisation may not declare another's inventory")
+
+        // The whole inventory, declared at once, is the single part `default`.
+        let whole = try await broker.request("PUT", "/api/v1/orgs/\(rouen)/inventory", token: token, raw: Array(#"[{"vendor":"Philips","product":"Vue PACS","version":"12.2.6.10"}]"#.utf8))
+        XCTAssertEqual(whole.status, 200, whole.text)
+        XCTAssertEqual((whole.json["parts"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["default"])
+    }
+
+    func testThePartsTogetherAreBounded() async throws {
+        let org = try await broker.createOrg("CHU de Caen", clearance: "GREEN")
+        let full = "[" + Array(repeating: #"{"vendor":"Philips","product":"Vue PACS","version":"12.2.6.10"}"#, count: 10_000).joined(separator: ",") + "]"
+        for part in 1...5 {
+            let answer = try await put(org, part: "device-\(part)", full)
+            XCTAssertEqual(answer.status, 200, answer.text)
+        }
+        let beyond = try await put(org, part: "device-6", #"[{"product":"zookeeper"}]"#)
+        XCTAssertEqual(beyond.status, 422, beyond.text)
+        XCTAssertTrue(beyond.text.contains("50000"), beyond.text)
+        // Replacing a part within the bound is fine.
+        let smaller = try await put(org, part: "device-5", #"[{"product":"zookeeper"}]"#)
+        XCTAssertEqual(smaller.status, 200, smaller.text)
+    }
+}
+
 /// A hostile inventory costs memory in proportion to its size, not ninety times it: the form is told from the first
 /// bytes, a list longer than the limit is refused from a count of its elements, and SBOMs are read by the strict
 /// reader rather than JSONSerialization.

@@ -69,6 +69,8 @@ struct AuditMiddleware: RouterMiddleware {
             "DELETE orgs/{id}": "organisation.delete",
             "PUT orgs/{id}/inventory": "inventory.replace",
             "DELETE orgs/{id}/inventory": "inventory.delete",
+            "PUT orgs/{id}/inventory/{part}": "inventory.part.replace",
+            "DELETE orgs/{id}/inventory/{part}": "inventory.part.delete",
             "POST subscriptions": "subscription.create",
             "PATCH subscriptions/{id}": "subscription.update",
             "DELETE subscriptions/{id}": "subscription.delete",

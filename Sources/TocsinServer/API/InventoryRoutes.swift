@@ -2,23 +2,45 @@ import Foundation
 import Hummingbird
 import TocsinCore
 import TocsinEnrich
+import TocsinStore
 
 /// `/api/v1/orgs/{id}/inventory`: what an organisation runs, so that alerts say "concerns your …" and subscriptions
-/// can ask for `onlyInventoryMatches`. `PUT` takes a list of CPE names (JSON array of strings, or text with one
-/// per line), vendor/product/version triples (JSON array of objects), or a CycloneDX JSON SBOM; it replaces the
-/// whole inventory. `DELETE` removes it.
+/// can ask for `onlyInventoryMatches`. An inventory takes a list of CPE names (JSON array of strings, or text with
+/// one per line), vendor/product/version triples (JSON array of objects), or a CycloneDX JSON SBOM.
+///
+/// It can be declared whole (`PUT …/inventory` replaces everything) or in parts, one per device, site or SBOM
+/// (`PUT …/inventory/{part}` replaces that part only); the parts are merged, each item once, and matching reads
+/// the merge. `DELETE` removes the whole inventory or one part.
 struct InventoryRoutes {
     let env: APIEnvironment
+
+    /// At most this many parts per organisation, and at most this many items in all of them together (each part
+    /// is bounded by `InventoryLimits` on its own).
+    static let maximumParts = 1_000
+    static let maximumMergedItems = 50_000
 
     func register(on group: RouterGroup<TocsinRequestContext>) {
         group.get("orgs/:id/inventory", use: show)
         group.put("orgs/:id/inventory", use: replace)
         group.delete("orgs/:id/inventory", use: remove)
+        group.get("orgs/:id/inventory/:part", use: showPart)
+        group.put("orgs/:id/inventory/:part", use: replacePart)
+        group.delete("orgs/:id/inventory/:part", use: removePart)
     }
 
     struct Body: Encodable {
         var orgId: String
         var items: [InventoryItem]
+        /// The parts the inventory was declared in (a whole inventory is the one part `default`).
+        var parts: [InventoryPart]
+    }
+
+    struct PartBody: Encodable {
+        var orgId: String
+        var part: String
+        var items: [InventoryItem]
+        /// How many items the merged inventory holds now.
+        var inventoryItems: Int
     }
 
     private func orgId(_ request: Request, _ context: TocsinRequestContext) async throws -> String {
@@ -30,30 +52,79 @@ struct InventoryRoutes {
         return scoped
     }
 
+    /// A part's name: a device, a site or an SBOM, as the organisation calls it (`pacs-radiologie`,
+    /// `sbom:intellibridge-ec40`), 1 to 128 characters among letters, digits and `. _ : @ -`.
+    static func partName(_ context: TocsinRequestContext) throws -> String {
+        let name = try context.parameters.require("part")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@-")
+        guard (1...128).contains(name.count), name.allSatisfy(allowed.contains), name.first.map({ $0.isLetter || $0.isNumber }) == true else {
+            throw Problem.validation("a part name is 1 to 128 letters, digits or . _ : @ -, starting with a letter or digit", field: "part")
+        }
+        return name
+    }
+
+    private func items(_ json: String?) throws -> [InventoryItem] {
+        try json.map { try TocsinJSON.decoder().decode([InventoryItem].self, from: Data($0.utf8)) } ?? []
+    }
+
     @Sendable func show(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let org = try await orgId(request, context)
-        let items = try await env.store.inventory(orgId: org).map { try TocsinJSON.decoder().decode([InventoryItem].self, from: Data($0.utf8)) } ?? []
-        return try JSONResponse.make(Body(orgId: org, items: items))
+        let items = try items(try await env.store.inventory(orgId: org))
+        return try JSONResponse.make(Body(orgId: org, items: items, parts: try await env.store.inventoryParts(orgId: org)))
+    }
+
+    /// Reads the body as an inventory in any of its forms.
+    private func declared(_ request: Request) async throws -> [InventoryItem] {
+        let buffer = try await request.body.collect(upTo: InventoryLimits.standard.maximumBytes)
+        do {
+            return try Self.parse(Data(buffer.readableBytesView), contentType: request.headers[.contentType] ?? "")
+        } catch {
+            throw Problem.validation("inventory \(error.description)", field: error.path.isEmpty ? nil : error.path)
+        }
     }
 
     @Sendable func replace(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let org = try await orgId(request, context)
-        let buffer = try await request.body.collect(upTo: InventoryLimits.standard.maximumBytes)
-        let data = Data(buffer.readableBytesView)
-        let items: [InventoryItem]
-        do {
-            items = try Self.parse(data, contentType: request.headers[.contentType] ?? "")
-        } catch {
-            throw Problem.validation("inventory \(error.description)", field: error.path.isEmpty ? nil : error.path)
-        }
+        let items = try await declared(request)
         try await env.store.setInventory(orgId: org, json: String(decoding: try TocsinJSON.encoder().encode(items), as: UTF8.self), count: items.count)
         context.logger.info("inventory declared", metadata: ["org": "\(org)", "items": "\(items.count)"])
-        return try JSONResponse.make(Body(orgId: org, items: items))
+        return try JSONResponse.make(Body(orgId: org, items: items, parts: try await env.store.inventoryParts(orgId: org)))
     }
 
     @Sendable func remove(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let org = try await orgId(request, context)
         try await env.store.setInventory(orgId: org, json: nil, count: 0)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func showPart(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let org = try await orgId(request, context)
+        let name = try Self.partName(context)
+        guard let json = try await env.store.inventoryPart(orgId: org, name: name) else {
+            throw Problem.notFound("inventory part \(name) not found")
+        }
+        let merged = try await env.store.inventory(orgId: org).map { try self.items($0).count } ?? 0
+        return try JSONResponse.make(PartBody(orgId: org, part: name, items: try items(json), inventoryItems: merged))
+    }
+
+    @Sendable func replacePart(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let org = try await orgId(request, context)
+        let name = try Self.partName(context)
+        let items = try await declared(request)
+        try await env.store.setInventoryPart(orgId: org, name: name, json: String(decoding: try TocsinJSON.encoder().encode(items), as: UTF8.self),
+                                             count: items.count, maximumItems: Self.maximumMergedItems, maximumParts: Self.maximumParts)
+        let merged = try await env.store.inventory(orgId: org).map { try self.items($0).count } ?? 0
+        context.logger.info("inventory part declared", metadata: ["org": "\(org)", "part": "\(name)", "items": "\(items.count)", "merged": "\(merged)"])
+        return try JSONResponse.make(PartBody(orgId: org, part: name, items: items, inventoryItems: merged))
+    }
+
+    @Sendable func removePart(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        let org = try await orgId(request, context)
+        let name = try Self.partName(context)
+        guard try await env.store.setInventoryPart(orgId: org, name: name, json: nil, count: 0,
+                                                   maximumItems: Self.maximumMergedItems, maximumParts: Self.maximumParts) else {
+            throw Problem.notFound("inventory part \(name) not found")
+        }
         return Response(status: .noContent)
     }
 

@@ -527,30 +527,7 @@ enum OpenAPIDocument {
             "tags": ["inventory"],
             "summary": "Declare (replace) the organisation's inventory",
             "description": "Roles: admin; subscriber and relay for their own organisation. Replaces the whole inventory with the items of the body, which is one of: CPE names one per line (`text/plain`; blank lines and `#` comments skipped), a JSON array of CPE strings, a JSON array of `{vendor, product, version}` objects (`cpe`, `purl` and `label` optional), or a CycloneDX JSON SBOM (1.4 to 1.6). At most 10,000 items and 16 MiB. Every later alert is matched against it before routing; a refused inventory leaves the previous one in place.",
-            "requestBody": {
-              "required": true,
-              "content": {
-                "text/plain": {
-                  "schema": {"type": "string"},
-                  "example": "cpe:2.3:a:philips:vue_pacs:12.2.6.10:*:*:*:*:*:*:*\ncpe:/o:redhat:enterprise_linux:8\n"
-                },
-                "application/json": {
-                  "schema": {
-                    "oneOf": [
-                      {"type": "array", "items": {"type": "string"}, "description": "CPE 2.3 formatted strings or CPE 2.2 URIs."},
-                      {"type": "array", "items": {"$ref": "#/components/schemas/InventoryItemInput"}},
-                      {
-                        "type": "object",
-                        "description": "A CycloneDX JSON SBOM: `metadata.component` and every entry of `components[]`, nested ones included.",
-                        "required": ["bomFormat"],
-                        "properties": {"bomFormat": {"const": "CycloneDX"}, "specVersion": {"type": "string"}}
-                      }
-                    ]
-                  },
-                  "example": [{"vendor": "Philips", "product": "IntelliBridge EC40", "version": "B.00.21", "label": "Réanimation"}]
-                }
-              }
-            },
+            "requestBody": {"$ref": "#/components/requestBodies/InventoryBody"},
             "responses": {
               "200": {
                 "description": "The inventory as read and stored.",
@@ -574,6 +551,56 @@ enum OpenAPIDocument {
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "403": {"$ref": "#/components/responses/Forbidden"},
               "404": {"$ref": "#/components/responses/NotFound"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          }
+        },
+        "/api/v1/orgs/{id}/inventory/{part}": {
+          "parameters": [
+            {"$ref": "#/components/parameters/Id"},
+            {"name": "part", "in": "path", "required": true, "description": "The part's name: a device, a site or an SBOM (`pacs-radiologie`, `sbom:intellibridge-ec40`).", "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$"}}
+          ],
+          "get": {
+            "operationId": "getInventoryPart",
+            "tags": ["inventory"],
+            "summary": "One part of the organisation's inventory",
+            "description": "Roles: admin; subscriber and relay for their own organisation.",
+            "responses": {
+              "200": {"description": "The part's items.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InventoryPart"}}}},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          },
+          "put": {
+            "operationId": "replaceInventoryPart",
+            "tags": ["inventory"],
+            "summary": "Declare (replace) one part of the inventory: a device, a site or an SBOM",
+            "description": "Roles: admin; subscriber and relay for their own organisation. The body takes the same forms as the whole inventory. Only this part is replaced; the others are kept, and the parts are merged, each item once. At most 10,000 items and 16 MiB per part, 1,000 parts and 50,000 items in all.",
+            "requestBody": {"$ref": "#/components/requestBodies/InventoryBody"},
+            "responses": {
+              "200": {"description": "The part as read and stored.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InventoryPart"}}}},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "422": {"$ref": "#/components/responses/Validation"},
+              "500": {"$ref": "#/components/responses/Internal"}
+            }
+          },
+          "delete": {
+            "operationId": "deleteInventoryPart",
+            "tags": ["inventory"],
+            "summary": "Remove one part of the inventory",
+            "description": "Roles: admin; subscriber and relay for their own organisation. The other parts are kept.",
+            "responses": {
+              "204": {"description": "Removed."},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {"$ref": "#/components/responses/NotFound"},
+              "422": {"$ref": "#/components/responses/Validation"},
               "500": {"$ref": "#/components/responses/Internal"}
             }
           }
@@ -933,6 +960,32 @@ enum OpenAPIDocument {
             "schema": {"type": "string"}
           },
           "Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+        },
+        "requestBodies": {
+          "InventoryBody": {
+              "required": true,
+              "content": {
+                "text/plain": {
+                  "schema": {"type": "string"},
+                  "example": "cpe:2.3:a:philips:vue_pacs:12.2.6.10:*:*:*:*:*:*:*\ncpe:/o:redhat:enterprise_linux:8\n"
+                },
+                "application/json": {
+                  "schema": {
+                    "oneOf": [
+                      {"type": "array", "items": {"type": "string"}, "description": "CPE 2.3 formatted strings or CPE 2.2 URIs."},
+                      {"type": "array", "items": {"$ref": "#/components/schemas/InventoryItemInput"}},
+                      {
+                        "type": "object",
+                        "description": "A CycloneDX JSON SBOM: `metadata.component` and every entry of `components[]`, nested ones included.",
+                        "required": ["bomFormat"],
+                        "properties": {"bomFormat": {"const": "CycloneDX"}, "specVersion": {"type": "string"}}
+                      }
+                    ]
+                  },
+                  "example": [{"vendor": "Philips", "product": "IntelliBridge EC40", "version": "B.00.21", "label": "Réanimation"}]
+                }
+              }
+            }
         },
         "responses": {
           "Unauthorized": {
@@ -1558,7 +1611,7 @@ enum OpenAPIDocument {
               "actor": {"type": "string", "description": "Token id, `cli`, or `source:<name>`; absent when no valid token was presented."},
               "actorRole": {"$ref": "#/components/schemas/Role"},
               "orgId": {"type": "string"},
-              "action": {"type": "string", "description": "alert.publish, alert.revise, alert.cancel, ingest, token.create, token.revoke, organisation.create|update|delete, subscription.create|update|delete, inventory.replace|delete, delivery.redeliver, source.poll, auth.refused, or `read <route>` for a refused read."},
+              "action": {"type": "string", "description": "alert.publish, alert.revise, alert.cancel, ingest, token.create, token.revoke, organisation.create|update|delete, subscription.create|update|delete, inventory.replace|delete, inventory.part.replace|delete, delivery.redeliver, source.poll, auth.refused, or `read <route>` for a refused read."},
               "target": {"type": "string"},
               "sourceAddress": {"type": "string"},
               "outcome": {"type": "string", "enum": ["ok", "refused", "failed"]},
@@ -1766,7 +1819,27 @@ enum OpenAPIDocument {
             "required": ["orgId", "items"],
             "properties": {
               "orgId": {"type": "string"},
-              "items": {"type": "array", "items": {"$ref": "#/components/schemas/InventoryItem"}, "maxItems": 10000}
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/InventoryItem"}, "maxItems": 50000, "description": "The merged inventory: every part's items, each once."},
+              "parts": {"type": "array", "items": {"$ref": "#/components/schemas/InventoryPartSummary"}, "description": "The parts the inventory was declared in; a whole inventory is the one part `default`."}
+            }
+          },
+          "InventoryPartSummary": {
+            "type": "object",
+            "required": ["name", "items", "updatedAt"],
+            "properties": {
+              "name": {"type": "string"},
+              "items": {"type": "integer", "minimum": 0},
+              "updatedAt": {"type": "string", "format": "date-time"}
+            }
+          },
+          "InventoryPart": {
+            "type": "object",
+            "required": ["orgId", "part", "items", "inventoryItems"],
+            "properties": {
+              "orgId": {"type": "string"},
+              "part": {"type": "string"},
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/InventoryItem"}, "maxItems": 10000},
+              "inventoryItems": {"type": "integer", "minimum": 0, "description": "How many items the merged inventory holds."}
             }
           },
           "IngestFormat": {

@@ -243,6 +243,22 @@ enum SQLiteMigrations {
                 ALTER TABLE subscriptions ADD COLUMN previous_secret_until INTEGER;
                 """)
         }
+        migrator.registerMigration("2026-12-03-inventory-parts") { db in
+            // An inventory declared in parts (one per device, site or SBOM), merged into `inventories`, which the
+            // matching reads. What was declared whole becomes the part `default`.
+            try db.execute(sql: """
+                CREATE TABLE inventory_parts (
+                    org_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    items TEXT NOT NULL,
+                    item_count INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (org_id, name)
+                );
+                INSERT INTO inventory_parts (org_id, name, items, item_count, updated_at)
+                    SELECT org_id, 'default', items, item_count, updated_at FROM inventories;
+                """)
+        }
         return migrator
     }
 }
