@@ -26,6 +26,8 @@ final class BrokerProcess: @unchecked Sendable {
 
     /// A configuration file `serve` reads, when the test needs one (sources are configured only there).
     var configFile: String?
+    /// More arguments for `serve` (`--demo`).
+    var serveArguments: [String] = []
 
     init(environment: [String: String] = [:], dataDir: String? = nil) throws {
         self.dataDir = dataDir ?? NSTemporaryDirectory() + "tocsin-it-\(UUID().uuidString)"
@@ -61,7 +63,7 @@ final class BrokerProcess: @unchecked Sendable {
         launches += 1
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"] + (configFile.map { ["--config", $0] } ?? [])
+        process.arguments = ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", "0"] + (configFile.map { ["--config", $0] } ?? []) + serveArguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stdoutPath = "\(dataDir)/stdout-\(launches).log"
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
@@ -83,6 +85,9 @@ final class BrokerProcess: @unchecked Sendable {
         }
         throw TestFailure("tocsin serve did not report its port within 30 s")
     }
+
+    /// What the broker printed on standard output at its last launch.
+    var output: String { (try? String(contentsOfFile: "\(dataDir)/stdout-\(launches).log", encoding: .utf8)) ?? "" }
 
     /// Everything the broker wrote on standard error across its launches.
     var log: String {
