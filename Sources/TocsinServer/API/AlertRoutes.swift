@@ -101,7 +101,9 @@ struct AlertRoutes {
     @Sendable func showRevision(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let revision = try context.parameters.require("revision", as: Int.self)
+        guard let revision = context.parameters.get("revision", as: Int.self), revision >= 1 else {
+            throw Problem.validation("the revision must be a positive integer", field: "revision")
+        }
         guard let alert = try await env.store.alert(id: id, revision: revision), try await visible(alert, to: principal) else {
             throw Problem.notFound("alert \(id) has no revision \(revision)")
         }

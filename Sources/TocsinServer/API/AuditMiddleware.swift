@@ -100,7 +100,7 @@ struct AuditRoutes {
             query.limit = limit
         }
         if let text = request.query("cursor") {
-            guard let before = Int64(text), before > 0 else { throw Problem.validation("cursor is not one this list gave", field: "cursor") }
+            guard let before = Cursor.parse(text) else { throw Problem.validation("cursor is not one this list gave", field: "cursor") }
             query.before = before
         }
         query.actor = request.query("actor")

@@ -10,6 +10,8 @@ import HTTPTypes
 /// document describes the same routes.
 enum MethodNotAllowedRoutes {
     static let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+    /// Refused everywhere with 405: no route takes them, and the `Allow` header lists the methods above.
+    static let refused: [HTTPRequest.Method] = [.trace, HTTPRequest.Method("QUERY")!]
 
     /// Registers the 405 answers for every path routed so far; call it once, after every other route.
     static func register(on router: Router<TocsinRequestContext>) {
@@ -20,7 +22,7 @@ enum MethodNotAllowedRoutes {
         for (_, entry) in allowed.sorted(by: { $0.key < $1.key }) {
             let allow = methods.filter(entry.methods.contains).map(\.rawValue).joined(separator: ", ")
             guard !allow.isEmpty else { continue }
-            for method in methods where !entry.methods.contains(method) {
+            for method in methods + refused where !entry.methods.contains(method) {
                 router.on(entry.path, method: method) { _, _ -> Response in
                     var problem = Problem(status: .methodNotAllowed, slug: "method-not-allowed", title: "Method not allowed",
                                           detail: "\(method.rawValue) is not allowed here; use \(allow)")
