@@ -90,7 +90,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Support/smtp_sink.py", "Support/parse_mail.py"]
+            exclude: ["Support/smtp_sink.py", "Support/parse_mail.py", "Support/schemathesis.toml"]
         ),
     ],
     swiftLanguageModes: [.v6]
