@@ -41,6 +41,8 @@ public enum RFC3339 {
         return whole.dropLast() + "." + String(format: "%03d", adjusted.1) + "Z"
     }
 
+    /// Reads RFC 3339 strictly first, then leniently as ISO 8601 (a date such as `2024-02-30` rolls over), for dates
+    /// in source documents; what API clients send is read with `parseStrict` alone.
     public static func parse(_ text: String) -> Date? {
         if let date = parseStrict(text) { return date }
         guard let date = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
@@ -51,7 +53,7 @@ public enum RFC3339 {
     /// RFC 3339 `date-time` exactly as its grammar says (section 5.6): `T`/`t`, `Z`/`z` or any offset from -23:59 to
     /// +23:59, fractions of any length, and the leap second `:60` (read as the second after `:59`), which the
     /// ISO 8601 styles refuse. Read to the millisecond.
-    static func parseStrict(_ text: String) -> Date? {
+    public static func parseStrict(_ text: String) -> Date? {
         let b = Array(text.utf8)
         func number(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= b.count else { return nil }

@@ -80,7 +80,7 @@ struct AlertRoutes {
             query.status = status
         }
         if let text = request.query("since") {
-            guard let date = RFC3339.parse(text) else { throw Problem.validation("since must be an RFC 3339 date-time", field: "since") }
+            guard let date = RFC3339.parseStrict(text) else { throw Problem.validation("since must be an RFC 3339 date-time", field: "since") }
             query.since = date
         }
         query.category = request.query("category")

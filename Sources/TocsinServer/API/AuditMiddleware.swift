@@ -112,7 +112,7 @@ struct AuditRoutes {
         }
         for (name, keyPath) in [("since", \AuditQuery.since), ("until", \AuditQuery.until)] {
             if let text = request.query(name) {
-                guard let date = RFC3339.parse(text) else { throw Problem.validation("\(name) must be an RFC 3339 date-time", field: name) }
+                guard let date = RFC3339.parseStrict(text) else { throw Problem.validation("\(name) must be an RFC 3339 date-time", field: name) }
                 query[keyPath: keyPath] = date
             }
         }
