@@ -32,7 +32,10 @@ public struct AlertPatch: Sendable {
         for (key, value) in patch {
             switch key {
             case "confirmWiden":
-                guard let flag = value as? Bool else { throw ValidationError(field: key, message: "must be true or false") }
+                // A JSON true or false only: numbers are NSNumbers here, which `as? Bool` would read as 0 and 1.
+                guard type(of: value) == Bool.self, let flag = value as? Bool else {
+                    throw ValidationError(field: key, message: "must be true or false")
+                }
                 confirms = flag
             case "remove":
                 guard let lists = value as? [String: Any] else { throw ValidationError(field: key, message: "must be an object of lists") }

@@ -67,8 +67,11 @@ final class SchemathesisTests: XCTestCase {
         watchdog.cancel()
         try output.close()
         let report = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let summary = report.split(separator: "\n").last { $0.hasPrefix("===") } ?? "no summary"
-        print("schemathesis, \(name): \(summary.trimmingCharacters(in: CharacterSet(charactersIn: "= "))) (\(Int(Date().timeIntervalSince(started))) s)")
+        let lines = report.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let tested = lines.last { $0.hasPrefix("Tested:") } ?? "Tested: ?"
+        let cases = lines.last { $0.contains(" generated, ") } ?? "no test cases"
+        let summary = (lines.last { $0.hasPrefix("===") } ?? "no summary").trimmingCharacters(in: CharacterSet(charactersIn: "= "))
+        print("schemathesis, \(name): \(tested) operations, \(cases); \(summary) (\(Int(Date().timeIntervalSince(started))) s)")
         XCTAssertEqual(process.terminationStatus, 0, "schemathesis found failures:\n\(report)", file: file, line: line)
     }
 }
