@@ -30,27 +30,45 @@ final class SchemathesisTests: XCTestCase {
         let document = "http://127.0.0.1:\(broker.port)/api/v1/openapi.json"
         let seed = ProcessInfo.processInfo.environment["TOCSIN_SCHEMATHESIS_SEED"] ?? "1"
 
+        // Something to read: an organisation with a feed subscription and alerts it may read. The feeds are read with
+        // that subscription's token (a parameter added to the settings for this run), not only refused with 401.
+        let org = try await broker.createOrg("CHU de démonstration", clearance: "RED")
+        let feed = try await broker.post("/api/v1/subscriptions", ["orgId": org, "channel": "feed"])
+        let feedToken = try XCTUnwrap(feed.json["feedToken"] as? String, feed.text)
+        for (index, tlp) in ["CLEAR", "AMBER", "RED"].enumerated() {
+            _ = try await broker.publish(alertJSON(title: "Alerte \(index + 1)", tlp: tlp, regions: index == 2 ? ["28"] : []))
+        }
+        let config = "\(broker.dataDir)/schemathesis.toml"
+        try (String(contentsOf: Self.config, encoding: .utf8) + """
+
+            # Added for this run: the feeds are read with the token of a feed subscription.
+            [[operations]]
+            include-operation-id-regex = "^get(Atom|RSS|JSON)Feed$"
+            parameters = { "path.feedToken" = "\(feedToken)" }
+
+            """).write(toFile: config, atomically: true, encoding: .utf8)
+
         // Everything but revoking a token: the run would find its own admin token in GET /api/v1/tokens and revoke
         // it, and every later request would only be answered 401.
-        try run("every operation but revokeToken", schemathesis, broker, [
-            document, "--checks", "all", "--seed", seed, "-H", "Authorization: Bearer \(broker.adminToken)",
+        try run("every operation but revokeToken", schemathesis, config, broker, [
+            document, "--seed", seed, "-H", "Authorization: Bearer \(broker.adminToken)",
             "--exclude-operation-id", "revokeToken"])
         // Revoking, with creating the tokens to revoke, under an admin token of its own that it cannot list.
         let created = try broker.cli(["token", "create", "--role", "admin", "--label", "schemathesis"])
         XCTAssertEqual(created.status, 0, created.stderr)
         let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        try run("createToken and revokeToken", schemathesis, broker, [
-            document, "--checks", "all", "--seed", seed, "-H", "Authorization: Bearer \(token)",
+        try run("createToken and revokeToken", schemathesis, config, broker, [
+            document, "--seed", seed, "-H", "Authorization: Bearer \(token)",
             "--include-operation-id", "revokeToken", "--include-operation-id", "createToken"])
         XCTAssertFalse(broker.log.contains("request failed"), "the broker logged a server fault:\n\(broker.log.suffix(4_000))")
     }
 
     /// Runs `schemathesis run` and fails with its report unless it found nothing.
-    private func run(_ name: String, _ executable: URL, _ broker: BrokerProcess, _ arguments: [String],
+    private func run(_ name: String, _ executable: URL, _ config: String, _ broker: BrokerProcess, _ arguments: [String],
                      file: StaticString = #filePath, line: UInt = #line) throws {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["--no-color", "--config-file", Self.config.path, "run"] + arguments
+        process.arguments = ["--no-color", "--config-file", config, "run"] + arguments
         // Whatever schemathesis writes goes to the broker's temporary folder.
         process.currentDirectoryURL = URL(fileURLWithPath: broker.dataDir)
         process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1", "COLUMNS": "120"]) { $1 }
