@@ -27,7 +27,7 @@ run: build
 	.build/debug/tocsin serve --demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
 
 # The email tests run a real SMTP server (aiosmtpd) and read mail back with Python's email package; the TLS
-# tests make a throwaway certificate with openssl.
+# tests make a throwaway certificate with openssl; SchemathesisTests runs schemathesis against a live broker.
 test-deps: deps
 	@command -v openssl >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl; \
@@ -39,6 +39,12 @@ test-deps: deps
 		|| python3 -m pip install --quiet --break-system-packages aiosmtpd 2>/dev/null \
 		|| { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd; } \
 		|| { echo "could not install aiosmtpd for the tests"; exit 1; }
+	@command -v schemathesis >/dev/null || [ -x "$$HOME/.local/bin/schemathesis" ] \
+		|| python3 -m pip install --quiet schemathesis 2>/dev/null \
+		|| python3 -m pip install --quiet --break-system-packages schemathesis 2>/dev/null \
+		|| { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip \
+			&& python3 -m pip install --quiet --break-system-packages schemathesis; } \
+		|| { echo "could not install schemathesis for the tests"; exit 1; }
 
 test: test-deps
 	$(SWIFT) build --build-tests

@@ -64,7 +64,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The OpenAPI document, compiled into the binary as it is (PackageResources.openapi_json): served by
+            // GET /api/v1/openapi.json byte for byte, with no file to install beside `tocsin`.
+            resources: [.embedInCode("Resources/openapi.json")]
         ),
         .executableTarget(
             name: "tocsin",
@@ -87,7 +90,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Support/smtp_sink.py", "Support/parse_mail.py"]
+            exclude: ["Support/smtp_sink.py", "Support/parse_mail.py", "Support/schemathesis.toml"]
         ),
     ],
     swiftLanguageModes: [.v6]

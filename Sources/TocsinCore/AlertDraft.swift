@@ -145,6 +145,10 @@ public struct AlertDraft: Codable, Sendable, Hashable {
                 throw ValidationError(field: "references[\(index)].url", message: "must be an http or https URL")
             }
         }
+        // A score is kept as given when its vector does not parse, so it must be a CVSS score itself.
+        for (index, score) in cvss.enumerated() where !(0...10).contains(score.baseScore) {
+            throw ValidationError(field: "cvss[\(index)].baseScore", message: "must be from 0 to 10")
+        }
         for (index, product) in affectedProducts.enumerated() where product.product.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError(field: "affectedProducts[\(index)].product", message: "must not be empty")
         }

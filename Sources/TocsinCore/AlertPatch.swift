@@ -32,7 +32,10 @@ public struct AlertPatch: Sendable {
         for (key, value) in patch {
             switch key {
             case "confirmWiden":
-                guard let flag = value as? Bool else { throw ValidationError(field: key, message: "must be true or false") }
+                // A JSON true or false only: numbers are NSNumbers here, which `as? Bool` would read as 0 and 1.
+                guard type(of: value) == Bool.self, let flag = value as? Bool else {
+                    throw ValidationError(field: key, message: "must be true or false")
+                }
                 confirms = flag
             case "remove":
                 guard let lists = value as? [String: Any] else { throw ValidationError(field: key, message: "must be an object of lists") }
@@ -66,11 +69,20 @@ public struct AlertPatch: Sendable {
             let current = merged[key] as? [Any] ?? []
             switch key {
             case "cves", "categories", "regions":
-                let gone = Set(entries.compactMap { ($0 as? String)?.lowercased() })
+                let gone = Set(try entries.enumerated().map { index, entry in
+                    guard let text = entry as? String else { throw ValidationError(field: "remove.\(key)[\(index)]", message: "must be a string") }
+                    return text.lowercased()
+                })
                 merged[key] = current.filter { !gone.contains(($0 as? String)?.lowercased() ?? "") }
             case "indicators", "references", "affectedProducts":
+                // An entry names what goes by its `value`, `url` or `product`: as a string, or as an object with it.
                 let field = key == "indicators" ? "value" : key == "references" ? "url" : "product"
-                let gone = Set(entries.compactMap { (($0 as? [String: Any])?[field] as? String) ?? ($0 as? String) })
+                let gone = Set(try entries.enumerated().map { index, entry in
+                    guard let text = ((entry as? [String: Any])?[field] as? String) ?? (entry as? String) else {
+                        throw ValidationError(field: "remove.\(key)[\(index)]", message: "must be a string or an object with a string \(field)")
+                    }
+                    return text
+                })
                 merged[key] = current.filter { !gone.contains((($0 as? [String: Any])?[field] as? String) ?? "") }
             default:
                 throw ValidationError(field: "remove.\(key)", message: "is not a list of an alert (cves, categories, regions, indicators, references, affectedProducts)")

@@ -41,10 +41,70 @@ public enum RFC3339 {
         return whole.dropLast() + "." + String(format: "%03d", adjusted.1) + "Z"
     }
 
+    /// Reads RFC 3339 strictly first, then leniently as ISO 8601 (a date such as `2024-02-30` rolls over), for dates
+    /// in source documents; what API clients send is read with `parseStrict` alone.
     public static func parse(_ text: String) -> Date? {
+        if let date = parseStrict(text) { return date }
         guard let date = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
             ?? (try? Date.ISO8601FormatStyle().parse(text)) else { return nil }
         return date.millisecondPrecision
+    }
+
+    /// RFC 3339 `date-time` exactly as its grammar says (section 5.6): `T`/`t`, `Z`/`z` or any offset from -23:59 to
+    /// +23:59, fractions of any length, and the leap second `:60` (read as the second after `:59`), which the
+    /// ISO 8601 styles refuse. Read to the millisecond.
+    public static func parseStrict(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        func number(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= b.count else { return nil }
+            var value = 0
+            for byte in b[start..<start + count] {
+                guard (0x30...0x39).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard b.count >= 20, let year = number(0, 4), b[4] == UInt8(ascii: "-"), let month = number(5, 2), b[7] == UInt8(ascii: "-"),
+              let day = number(8, 2), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
+              let hour = number(11, 2), b[13] == UInt8(ascii: ":"), let minute = number(14, 2), b[16] == UInt8(ascii: ":"),
+              let second = number(17, 2) else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...12).contains(month), (1...monthDays[month - 1]).contains(day), hour <= 23, minute <= 59, second <= 60 else { return nil }
+        var index = 19
+        var millis = 0
+        if index < b.count, b[index] == UInt8(ascii: ".") {
+            index += 1
+            let start = index
+            while index < b.count, (0x30...0x39).contains(b[index]) { index += 1 }
+            guard index > start else { return nil }
+            // Rounded to the millisecond from the first four digits.
+            let digits = b[start..<min(index, start + 4)].map { Int($0 - 0x30) } + Array(repeating: 0, count: max(0, 4 - (index - start)))
+            millis = (digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3] + 5) / 10
+        }
+        guard index < b.count else { return nil }
+        var offset = 0
+        switch b[index] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            index += 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard let offsetHour = number(index + 1, 2), index + 3 < b.count, b[index + 3] == UInt8(ascii: ":"),
+                  let offsetMinute = number(index + 4, 2), offsetHour <= 23, offsetMinute <= 59 else { return nil }
+            offset = (offsetHour * 60 + offsetMinute) * 60 * (b[index] == UInt8(ascii: "-") ? -1 : 1)
+            index += 6
+        default:
+            return nil
+        }
+        guard index == b.count else { return nil }
+        // Days from 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
+        return Date(timeIntervalSince1970: Double(seconds * 1000 + Int64(millis)) / 1000)
     }
 }
 

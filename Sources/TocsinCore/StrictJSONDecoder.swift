@@ -572,7 +572,8 @@ final class StrictDecodingSession {
 
     private func unboxDate(_ value: JSONValue, codingPath: @autoclosure () -> [any CodingKey]) throws -> Date {
         let text = try unboxString(value, codingPath: codingPath())
-        guard let date = RFC3339.parse(text) else {
+        // What clients send is read strictly: `2024-02-30` is refused, not taken for 1 March.
+        guard let date = RFC3339.parseStrict(text) else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: codingPath(), debugDescription: "'\(text.prefix(40))' is not an RFC 3339 date-time"))
         }

@@ -1,6 +1,9 @@
 import Foundation
 
 extension Inventory {
+    /// The `specVersion`s read (older and newer than 1.4 to 1.6 when their components read the same).
+    static let cycloneDXVersions: Set<String> = ["1.2", "1.3", "1.4", "1.5", "1.6", "1.7"]
+
     /// Items from a CycloneDX JSON SBOM (spec 1.4 to 1.6): `metadata.component` (the product the SBOM describes,
     /// often the device itself) and every entry of `components[]`, nested ones included.
     ///
@@ -13,14 +16,16 @@ extension Inventory {
         guard let root = try parseJSON(data, limits: limits) as? [String: Any] else {
             throw InventoryError(path: "", message: "expected a CycloneDX JSON object")
         }
-        if let format = root["bomFormat"] as? String, format != "CycloneDX" {
-            throw InventoryError(path: "bomFormat", message: "is \"\(format)\"; only CycloneDX SBOMs are read here")
+        if let format = root["bomFormat"], (format as? String) != "CycloneDX" {
+            let shown = (format as? String).map { "\"\($0.prefix(40))\"" } ?? "not a string"
+            throw InventoryError(path: "bomFormat", message: "is \(shown); only CycloneDX SBOMs are read here")
         }
         guard root["bomFormat"] != nil || root["components"] != nil else {
             throw InventoryError(path: "bomFormat", message: "is missing: this does not look like a CycloneDX SBOM")
         }
-        if let spec = root["specVersion"] as? String, !["1.2", "1.3", "1.4", "1.5", "1.6", "1.7"].contains(spec) {
-            throw InventoryError(path: "specVersion", message: "is \"\(spec)\"; CycloneDX 1.4 to 1.6 is supported")
+        if let spec = root["specVersion"], !((spec as? String).map(Self.cycloneDXVersions.contains) ?? false) {
+            let shown = (spec as? String).map { "\"\($0.prefix(40))\"" } ?? "not a string"
+            throw InventoryError(path: "specVersion", message: "is \(shown); CycloneDX 1.4 to 1.6 is supported")
         }
         var reader = CycloneDXReader(limits: limits)
         if let metadata = root["metadata"] as? [String: Any], let component = metadata["component"] {

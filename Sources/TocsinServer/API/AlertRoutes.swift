@@ -80,7 +80,7 @@ struct AlertRoutes {
             query.status = status
         }
         if let text = request.query("since") {
-            guard let date = RFC3339.parse(text) else { throw Problem.validation("since must be an RFC 3339 date-time", field: "since") }
+            guard let date = RFC3339.parseStrict(text) else { throw Problem.validation("since must be an RFC 3339 date-time", field: "since") }
             query.since = date
         }
         query.category = request.query("category")
@@ -101,7 +101,9 @@ struct AlertRoutes {
     @Sendable func showRevision(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        let revision = try context.parameters.require("revision", as: Int.self)
+        guard let revision = context.parameters.get("revision", as: Int.self), revision >= 1 else {
+            throw Problem.validation("the revision must be a positive integer", field: "revision")
+        }
         guard let alert = try await env.store.alert(id: id, revision: revision), try await visible(alert, to: principal) else {
             throw Problem.notFound("alert \(id) has no revision \(revision)")
         }

@@ -102,7 +102,7 @@ struct AuditRoutes {
             query.limit = limit
         }
         if let text = request.query("cursor") {
-            guard let before = Int64(text), before > 0 else { throw Problem.validation("cursor is not one this list gave", field: "cursor") }
+            guard let before = Cursor.parse(text) else { throw Problem.validation("cursor is not one this list gave", field: "cursor") }
             query.before = before
         }
         query.actor = request.query("actor")
@@ -114,7 +114,7 @@ struct AuditRoutes {
         }
         for (name, keyPath) in [("since", \AuditQuery.since), ("until", \AuditQuery.until)] {
             if let text = request.query(name) {
-                guard let date = RFC3339.parse(text) else { throw Problem.validation("\(name) must be an RFC 3339 date-time", field: name) }
+                guard let date = RFC3339.parseStrict(text) else { throw Problem.validation("\(name) must be an RFC 3339 date-time", field: name) }
                 query[keyPath: keyPath] = date
             }
         }

@@ -72,8 +72,9 @@ public struct TocsinBroker: Sendable {
                                  startSpread: configuration.pollingStartSpread, onChange: wake)
     }
 
-    /// The router with every route and middleware.
-    public func makeRouter() -> Router<TocsinRequestContext> {
+    /// The router with every route and middleware; `answeringOtherMethods: false` leaves out the 405 answers to the
+    /// methods a path does not take.
+    public func makeRouter(answeringOtherMethods: Bool = true) -> Router<TocsinRequestContext> {
         var env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard, hub: hub)
         env.enricher = enricher
         env.polling = polling
@@ -83,11 +84,10 @@ public struct TocsinBroker: Sendable {
         router.add(middleware: MetricsMiddleware())
         HealthRoutes(env: env, registry: registry).register(on: router)
         router.get("api/v1/openapi.json") { _, _ in
-            JSONResponse.raw(Array(OpenAPIDocument.json.utf8), contentType: "application/json; charset=utf-8")
+            JSONResponse.raw(OpenAPIDocument.bytes, contentType: "application/json; charset=utf-8")
         }
         FeedRoutes(env: env).register(on: router)
         UnsubscribeRoutes(env: env).register(on: router)
-        MethodNotAllowedRoutes.register(on: router)
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store)).add(middleware: AuditMiddleware(store: store))
         AlertRoutes(env: env).register(on: api)
         IngestRoutes(env: env).register(on: api)
@@ -99,7 +99,13 @@ public struct TocsinBroker: Sendable {
         DeliveryRoutes(env: env).register(on: api)
         AuditRoutes(env: env).register(on: api)
         StreamRoutes(env: env, hub: env.hub).register(on: api)
+        if answeringOtherMethods { MethodNotAllowedRoutes.register(on: router) }
         return router
+    }
+
+    /// Every route the broker serves, as `GET /api/v1/alerts/{id}`: what the OpenAPI document must describe.
+    public func routes() -> [(method: String, path: String)] {
+        makeRouter(answeringOtherMethods: false).routes.map { ($0.method.rawValue, $0.path.description) }
     }
 
     /// Serves HTTP and drains the outbox until SIGINT/SIGTERM; `onListening` receives the bound port.

@@ -31,13 +31,22 @@ struct StreamRoutes {
             return severity
         }
         let category = request.query("category")?.lowercased()
-        let resumeText = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.query("lastEventId")
-        let from: Int64
-        if let resumeText {
-            guard let value = Int64(resumeText.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-                throw Problem.validation("Last-Event-ID must be an event id received from this stream", field: "Last-Event-ID")
+        // An event id is 1 to 18 digits. Both forms are checked when both are sent; the header, which a reconnecting
+        // EventSource sets, wins.
+        func eventId(_ text: String?, field: String) throws -> Int64? {
+            guard let text else { return nil }
+            let digits = text.trimmingCharacters(in: .whitespaces).utf8
+            guard (1...18).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+                  let value = Int64(String(decoding: digits, as: UTF8.self)) else {
+                throw Problem.validation("\(field) must be an event id received from this stream", field: field)
             }
-            from = value
+            return value
+        }
+        let fromHeader = try eventId(request.headers[HTTPField.Name("Last-Event-ID")!], field: "Last-Event-ID")
+        let fromQuery = try eventId(request.query("lastEventId"), field: "lastEventId")
+        let from: Int64
+        if let resume = fromHeader ?? fromQuery {
+            from = resume
         } else {
             from = try await env.store.lastEventSequence()
         }

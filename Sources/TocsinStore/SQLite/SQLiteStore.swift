@@ -118,10 +118,20 @@ extension Row {
     }
 }
 
-enum Cursor {
+/// A page cursor: the `nextCursor` a list answered, a positive integer written as `^[1-9][0-9]{0,17}$` (the pattern
+/// the OpenAPI document gives). Anything else, `+5` or `007` included, is refused rather than read loosely.
+public enum Cursor {
+    /// The cursor's value, or nil when `text` is not a cursor.
+    public static func parse(_ text: String) -> Int64? {
+        let digits = text.utf8
+        guard (1...18).contains(digits.count), digits.first != UInt8(ascii: "0"),
+              digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return Int64(text)
+    }
+
     static func decode(_ cursor: String?) throws -> Int64? {
         guard let cursor else { return nil }
-        guard let value = Int64(cursor), value > 0 else { throw StoreError.invalid("cursor '\(cursor.prefix(32))' is not valid") }
+        guard let value = parse(cursor) else { throw StoreError.invalid("cursor '\(cursor.prefix(32))' is not valid") }
         return value
     }
 }
