@@ -236,12 +236,15 @@ public struct PublishResult: Sendable {
     public var deliveriesQueued: Int
     public var routingSeconds: Double
     public var outboxSeconds: Double
+    /// False when nothing was stored: a revision that changes nothing leaves the alert as it is and tells no one.
+    public var stored: Bool
 
-    public init(alert: Alert, deliveriesQueued: Int, routingSeconds: Double, outboxSeconds: Double) {
+    public init(alert: Alert, deliveriesQueued: Int, routingSeconds: Double, outboxSeconds: Double, stored: Bool = true) {
         self.alert = alert
         self.deliveriesQueued = deliveriesQueued
         self.routingSeconds = routingSeconds
         self.outboxSeconds = outboxSeconds
+        self.stored = stored
     }
 }
 

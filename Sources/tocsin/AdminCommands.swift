@@ -191,7 +191,8 @@ struct Publish: AsyncParsableCommand {
         }
         await store.auditCLI(reviseId == nil ? "alert.publish" : "alert.revise", target: result.alert.id)
         try printJSON(result.alert)
-        FileHandle.standardError.write(Data("\(result.deliveriesQueued) deliveries queued\n".utf8))
+        FileHandle.standardError.write(Data((result.stored ? "\(result.deliveriesQueued) deliveries queued\n"
+            : "nothing changed: revision \(result.alert.revision) stays, nobody is told again\n").utf8))
     }
 }
 

@@ -19,8 +19,11 @@ struct Backup: AsyncParsableCommand {
         let summary: BackupSummary
         do {
             summary = try store.backup(to: to, overwrite: force)
-        } catch let error as BackupError {
-            throw CLIError(error.description)
+        } catch {
+            // A backup that failed is recorded too: the audit log says what was tried, whatever came of it.
+            let reason = (error as? BackupError)?.description ?? "\(error)"
+            await store.auditCLI("backup", target: to, outcome: .failed, detail: reason)
+            throw CLIError(reason)
         }
         await store.auditCLI("backup", target: to)
         try report(summary, verb: "backed up to", json: json)
@@ -43,8 +46,13 @@ struct Restore: AsyncParsableCommand {
         let summary: BackupSummary
         do {
             summary = try SQLiteStore.restore(from: from, to: configuration.databasePath, overwrite: force)
-        } catch let error as BackupError {
-            throw CLIError(error.description)
+        } catch {
+            let reason = (error as? BackupError)?.description ?? "\(error)"
+            // The database in place, untouched by a failed restore, records the attempt.
+            if FileManager.default.fileExists(atPath: configuration.databasePath), let (_, store) = try? options.openStore() {
+                await store.auditCLI("restore", target: from, outcome: .failed, detail: reason)
+            }
+            throw CLIError(reason)
         }
         // Bring the restored database up to this version's schema now, and record the restore in its audit log.
         let (_, store) = try options.openStore()

@@ -62,4 +62,20 @@ final class BackupTests: BrokerTestCase {
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains(notADatabase), bad.stderr)
     }
+
+    /// A backup that fails says why in plain words, and the audit log records it as failed.
+    func testAFailedBackupIsExplainedAndAudited() async throws {
+        let missing = broker.dataDir + "/no-such-folder/tocsin.sqlite"
+        let failed = try broker.cli(["backup", "--to", missing])
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.stderr.contains("no-such-folder does not exist"), failed.stderr)
+        XCTAssertFalse(failed.stderr.contains(".partial"), failed.stderr)
+        let file = broker.dataDir + "/copy.sqlite"
+        XCTAssertEqual(try broker.cli(["backup", "--to", file]).status, 0)
+        let again = try broker.cli(["backup", "--to", file])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("--force"), again.stderr)
+        let entries = try await broker.get("/api/v1/audit?action=backup").items
+        XCTAssertEqual(entries.compactMap { $0["outcome"] as? String }.sorted(), ["failed", "failed", "ok"], "\(entries)")
+    }
 }

@@ -100,6 +100,11 @@ final class CommandLineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let cases = [
             ("smtp:\n  from: a@b.test\n  urll: smtp://127.0.0.1:25\n", "smtp.urll", "line 3"),
+            // A bad value is found where it is written too.
+            ("port: 8080\nwebhooks:\n  timeout: fifteen\n", "webhooks.timeout", "line 3"),
+            ("sources:\n  - name: kev\n    url: https://example.org/kev.json\n    format: kev\n    interval: soon\n", "sources[0].interval", "line 5"),
+            ("sources:\n  - name: kev\n    url: https://example.org/kev.json\n    format: kev\n    interval: 10s\n", "sources[0].interval", "line 5"),
+            // Last, for `serve` below.
             ("sources:\n  - name: kev\n    url: https://example.org/kev.json\n    format: kev\n    intervall: 1h\n", "sources[0].intervall", "line 5"),
         ]
         for (text, key, line) in cases {

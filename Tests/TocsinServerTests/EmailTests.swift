@@ -87,7 +87,9 @@ final class EmailTests: XCTestCase {
         let org = try await broker.post("/api/v1/orgs", ["name": "NHS Trust", "kind": "other", "tlpClearance": "GREEN", "locale": "en"]).json["id"] as! String
         _ = try await subscribeEmail(org: org, address: "soc@trust.test")
         let id = try await broker.publish(alertJSON(title: "Phishing wave", tlp: "GREEN", severity: "high"))
-        let value6 = try await broker.post("/api/v1/alerts/\(id)/revisions", alertJSON(title: "Phishing wave", tlp: "GREEN", severity: "high")).status
+        var update = alertJSON(title: "Phishing wave", tlp: "GREEN", severity: "high")
+        update["summary"] = "New indicators of compromise have been published."
+        let value6 = try await broker.post("/api/v1/alerts/\(id)/revisions", update).status
         XCTAssertEqual(value6, 201)
         try await eventually { try self.sink.messages().count == 2 }
         let subjects = try sink.messages().compactMap { ($0["headers"] as? [String: String])?["Subject"] }

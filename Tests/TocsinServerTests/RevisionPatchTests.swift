@@ -47,6 +47,17 @@ final class RevisionPatchTests: BrokerTestCase {
         XCTAssertEqual(removed.status, 201, removed.text)
         XCTAssertEqual(removed.json["cves"] as? [String], [])
         XCTAssertEqual((removed.json["indicators"] as? [[String: Any]])?.count, 0)
+        // A patch that changes nothing stores nothing and tells no one.
+        try await Task.sleep(for: .milliseconds(800))
+        let before = receiver.received("rouen").count
+        for same in [["title": "Rançongiciel : nouveaux indicateurs"], ["remove": ["cves": ["CVE-2099-0001"]]]] as [[String: Any]] {
+            let noop = try await broker.post("/api/v1/alerts/\(id)/revisions", same)
+            XCTAssertEqual(noop.status, 200, noop.text)
+            XCTAssertEqual(noop.json["revision"] as? Int, removed.json["revision"] as? Int)
+            XCTAssertEqual(noop.json["deliveriesQueued"] as? Int, 0)
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        XCTAssertEqual(receiver.received("rouen").count, before, "nobody is told of a revision that changes nothing")
         let status = try await broker.post("/api/v1/alerts/\(id)/revisions", ["status": "cancelled"])
         XCTAssertEqual(status.status, 422)
         XCTAssertEqual(status.json["field"] as? String, "status")

@@ -143,8 +143,9 @@ public final class SMTPSender: Sendable {
             // refusal: no status is recorded for it, and the server's last words are kept when it did refuse.
             let refused = reply >= 400
             let server = Unmanaged<Reader>.fromOpaque(reader).takeUnretainedValue().replies.last { $0.hasPrefix(String(reply)) }
-            let said = refused ? server.map { " (server said: \($0))" } ?? "" : ""
-            return .failed(code: refused ? reply : 0, message: "SMTP \(refused ? String(reply) : "session"): \(message)\(said)")
+            // When the server refused, its own words say why (libcurl's "Weird server reply" does not).
+            if refused, let server { return .failed(code: reply, message: "SMTP \(reply): \(server)") }
+            return .failed(code: refused ? reply : 0, message: "SMTP \(refused ? String(reply) : "session"): \(message)")
         }
         return .sent(code: reply)
     }

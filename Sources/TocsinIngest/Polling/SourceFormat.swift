@@ -14,7 +14,8 @@ public enum SourceFormat: Hashable, Sendable, Codable, CustomStringConvertible {
     public enum Kind: String, Codable, Sendable, Hashable {
         /// One document per fetch (CSAF, CVE, KEV, STIX, MISP, CAP, native, CERT-FR JSON).
         case document
-        /// A feed (RSS, Atom, JSON Feed, CERT-FR RSS) handed whole to the adapter, which reads one alert per item.
+        /// A feed (format `feed`: RSS, Atom, JSON Feed) handed whole to the adapter, which reads one alert per item.
+        /// (A `certfr` source reports `document`, whether it is the RSS feed or an advisory.)
         case feed
         /// A CSAF `provider-metadata.json` whose listed documents are fetched one by one.
         case csafProvider = "csaf-provider"

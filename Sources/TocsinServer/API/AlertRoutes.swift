@@ -117,6 +117,10 @@ struct AlertRoutes {
         let body = try await request.jsonBody(limit: env.maxBody)
         let reviser = AlertReviser(store: env.store, enricher: env.enricher, concerns: try await env.inventories.snapshot().concerns(for:))
         let result = try await reviser.revise(alertId: id, patch: body, access: try await env.access(of: principal), publishedBy: principal.tokenId)
+        guard result.stored else {
+            context.logger.info("alert revision changed nothing", metadata: ["alert": "\(id)", "revision": "\(result.alert.revision)"])
+            return try JSONResponse.make(Published(alert: AlertView(result.alert, for: principal), deliveriesQueued: 0))
+        }
         env.published()
         context.logger.info("alert revised", metadata: ["alert": "\(id)", "revision": "\(result.alert.revision)", "deliveries": "\(result.deliveriesQueued)"])
         return try JSONResponse.make(Published(alert: AlertView(result.alert, for: principal), deliveriesQueued: result.deliveriesQueued),

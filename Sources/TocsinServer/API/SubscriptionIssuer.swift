@@ -36,7 +36,7 @@ public enum SubscriptionIssuer {
     /// Digests are for people: only email subscriptions may ask for them.
     public static func checkDigest(_ digest: DigestMode, channel: Channel) throws(ValidationError) {
         guard DigestMode.isAllowed(digest, on: channel) else {
-            throw ValidationError(field: "digest", message: "hourly and daily digests are for email subscriptions; \(channel.rawValue) gets each alert at once")
+            throw ValidationError(field: "digest", message: "must be immediate for a \(channel.rawValue) subscription: hourly and daily digests are for email, a \(channel.rawValue) gets each alert at once")
         }
     }
 

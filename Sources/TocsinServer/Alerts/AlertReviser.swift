@@ -38,6 +38,14 @@ public struct AlertReviser: Sendable {
         self.concerns = concerns
     }
 
+    /// What a revision says, without the marks of how an earlier one was stored.
+    static func content(of draft: AlertDraft) -> AlertDraft {
+        var draft = draft
+        draft.attributes[Alert.backfilledAttribute] = nil
+        draft.attributes[Alert.notifyAttribute] = nil
+        return draft
+    }
+
     /// Refuses a write the caller may not make.
     public static func checkWrite(_ access: AlertAccess, _ alert: Alert) throws(AlertRevisionError) {
         switch access.reviseRefusal(alert) {
@@ -58,6 +66,10 @@ public struct AlertReviser: Sendable {
         draft.attributes[Alert.notifyAttribute] = nil
         let reasons = AlertPatch.widening(from: current, to: draft)
         let enriched = enricher.enrich(draft)
+        // A revision that changes nothing is not news: no revision is stored and nobody is told again.
+        if Self.content(of: enriched) == Self.content(of: current.draft) {
+            return PublishResult(alert: current, deliveriesQueued: 0, routingSeconds: 0, outboxSeconds: 0, stored: false)
+        }
         if !reasons.isEmpty, !patch.confirmsWidening {
             let index = try await store.routingIndex()
             let next = try AlertLifecycle.revise(current, with: enriched, by: publishedBy)

@@ -215,6 +215,7 @@ extension TocsinConfiguration {
     public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TocsinConfiguration {
         var configuration = TocsinConfiguration()
         let known = Dictionary(uniqueKeysWithValues: settings.map { ($0.key, $0.apply) })
+        var root: Node?
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError(key: file, message: "cannot be read")
@@ -224,6 +225,7 @@ extension TocsinConfiguration {
                 throw ConfigurationError(key: file, message: "is not valid YAML: \(error)")
             }
             if let node { try checkShape(of: node, file: file) }
+            root = node
             let document = node?.any
             var flat: [String: String] = [:]
             var settings = document as? [String: Any] ?? [:]
@@ -233,15 +235,28 @@ extension TocsinConfiguration {
                 guard let apply = known[key] else {
                     throw ConfigurationError(key: key, message: "is not a known setting (see Deploy/tocsin.example.yaml)\(location(key, file: file, root: node))")
                 }
-                try apply(&configuration, value)
+                do { try apply(&configuration, value) } catch {
+                    // A bad value is found where it is written.
+                    throw ConfigurationError(key: error.key, message: error.message + location(key, file: file, root: node))
+                }
             }
         }
         for (key, apply) in settings {
-            if let value = environment[environmentName(for: key)] { try apply(&configuration, value) }
+            let name = environmentName(for: key)
+            if let value = environment[name] {
+                do { try apply(&configuration, value) } catch {
+                    throw ConfigurationError(key: error.key, message: error.message + " (from \(name))")
+                }
+            }
         }
         try configuration.validate()
         do {
             try SourceConfiguration.validate(configuration.sources, minimumInterval: configuration.pollingMinimumInterval)
+        } catch let error as SourceConfigurationError {
+            let index = configuration.sources.firstIndex { $0.name == error.source }
+            let key = index.map { "sources[\($0)]" + (error.field.isEmpty ? "" : ".\(error.field)") } ?? "sources"
+            throw ConfigurationError(key: key, message: "(source '\(error.source)') \(error.message)"
+                + (file.map { location(key, file: $0, root: root) } ?? ""))
         } catch {
             throw ConfigurationError(key: "sources", message: "\(error)")
         }
@@ -289,7 +304,8 @@ extension TocsinConfiguration {
             for key in ["interval", "timeout"] {
                 if let text = entry[key] as? String {
                     guard let seconds = DurationText.parse(text) else {
-                        throw ConfigurationError(key: "sources[\(index)].\(key)", message: "must be a duration like 15m or 1h")
+                        let path = "sources[\(index)].\(key)"
+                        throw ConfigurationError(key: path, message: "must be a duration like 15m or 1h\(location(path, file: file, root: root))")
                     }
                     entry[key] = seconds
                 }
@@ -305,7 +321,8 @@ extension TocsinConfiguration {
             throw ConfigurationError(key: key, message: "is not a known key of a source (see docs/sources.md)\(location(key, file: file, root: root))")
         } catch let error as DecodingError {
             let (field, reason) = error.fieldAndReason
-            throw ConfigurationError(key: "sources\(field.hasPrefix("[") ? "" : ".")\(field)", message: reason)
+            let key = "sources\(field.hasPrefix("[") ? "" : ".")\(field)"
+            throw ConfigurationError(key: key, message: reason + location(key, file: file, root: root))
         } catch {
             throw ConfigurationError(key: "sources", message: "\(error)")
         }

@@ -35,6 +35,11 @@ extension SQLiteStore {
         guard URL(fileURLWithPath: destination).resolvingSymlinksInPath().path != live else {
             throw BackupError("\(destination) is the live database; back up to another file")
         }
+        let folder = URL(fileURLWithPath: destination).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard manager.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw BackupError("the folder \(folder) does not exist; create it first (install -d -m 700 \(folder))")
+        }
         let partial = destination + ".partial"
         try? manager.removeItem(atPath: partial)
         do {
