@@ -34,6 +34,24 @@ final class SQLiteStoreTests: XCTestCase {
         AlertDraft(title: "Alerte", summary: "Résumé", severity: severity, tlp: tlp)
     }
 
+    /// A channel written by another version (or by hand) that this one does not know is an error, never a webhook.
+    func testAStoredChannelThisVersionDoesNotKnowIsALoudError() async throws {
+        let sub = try await webhook(try await org(.green))
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE subscriptions SET channel='pager'\"); c.commit()",
+                            directory + "/tocsin.sqlite"]
+        try python.run()
+        python.waitUntilExit()
+        XCTAssertEqual(python.terminationStatus, 0)
+        do {
+            _ = try await store.subscription(id: sub.id)
+            XCTFail("a subscription with an unknown channel was read")
+        } catch {
+            XCTAssertTrue("\(error)".contains("'pager' is not one this version"), "\(error)")
+        }
+    }
+
     func testMigrationsAreNamedAndRunOnceAtOpen() throws {
         let expected = ["2026-11-23-spine", "2026-11-23-alert-events", "2026-11-23-email-unsubscribe", "2026-11-23-digests", "2026-11-23-ingest", "2026-11-23-sources", "2026-11-23-inventory",
                         "2026-12-02-alert-publishers", "2026-12-02-token-expiry", "2026-12-02-audit-log",

@@ -292,7 +292,7 @@ extension SQLiteStore {
             let filterText: String = row["filter"]
             let filter = filterText == "{}" ? SubscriptionFilter() : try decoder.decode(SubscriptionFilter.self, from: Data(filterText.utf8))
             compiled.append(RoutableSubscription(
-                subscriptionId: row["id"], orgId: row["org_id"], channel: Channel(rawValue: row["channel"]) ?? .webhook,
+                subscriptionId: row["id"], orgId: row["org_id"], channel: try Self.channel(row),
                 clearance: TLP(rank: row["tlp_rank"]) ?? .clear, orgRegion: row["region"], filter: filter,
                 digest: DigestMode(rawValue: row["digest"]) ?? .immediate))
         }

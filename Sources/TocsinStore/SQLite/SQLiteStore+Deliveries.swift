@@ -27,7 +27,7 @@ extension SQLiteStore {
                 """, arguments: ["now": now.millis])
             guard !rows.isEmpty else { return [] }
             // In publication order, which the worker keeps within each subscription.
-            var deliveries = rows.sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }.map(Self.delivery(from:))
+            var deliveries = try rows.sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }.map(Self.delivery(from:))
 
             // The organisation's clearance and region are read again at send time: an organisation whose
             // clearance was lowered since routing never receives what it may no longer read.
@@ -172,7 +172,7 @@ extension SQLiteStore {
         let finalArguments = arguments
         return try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: finalArguments)
-            return Page(items: rows.prefix(limit).map(Self.delivery(from:)),
+            return Page(items: try rows.prefix(limit).map(Self.delivery(from:)),
                         nextCursor: rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : nil)
         }
     }
@@ -191,7 +191,7 @@ extension SQLiteStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]) else {
                 throw StoreError.notFound("delivery \(id)")
             }
-            var delivery = Self.delivery(from: row)
+            var delivery = try Self.delivery(from: row)
             var machine = DeliveryMachine(delivery)
             do {
                 _ = try machine.redeliver(now: now)
@@ -280,10 +280,19 @@ extension SQLiteStore {
         LEFT JOIN organisations o ON o.id = d.org_id LEFT JOIN subscriptions s ON s.id = d.subscription_id
         """
 
-    static func delivery(from row: Row) -> Delivery {
+    /// A row's channel: one this version knows, or a loud error, never silently another channel.
+    static func channel(_ row: Row) throws -> Channel {
+        let name: String = row["channel"]
+        guard let channel = Channel(rawValue: name) else {
+            throw StoreError.invalid("the stored channel '\(name)' is not one this version of Tocsin knows (\(Channel.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return channel
+    }
+
+    static func delivery(from row: Row) throws -> Delivery {
         var delivery = Delivery(
             id: row["id"], alertId: row["alert_id"], revision: row["revision"], subscriptionId: row["subscription_id"],
-            orgId: row["org_id"], channel: Channel(rawValue: row["channel"]) ?? .webhook,
+            orgId: row["org_id"], channel: try channel(row),
             state: DeliveryState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
             nextAttemptAt: row.date("next_attempt_at"), leaseUntil: row.date("lease_until"), lastError: row["last_error"],
             lastStatus: row["last_status"], createdAt: row.date("created_at") ?? Date(), updatedAt: row.date("updated_at") ?? Date(),

@@ -241,7 +241,7 @@ extension SQLiteStore {
 
     static func subscription(from row: Row) throws -> Subscription {
         Subscription(
-            id: row["id"], orgId: row["org_id"], channel: Channel(rawValue: row["channel"]) ?? .webhook, target: row["target"],
+            id: row["id"], orgId: row["org_id"], channel: try Self.channel(row), target: row["target"],
             filter: try decodeJSON(SubscriptionFilter.self, row["filter"]), active: row["active"],
             disabledReason: row["disabled_reason"], digest: DigestMode(rawValue: row["digest"] ?? "") ?? .immediate,
             createdAt: row.date("created_at") ?? Date(),
