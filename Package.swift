@@ -44,10 +44,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The one publish flow every entry point calls (API, command line, ingest, pollers): enrich, dedupe or
+        // revise, match inventories, then store, route and queue in one transaction.
+        .target(
+            name: "TocsinPipeline",
+            dependencies: [
+                "TocsinCore", "TocsinIngest", "TocsinEnrich", "TocsinStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // HTTP through libcurl, the SSRF guard and IP networks: used by delivery and by the pollers alike.
+        .target(name: "TocsinNet", dependencies: ["CCurl"]),
         .target(
             name: "TocsinDelivery",
             dependencies: [
-                "TocsinCore", "TocsinStore", "CCurl",
+                "TocsinCore", "TocsinStore", "TocsinNet", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -56,7 +68,7 @@ let package = Package(
         .target(
             name: "TocsinServer",
             dependencies: [
-                "TocsinCore", "TocsinIngest", "TocsinEnrich", "TocsinStore", "TocsinDelivery",
+                "TocsinCore", "TocsinIngest", "TocsinEnrich", "TocsinStore", "TocsinPipeline", "TocsinNet", "TocsinDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -72,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "tocsin",
             dependencies: [
-                "TocsinServer", "TocsinIngest", "TocsinEnrich",
+                "TocsinServer", "TocsinPipeline", "TocsinIngest", "TocsinEnrich", "TocsinNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -82,11 +94,11 @@ let package = Package(
         .testTarget(name: "TocsinIngestTests", dependencies: ["TocsinIngest", "TocsinTestSupport"], exclude: ["Polling/fixture_server.py"]),
         .testTarget(name: "TocsinEnrichTests", dependencies: ["TocsinEnrich", "TocsinIngest", "TocsinTestSupport"]),
         .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore"]),
-        .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery", "TocsinStore"]),
+        .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery", "TocsinStore", "TocsinNet"]),
         .testTarget(
             name: "TocsinServerTests",
             dependencies: [
-                "TocsinServer", "TocsinDelivery", "TocsinTestSupport",
+                "TocsinServer", "TocsinPipeline", "TocsinDelivery", "TocsinNet", "TocsinTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

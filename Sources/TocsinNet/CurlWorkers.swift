@@ -69,16 +69,16 @@ public final class CurlWorkers: @unchecked Sendable {
 }
 
 /// What every libcurl transfer of Tocsin shares, in one place.
-enum Curl {
+public enum Curl {
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
     /// `curl_global_init`, once per process, before any handle is made.
-    static func initialize() { _ = globalInit }
+    public static func initialize() { _ = globalInit }
 
     /// Resets `handle` and sets the options every transfer needs: the URL, the protocols allowed, no signals
     /// (threads), the timeouts (`timeout` nil: no limit once connected) and, unless `environmentProxies`, no
     /// proxy from the environment (a proxy would resolve the host itself and bypass a pinned address).
-    static func prepare(_ handle: UnsafeMutableRawPointer, url: String, protocols: String, timeout: TimeInterval?,
+    public static func prepare(_ handle: UnsafeMutableRawPointer, url: String, protocols: String, timeout: TimeInterval?,
                         connectTimeout: TimeInterval = 10, environmentProxies: Bool = false) {
         curl_easy_reset(handle)
         ccurl_setopt_str(handle, CURLOPT_URL, url)

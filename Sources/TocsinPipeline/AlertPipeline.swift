@@ -66,6 +66,8 @@ public struct AlertReviser: Sendable {
         draft.attributes[Alert.notifyAttribute] = nil
         let reasons = AlertPatch.widening(from: current, to: draft)
         let enriched = enricher.enrich(draft)
+        // A cancelled alert takes no revision, not even one that changes nothing (409).
+        guard current.status != .cancelled else { throw AlertLifecycle.TransitionError.alreadyCancelled(id: current.id) }
         // A revision that changes nothing is not news: no revision is stored and nobody is told again.
         if Self.content(of: enriched) == Self.content(of: current.draft) {
             return PublishResult(alert: current, deliveriesQueued: 0, routingSeconds: 0, outboxSeconds: 0, stored: false)
@@ -91,19 +93,38 @@ public struct AlertReviser: Sendable {
     }
 }
 
-/// The command line's way to publish and revise, through the same steps as the API: enrichment, the inventory
-/// match (so `onlyInventoryMatches` subscriptions are served), the write checks and the widening rule.
-public enum CommandLinePublisher {
-    /// Publishes a new alert as the broker itself.
-    public static func publish(_ draft: AlertDraft, store: any Store, enricher: Enricher) async throws -> PublishResult {
-        let concerns = try await InventoryIndex(store: store).snapshot().concerns(for:)
-        return try await store.publish(Alert.first(from: enricher.enrich(draft), source: "cli", publishedBy: "cli"), concerns: concerns)
+/// The publish flow for alerts written by people (the API, `tocsin publish`, later the relay): enrichment, the
+/// inventory match (so `onlyInventoryMatches` subscriptions are served), the write checks and the widening rule,
+/// then one transaction that stores, routes and queues. Ingested documents take the same steps through
+/// `IngestService`.
+public struct AlertPipeline: Sendable {
+    let store: any Store
+    let enricher: Enricher
+    let inventories: InventoryIndex
+
+    public init(store: any Store, enricher: Enricher, inventories: InventoryIndex? = nil) {
+        self.store = store
+        self.enricher = enricher
+        self.inventories = inventories ?? InventoryIndex(store: store)
     }
 
-    /// Revises an alert with a patch, as the broker itself.
-    public static func revise(alertId: String, patch: Data, store: any Store, enricher: Enricher) async throws -> PublishResult {
-        let concerns = try await InventoryIndex(store: store).snapshot().concerns(for:)
-        return try await AlertReviser(store: store, enricher: enricher, concerns: concerns)
-            .revise(alertId: alertId, patch: patch, access: .broker, publishedBy: "cli")
+    /// Publishes revision 1 of a new alert.
+    public func publish(_ draft: AlertDraft, source: String, publishedBy: String?, publisherOrgId: String?) async throws -> PublishResult {
+        let alert = Alert.first(from: enricher.enrich(try draft.validated()), source: source, publishedBy: publishedBy, publisherOrgId: publisherOrgId)
+        return try await store.publish(alert, concerns: try await inventories.snapshot().concerns(for:))
+    }
+
+    /// Revises an alert with a merge patch (`AlertPatch`); a patch that changes nothing stores nothing.
+    public func revise(alertId: String, patch: Data, access: AlertAccess, publishedBy: String?) async throws -> PublishResult {
+        try await AlertReviser(store: store, enricher: enricher, concerns: try await inventories.snapshot().concerns(for:))
+            .revise(alertId: alertId, patch: patch, access: access, publishedBy: publishedBy)
+    }
+
+    /// Cancels an alert; everyone who was told hears of it.
+    public func cancel(alertId: String, reason: String?, access: AlertAccess, publishedBy: String?) async throws -> PublishResult {
+        try await store.revise(alertId: alertId, concerns: try await inventories.snapshot().concerns(for:)) { current in
+            try AlertReviser.checkWrite(access, current)
+            return try AlertLifecycle.cancel(current, reason: reason, by: publishedBy)
+        }
     }
 }

@@ -17,7 +17,7 @@ public struct IngestService: Sendable {
     let inventories: InventoryIndex
     let logger: Logger
 
-    init(store: any Store, enricher: Enricher = Enricher(), inventories: InventoryIndex? = nil, logger: Logger = Logger(label: "tocsin.ingest")) {
+    public init(store: any Store, enricher: Enricher = Enricher(), inventories: InventoryIndex? = nil, logger: Logger = Logger(label: "tocsin.ingest")) {
         self.store = store
         self.enricher = enricher
         self.inventories = inventories ?? InventoryIndex(store: store)

@@ -5,14 +5,14 @@ import TocsinStore
 
 /// Every organisation's declared inventory, read from the store once and again only when one of them changed, and
 /// matched against each alert before it is routed.
-actor InventoryIndex {
+public actor InventoryIndex {
     let store: any Store
     private var cached: (version: String, snapshot: InventorySnapshot)?
 
-    init(store: any Store) { self.store = store }
+    public init(store: any Store) { self.store = store }
 
     /// The inventories as they are now: one read of a version number while nothing changed.
-    func snapshot() async throws -> InventorySnapshot {
+    public func snapshot() async throws -> InventorySnapshot {
         let (version, changed) = try await store.inventories(unlessVersion: cached?.version)
         guard let byOrg = changed else { return cached?.snapshot ?? InventorySnapshot(byOrg: [:]) }
         var items: [String: [InventoryItem]] = [:]
@@ -26,11 +26,11 @@ actor InventoryIndex {
 }
 
 /// The inventories at one moment: pure, so it can run inside the store's transaction.
-struct InventorySnapshot: Sendable {
-    let byOrg: [String: [InventoryItem]]
+public struct InventorySnapshot: Sendable {
+    public let byOrg: [String: [InventoryItem]]
 
     /// For each organisation whose inventory the alert concerns, the items and why.
-    func concerns(for alert: Alert) -> [String: [InventoryConcern]] {
+    public func concerns(for alert: Alert) -> [String: [InventoryConcern]] {
         guard !alert.affectedProducts.isEmpty else { return [:] }
         var result: [String: [InventoryConcern]] = [:]
         for (org, items) in byOrg where !items.isEmpty {
@@ -49,7 +49,7 @@ struct InventorySnapshot: Sendable {
     }
 
     /// The concerns of one organisation (for a feed read).
-    func concerns(for alert: Alert, orgId: String) -> [InventoryConcern] {
+    public func concerns(for alert: Alert, orgId: String) -> [InventoryConcern] {
         guard let items = byOrg[orgId], !items.isEmpty, !alert.affectedProducts.isEmpty else { return [] }
         return Self.concerns(InventoryMatcher.matches(for: alert.affectedProducts, in: items))
     }

@@ -3,6 +3,7 @@ import Foundation
 import TocsinCore
 import TocsinDelivery
 import TocsinEnrich
+import TocsinPipeline
 import TocsinServer
 import TocsinStore
 
@@ -174,10 +175,10 @@ struct Publish: AsyncParsableCommand {
                     object["confirmWiden"] = true
                     patch = try JSONSerialization.data(withJSONObject: object)
                 }
-                result = try await CommandLinePublisher.revise(alertId: reviseId, patch: patch, store: store, enricher: enricher)
+                result = try await AlertPipeline(store: store, enricher: enricher).revise(alertId: reviseId, patch: patch, access: .broker, publishedBy: "cli")
             } else {
-                let draft = try TocsinJSON.strictDecoder().decode(AlertDraft.self, from: data).validated()
-                result = try await CommandLinePublisher.publish(draft, store: store, enricher: enricher)
+                let draft = try TocsinJSON.strictDecoder().decode(AlertDraft.self, from: data)
+                result = try await AlertPipeline(store: store, enricher: enricher).publish(draft, source: "cli", publishedBy: "cli", publisherOrgId: nil)
             }
         } catch let error as StrictJSONError {
             throw CLIError("invalid alert: \(error.description)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TocsinCore
+import TocsinPipeline
 import TocsinEnrich
 import TocsinIngest
 import TocsinServer

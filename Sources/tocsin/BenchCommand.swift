@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TocsinCore
 import TocsinDelivery
+import TocsinNet
 import TocsinServer
 import TocsinStore
 

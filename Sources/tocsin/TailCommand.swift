@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TocsinCore
 import TocsinDelivery
+import TocsinNet
 
 struct Tail: ParsableCommand {
     static let configuration = CommandConfiguration(

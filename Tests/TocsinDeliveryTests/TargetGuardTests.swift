@@ -1,6 +1,7 @@
 import Foundation
 import TocsinCore
 import TocsinDelivery
+import TocsinNet
 import TocsinStore
 import XCTest
 

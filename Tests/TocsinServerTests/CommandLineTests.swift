@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import TocsinServer
 import TocsinCore
+@testable import TocsinPipeline
 
 /// The `tocsin` commands an operator types, against a real database.
 final class CommandLineTests: XCTestCase {

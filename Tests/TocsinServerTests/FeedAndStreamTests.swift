@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import TocsinCore
 import TocsinDelivery
+import TocsinNet
 import XCTest
 
 /// Pull feeds and the live stream: what a feed reader, a SIEM or `tocsin tail` gets.

@@ -1,6 +1,7 @@
 import Foundation
 import TocsinCore
 import TocsinDelivery
+import TocsinNet
 import XCTest
 
 /// Tokens are listed without their values, expire, and are revoked at once on every path, open streams included;

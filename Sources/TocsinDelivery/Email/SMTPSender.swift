@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import TocsinCore
+import TocsinNet
 
 /// How to reach the mail server.
 public struct SMTPConfiguration: Sendable {

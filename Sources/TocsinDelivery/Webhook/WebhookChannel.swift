@@ -1,6 +1,7 @@
 import Foundation
 import TocsinCore
 import TocsinStore
+import TocsinNet
 
 /// Sends deliveries as Standard Webhooks: a signed JSON POST whose `webhook-id` is the delivery's id, so every
 /// retry of the same delivery carries the same idempotency key.

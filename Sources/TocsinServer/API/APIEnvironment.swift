@@ -1,6 +1,8 @@
 import Foundation
 import TocsinCore
+import TocsinPipeline
 import TocsinDelivery
+import TocsinNet
 import TocsinEnrich
 import TocsinStore
 
@@ -20,6 +22,7 @@ public struct APIEnvironment: Sendable {
 
     /// Reads, enriches and stores source documents for `POST /api/v1/ingest/{format}`.
     var ingest: IngestService { IngestService(store: store, enricher: enricher, inventories: inventories) }
+    var pipeline: AlertPipeline { AlertPipeline(store: store, enricher: enricher, inventories: inventories) }
 
     public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, targetGuard: TargetGuard, hub: EventHub = EventHub()) {
         self.store = store

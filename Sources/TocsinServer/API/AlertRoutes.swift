@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinPipeline
 import TocsinStore
 
 /// `/api/v1/alerts`: publish, list, read, revise and cancel alerts.
@@ -55,14 +56,13 @@ struct AlertRoutes {
     @Sendable func publish(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try principal.require([.admin, .publisher, .relay], to: "publish alerts")
-        let draft = env.enricher.enrich(try await request.decodeJSON(AlertDraft.self, limit: env.maxBody).validated())
-        let alert = Alert.first(from: draft, source: principal.role == .relay ? "relay" : "api", publishedBy: principal.tokenId,
-                                publisherOrgId: principal.orgId)
-        let concerns = try await env.inventories.snapshot().concerns(for:)
-        let result = try await env.store.publish(alert, concerns: concerns)
+        let draft = try await request.decodeJSON(AlertDraft.self, limit: env.maxBody)
+        let result = try await env.pipeline.publish(draft, source: principal.role == .relay ? "relay" : "api", publishedBy: principal.tokenId,
+                                                    publisherOrgId: principal.orgId)
+        let alert = result.alert
         env.published()
         context.logger.info("alert published", metadata: ["alert": "\(alert.id)", "deliveries": "\(result.deliveriesQueued)"])
-        return try JSONResponse.make(Published(alert: AlertView(result.alert, for: principal), deliveriesQueued: result.deliveriesQueued),
+        return try JSONResponse.make(Published(alert: AlertView(alert, for: principal), deliveriesQueued: result.deliveriesQueued),
                                      status: .created, headers: [.location: "/api/v1/alerts/\(alert.id)"])
     }
 
@@ -115,8 +115,7 @@ struct AlertRoutes {
         try principal.require([.admin, .publisher, .relay], to: "revise alerts")
         let id = try context.parameters.require("id")
         let body = try await request.jsonBody(limit: env.maxBody)
-        let reviser = AlertReviser(store: env.store, enricher: env.enricher, concerns: try await env.inventories.snapshot().concerns(for:))
-        let result = try await reviser.revise(alertId: id, patch: body, access: try await env.access(of: principal), publishedBy: principal.tokenId)
+        let result = try await env.pipeline.revise(alertId: id, patch: body, access: try await env.access(of: principal), publishedBy: principal.tokenId)
         guard result.stored else {
             context.logger.info("alert revision changed nothing", metadata: ["alert": "\(id)", "revision": "\(result.alert.revision)"])
             return try JSONResponse.make(Published(alert: AlertView(result.alert, for: principal), deliveriesQueued: 0))
@@ -138,14 +137,7 @@ struct AlertRoutes {
             reason = try await request.decodeJSON(CancelBody.self, limit: env.maxBody).reason
         }
         if let reason, reason.count > 2_000 { throw Problem.validation("reason is longer than 2000 characters", field: "reason") }
-        let cancelReason = reason
-        let publisher = principal.tokenId
-        let access = try await env.access(of: principal)
-        let concerns = try await env.inventories.snapshot().concerns(for:)
-        let result = try await env.store.revise(alertId: id, concerns: concerns) { current in
-            try AlertReviser.checkWrite(access, current)
-            return try AlertLifecycle.cancel(current, reason: cancelReason, by: publisher)
-        }
+        let result = try await env.pipeline.cancel(alertId: id, reason: reason, access: try await env.access(of: principal), publishedBy: principal.tokenId)
         env.published()
         context.logger.info("alert cancelled", metadata: ["alert": "\(id)", "deliveries": "\(result.deliveriesQueued)"])
         return try JSONResponse.make(Published(alert: AlertView(result.alert, for: principal), deliveriesQueued: result.deliveriesQueued))

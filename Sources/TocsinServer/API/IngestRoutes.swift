@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinPipeline
 import TocsinIngest
 
 /// `POST /api/v1/ingest/{format}`: a source document as it is (CSAF, STIX, MISP, CAP, a feed, CERT-FR, CVE 5,

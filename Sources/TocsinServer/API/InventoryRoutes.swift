@@ -55,7 +55,11 @@ struct InventoryRoutes {
     /// A part's name: a device, a site or an SBOM, as the organisation calls it (`pacs-radiologie`,
     /// `sbom:intellibridge-ec40`), 1 to 128 characters among letters, digits and `. _ : @ -`.
     static func partName(_ context: TocsinRequestContext) throws -> String {
-        let name = try context.parameters.require("part")
+        // The path segment as sent, percent-encoding undone (`sbom%3Apacs` is `sbom:pacs`).
+        let raw = try context.parameters.require("part")
+        guard let name = raw.removingPercentEncoding else {
+            throw Problem.validation("a part name is 1 to 128 letters, digits or . _ : @ -, starting with a letter or digit", field: "part")
+        }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@-")
         guard (1...128).contains(name.count), name.allSatisfy(allowed.contains), name.first.map({ $0.isLetter || $0.isNumber }) == true else {
             throw Problem.validation("a part name is 1 to 128 letters, digits or . _ : @ -, starting with a letter or digit", field: "part")

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import NIOCore
 import TocsinCore
+import TocsinPipeline
 import TocsinStore
 
 /// An API error as an RFC 9457 problem document, with a stable `type` that clients can switch on.

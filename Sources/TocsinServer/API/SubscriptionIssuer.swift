@@ -1,6 +1,7 @@
 import Foundation
 import TocsinCore
 import TocsinDelivery
+import TocsinNet
 
 /// The rules for creating a subscription, shared by the API and the command line: the target's check per
 /// channel (the SSRF guard for webhooks), the filter's validation, and the secrets shown once.

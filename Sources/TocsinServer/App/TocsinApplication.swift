@@ -6,7 +6,9 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import TocsinCore
+import TocsinPipeline
 import TocsinDelivery
+import TocsinNet
 import TocsinEnrich
 import TocsinStore
 

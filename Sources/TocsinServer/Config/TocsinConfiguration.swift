@@ -3,6 +3,7 @@ import TocsinCore
 import TocsinEnrich
 import TocsinIngest
 import TocsinDelivery
+import TocsinNet
 import Yams
 
 /// Every setting of a Tocsin broker, with its default.

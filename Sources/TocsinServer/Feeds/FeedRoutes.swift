@@ -4,6 +4,7 @@ import Hummingbird
 import HTTPTypes
 import NIOCore
 import TocsinCore
+import TocsinPipeline
 import TocsinStore
 
 /// `/feeds/{token}/atom.xml`, `/rss.xml` and `/feed.json`: the alerts a feed subscription may read, newest

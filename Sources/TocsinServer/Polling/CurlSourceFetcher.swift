@@ -1,5 +1,6 @@
 import Foundation
 import TocsinDelivery
+import TocsinNet
 import TocsinIngest
 
 /// Fetches source documents with libcurl, through the same SSRF guard as webhooks: a provider's metadata may name

@@ -4,7 +4,9 @@ import Metrics
 import ServiceLifecycle
 import Synchronization
 import TocsinCore
+import TocsinPipeline
 import TocsinDelivery
+import TocsinNet
 import TocsinIngest
 import TocsinStore
 

@@ -1,5 +1,6 @@
 import Foundation
 import TocsinDelivery
+import TocsinNet
 import XCTest
 
 /// The real `tocsin` binary, started as a child process on loopback with its own data directory.
