@@ -175,7 +175,7 @@ extension Bench {
             if let smtpURL {
                 url = smtpURL
             } else {
-                let port = try FreePort.find()
+                guard let port = LoopbackPort.free() else { throw CLIError("cannot find a free port") }
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Sink"]
@@ -183,7 +183,9 @@ extension Bench {
                 try process.run()
                 server = process
                 url = "smtp://127.0.0.1:\(port)"
-                try await FreePort.waitUntilListening(port)
+                guard await LoopbackPort.waitUntilListening(port) else {
+                    throw CLIError("the SMTP server did not start on port \(port) (is python3 -m aiosmtpd installed?)")
+                }
             }
             let dataDir = NSTemporaryDirectory() + "tocsin-bench-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: dataDir) }
@@ -267,40 +269,6 @@ enum Baseline {
             subs.append((Subscription(orgId: org.id, channel: channel, target: target), secret))
         }
         try await store.bulkInsert(organisations: orgs, subscriptions: subs)
-    }
-}
-
-/// Finding a free loopback port for a server the benchmark starts, and waiting for it.
-enum FreePort {
-    static func find() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw CLIError("cannot find a free port") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func waitUntilListening(_ port: Int) async throws {
-        for _ in 0..<200 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            close(fd)
-            if connected == 0 { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw CLIError("the SMTP server did not start on port \(port) (is python3 -m aiosmtpd installed?)")
     }
 }
 

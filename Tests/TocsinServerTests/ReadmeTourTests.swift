@@ -1,4 +1,5 @@
 import Foundation
+import TocsinNet
 import TocsinTestSupport
 import XCTest
 
@@ -60,23 +61,6 @@ final class ReadmeTourTests: XCTestCase {
         tour_wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "tour: nothing listens on $1" >&2; exit 1; }
         """#
 
-    /// A port nothing listens on now.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw TestFailure("bind") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     func testTheTourRunsAsWritten() async throws {
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
         let blocks = Self.blocks(readme, from: "## A five-minute tour", to: "## What is guaranteed")
@@ -107,7 +91,7 @@ final class ReadmeTourTests: XCTestCase {
 
         // The receiver of step 2 listens on 9999, or on a free port when something else has 9999 (as a reader would
         // change it); the tour waits for it before the subscription's first delivery.
-        let receiverPort = try Self.freePort()
+        let receiverPort = try XCTUnwrap(LoopbackPort.free())
         let steps = blocks.map { Self.filled($0, token: token, port: broker.port).replacingOccurrences(of: "9999", with: "\(receiverPort)") }
             .map { $0.contains("HTTPServer((\"127.0.0.1\", \(receiverPort))") ? $0 + "\nTOUR_RECEIVER=$!\ntour_wait_port \(receiverPort)" : $0 }
         let epilogue = """
