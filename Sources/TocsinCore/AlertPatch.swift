@@ -29,7 +29,10 @@ public struct AlertPatch: Sendable {
             throw ValidationError(field: "", message: "the current alert cannot be read")
         }
         var confirms = false
-        for (key, value) in patch {
+        // Replacements first, then removals, whatever order the body gives the keys in: `remove` takes entries out
+        // of what the alert holds after the patch. What the replacements say is checked before anything is removed,
+        // so that a malformed entry is refused rather than removed unseen.
+        for (key, value) in patch where key != "remove" {
             switch key {
             case "confirmWiden":
                 // A JSON true or false only: numbers are NSNumbers here, which `as? Bool` would read as 0 and 1.
@@ -37,9 +40,6 @@ public struct AlertPatch: Sendable {
                     throw ValidationError(field: key, message: "must be true or false")
                 }
                 confirms = flag
-            case "remove":
-                guard let lists = value as? [String: Any] else { throw ValidationError(field: key, message: "must be an object of lists") }
-                try remove(lists, from: &merged)
             case _ where fields.contains(key):
                 merged[key] = mergePatch(merged[key], value)
             default:
@@ -47,8 +47,13 @@ public struct AlertPatch: Sendable {
             }
         }
         merged = merged.filter { !($0.value is NSNull) }
-        let data = try JSONSerialization.data(withJSONObject: merged)
-        return AlertPatch(draft: try TocsinJSON.strictDecoder().decode(AlertDraft.self, from: data), confirmsWidening: confirms)
+        var draft = try TocsinJSON.strictDecoder().decode(AlertDraft.self, from: try JSONSerialization.data(withJSONObject: merged))
+        if let value = patch["remove"] {
+            guard let lists = value as? [String: Any] else { throw ValidationError(field: "remove", message: "must be an object of lists") }
+            try remove(lists, from: &merged)
+            draft = try TocsinJSON.strictDecoder().decode(AlertDraft.self, from: try JSONSerialization.data(withJSONObject: merged))
+        }
+        return AlertPatch(draft: draft, confirmsWidening: confirms)
     }
 
     /// RFC 7396: an object merges key by key (null removes), anything else replaces.

@@ -29,4 +29,15 @@ final class AlertPatchTests: XCTestCase {
             XCTAssertThrowsError(try apply(json), json) { error in XCTAssertEqual((error as? ValidationError)?.field, field, json) }
         }
     }
+
+    /// `remove` applies after the replacements whatever the order of the keys, and a malformed replacement is refused
+    /// even when `remove` would take it out again.
+    func testRemoveAppliesAfterReplacementsAndDoesNotHideMalformedOnes() throws {
+        for json in [#"{"cves": ["CVE-2024-1", "CVE-2024-2"], "remove": {"cves": ["CVE-2024-1"]}}"#,
+                     #"{"remove": {"cves": ["CVE-2024-1"]}, "cves": ["CVE-2024-1", "CVE-2024-2"]}"#] {
+            XCTAssertEqual(try apply(json).draft.cves, ["CVE-2024-2"], json)
+        }
+        let hidden = #"{"references": [{"title": "no url"}], "remove": {"references": [{"url": ""}]}}"#
+        XCTAssertThrowsError(try apply(hidden), "a reference without url was accepted")
+    }
 }
