@@ -59,17 +59,15 @@ public struct AlertReviser: Sendable {
         guard let current = try await store.alert(id: alertId) else { throw AlertRevisionError.notFound(alertId) }
         try Self.checkWrite(access, current)
         let patch = try AlertPatch.apply(body, to: current.draft)
-        var draft = try patch.draft.validated()
         // A publisher's revision is news: how an earlier revision was stored (quietly, for new recipients only)
         // does not carry over to it.
-        draft.attributes[Alert.backfilledAttribute] = nil
-        draft.attributes[Alert.notifyAttribute] = nil
+        let draft = Self.content(of: try patch.draft.validated())
         let reasons = AlertPatch.widening(from: current, to: draft)
         let enriched = enricher.enrich(draft)
         // A cancelled alert takes no revision, not even one that changes nothing (409).
         guard current.status != .cancelled else { throw AlertLifecycle.TransitionError.alreadyCancelled(id: current.id) }
         // A revision that changes nothing is not news: no revision is stored and nobody is told again.
-        if Self.content(of: enriched) == Self.content(of: current.draft) {
+        if enriched == Self.content(of: current.draft) {
             return PublishResult(alert: current, deliveriesQueued: 0, routingSeconds: 0, outboxSeconds: 0, stored: false)
         }
         if !reasons.isEmpty, !patch.confirmsWidening {

@@ -66,9 +66,12 @@ public protocol Store: Sendable {
     func inventoryPart(orgId: String, name: String) async throws -> String?
     /// Declares one part (`count` items), or removes it when `json` is nil, and merges the parts into the
     /// organisation's inventory; the others are kept. Refused (`StoreError.invalid`) when the parts together would
-    /// hold more than `maximumItems` items or `maximumParts` parts. Answers false when a part to remove did not exist.
+    /// hold more than `maximumItems` items or `maximumParts` parts. Answers how many items the merged inventory holds
+    /// now, or nil when a part to remove did not exist.
     @discardableResult
-    func setInventoryPart(orgId: String, name: String, json: String?, count: Int, maximumItems: Int, maximumParts: Int) async throws -> Bool
+    func setInventoryPart(orgId: String, name: String, json: String?, count: Int, maximumItems: Int, maximumParts: Int) async throws -> Int?
+    /// How many items the organisation's merged inventory holds (0 when it declared none).
+    func inventoryItemCount(orgId: String) async throws -> Int
     /// The version of the declared inventories, which changes whenever one of them does, and every inventory by
     /// organisation — unless the version is still `known`, in which case nothing more is read (`byOrg` is nil).
     func inventories(unlessVersion known: String?) async throws -> (version: String, byOrg: [String: String]?)

@@ -56,12 +56,9 @@ struct InventoryRoutes {
     /// `sbom:intellibridge-ec40`), 1 to 128 characters among letters, digits and `. _ : @ -`.
     static func partName(_ context: TocsinRequestContext) throws -> String {
         // The path segment as sent, percent-encoding undone (`sbom%3Apacs` is `sbom:pacs`).
-        let raw = try context.parameters.require("part")
-        guard let name = raw.removingPercentEncoding else {
-            throw Problem.validation("a part name is 1 to 128 letters, digits or . _ : @ -, starting with a letter or digit", field: "part")
-        }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@-")
-        guard (1...128).contains(name.count), name.allSatisfy(allowed.contains), name.first.map({ $0.isLetter || $0.isNumber }) == true else {
+        guard let name = try context.parameters.require("part").removingPercentEncoding, (1...128).contains(name.count),
+              name.allSatisfy(allowed.contains), name.first.map({ $0.isLetter || $0.isNumber }) == true else {
             throw Problem.validation("a part name is 1 to 128 letters, digits or . _ : @ -, starting with a letter or digit", field: "part")
         }
         return name
@@ -107,7 +104,7 @@ struct InventoryRoutes {
         guard let json = try await env.store.inventoryPart(orgId: org, name: name) else {
             throw Problem.notFound("inventory part \(name) not found")
         }
-        let merged = try await env.store.inventory(orgId: org).map { try self.items($0).count } ?? 0
+        let merged = try await env.store.inventoryItemCount(orgId: org)
         return try JSONResponse.make(PartBody(orgId: org, part: name, items: try items(json), inventoryItems: merged))
     }
 
@@ -115,9 +112,8 @@ struct InventoryRoutes {
         let org = try await orgId(request, context)
         let name = try Self.partName(context)
         let items = try await declared(request)
-        try await env.store.setInventoryPart(orgId: org, name: name, json: String(decoding: try TocsinJSON.encoder().encode(items), as: UTF8.self),
-                                             count: items.count, maximumItems: Self.maximumMergedItems, maximumParts: Self.maximumParts)
-        let merged = try await env.store.inventory(orgId: org).map { try self.items($0).count } ?? 0
+        let merged = try await env.store.setInventoryPart(orgId: org, name: name, json: String(decoding: try TocsinJSON.encoder().encode(items), as: UTF8.self),
+                                                          count: items.count, maximumItems: Self.maximumMergedItems, maximumParts: Self.maximumParts) ?? 0
         context.logger.info("inventory part declared", metadata: ["org": "\(org)", "part": "\(name)", "items": "\(items.count)", "merged": "\(merged)"])
         return try JSONResponse.make(PartBody(orgId: org, part: name, items: items, inventoryItems: merged))
     }
@@ -126,7 +122,7 @@ struct InventoryRoutes {
         let org = try await orgId(request, context)
         let name = try Self.partName(context)
         guard try await env.store.setInventoryPart(orgId: org, name: name, json: nil, count: 0,
-                                                   maximumItems: Self.maximumMergedItems, maximumParts: Self.maximumParts) else {
+                                                   maximumItems: Self.maximumMergedItems, maximumParts: Self.maximumParts) != nil else {
             throw Problem.notFound("inventory part \(name) not found")
         }
         return Response(status: .noContent)

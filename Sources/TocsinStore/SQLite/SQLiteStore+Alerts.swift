@@ -97,14 +97,17 @@ extension SQLiteStore {
         }
     }
 
-    public func setInventoryPart(orgId: String, name: String, json: String?, count: Int, maximumItems: Int, maximumParts: Int) async throws -> Bool {
+    public func inventoryItemCount(orgId: String) async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT item_count FROM inventories WHERE org_id = ?", arguments: [orgId]) ?? 0 }
+    }
+
+    public func setInventoryPart(orgId: String, name: String, json: String?, count: Int, maximumItems: Int, maximumParts: Int) async throws -> Int? {
         try await pool.write { db in
             try Self.requireOrganisation(db, orgId)
             guard let json else {
                 try db.execute(sql: "DELETE FROM inventory_parts WHERE org_id = ? AND name = ?", arguments: [orgId, name])
-                guard db.changesCount > 0 else { return false }
-                try Self.mergeInventory(db, orgId)
-                return true
+                guard db.changesCount > 0 else { return nil }
+                return try Self.mergeInventory(db, orgId)
             }
             let others = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS parts, COALESCE(SUM(item_count), 0) AS items FROM inventory_parts WHERE org_id = ? AND name != ?",
                                           arguments: [orgId, name])
@@ -119,8 +122,7 @@ extension SQLiteStore {
                 INSERT INTO inventory_parts (org_id, name, items, item_count, updated_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(org_id, name) DO UPDATE SET items = excluded.items, item_count = excluded.item_count, updated_at = excluded.updated_at
                 """, arguments: [orgId, name, json, count, Date().millis])
-            try Self.mergeInventory(db, orgId)
-            return true
+            return try Self.mergeInventory(db, orgId)
         }
     }
 
@@ -130,8 +132,10 @@ extension SQLiteStore {
         }
     }
 
-    /// Rewrites the organisation's inventory as the union of its parts, in part order, each item once.
-    static func mergeInventory(_ db: Database, _ orgId: String) throws {
+    /// Rewrites the organisation's inventory as the union of its parts, in part order, each item once; answers how
+    /// many items it holds.
+    @discardableResult
+    static func mergeInventory(_ db: Database, _ orgId: String) throws -> Int {
         let merged = try Row.fetchOne(db, sql: """
             SELECT json_group_array(json(value)) AS items, COUNT(*) AS count FROM (
                 SELECT j.value AS value, MIN(p.name || char(0) || printf('%08d', j.key)) AS position
@@ -153,6 +157,7 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM inventories WHERE org_id = ?", arguments: [orgId])
         }
         try db.execute(sql: "UPDATE inventory_state SET version = version + 1 WHERE id = 1")
+        return count
     }
 
     public func inventories(unlessVersion known: String?) async throws -> (version: String, byOrg: [String: String]?) {
