@@ -42,6 +42,55 @@ public struct RoutableSubscription: Sendable, Hashable {
     public func mayReceive(_ alert: Alert) -> Bool {
         alert.refusal(clearance: clearance, region: orgRegion) == nil
     }
+
+    /// Whether this subscription takes the alert: the one predicate that routing, the feeds and the live stream
+    /// apply (the rules are listed on `RoutingIndex`). `concerned` holds the organisations whose inventory the alert
+    /// matches.
+    public func takes(_ alert: Alert, concerned: Set<String> = []) -> Bool {
+        var matchable = MatchableAlert(alert)
+        return takes(&matchable, concerned: concerned)
+    }
+
+    /// `takes` for an alert prepared once for many subscriptions.
+    public func takes(_ alert: inout MatchableAlert, concerned: Set<String>) -> Bool {
+        guard clearance.rank >= alert.alert.tlp.rank, minSeverity.rank <= alert.alert.severity.rank else { return false }
+        if !alert.regions.isEmpty {
+            guard let orgRegion, orgRegion == Region.all || alert.regions.contains(orgRegion) else { return false }
+            if !regions.isEmpty, regions.isDisjoint(with: alert.regions) { return false }
+        }
+        if !categories.isEmpty, categories.isDisjoint(with: alert.categories) { return false }
+        if !cves.isEmpty, cves.isDisjoint(with: alert.cves) { return false }
+        if onlyInventoryMatches, !concerned.contains(orgId) { return false }
+        if !keywords.isEmpty {
+            let text = alert.foldedText()
+            guard keywords.contains(where: { text.contains($0) }) else { return false }
+        }
+        return true
+    }
+}
+
+/// An alert prepared for matching against many subscriptions: its sets built once, its text folded when a keyword
+/// filter first needs it.
+public struct MatchableAlert {
+    public let alert: Alert
+    let regions: Set<String>
+    let categories: Set<String>
+    let cves: Set<String>
+    private var folded: String?
+
+    public init(_ alert: Alert) {
+        self.alert = alert
+        regions = Set(alert.regions)
+        categories = Set(alert.categories)
+        cves = Set(alert.cves)
+    }
+
+    mutating func foldedText() -> String {
+        if let folded { return folded }
+        let text = TextFolding.fold([alert.title, alert.summary, alert.body ?? ""].joined(separator: "\n"))
+        folded = text
+        return text
+    }
 }
 
 /// Decides which subscriptions an alert goes to. Pure: no I/O, no clock.
@@ -65,28 +114,9 @@ public struct RoutingIndex: Sendable {
     /// The subscriptions the alert goes to, in index order. `concerned` holds the organisations whose inventory the
     /// alert matches; subscriptions asking for `onlyInventoryMatches` take the alert only for those.
     public func route(_ alert: Alert, concerned: Set<String> = []) -> [RoutableSubscription] {
-        let alertRegions = Set(alert.regions)
-        let categories = Set(alert.categories)
-        let cves = Set(alert.cves)
-        var foldedText: String?
+        var matchable = MatchableAlert(alert)
         var matches: [RoutableSubscription] = []
-        for sub in subscriptions {
-            guard sub.clearance.rank >= alert.tlp.rank, sub.minSeverity.rank <= alert.severity.rank else { continue }
-            if !alertRegions.isEmpty {
-                guard let region = sub.orgRegion, region == Region.all || alertRegions.contains(region) else { continue }
-                if !sub.regions.isEmpty, sub.regions.isDisjoint(with: alertRegions) { continue }
-            }
-            if !sub.categories.isEmpty, sub.categories.isDisjoint(with: categories) { continue }
-            if !sub.cves.isEmpty, sub.cves.isDisjoint(with: cves) { continue }
-            if sub.onlyInventoryMatches, !concerned.contains(sub.orgId) { continue }
-            if !sub.keywords.isEmpty {
-                if foldedText == nil {
-                    foldedText = TextFolding.fold([alert.title, alert.summary, alert.body ?? ""].joined(separator: "\n"))
-                }
-                guard sub.keywords.contains(where: { foldedText!.contains($0) }) else { continue }
-            }
-            matches.append(sub)
-        }
+        for sub in subscriptions where sub.takes(&matchable, concerned: concerned) { matches.append(sub) }
         return matches
     }
 
@@ -109,10 +139,6 @@ public struct RoutingIndex: Sendable {
         return route(alert, concerned: concerned).filter { !before.contains($0.subscriptionId) }
     }
 
-    /// Whether one subscription takes the alert; the same rules as `route`.
-    public static func matches(_ alert: Alert, _ subscription: RoutableSubscription, concerned: Set<String> = []) -> Bool {
-        !RoutingIndex([subscription]).route(alert, concerned: concerned).isEmpty
-    }
 }
 
 /// Text normalised for matching: lower case, accents removed (`Rançongiciel` → `rancongiciel`).

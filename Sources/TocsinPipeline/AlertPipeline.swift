@@ -30,12 +30,12 @@ public enum AlertRevisionError: Error, CustomStringConvertible {
 public struct AlertReviser: Sendable {
     let store: any Store
     let enricher: Enricher
-    let concerns: Concerns
+    let routing: AlertRouter
 
-    public init(store: any Store, enricher: Enricher, concerns: @escaping Concerns = { _ in [:] }) {
+    public init(store: any Store, enricher: Enricher, routing: AlertRouter) {
         self.store = store
         self.enricher = enricher
-        self.concerns = concerns
+        self.routing = routing
     }
 
     /// What a revision says, without the marks of how an earlier one was stored.
@@ -71,7 +71,7 @@ public struct AlertReviser: Sendable {
             return PublishResult(alert: current, deliveriesQueued: 0, routingSeconds: 0, outboxSeconds: 0, stored: false)
         }
         if !reasons.isEmpty, !patch.confirmsWidening {
-            let index = try await store.routingIndex()
+            let index = try await routing.index()
             let next = try AlertLifecycle.revise(current, with: enriched, by: publishedBy)
             let before = Set(index.route(current).map(\.orgId))
             let newly = Set(index.route(next).map(\.orgId)).subtracting(before)
@@ -80,7 +80,7 @@ public struct AlertReviser: Sendable {
             throw AlertRevisionError.wideningNotConfirmed(reasons: reasons, newRecipients: names.sorted(), count: newly.count)
         }
         let expected = current.revision
-        return try await store.revise(alertId: alertId, concerns: concerns) { latest in
+        return try await store.revise(alertId: alertId, route: try await routing.router()) { latest in
             // Checked against what was shown: a revision stored meanwhile is not overwritten unseen.
             guard latest.revision == expected else {
                 throw StoreError.conflict("alert \(alertId) was revised meanwhile (revision \(latest.revision)); read it and send the patch again")
@@ -93,34 +93,35 @@ public struct AlertReviser: Sendable {
 
 /// The publish flow for alerts written by people (the API, `tocsin publish`, later the relay): enrichment, the
 /// inventory match (so `onlyInventoryMatches` subscriptions are served), the write checks and the widening rule,
-/// then one transaction that stores, routes and queues. Ingested documents take the same steps through
+/// then one transaction that stores the revision and queues what `AlertRouter` plans. Ingested documents take the same steps through
 /// `IngestService`.
 public struct AlertPipeline: Sendable {
     let store: any Store
     let enricher: Enricher
-    let inventories: InventoryIndex
+    let routing: AlertRouter
 
-    public init(store: any Store, enricher: Enricher, inventories: InventoryIndex? = nil) {
+    /// `routing` is the process's one router (its caches are shared); a fresh one is made when none is given.
+    public init(store: any Store, enricher: Enricher, routing: AlertRouter? = nil) {
         self.store = store
         self.enricher = enricher
-        self.inventories = inventories ?? InventoryIndex(store: store)
+        self.routing = routing ?? AlertRouter(store: store)
     }
 
     /// Publishes revision 1 of a new alert.
     public func publish(_ draft: AlertDraft, source: String, publishedBy: String?, publisherOrgId: String?) async throws -> PublishResult {
         let alert = Alert.first(from: enricher.enrich(try draft.validated()), source: source, publishedBy: publishedBy, publisherOrgId: publisherOrgId)
-        return try await store.publish(alert, concerns: try await inventories.snapshot().concerns(for:))
+        return try await store.publish(alert, route: try await routing.router())
     }
 
     /// Revises an alert with a merge patch (`AlertPatch`); a patch that changes nothing stores nothing.
     public func revise(alertId: String, patch: Data, access: AlertAccess, publishedBy: String?) async throws -> PublishResult {
-        try await AlertReviser(store: store, enricher: enricher, concerns: try await inventories.snapshot().concerns(for:))
+        try await AlertReviser(store: store, enricher: enricher, routing: routing)
             .revise(alertId: alertId, patch: patch, access: access, publishedBy: publishedBy)
     }
 
     /// Cancels an alert; everyone who was told hears of it.
     public func cancel(alertId: String, reason: String?, access: AlertAccess, publishedBy: String?) async throws -> PublishResult {
-        try await store.revise(alertId: alertId, concerns: try await inventories.snapshot().concerns(for:)) { current in
+        try await store.revise(alertId: alertId, route: try await routing.router()) { current in
             try AlertReviser.checkWrite(access, current)
             return try AlertLifecycle.cancel(current, reason: reason, by: publishedBy)
         }

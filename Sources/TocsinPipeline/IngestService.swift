@@ -14,19 +14,15 @@ import TocsinStore
 public struct IngestService: Sendable {
     let store: any Store
     let enricher: Enricher
-    let inventories: InventoryIndex
+    let routing: AlertRouter
     let logger: Logger
 
-    public init(store: any Store, enricher: Enricher = Enricher(), inventories: InventoryIndex? = nil, logger: Logger = Logger(label: "tocsin.ingest")) {
+    /// `routing` is the process's one router (its caches are shared); a fresh one is made when none is given.
+    public init(store: any Store, enricher: Enricher = Enricher(), routing: AlertRouter? = nil, logger: Logger = Logger(label: "tocsin.ingest")) {
         self.store = store
         self.enricher = enricher
-        self.inventories = inventories ?? InventoryIndex(store: store)
+        self.routing = routing ?? AlertRouter(store: store)
         self.logger = logger
-    }
-
-    /// An ingest service for the command line, on the store alone.
-    public static func make(store: any Store, enricher: Enricher) -> IngestService {
-        IngestService(store: store, enricher: enricher)
     }
 
     /// Reads, enriches and stores one document. A document that fails to parse is rejected whole (an
@@ -49,16 +45,16 @@ public struct IngestService: Sendable {
             // TLP is never widened: what came through a restricted channel keeps at least that channel's marking.
             for index in items.indices where items[index].draft.tlp.rank < floor.rank { items[index].draft.tlp = floor }
         }
-        let concerns = try await inventories.snapshot().concerns(for:)
+        let route = try await routing.router()
         var report = IngestReport(format: resolved)
         for item in items {
             switch item.action {
             case .publish:
-                report.items.append(try await publish(item, format: resolved, publisher: publisher, now: now, concerns: concerns))
+                report.items.append(try await publish(item, format: resolved, publisher: publisher, now: now, route: route))
             case .cancel:
-                report.items += try await cancel(item, format: resolved, publisher: publisher, now: now, concerns: concerns)
+                report.items += try await cancel(item, format: resolved, publisher: publisher, now: now, route: route)
             case .markExploited:
-                report.items += try await markExploited(item, format: resolved, publisher: publisher, now: now, quiet: options.quiet, concerns: concerns)
+                report.items += try await markExploited(item, format: resolved, publisher: publisher, now: now, quiet: options.quiet, route: route)
             }
         }
         report.storedQuietly = options.quiet ? report.count(.published) + report.count(.revised) + report.count(.flagged) : 0
@@ -106,7 +102,7 @@ public struct IngestService: Sendable {
         return first == UInt8(ascii: "<") ? "xml" : "json"
     }
 
-    private func publish(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, concerns: @escaping Concerns) async throws -> IngestReport.Item {
+    private func publish(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, route: @escaping RoutingStep) async throws -> IngestReport.Item {
         let draft = item.draft
         let fingerprint = draft.attributes["tocsin.fingerprint"] ?? ""
         let ref = draft.sourceRef ?? "sha256:\(fingerprint)"
@@ -117,7 +113,7 @@ public struct IngestService: Sendable {
         let publishedBy = publisher.tokenId
         let result: IngestResult
         do {
-            result = try await store.ingest(keys: keys, concerns: concerns) { current in
+            result = try await store.ingest(keys: keys, route: route) { current in
                 guard let current else { return Alert.first(from: draft, publishedBy: publishedBy, publisherOrgId: access.orgId, now: now) }
                 // Writes are checked like reads: an alert the publisher may no longer read or change is not touched.
                 guard access.reviseRefusal(current) == nil else { throw Refused() }
@@ -156,7 +152,7 @@ public struct IngestService: Sendable {
             && current.attributes["tocsin.shape"] != draft.attributes["tocsin.shape"]
     }
 
-    private func cancel(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, concerns: @escaping Concerns) async throws -> [IngestReport.Item] {
+    private func cancel(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, route: @escaping RoutingStep) async throws -> [IngestReport.Item] {
         var items: [IngestReport.Item] = []
         let access = publisher.access
         let publishedBy = publisher.tokenId
@@ -167,7 +163,7 @@ public struct IngestService: Sendable {
             }
             let reason = item.draft.summary.isEmpty ? item.draft.title : item.draft.summary
             do {
-                let result = try await store.revise(alertId: id, concerns: concerns) { current in
+                let result = try await store.revise(alertId: id, route: route) { current in
                     guard access.reviseRefusal(current) == nil else { throw Refused() }
                     return try AlertLifecycle.cancel(current, reason: reason, by: publishedBy, now: now)
                 }
@@ -185,7 +181,7 @@ public struct IngestService: Sendable {
     /// is pushed only to the subscriptions it newly reaches (`Alert.notifyNewlyMatching`). Alerts of
     /// other entries of the same catalog (whose notes may mention the CVE) are not flagged: each entry stands alone.
     private func markExploited(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, quiet: Bool,
-                               concerns: @escaping Concerns) async throws -> [IngestReport.Item] {
+                               route: @escaping RoutingStep) async throws -> [IngestReport.Item] {
         var items: [IngestReport.Item] = []
         let access = publisher.access
         let publishedBy = publisher.tokenId
@@ -200,7 +196,7 @@ public struct IngestService: Sendable {
                 flagged = true
                 let enricher = self.enricher
                 do {
-                    let revised = try await store.revise(alertId: id, concerns: concerns) { current in
+                    let revised = try await store.revise(alertId: id, route: route) { current in
                         // Checked again inside the write: the alert may have been raised above the caller's clearance since.
                         guard access.reviseRefusal(current) == nil else { throw Refused() }
                         guard !current.knownExploited, current.status != .cancelled else { throw AlreadyFlagged() }
@@ -221,7 +217,7 @@ public struct IngestService: Sendable {
                 }
             }
         }
-        if !flagged { items.append(try await publish(item, format: format, publisher: publisher, now: now, concerns: concerns)) }
+        if !flagged { items.append(try await publish(item, format: format, publisher: publisher, now: now, route: route)) }
         return items
     }
 

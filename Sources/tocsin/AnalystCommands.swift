@@ -44,7 +44,8 @@ struct Import: AsyncParsableCommand {
             throw CLIError("unknown format '\(format)'; use auto or one of \(IngestFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let (configuration, store) = try options.openStore()
-        let service = IngestService.make(store: store, enricher: try configuration.makeEnricher(warning: printWarning))
+        let service = IngestService(store: store, enricher: try configuration.makeEnricher(warning: printWarning),
+                                    routing: options.routing(configuration, store))
         var ingestOptions = IngestOptions(sourceName: source, defaultTLP: tlp)
         ingestOptions.quiet = backfill
         let progress = ProgressLine(total: files.count)

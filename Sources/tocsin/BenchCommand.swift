@@ -4,6 +4,7 @@ import Logging
 import TocsinCore
 import TocsinDelivery
 import TocsinNet
+import TocsinPipeline
 import TocsinServer
 import TocsinStore
 
@@ -50,7 +51,7 @@ struct Bench: AsyncParsableCommand {
             let store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
             try await Baseline.seed(store, count: subscribers, kind: .ch, channel: .webhook) { _ in (url, StandardWebhooks.makeSecret()) }
             let indexStart = ContinuousClock.now
-            _ = try await store.routingIndex()
+            _ = try await AlertRouter(store: store).index()
             let indexSeconds = (ContinuousClock.now - indexStart).seconds
 
             let broker = try TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
@@ -60,7 +61,7 @@ struct Bench: AsyncParsableCommand {
                                    indicators: [Indicator(type: .ipv4, value: "203.0.113.7")])
             let publishStart = Date()
             let clockStart = ContinuousClock.now
-            let result = try await broker.store.publish(Alert.first(from: draft))
+            let result = try await broker.store.publish(Alert.first(from: draft), route: try await broker.routing.router())
             let publishSeconds = (ContinuousClock.now - clockStart).seconds
             broker.worker.wake()
 
@@ -216,7 +217,8 @@ extension Bench {
             _ = try await broker.store.publish(Alert.first(from: AlertDraft(
                 title: "Rançongiciel : indicateurs de compromission", summary: "Campagne en cours contre des établissements de santé.",
                 severity: .critical, tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
-                indicators: [Indicator(type: .ipv4, value: "203.0.113.7"), Indicator(type: .url, value: "http://evil.example.com/x")])))
+                indicators: [Indicator(type: .ipv4, value: "203.0.113.7"), Indicator(type: .url, value: "http://evil.example.com/x")])),
+                route: try await broker.routing.router())
             broker.worker.wake()
             let deadline = ContinuousClock.now + .seconds(600)
             var counts: [DeliveryState: Int] = [:]

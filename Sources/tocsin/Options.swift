@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TocsinCore
+import TocsinPipeline
 import TocsinServer
 import TocsinStore
 
@@ -21,7 +22,12 @@ struct StoreOptions: ParsableArguments {
 
     func openStore() throws -> (TocsinConfiguration, SQLiteStore) {
         let configuration = try loadConfiguration()
-        return (configuration, try SQLiteStore(path: configuration.databasePath, digests: configuration.digests, logger: Logger(label: "tocsin.store")))
+        return (configuration, try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store")))
+    }
+
+    /// The pipeline's routing step over `store`, with the configured digest schedule.
+    func routing(_ configuration: TocsinConfiguration, _ store: any Store) -> AlertRouter {
+        AlertRouter(store: store, digests: configuration.digests)
     }
 }
 

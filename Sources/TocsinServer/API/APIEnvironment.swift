@@ -17,12 +17,13 @@ public struct APIEnvironment: Sendable {
     /// The source pollers, for their health and "poll now".
     var polling: PollingService?
 
-    /// Every organisation's inventory, matched against each alert before routing.
-    var inventories: InventoryIndex
+    /// The pipeline's match and route steps: every organisation's inventory and the routing index, cached once.
+    var routing: AlertRouter
+    var inventories: InventoryIndex { routing.inventories }
 
     /// Reads, enriches and stores source documents for `POST /api/v1/ingest/{format}`.
-    var ingest: IngestService { IngestService(store: store, enricher: enricher, inventories: inventories) }
-    var pipeline: AlertPipeline { AlertPipeline(store: store, enricher: enricher, inventories: inventories) }
+    var ingest: IngestService { IngestService(store: store, enricher: enricher, routing: routing) }
+    var pipeline: AlertPipeline { AlertPipeline(store: store, enricher: enricher, routing: routing) }
 
     public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, targetGuard: TargetGuard, hub: EventHub = EventHub()) {
         self.store = store
@@ -30,7 +31,7 @@ public struct APIEnvironment: Sendable {
         self.configuration = configuration
         self.targetGuard = targetGuard
         self.hub = hub
-        inventories = InventoryIndex(store: store)
+        routing = AlertRouter(store: store, digests: configuration.digests)
     }
 
     /// After a revision is committed: wake the outbox worker and the live streams.

@@ -74,7 +74,7 @@ struct SubscriptionRoutes {
             if active { subscription.disabledReason = nil }
         }
         subscription.updatedAt = Date()
-        try await env.store.updateSubscription(subscription)
+        try await env.store.updateSubscription(subscription, digestDue: env.configuration.digests.due(after: Date(), mode: subscription.digest))
         return try JSONResponse.make(subscription)
     }
 

@@ -29,8 +29,9 @@ public struct TocsinBroker: Sendable {
     public let enricher: Enricher
     /// Polls the configured sources.
     let polling: PollingService
-    /// The declared inventories, cached once for the API, the feeds and the pollers.
-    let inventories: InventoryIndex
+    /// The pipeline's match and route steps (the declared inventories and the routing index, cached once), for the
+    /// API, the feeds and the pollers.
+    public let routing: AlertRouter
 
     /// Opens the store (migrating it) and prepares the worker; nothing listens until `run`.
     public init(configuration: TocsinConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -38,7 +39,7 @@ public struct TocsinBroker: Sendable {
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
-        store = try SQLiteStore(path: configuration.databasePath, digests: configuration.digests, logger: Logger(label: "tocsin.store"))
+        store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
         targetGuard = try configuration.targetGuard()
         enricher = try configuration.makeEnricher { logger.warning("\($0)") }
         httpClient = CurlHTTPClient(threads: configuration.deliveryConcurrency, userAgent: "Tocsin/\(TocsinVersion.current)")
@@ -67,9 +68,9 @@ public struct TocsinBroker: Sendable {
             worker.wake()
             hub.notify()
         }
-        inventories = InventoryIndex(store: store)
+        routing = AlertRouter(store: store, digests: configuration.digests)
         polling = PollingService(sources: configuration.sources, store: store,
-                                 ingest: IngestService(store: store, enricher: enricher, inventories: inventories),
+                                 ingest: IngestService(store: store, enricher: enricher, routing: routing),
                                  client: sourceClient, guardrail: try configuration.pollingGuard(),
                                  startSpread: configuration.pollingStartSpread, onChange: wake)
     }
@@ -80,7 +81,7 @@ public struct TocsinBroker: Sendable {
         var env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard, hub: hub)
         env.enricher = enricher
         env.polling = polling
-        env.inventories = inventories
+        env.routing = routing
         let router = Router(context: TocsinRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())

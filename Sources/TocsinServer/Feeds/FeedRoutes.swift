@@ -83,7 +83,8 @@ struct FeedRoutes {
     }
 
     /// Up to `page.limit` alerts the subscription takes, newest first, and the cursor after the last one read.
-    /// Clearance, region and severity are filtered in SQL; the rest of the filter with the routing rules.
+    /// Clearance, region and severity are filtered in SQL; then the subscription's own routing predicate decides
+    /// (`RoutableSubscription.takes`), as it did for pushed channels.
     func select(_ subscription: Subscription, _ org: Organisation, page: PageRequest,
                 inventory: InventorySnapshot) async throws -> ([Alert], String?) {
         let routable = RoutableSubscription(subscription: subscription, organisation: org)
@@ -97,7 +98,7 @@ struct FeedRoutes {
             scanned += result.items.count
             matched += result.items.filter { alert in
                 let concerned: Set<String> = inventory.concerns(for: alert, orgId: org.id).isEmpty ? [] : [org.id]
-                return RoutingIndex.matches(alert, routable, concerned: concerned) || (alert.status == .cancelled && routable.mayReceive(alert))
+                return routable.takes(alert, concerned: concerned) || (alert.status == .cancelled && routable.mayReceive(alert))
             }
             cursor = result.nextCursor
             if cursor == nil { break }

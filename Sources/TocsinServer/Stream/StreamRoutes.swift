@@ -55,13 +55,12 @@ struct StreamRoutes {
         let heartbeat = env.configuration.streamHeartbeat
         let logger = context.logger
 
-        @Sendable func visible(_ alert: Alert, _ scope: ReadScope?) -> Bool {
-            // The stream pushes; a backfill is read, not pushed.
-            if alert.isBackfilled { return false }
-            if let scope, !scope.allows(alert) { return false }
-            if let minSeverity, alert.severity < minSeverity { return false }
-            if let category, !alert.categories.contains(category) { return false }
-            return true
+        // The reader as a subscription: what its organisation may read (everything for admins and publishers),
+        // narrowed by `minSeverity` and `category`, matched by the predicate routing applies.
+        let filter = SubscriptionFilter(minSeverity: minSeverity, categories: category.map { [$0] } ?? [])
+        @Sendable func reader(_ scope: ReadScope?) -> RoutableSubscription {
+            RoutableSubscription(subscriptionId: "stream", orgId: principal.orgId ?? "", channel: .feed, clearance: scope?.clearance ?? .red,
+                                 orgRegion: scope == nil ? Region.all : scope?.region, filter: filter)
         }
 
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
@@ -75,7 +74,7 @@ struct StreamRoutes {
             try await writer.write(ByteBuffer(string: "retry: 2000\n: tocsin stream, from event \(start)\n\n"))
             var lastBeat = ContinuousClock.now
             var lastCheck = ContinuousClock.now
-            var scope = initialScope
+            var subscriber = reader(initialScope)
             while !Task.isCancelled, !hub.isClosed {
                 let events = try await store.events(after: start, limit: 200)
                 // A revoked or expired token ends its open streams: checked before anything more is sent, and at
@@ -88,12 +87,13 @@ struct StreamRoutes {
                         break
                     }
                     // The organisation's clearance and region as they are now: a lowered clearance applies at once.
-                    scope = try await env.readScope(of: principal)
+                    subscriber = reader(try await env.readScope(of: principal))
                 }
                 var chunk = ""
                 for event in events {
                     start = event.sequence
-                    guard visible(event.alert, scope) else { continue }
+                    // The stream pushes; a backfill is read, not pushed.
+                    guard !event.alert.isBackfilled, subscriber.takes(event.alert) else { continue }
                     let json = String(decoding: try TocsinJSON.encoder().encode(event.alert), as: UTF8.self)
                     chunk += "id: \(event.sequence)\nevent: \(event.alert.eventType)\ndata: \(json)\n\n"
                 }

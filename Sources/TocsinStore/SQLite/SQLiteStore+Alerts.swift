@@ -3,12 +3,12 @@ import GRDB
 import TocsinCore
 
 extension SQLiteStore {
-    public func publish(_ alert: Alert, concerns: @escaping Concerns) async throws -> PublishResult {
-        try await pool.write { db in try self.insertAlert(db, alert, concerns: concerns(alert)) }
+    public func publish(_ alert: Alert, route: @escaping RoutingStep) async throws -> PublishResult {
+        try await pool.write { db in try self.insertAlert(db, alert, route: route) }
     }
 
-    /// Stores revision 1 of a new alert, routes it and queues its deliveries.
-    func insertAlert(_ db: Database, _ alert: Alert, concerns: [String: [InventoryConcern]]) throws -> PublishResult {
+    /// Stores revision 1 of a new alert and the deliveries `route` plans for it.
+    func insertAlert(_ db: Database, _ alert: Alert, route: RoutingStep) throws -> PublishResult {
         let doc = try encodeJSON(alert)
         try db.execute(sql: """
             INSERT INTO alerts (id, source, source_ref, revision, status, severity_rank, tlp_rank, national, doc, published_at, updated_at,
@@ -18,21 +18,21 @@ extension SQLiteStore {
                              alert.tlp.rank, alert.isNational, doc, alert.publishedAt.millis, alert.updatedAt.millis,
                              alert.publishedBy, alert.publisherOrgId])
         try insertRevision(db, alert, doc: doc)
-        return try routeAndQueue(db, alert: alert, previousRecipients: [], concerns: concerns)
+        return try queue(db, alert, route: route)
     }
 
-    public func revise(alertId: String, concerns: @escaping Concerns, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult {
+    public func revise(alertId: String, route: @escaping RoutingStep, _ change: @Sendable (Alert) throws -> Alert) async throws -> PublishResult {
         try await pool.write { db in
             guard let current = try Row.fetchOne(db, sql: "SELECT \(Self.alertColumns) FROM alerts WHERE id = ?", arguments: [alertId]) else {
                 throw StoreError.notFound("alert \(alertId)")
             }
             var next = try change(try Self.alert(from: current))
             next.publisherOrgId = current["publisher_org"]
-            return try self.storeRevision(db, next, concerns: concerns(next))
+            return try self.storeRevision(db, next, route: route)
         }
     }
 
-    public func ingest(keys: [String], concerns: @escaping Concerns, _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult {
+    public func ingest(keys: [String], route: @escaping RoutingStep, _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> IngestResult {
         try await pool.write { db in
             var existing: Alert?
             for key in keys {
@@ -50,9 +50,9 @@ extension SQLiteStore {
                 guard next.id == existing.id, next.revision == existing.revision + 1 else {
                     throw StoreError.conflict("an ingested revision must be the next revision of alert \(existing.id)")
                 }
-                result = .revised(try self.storeRevision(db, next, concerns: concerns(next)))
+                result = .revised(try self.storeRevision(db, next, route: route))
             } else {
-                result = .published(try self.insertAlert(db, next, concerns: concerns(next)))
+                result = .published(try self.insertAlert(db, next, route: route))
             }
             let ref = try db.cachedStatement(sql: "INSERT OR IGNORE INTO alert_refs (ref_key, alert_id) VALUES (?, ?)")
             for key in keys { try ref.execute(arguments: [key, next.id]) }
@@ -66,131 +66,14 @@ extension SQLiteStore {
         }
     }
 
-    public func inventory(orgId: String) async throws -> String? {
-        try await pool.read { db in try String.fetchOne(db, sql: "SELECT items FROM inventories WHERE org_id = ?", arguments: [orgId]) }
-    }
-
-    public func setInventory(orgId: String, json: String?, count: Int) async throws {
-        try await pool.write { db in
-            try Self.requireOrganisation(db, orgId)
-            try db.execute(sql: "DELETE FROM inventory_parts WHERE org_id = ?", arguments: [orgId])
-            if let json {
-                try db.execute(sql: "INSERT INTO inventory_parts (org_id, name, items, item_count, updated_at) VALUES (?, 'default', ?, ?, ?)",
-                               arguments: [orgId, json, count, Date().millis])
-            }
-            try Self.mergeInventory(db, orgId)
-        }
-    }
-
-    public func inventoryParts(orgId: String) async throws -> [InventoryPart] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, item_count, updated_at FROM inventory_parts WHERE org_id = ? ORDER BY name",
-                             arguments: [orgId]).map { row in
-                InventoryPart(name: row["name"], items: row["item_count"], updatedAt: Date(millis: row["updated_at"]))
-            }
-        }
-    }
-
-    public func inventoryPart(orgId: String, name: String) async throws -> String? {
-        try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT items FROM inventory_parts WHERE org_id = ? AND name = ?", arguments: [orgId, name])
-        }
-    }
-
-    public func inventoryItemCount(orgId: String) async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT item_count FROM inventories WHERE org_id = ?", arguments: [orgId]) ?? 0 }
-    }
-
-    public func setInventoryPart(orgId: String, name: String, json: String?, count: Int, maximumItems: Int, maximumParts: Int) async throws -> Int? {
-        try await pool.write { db in
-            try Self.requireOrganisation(db, orgId)
-            guard let json else {
-                try db.execute(sql: "DELETE FROM inventory_parts WHERE org_id = ? AND name = ?", arguments: [orgId, name])
-                guard db.changesCount > 0 else { return nil }
-                return try Self.mergeInventory(db, orgId)
-            }
-            let others = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS parts, COALESCE(SUM(item_count), 0) AS items FROM inventory_parts WHERE org_id = ? AND name != ?",
-                                          arguments: [orgId, name])
-            let otherParts: Int = others?["parts"] ?? 0, otherItems: Int = others?["items"] ?? 0
-            guard otherParts + 1 <= maximumParts else {
-                throw StoreError.invalid("an inventory holds at most \(maximumParts) parts; this organisation has \(otherParts)")
-            }
-            guard otherItems + count <= maximumItems else {
-                throw StoreError.invalid("an inventory holds at most \(maximumItems) items in all its parts; the other parts hold \(otherItems) and this one \(count)")
-            }
-            try db.execute(sql: """
-                INSERT INTO inventory_parts (org_id, name, items, item_count, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(org_id, name) DO UPDATE SET items = excluded.items, item_count = excluded.item_count, updated_at = excluded.updated_at
-                """, arguments: [orgId, name, json, count, Date().millis])
-            return try Self.mergeInventory(db, orgId)
-        }
-    }
-
-    static func requireOrganisation(_ db: Database, _ orgId: String) throws {
-        guard try Int.fetchOne(db, sql: "SELECT 1 FROM organisations WHERE id = ?", arguments: [orgId]) != nil else {
-            throw StoreError.notFound("organisation \(orgId)")
-        }
-    }
-
-    /// Rewrites the organisation's inventory as the union of its parts, in part order, each item once; answers how
-    /// many items it holds.
-    @discardableResult
-    static func mergeInventory(_ db: Database, _ orgId: String) throws -> Int {
-        let merged = try Row.fetchOne(db, sql: """
-            SELECT json_group_array(json(value)) AS items, COUNT(*) AS count FROM (
-                SELECT j.value AS value, MIN(p.name || char(0) || printf('%08d', j.key)) AS position
-                FROM inventory_parts p, json_each(p.items) j WHERE p.org_id = ? GROUP BY j.value ORDER BY position)
-            """, arguments: [orgId])
-        let count: Int = merged?["count"] ?? 0
-        if count > 0, let items: String = merged?["items"] {
-            try db.execute(sql: """
-                INSERT INTO inventories (org_id, items, item_count, updated_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT(org_id) DO UPDATE SET items = excluded.items, item_count = excluded.item_count, updated_at = excluded.updated_at
-                """, arguments: [orgId, items, count, Date().millis])
-        } else if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inventory_parts WHERE org_id = ?", arguments: [orgId]) ?? 0 > 0 {
-            // Parts that declare nothing still make an (empty) inventory.
-            try db.execute(sql: """
-                INSERT INTO inventories (org_id, items, item_count, updated_at) VALUES (?, '[]', 0, ?)
-                ON CONFLICT(org_id) DO UPDATE SET items = excluded.items, item_count = 0, updated_at = excluded.updated_at
-                """, arguments: [orgId, Date().millis])
-        } else {
-            try db.execute(sql: "DELETE FROM inventories WHERE org_id = ?", arguments: [orgId])
-        }
-        try db.execute(sql: "UPDATE inventory_state SET version = version + 1 WHERE id = 1")
-        return count
-    }
-
-    public func inventories(unlessVersion known: String?) async throws -> (version: String, byOrg: [String: String]?) {
-        try await pool.read { db in
-            let version = try Int64.fetchOne(db, sql: "SELECT version FROM inventory_state WHERE id = 1") ?? 0
-            guard "\(version)" != known else { return (known ?? "", nil) }
-            var byOrg: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT org_id, items FROM inventories") { byOrg[row["org_id"]] = row["items"] }
-            return ("\(version)", byOrg)
-        }
-    }
-
-    public func sourceState(name: String) async throws -> String? {
-        try await pool.read { db in try String.fetchOne(db, sql: "SELECT state FROM source_states WHERE name = ?", arguments: [name]) }
-    }
-
-    public func saveSourceState(name: String, json: String) async throws {
-        try await pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO source_states (name, state, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                """, arguments: [name, json, Date().millis])
-        }
-    }
-
     public func alertId(refKey: String) async throws -> String? {
         try await pool.read { db in
             try String.fetchOne(db, sql: "SELECT alert_id FROM alert_refs WHERE ref_key = ?", arguments: [refKey])
         }
     }
 
-    /// Stores `next` as the current revision of its alert, routes it and queues its deliveries.
-    func storeRevision(_ db: Database, _ next: Alert, concerns: [String: [InventoryConcern]]) throws -> PublishResult {
+    /// Stores `next` as the current revision of its alert and the deliveries `route` plans for it.
+    func storeRevision(_ db: Database, _ next: Alert, route: RoutingStep) throws -> PublishResult {
         let doc = try encodeJSON(next)
         try db.execute(sql: """
             UPDATE alerts SET revision = ?, status = ?, severity_rank = ?, tlp_rank = ?, national = ?, doc = ?, updated_at = ?, source_ref = ?,
@@ -199,9 +82,7 @@ extension SQLiteStore {
             """, arguments: [next.revision, next.status.rawValue, next.severity.rank, next.tlp.rank, next.isNational, doc,
                              next.updatedAt.millis, next.sourceRef, next.publishedBy, next.id])
         try insertRevision(db, next, doc: doc)
-        let previous = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE alert_id = ?",
-                                               arguments: [next.id]))
-        return try routeAndQueue(db, alert: next, previousRecipients: previous, concerns: concerns)
+        return try queue(db, next, route: route)
     }
 
     /// Keeps the revision in the log and numbers it as an event of the live stream.
@@ -213,6 +94,40 @@ extension SQLiteStore {
                        arguments: [alert.id, alert.revision, doc, alert.updatedAt.millis])
         try db.execute(sql: "INSERT INTO alert_events (alert_id, revision, published_at) VALUES (?, ?, ?)",
                        arguments: [alert.id, alert.revision, alert.updatedAt.millis])
+    }
+
+    /// Runs the router in this transaction and writes the deliveries it plans, pending; when the plan says so, what
+    /// older revisions still had waiting for the same subscriptions becomes `superseded`.
+    func queue(_ db: Database, _ alert: Alert, route: RoutingStep) throws -> PublishResult {
+        let plan = try route(alert, SQLiteRoutingReads(db: db, alert: alert))
+        let outboxStart = ContinuousClock.now
+        let now = alert.updatedAt.millis
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at, created_at,
+                updated_at, concerns)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)
+            """)
+        var concernsJSON: [[InventoryConcern]: String] = [:]
+        for planned in plan.deliveries {
+            var concerns: String?
+            if !planned.concerns.isEmpty {
+                concerns = try concernsJSON[planned.concerns] ?? encodeJSON(planned.concerns)
+                concernsJSON[planned.concerns] = concerns
+            }
+            let due = planned.dueAt.millis
+            try insert.execute(arguments: [TocsinID.make(), alert.id, alert.revision, planned.subscriptionId, planned.orgId,
+                                           planned.channel.rawValue, due, due, now, now, concerns])
+        }
+        if plan.supersedesWaiting, !plan.deliveries.isEmpty {
+            try db.execute(sql: """
+                UPDATE deliveries SET state = 'superseded', due_at = NULL, next_attempt_at = NULL, lease_until = NULL,
+                    last_error = 'superseded by revision ' || :revision, updated_at = :now
+                WHERE alert_id = :alert AND revision < :revision AND state IN ('pending', 'retry_scheduled')
+                    AND subscription_id IN (SELECT subscription_id FROM deliveries WHERE alert_id = :alert AND revision = :revision)
+                """, arguments: ["alert": alert.id, "revision": alert.revision, "now": now])
+        }
+        return PublishResult(alert: alert, deliveriesQueued: plan.deliveries.count, routingSeconds: plan.routingSeconds,
+                             outboxSeconds: (ContinuousClock.now - outboxStart).seconds)
     }
 
     public func events(after sequence: Int64, limit: Int) async throws -> [AlertEvent] {
@@ -228,89 +143,6 @@ extension SQLiteStore {
 
     public func lastEventSequence() async throws -> Int64 {
         try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM alert_events") ?? 0 }
-    }
-
-    /// Routes `alert` with the cached index and writes one pending delivery per recipient.
-    func routeAndQueue(_ db: Database, alert: Alert, previousRecipients: Set<String>, concerns: [String: [InventoryConcern]]) throws -> PublishResult {
-        let index = try currentIndex(db)
-        let routingStart = ContinuousClock.now
-        // Feeds are pulled, not pushed: they read the alert log, so they need no outbox row.
-        // A backfilled revision is stored for reading, never pushed.
-        let concerned = Set(concerns.keys)
-        let recipients: [RoutableSubscription]
-        if alert.isBackfilled {
-            recipients = []
-        } else if alert.notifiesNewlyMatchingOnly, alert.revision > 1,
-                  let doc = try String.fetchOne(db, sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?",
-                                                arguments: [alert.id, alert.revision - 1]) {
-            recipients = index.newlyMatching(alert, previous: try decodeJSON(Alert.self, doc), concerned: concerned).filter { $0.channel != .feed }
-        } else {
-            recipients = index.route(alert, previousRecipients: previousRecipients, concerned: concerned).filter { $0.channel != .feed }
-        }
-        let routingSeconds = (ContinuousClock.now - routingStart).seconds
-        let outboxStart = ContinuousClock.now
-        let now = alert.updatedAt.millis
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at, created_at,
-                updated_at, concerns)
-            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)
-            """)
-        var concernsJSON: [String: String] = [:]
-        for (org, list) in concerns where !list.isEmpty { concernsJSON[org] = try encodeJSON(list) }
-        for recipient in recipients {
-            // A digest subscription's delivery waits for its next digest, which gathers everything due by then.
-            let due = recipient.digest == .immediate ? now : digests.due(after: alert.updatedAt, mode: recipient.digest).millis
-            try insert.execute(arguments: [TocsinID.make(), alert.id, alert.revision, recipient.subscriptionId, recipient.orgId,
-                                           recipient.channel.rawValue, due, due, now, now, concernsJSON[recipient.orgId]])
-        }
-        if alert.revision > 1, !recipients.isEmpty {
-            // What an older revision still had waiting for these subscriptions is not sent: the new one carries the
-            // alert's state, and follows it in order.
-            try db.execute(sql: """
-                UPDATE deliveries SET state = 'superseded', due_at = NULL, next_attempt_at = NULL, lease_until = NULL,
-                    last_error = 'superseded by revision ' || :revision, updated_at = :now
-                WHERE alert_id = :alert AND revision < :revision AND state IN ('pending', 'retry_scheduled')
-                    AND subscription_id IN (SELECT subscription_id FROM deliveries WHERE alert_id = :alert AND revision = :revision)
-                """, arguments: ["alert": alert.id, "revision": alert.revision, "now": now])
-        }
-        let outboxSeconds = (ContinuousClock.now - outboxStart).seconds
-        logger.info("alert routed", metadata: [
-            "alert": "\(alert.id)", "revision": "\(alert.revision)", "tlp": "\(alert.tlp.rawValue)",
-            "deliveries": "\(recipients.count)", "routing_ms": "\(String(format: "%.2f", routingSeconds * 1000))",
-        ])
-        return PublishResult(alert: alert, deliveriesQueued: recipients.count, routingSeconds: routingSeconds, outboxSeconds: outboxSeconds)
-    }
-
-    /// The routing index for the current `routing_state.version`, rebuilt from the database when it moved.
-    func currentIndex(_ db: Database) throws -> RoutingIndex {
-        let version = try Int64.fetchOne(db, sql: "SELECT version FROM routing_state WHERE id = 1") ?? 0
-        if let cached = routingCache.withLock({ $0 }), cached.version == version { return cached.index }
-        let start = ContinuousClock.now
-        let decoder = TocsinJSON.decoder()
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT s.id, s.org_id, s.channel, s.filter, s.digest, o.tlp_rank, o.region
-            FROM subscriptions s JOIN organisations o ON o.id = s.org_id
-            WHERE s.active = 1 ORDER BY s.seq
-            """)
-        var compiled: [RoutableSubscription] = []
-        while let row = try rows.next() {
-            let filterText: String = row["filter"]
-            let filter = filterText == "{}" ? SubscriptionFilter() : try decoder.decode(SubscriptionFilter.self, from: Data(filterText.utf8))
-            compiled.append(RoutableSubscription(
-                subscriptionId: row["id"], orgId: row["org_id"], channel: try Self.channel(row),
-                clearance: TLP(rank: row["tlp_rank"]) ?? .clear, orgRegion: row["region"], filter: filter,
-                digest: DigestMode(rawValue: row["digest"]) ?? .immediate))
-        }
-        let index = RoutingIndex(compiled)
-        routingCache.withLock { $0 = (version, index) }
-        logger.debug("routing index rebuilt", metadata: [
-            "subscriptions": "\(compiled.count)", "ms": "\(String(format: "%.1f", (ContinuousClock.now - start).seconds * 1000))",
-        ])
-        return index
-    }
-
-    public func routingIndex() async throws -> RoutingIndex {
-        try await pool.write { db in try self.currentIndex(db) }
     }
 
     public func alert(id: String) async throws -> Alert? {
@@ -372,5 +204,27 @@ extension Swift.Duration {
     /// The duration in seconds as a Double, for logs and benchmarks.
     public var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+/// What a router reads while its revision is being stored: the same transaction, so what it sees is what is written.
+struct SQLiteRoutingReads: RoutingReads {
+    let db: Database
+    let alert: Alert
+
+    func previousRevision() throws -> Alert? {
+        guard alert.revision > 1 else { return nil }
+        return try String.fetchOne(db, sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?",
+                                   arguments: [alert.id, alert.revision - 1]).map { try decodeJSON(Alert.self, $0) }
+    }
+
+    func previousRecipients() throws -> Set<String> {
+        guard alert.revision > 1 else { return [] }
+        return Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE alert_id = ? AND revision < ?",
+                                       arguments: [alert.id, alert.revision]))
+    }
+
+    func routableSubscriptions(unlessVersion known: Int64?) throws -> (version: Int64, subscriptions: [RoutableSubscription]?) {
+        try SQLiteStore.routableSubscriptions(db, unlessVersion: known)
     }
 }

@@ -206,7 +206,7 @@ extension SQLiteStore {
         }
     }
 
-    public func updateSubscription(_ subscription: Subscription) async throws {
+    public func updateSubscription(_ subscription: Subscription, digestDue: Date) async throws {
         let filter = try encodeJSON(subscription.filter)
         try await pool.write { db in
             try db.execute(sql: """
@@ -217,10 +217,8 @@ extension SQLiteStore {
             try db.execute(sql: "UPDATE subscriptions SET digest = ? WHERE id = ? AND digest != ?",
                            arguments: [subscription.digest.rawValue, subscription.id, subscription.digest.rawValue])
             if db.changesCount > 0 {
-                // Deliveries waiting for a digest follow the new schedule: due now when digests are turned off,
-                // otherwise at the next digest of the new kind.
-                let now = Date()
-                let due = self.digests.due(after: now, mode: subscription.digest).millis
+                // Deliveries waiting for a digest follow the new schedule.
+                let due = digestDue.millis
                 try db.execute(sql: """
                     UPDATE deliveries SET due_at = ?, next_attempt_at = ? WHERE subscription_id = ? AND state = 'pending' AND attempts = 0
                     """, arguments: [due, due, subscription.id])
@@ -237,6 +235,33 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM subscriptions WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
+    }
+
+    public func routableSubscriptions(unlessVersion known: Int64?) async throws -> (version: Int64, subscriptions: [RoutableSubscription]?) {
+        try await pool.read { db in try Self.routableSubscriptions(db, unlessVersion: known) }
+    }
+
+    /// The active subscriptions compiled for routing, unless `routing_state.version` (bumped by triggers on
+    /// subscriptions and organisations) is still `known`.
+    static func routableSubscriptions(_ db: Database, unlessVersion known: Int64?) throws -> (version: Int64, subscriptions: [RoutableSubscription]?) {
+        let version = try Int64.fetchOne(db, sql: "SELECT version FROM routing_state WHERE id = 1") ?? 0
+        guard version != known else { return (version, nil) }
+        let decoder = TocsinJSON.decoder()
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT s.id, s.org_id, s.channel, s.filter, s.digest, o.tlp_rank, o.region
+            FROM subscriptions s JOIN organisations o ON o.id = s.org_id
+            WHERE s.active = 1 ORDER BY s.seq
+            """)
+        var compiled: [RoutableSubscription] = []
+        while let row = try rows.next() {
+            let filterText: String = row["filter"]
+            let filter = filterText == "{}" ? SubscriptionFilter() : try decoder.decode(SubscriptionFilter.self, from: Data(filterText.utf8))
+            compiled.append(RoutableSubscription(
+                subscriptionId: row["id"], orgId: row["org_id"], channel: try Self.channel(row),
+                clearance: TLP(rank: row["tlp_rank"]) ?? .clear, orgRegion: row["region"], filter: filter,
+                digest: DigestMode(rawValue: row["digest"]) ?? .immediate))
+        }
+        return (version, compiled)
     }
 
     static func subscription(from row: Row) throws -> Subscription {

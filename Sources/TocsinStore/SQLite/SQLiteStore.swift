@@ -6,21 +6,16 @@ import TocsinCore
 
 /// The embedded store: one SQLite file in WAL mode, migrated at open.
 ///
-/// Writers are serialised by SQLite; readers run concurrently. The routing index is cached in memory and rebuilt
-/// when the `routing_state.version` counter (bumped by triggers on subscriptions and organisations) moves, so
-/// routing an alert costs a scan of compiled subscriptions rather than a query per alert.
+/// Writers are serialised by SQLite; readers run concurrently. Triggers on subscriptions and organisations bump the
+/// `routing_state.version` counter, so the pipeline recompiles its routing index only when the directory moved.
 public final class SQLiteStore: Store {
     let pool: DatabasePool
     let logger: Logger
-    let routingCache = Mutex<(version: Int64, index: RoutingIndex)?>(nil)
-    /// When deliveries for digest subscriptions fall due.
-    let digests: DigestSchedule
     /// The database file, for readiness and error messages.
     let path: String
 
     /// Opens (creating when missing) the database at `path` and runs pending migrations.
-    public init(path: String, digests: DigestSchedule = DigestSchedule(), logger: Logger = Logger(label: "tocsin.store")) throws {
-        self.digests = digests
+    public init(path: String, logger: Logger = Logger(label: "tocsin.store")) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)

@@ -1,0 +1,107 @@
+import Foundation
+import TocsinCore
+
+/// The outbox and the delivery ledger: deliveries waiting, claimed under a lease, attempted and recorded.
+///
+/// Deliveries are written by the alert log, in the transaction that stores their revision (`AlertLogStore`); this
+/// part takes them out, records what became of them and answers the ledger's questions.
+public protocol OutboxStore: Sendable {
+    /// Takes up to `limit` due deliveries under a lease until `leaseUntil`, with what sending them needs.
+    /// Only deliveries of the given channels are taken, so one a broker cannot send yet stays in the outbox.
+    func claimDueDeliveries(channels: Set<Channel>, now: Date, leaseUntil: Date, limit: Int) async throws -> [ClaimedDelivery]
+    /// Records finished attempts and their consequences (state, retry date, disabled subscriptions) in one go.
+    func recordResults(_ results: [DeliveryResult]) async throws
+    /// Hands back claimed deliveries that were not tried (shutdown, lease too short to start them), as they were.
+    func release(_ deliveries: [Delivery], now: Date) async throws
+    /// The earliest date a delivery becomes due, if any is waiting.
+    func nextDueDate(channels: Set<Channel>) async throws -> Date?
+    func delivery(id: String) async throws -> Delivery?
+    func deliveries(_ query: DeliveryQuery) async throws -> Page<Delivery>
+    func attempts(deliveryId: String) async throws -> [DeliveryAttempt]
+    /// Puts a dead or delivered delivery back in the outbox, keeping its id.
+    func redeliver(id: String, now: Date) async throws -> Delivery
+    /// Counts of deliveries by state, for metrics and readiness.
+    func deliveryCounts() async throws -> [DeliveryState: Int]
+}
+
+/// Filters on the delivery ledger.
+public struct DeliveryQuery: Sendable {
+    public var page: PageRequest
+    public var alertId: String?
+    public var orgId: String?
+    public var subscriptionId: String?
+    public var state: DeliveryState?
+
+    public init(page: PageRequest = PageRequest(), alertId: String? = nil, orgId: String? = nil, subscriptionId: String? = nil, state: DeliveryState? = nil) {
+        self.page = page
+        self.alertId = alertId
+        self.orgId = orgId
+        self.subscriptionId = subscriptionId
+        self.state = state
+    }
+}
+
+/// A delivery taken from the outbox with everything a channel needs to send it.
+public struct ClaimedDelivery: Sendable {
+    public var delivery: Delivery
+    public var target: String
+    /// The webhook's signing secret.
+    public var secret: String?
+    /// The secret it replaced, while the rotation's overlap lasts: the request is signed with both.
+    public var previousSecret: String?
+    /// The alert revision, encoded once as JSON and shared by every delivery of that revision.
+    public var alertJSON: [UInt8]
+    public var eventType: String
+    public var eventTime: Date
+    /// The recipient organisation's name and language (`fr`, `en`), for what people read.
+    public var orgName: String
+    public var locale: String
+    /// The one-click unsubscribe token of an email subscription.
+    public var unsubscribeToken: String?
+    /// Whether the subscription gathers its alerts into digests; the deliveries of one digest are claimed together.
+    public var digest: DigestMode
+    /// The recipient's inventory items this alert concerns, if any.
+    public var concerns: [InventoryConcern] = []
+
+    public init(delivery: Delivery, target: String, secret: String?, alertJSON: [UInt8], eventType: String, eventTime: Date,
+                orgName: String = "", locale: String = "fr", unsubscribeToken: String? = nil, digest: DigestMode = .immediate,
+                concerns: [InventoryConcern] = [], previousSecret: String? = nil) {
+        self.previousSecret = previousSecret
+        self.concerns = concerns
+        self.digest = digest
+        self.delivery = delivery
+        self.target = target
+        self.secret = secret
+        self.alertJSON = alertJSON
+        self.eventType = eventType
+        self.eventTime = eventTime
+        self.orgName = orgName
+        self.locale = locale
+        self.unsubscribeToken = unsubscribeToken
+    }
+
+    /// The alert revision being delivered.
+    public func alert() throws -> Alert {
+        try TocsinJSON.decoder().decode(Alert.self, from: Data(alertJSON))
+    }
+}
+
+/// The end of one attempt, ready to be recorded.
+public struct DeliveryResult: Sendable {
+    public var deliveryId: String
+    public var subscriptionId: String
+    public var attempt: DeliveryAttempt
+    /// The delivery's state machine after the attempt, and what it asked for.
+    public var machine: DeliveryMachine
+    public var action: DeliveryMachine.Action
+    public var finishedAt: Date
+
+    public init(deliveryId: String, subscriptionId: String, attempt: DeliveryAttempt, machine: DeliveryMachine, action: DeliveryMachine.Action, finishedAt: Date) {
+        self.deliveryId = deliveryId
+        self.subscriptionId = subscriptionId
+        self.attempt = attempt
+        self.machine = machine
+        self.action = action
+        self.finishedAt = finishedAt
+    }
+}

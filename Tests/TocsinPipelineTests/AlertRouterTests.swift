@@ -1,0 +1,80 @@
+import Foundation
+import TocsinCore
+import TocsinPipeline
+import TocsinStore
+import XCTest
+
+/// The routing step over a real store: the index follows the directory, and what it plans is what is queued.
+final class AlertRouterTests: XCTestCase {
+    var directory: String!
+    var store: SQLiteStore!
+    var routing: AlertRouter!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "tocsin-routing-\(UUID().uuidString)"
+        store = try SQLiteStore(path: directory + "/tocsin.sqlite")
+        routing = AlertRouter(store: store)
+    }
+
+    override func tearDownWithError() throws {
+        routing = nil
+        store = nil
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func org(_ clearance: TLP, region: String = "28") async throws -> Organisation {
+        let org = Organisation(name: "Org \(clearance.rawValue) \(UUID().uuidString.prefix(4))", kind: .ch, region: region, tlpClearance: clearance)
+        try await store.createOrganisation(org)
+        return org
+    }
+
+    @discardableResult
+    func webhook(_ org: Organisation, filter: SubscriptionFilter = SubscriptionFilter()) async throws -> Subscription {
+        let sub = Subscription(orgId: org.id, channel: .webhook, target: "https://receiver.test/hook", filter: filter)
+        try await store.createSubscription(sub, secret: StandardWebhooks.makeSecret(), feedToken: nil)
+        return sub
+    }
+
+    func publish(_ tlp: TLP, severity: Severity = .high) async throws -> PublishResult {
+        try await store.publish(Alert.first(from: AlertDraft(title: "Alerte", summary: "Résumé", severity: severity, tlp: tlp)),
+                                route: try await routing.router())
+    }
+
+    func testTheIndexFollowsSubscriptionAndOrganisationChanges() async throws {
+        var green = try await org(.green)
+        try await webhook(green)
+        let refused = try await publish(.amber)
+        XCTAssertEqual(refused.deliveriesQueued, 0)
+        green.tlpClearance = .amber
+        try await store.updateOrganisation(green)
+        let cleared = try await publish(.amber)
+        XCTAssertEqual(cleared.deliveriesQueued, 1)
+        try await webhook(green, filter: SubscriptionFilter(minSeverity: .critical))
+        let both = try await publish(.amber, severity: .critical)
+        XCTAssertEqual(both.deliveriesQueued, 2)
+        let index = try await routing.index()
+        XCTAssertEqual(index.count, 2)
+    }
+
+    func testARevisionReachesThoseToldBeforeAndSupersedesWhatStillWaits() async throws {
+        let amber = try await org(.amber)
+        let sub = try await webhook(amber, filter: SubscriptionFilter(minSeverity: .high))
+        let first = try await publish(.green, severity: .high)
+        let lowered = AlertDraft(title: "Alerte révisée", summary: "Résumé", severity: .low, tlp: .green)
+        let second = try await store.revise(alertId: first.alert.id, route: try await routing.router()) {
+            try AlertLifecycle.revise($0, with: lowered, by: nil)
+        }
+        XCTAssertEqual(second.deliveriesQueued, 1)
+        let deliveries = try await store.deliveries(DeliveryQuery(subscriptionId: sub.id)).items
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: deliveries.map { ($0.revision, $0.state) }), [1: .superseded, 2: .pending])
+    }
+
+    func testTheRoutingStepSeesSubscriptionsCommittedBeforeIt() async throws {
+        let amber = try await org(.amber)
+        // A step taken before the subscription exists still routes to it: the index is read in the transaction.
+        let step = try await routing.router()
+        try await webhook(amber)
+        let result = try await store.publish(Alert.first(from: AlertDraft(title: "Alerte", summary: "", severity: .high, tlp: .green)), route: step)
+        XCTAssertEqual(result.deliveriesQueued, 1)
+    }
+}

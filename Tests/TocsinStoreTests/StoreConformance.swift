@@ -1,0 +1,456 @@
+import Foundation
+import TocsinCore
+import TocsinStore
+import XCTest
+
+/// What every store engine must do, whatever it persists in: the contract of `Store`, concern by concern.
+///
+/// An engine's test case makes a fresh, empty store per test and calls each check (see
+/// `SQLiteStoreConformanceTests`). The checks use no engine detail and decide no policy: the routing step they hand
+/// the store is a plain one (`everyoneCleared`), because who receives what is the pipeline's business; the store must
+/// persist exactly what the step plans, in the same transaction as the revision.
+struct StoreConformance {
+    let store: any Store
+
+    // MARK: Helpers
+
+    func org(_ clearance: TLP, region: String = "28", name: String? = nil) async throws -> Organisation {
+        let org = Organisation(name: name ?? "Org \(clearance.rawValue) \(TocsinID.make().prefix(6))", kind: .ch, region: region, tlpClearance: clearance)
+        try await store.createOrganisation(org)
+        return org
+    }
+
+    @discardableResult
+    func webhook(_ org: Organisation, filter: SubscriptionFilter = SubscriptionFilter()) async throws -> Subscription {
+        let sub = Subscription(orgId: org.id, channel: .webhook, target: "https://receiver.test/hook", filter: filter)
+        try await store.createSubscription(sub, secret: StandardWebhooks.makeSecret(), feedToken: nil)
+        return sub
+    }
+
+    func draft(_ tlp: TLP = .green, severity: Severity = .high, title: String = "Alerte") -> AlertDraft {
+        AlertDraft(title: title, summary: "Résumé", severity: severity, tlp: tlp, cves: ["CVE-2024-3400"])
+    }
+
+    /// A routing step with no policy of its own beyond the clearance: a delivery, due at once, to every active
+    /// subscription whose organisation may read the revision.
+    static let everyoneCleared: RoutingStep = { alert, reads in
+        let subscriptions = try reads.routableSubscriptions(unlessVersion: nil).subscriptions ?? []
+        return RoutingPlan(deliveries: subscriptions.filter { $0.mayReceive(alert) }.map {
+            PlannedDelivery(subscriptionId: $0.subscriptionId, orgId: $0.orgId, channel: $0.channel, dueAt: alert.updatedAt)
+        }, supersedesWaiting: alert.revision > 1)
+    }
+
+    @discardableResult
+    func publish(_ draft: AlertDraft) async throws -> PublishResult {
+        try await store.publish(Alert.first(from: draft), route: Self.everyoneCleared)
+    }
+
+    func result(_ claimed: ClaimedDelivery, _ outcome: AttemptOutcome, at now: Date) throws -> DeliveryResult {
+        var machine = DeliveryMachine(claimed.delivery)
+        let action = try machine.finish(outcome, now: now, policy: RetryPolicy(), random: 0.5)
+        return DeliveryResult(deliveryId: claimed.delivery.id, subscriptionId: claimed.delivery.subscriptionId,
+                              attempt: DeliveryAttempt(deliveryId: claimed.delivery.id, number: machine.attempts, startedAt: now,
+                                                       durationMs: 1, outcome: outcome.name, status: outcome.status, error: outcome.error),
+                              machine: machine, action: action, finishedAt: now)
+    }
+
+    // MARK: Alert log
+
+    func publishingWritesTheAlertAndWhatTheRoutingStepPlansTogether() async throws {
+        let green = try await org(.green), amber = try await org(.amber)
+        let greenSub = try await webhook(green)
+        let amberSub = try await webhook(amber)
+        let concern = InventoryConcern(item: "Fortinet FortiOS 7.2.3", product: "FortiOS", confidence: .versionInRange,
+                                       french: "concerne votre FortiOS", english: "concerns your FortiOS")
+        let due = Date(timeIntervalSince1970: 1_900_000_000)
+        let alert = Alert.first(from: draft(.amber))
+        let result = try await store.publish(alert) { stored, reads in
+            XCTAssertEqual(stored.id, alert.id)
+            XCTAssertNil(try reads.previousRevision())
+            XCTAssertEqual(try reads.previousRecipients(), [])
+            let routable = try reads.routableSubscriptions(unlessVersion: nil).subscriptions ?? []
+            XCTAssertEqual(Set(routable.map(\.subscriptionId)), [greenSub.id, amberSub.id])
+            return RoutingPlan(deliveries: [PlannedDelivery(subscriptionId: amberSub.id, orgId: amber.id, channel: .webhook, dueAt: due,
+                                                            concerns: [concern])],
+                               supersedesWaiting: false, routingSeconds: 0.25)
+        }
+        XCTAssertEqual(result.deliveriesQueued, 1)
+        XCTAssertEqual(result.routingSeconds, 0.25)
+        XCTAssertTrue(result.stored)
+        let deliveries = try await store.deliveries(DeliveryQuery(alertId: alert.id)).items
+        XCTAssertEqual(deliveries.map(\.orgId), [amber.id])
+        XCTAssertEqual(deliveries.first?.state, .pending)
+        XCTAssertEqual(deliveries.first?.concerns, [concern])
+        assertEqual(try await store.nextDueDate(channels: [.webhook]), due)
+        let stored = try await store.alert(id: alert.id)
+        XCTAssertEqual(stored, alert)
+        assertEqual(try await store.alertIds(cve: "CVE-2024-3400"), [alert.id])
+        assertEqual(try await store.lastEventSequence(), try await store.events(after: 0, limit: 10).last?.sequence)
+    }
+
+    func aFailedPublishOrRoutingStepStoresNothing() async throws {
+        let amber = try await org(.amber)
+        try await webhook(amber)
+        let alert = Alert.first(from: draft(.green))
+        try await publish(draft(.green))
+        _ = try await store.publish(alert, route: Self.everyoneCleared)
+        // The same id again: the whole transaction, outbox included, rolls back.
+        var duplicate = Alert.first(from: draft(.green))
+        duplicate.id = alert.id
+        do {
+            _ = try await store.publish(duplicate, route: Self.everyoneCleared)
+            XCTFail("a duplicate id must fail")
+        } catch {}
+        // A routing step that fails takes the revision down with it.
+        struct Refused: Error {}
+        do {
+            _ = try await store.publish(Alert.first(from: draft(.green)), route: { _, _ in throw Refused() })
+            XCTFail("a failing routing step must fail the publish")
+        } catch is Refused {}
+        assertEqual(try await store.alerts(AlertQuery()).items.count, 2)
+        assertEqual(try await store.deliveries(DeliveryQuery()).items.count, 2)
+        assertEqual(try await store.events(after: 0, limit: 10).count, 2)
+    }
+
+    func revisionsKeepEveryVersionAndTellTheRoutingStepWhatCameBefore() async throws {
+        let amber = try await org(.amber)
+        let sub = try await webhook(amber)
+        let first = try await publish(draft(.green, severity: .high))
+        let lowered = draft(.green, severity: .low, title: "Alerte révisée")
+        let second = try await store.revise(alertId: first.alert.id, route: { alert, reads in
+            XCTAssertEqual(try reads.previousRevision()?.title, "Alerte")
+            XCTAssertEqual(try reads.previousRecipients(), [sub.id])
+            return try Self.everyoneCleared(alert, reads)
+        }) { try AlertLifecycle.revise($0, with: lowered, by: nil) }
+        XCTAssertEqual(second.alert.revision, 2)
+        XCTAssertEqual(second.deliveriesQueued, 1)
+        assertEqual(try await store.alert(id: first.alert.id, revision: 1)?.title, "Alerte")
+        assertEqual(try await store.alert(id: first.alert.id)?.title, "Alerte révisée")
+        let events = try await store.events(after: 0, limit: 10)
+        XCTAssertEqual(events.map(\.alert.revision), [1, 2])
+        XCTAssertEqual(events.map(\.sequence), events.map(\.sequence).sorted())
+        do {
+            _ = try await store.revise(alertId: "missing", route: Self.everyoneCleared) { $0 }
+            XCTFail("unknown alert")
+        } catch let error as StoreError {
+            XCTAssertEqual(error, .notFound("alert missing"))
+        }
+    }
+
+    func aRevisionSupersedesWhatEarlierOnesStillHaveWaitingWhenThePlanSaysSo() async throws {
+        let amber = try await org(.amber)
+        let sub = try await webhook(amber)
+        let first = try await publish(draft())
+        let second = try await store.revise(alertId: first.alert.id, route: Self.everyoneCleared) {
+            try AlertLifecycle.revise($0, with: self.draft(title: "Deuxième"), by: nil)
+        }
+        let deliveries = try await store.deliveries(DeliveryQuery(subscriptionId: sub.id)).items
+        let byRevision = Dictionary(uniqueKeysWithValues: deliveries.map { ($0.revision, $0) })
+        XCTAssertEqual(byRevision[1]?.state, .superseded)
+        XCTAssertEqual(byRevision[2]?.state, .pending)
+        // A plan that does not supersede leaves the waiting ones alone.
+        _ = try await store.revise(alertId: second.alert.id, route: { alert, reads in
+            var plan = try Self.everyoneCleared(alert, reads)
+            plan.supersedesWaiting = false
+            return plan
+        }) { try AlertLifecycle.revise($0, with: self.draft(title: "Troisième"), by: nil) }
+        let states = try await store.deliveries(DeliveryQuery(subscriptionId: sub.id)).items.map(\.state).sorted { $0.rawValue < $1.rawValue }
+        XCTAssertEqual(states, [.pending, .pending, .superseded])
+    }
+
+    func ingestFindsTheAlertByAnyOfItsKeys() async throws {
+        let created = try await store.ingest(keys: ["csaf:A-1"], route: Self.everyoneCleared) { existing in
+            XCTAssertNil(existing)
+            return Alert.first(from: self.draft())
+        }
+        guard case .published(let first) = created else { return XCTFail("\(created)") }
+        let unchanged = try await store.ingest(keys: ["csaf:A-2", "csaf:A-1"], route: Self.everyoneCleared) { existing in
+            XCTAssertEqual(existing?.id, first.alert.id)
+            return nil
+        }
+        guard case .unchanged(let same) = unchanged else { return XCTFail("\(unchanged)") }
+        XCTAssertEqual(same?.id, first.alert.id)
+        // Keys are recorded only with a stored revision.
+        assertNil(try await store.alertId(refKey: "csaf:A-2"))
+        let revised = try await store.ingest(keys: ["csaf:A-2", "csaf:A-1"], route: Self.everyoneCleared) { existing in
+            try AlertLifecycle.revise(try XCTUnwrap(existing), with: self.draft(title: "Mise à jour"), by: nil)
+        }
+        guard case .revised(let second) = revised else { return XCTFail("\(revised)") }
+        XCTAssertEqual(second.alert.revision, 2)
+        assertEqual(try await store.alertId(refKey: "csaf:A-2"), first.alert.id)
+        // A revision that is not the next one is refused.
+        do {
+            _ = try await store.ingest(keys: ["csaf:A-1"], route: Self.everyoneCleared) { existing in
+                var next = try XCTUnwrap(existing)
+                next.revision += 5
+                return next
+            }
+            XCTFail("a revision out of sequence must be refused")
+        } catch let error as StoreError {
+            guard case .conflict = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func listsFilterByClearanceRegionSeverityAndPage() async throws {
+        try await publish(draft(.green, severity: .low))
+        try await publish(draft(.amber, severity: .critical))
+        try await publish(draft(.red))
+        var regional = draft(.green)
+        regional.regions = ["11"]
+        try await publish(regional)
+        assertEqual(try await store.alerts(AlertQuery(clearance: .amber)).items.count, 3)
+        assertEqual(try await store.alerts(AlertQuery()).items.count, 4)
+        assertEqual(try await store.alerts(AlertQuery(minSeverity: .high)).items.count, 3)
+        assertEqual(try await store.alerts(AlertQuery(orgRegion: .some("28"))).items.count, 3)
+        assertEqual(try await store.alerts(AlertQuery(orgRegion: .some(Region.all))).items.count, 4)
+        let firstPage = try await store.alerts(AlertQuery(page: PageRequest(limit: 3)))
+        XCTAssertEqual(firstPage.items.first?.tlp, .green)
+        let secondPage = try await store.alerts(AlertQuery(page: PageRequest(limit: 3, cursor: firstPage.nextCursor)))
+        XCTAssertEqual(secondPage.items.count, 1)
+        XCTAssertNil(secondPage.nextCursor)
+        XCTAssertEqual(Set((firstPage.items + secondPage.items).map(\.id)).count, 4)
+    }
+
+    // MARK: Directory
+
+    func theRoutableSubscriptionsFollowSubscriptionAndOrganisationChanges() async throws {
+        var green = try await org(.green)
+        let first = try await store.routableSubscriptions(unlessVersion: nil)
+        XCTAssertEqual(first.subscriptions?.count, 0)
+        assertNil(try await store.routableSubscriptions(unlessVersion: first.version).subscriptions)
+        let sub = try await webhook(green, filter: SubscriptionFilter(minSeverity: .critical))
+        let afterSubscribe = try await store.routableSubscriptions(unlessVersion: first.version)
+        XCTAssertEqual(afterSubscribe.subscriptions?.map(\.subscriptionId), [sub.id])
+        XCTAssertEqual(afterSubscribe.subscriptions?.first?.minSeverity, .critical)
+        XCTAssertEqual(afterSubscribe.subscriptions?.first?.clearance, .green)
+        green.tlpClearance = .amber
+        try await store.updateOrganisation(green)
+        let afterClearance = try await store.routableSubscriptions(unlessVersion: afterSubscribe.version)
+        XCTAssertEqual(afterClearance.subscriptions?.first?.clearance, .amber)
+        var disabled = sub
+        disabled.active = false
+        try await store.updateSubscription(disabled, digestDue: Date())
+        let afterDisable = try await store.routableSubscriptions(unlessVersion: afterClearance.version)
+        XCTAssertEqual(afterDisable.subscriptions?.count, 0)
+        assertTrue(try await store.deleteSubscription(id: sub.id))
+        assertNotNil(try await store.routableSubscriptions(unlessVersion: afterDisable.version).subscriptions)
+        assertFalse(try await store.deleteSubscription(id: sub.id))
+    }
+
+    func aChangedDigestModeMovesWhatWaitsToTheGivenDate() async throws {
+        let amber = try await org(.amber)
+        var sub = Subscription(orgId: amber.id, channel: .email, target: "rssi@chu.test", digest: .daily)
+        try await store.createSubscription(sub, secret: nil, feedToken: nil)
+        let later = Date().addingTimeInterval(86_400)
+        let subscriptionId = sub.id
+        _ = try await store.publish(Alert.first(from: draft())) { alert, _ in
+            RoutingPlan(deliveries: [PlannedDelivery(subscriptionId: subscriptionId, orgId: amber.id, channel: .email, dueAt: later)], supersedesWaiting: false)
+        }
+        let waiting = try await store.nextDueDate(channels: [.email])
+        XCTAssertEqual(waiting?.timeIntervalSince1970 ?? 0, later.timeIntervalSince1970, accuracy: 0.001)
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        sub.digest = .immediate
+        try await store.updateSubscription(sub, digestDue: now)
+        assertEqual(try await store.nextDueDate(channels: [.email]), now)
+        assertEqual(try await store.subscription(id: sub.id)?.digest, .immediate)
+        // The same mode again moves nothing.
+        try await store.updateSubscription(sub, digestDue: later)
+        assertEqual(try await store.nextDueDate(channels: [.email]), now)
+    }
+
+    func subscriptionsCarryTheirSecretsAndTokens() async throws {
+        let amber = try await org(.amber)
+        let feed = Subscription(orgId: amber.id, channel: .feed, target: "")
+        try await store.createSubscription(feed, secret: nil, feedToken: "feed_conformance")
+        let found = try await store.feedSubscriber(token: "feed_conformance")
+        XCTAssertEqual(found?.0.id, feed.id)
+        XCTAssertEqual(found?.1.id, amber.id)
+        assertNil(try await store.feedSubscriber(token: "feed_other"))
+        let hook = try await webhook(amber)
+        assertTrue(try await store.rotateSecret(subscriptionId: hook.id, secret: StandardWebhooks.makeSecret(), overlapUntil: Date() + 60))
+        assertFalse(try await store.rotateSecret(subscriptionId: "missing", secret: StandardWebhooks.makeSecret(), overlapUntil: Date()))
+        assertEqual(try await store.subscriptions(orgId: amber.id, page: PageRequest()).items.count, 2)
+        assertNil(try await store.unsubscribe(token: "unsub_unknown", now: Date()))
+    }
+
+    func tokensAreFoundByValueAndRevocable() async throws {
+        let amber = try await org(.amber)
+        let token = APIToken(role: .subscriber, orgId: amber.id)
+        let secret = APIToken.makeSecret()
+        try await store.createToken(token, secret: secret)
+        let principal = try await store.principal(forToken: secret)
+        XCTAssertEqual(principal?.role, .subscriber)
+        XCTAssertEqual(principal?.clearance, .amber)
+        assertNil(try await store.principal(forToken: secret + "x"))
+        assertTrue(try await store.tokenIsActive(id: token.id, now: Date()))
+        assertNotNil(try await store.revokeToken(id: token.id, now: Date()))
+        assertNil(try await store.principal(forToken: secret))
+        assertFalse(try await store.tokenIsActive(id: token.id, now: Date()))
+        assertNil(try await store.revokeToken(id: "missing", now: Date()))
+        assertEqual(try await store.tokens(page: PageRequest()).items.map(\.id), [token.id])
+    }
+
+    func inventoryPartsMergeAndKeepTheirBounds() async throws {
+        let amber = try await org(.amber)
+        let before = try await store.inventories(unlessVersion: nil)
+        assertEqual(try await store.setInventoryPart(orgId: amber.id, name: "site-a", json: #"[{"name":"A"},{"name":"B"}]"#, count: 2,
+                                                       maximumItems: 10, maximumParts: 2), 2)
+        assertEqual(try await store.setInventoryPart(orgId: amber.id, name: "site-b", json: #"[{"name":"B"},{"name":"C"}]"#, count: 2,
+                                                       maximumItems: 10, maximumParts: 2), 3)
+        assertEqual(try await store.inventoryItemCount(orgId: amber.id), 3)
+        assertEqual(try await store.inventoryParts(orgId: amber.id).map(\.name), ["site-a", "site-b"])
+        let after = try await store.inventories(unlessVersion: before.version)
+        XCTAssertNotEqual(after.version, before.version)
+        XCTAssertNotNil(after.byOrg?[amber.id])
+        assertNil(try await store.inventories(unlessVersion: after.version).byOrg)
+        do {
+            try await store.setInventoryPart(orgId: amber.id, name: "site-c", json: "[]", count: 0, maximumItems: 10, maximumParts: 2)
+            XCTFail("a third part over a bound of two must be refused")
+        } catch let error as StoreError {
+            guard case .invalid = error else { return XCTFail("\(error)") }
+        }
+        assertEqual(try await store.setInventoryPart(orgId: amber.id, name: "site-a", json: nil, count: 0, maximumItems: 10, maximumParts: 2), 2)
+        assertNil(try await store.setInventoryPart(orgId: amber.id, name: "site-a", json: nil, count: 0, maximumItems: 10, maximumParts: 2))
+        try await store.setInventory(orgId: amber.id, json: nil, count: 0)
+        assertNil(try await store.inventory(orgId: amber.id))
+    }
+
+    func deletingAnOrganisationEndsWhatWaitsForIt() async throws {
+        let amber = try await org(.amber)
+        try await webhook(amber)
+        try await publish(draft())
+        assertTrue(try await store.deleteOrganisation(id: amber.id))
+        assertNil(try await store.organisation(id: amber.id))
+        assertEqual(try await store.deliveries(DeliveryQuery(state: .pending)).items.count, 0)
+        assertFalse(try await store.deleteOrganisation(id: amber.id))
+    }
+
+    // MARK: Outbox and ledger
+
+    func claimsHoldALeaseAndExpiredLeasesAreClaimedAgain() async throws {
+        let amber = try await org(.amber)
+        for _ in 0..<3 { try await webhook(amber) }
+        try await publish(draft())
+        let now = Date()
+        let first = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 30, limit: 10)
+        XCTAssertEqual(first.count, 3)
+        XCTAssertTrue(first.allSatisfy { $0.delivery.state == .inFlight && $0.delivery.attempts == 1 && $0.secret != nil })
+        XCTAssertEqual(try first[0].alert().title, "Alerte")
+        assertEqual(try await store.claimDueDeliveries(channels: [.webhook], now: now + 10, leaseUntil: now + 40, limit: 10).count, 0)
+        assertEqual(try await store.claimDueDeliveries(channels: [.email], now: now + 60, leaseUntil: now + 90, limit: 10).count, 0)
+        let again = try await store.claimDueDeliveries(channels: [.webhook], now: now + 31, leaseUntil: now + 61, limit: 10)
+        XCTAssertEqual(Set(again.map(\.delivery.id)), Set(first.map(\.delivery.id)))
+        XCTAssertTrue(again.allSatisfy { $0.delivery.attempts == 2 })
+    }
+
+    func resultsMoveDeliveriesOnAndAStaleClaimCannotOverwriteANewerOne() async throws {
+        let amber = try await org(.amber)
+        try await webhook(amber)
+        try await publish(draft())
+        let now = Date()
+        let stale = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 1, limit: 1)[0]
+        let fresh = try await store.claimDueDeliveries(channels: [.webhook], now: now + 2, leaseUntil: now + 60, limit: 1)[0]
+        try await store.recordResults([try result(stale, .retryable(status: 503, error: "503"), at: now + 3)])
+        assertEqual(try await store.delivery(id: stale.delivery.id)?.state, .inFlight)
+        try await store.recordResults([try result(fresh, .success(status: 200), at: now + 3)])
+        let delivered = try await store.delivery(id: fresh.delivery.id)
+        XCTAssertEqual(delivered?.state, .delivered)
+        XCTAssertNotNil(delivered?.deliveredAt)
+        assertEqual(try await store.attempts(deliveryId: fresh.delivery.id).count, 2)
+        assertEqual(try await store.redeliver(id: fresh.delivery.id, now: now + 4).state, .pending)
+        assertEqual(try await store.deliveryCounts()[.pending], 1)
+    }
+
+    func goneDisablesTheSubscriptionAndItsWaitingDeliveries() async throws {
+        let amber = try await org(.amber)
+        let sub = try await webhook(amber)
+        try await publish(draft())
+        try await publish(draft())
+        let now = Date()
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 1)[0]
+        try await store.recordResults([try result(claimed, .http(status: 410), at: now)])
+        let stored = try await store.subscription(id: sub.id)
+        XCTAssertEqual(stored?.active, false)
+        XCTAssertNotNil(stored?.disabledReason)
+        assertEqual(try await store.deliveries(DeliveryQuery(state: .dead)).items.count, 2)
+        assertEqual(try await publish(draft()).deliveriesQueued, 0)
+    }
+
+    func theExitRechecksClearanceSoALoweredOrganisationGetsNothingMore() async throws {
+        var org = try await org(.amber)
+        try await webhook(org)
+        let published = try await publish(draft(.amber))
+        XCTAssertEqual(published.deliveriesQueued, 1)
+        org.tlpClearance = .green
+        try await store.updateOrganisation(org)
+        let now = Date()
+        assertEqual(try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 10).count, 0)
+        let dead = try await store.deliveries(DeliveryQuery(alertId: published.alert.id)).items
+        XCTAssertEqual(dead.first?.state, .dead)
+        XCTAssertTrue(dead.first?.lastError?.contains("TLP:AMBER") == true, dead.first?.lastError ?? "")
+        do {
+            _ = try await store.redeliver(id: dead[0].id, now: now)
+            XCTFail("redelivering above the clearance must be refused")
+        } catch let error as StoreError {
+            guard case .conflict = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func releasedClaimsAreDueAgainAsIfNeverTaken() async throws {
+        let org = try await org(.amber)
+        try await webhook(org)
+        try await publish(draft())
+        let now = Date()
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 10)
+        try await store.release(claimed.map(\.delivery), now: now)
+        let again = try await store.claimDueDeliveries(channels: [.webhook], now: now + 0.01, leaseUntil: now + 60, limit: 10)
+        XCTAssertEqual(again.map(\.delivery.id), claimed.map(\.delivery.id))
+        XCTAssertEqual(again.first?.delivery.attempts, 1)
+    }
+
+    func aSubscriptionIsServedInPublicationOrder() async throws {
+        let org = try await org(.amber)
+        try await webhook(org)
+        let first = try await publish(draft(title: "Un"))
+        try await publish(draft(title: "Deux"))
+        let now = Date()
+        // Claimed together, they come in publication order; while the first is being sent, the second waits behind it.
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 1)
+        XCTAssertEqual(claimed.map(\.delivery.alertId), [first.alert.id])
+        assertEqual(try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 10).count, 0)
+        try await store.recordResults([try result(claimed[0], .success(status: 200), at: now + 1)])
+        let next = try await store.claimDueDeliveries(channels: [.webhook], now: now + 1, leaseUntil: now + 60, limit: 10)
+        XCTAssertEqual(try next.map { try $0.alert().title }, ["Deux"])
+    }
+
+    // MARK: Source states and audit
+
+    func sourceStatesRoundTrip() async throws {
+        assertNil(try await store.sourceState(name: "cert-fr"))
+        try await store.saveSourceState(name: "cert-fr", json: #"{"etag":"a"}"#)
+        try await store.saveSourceState(name: "cert-fr", json: #"{"etag":"b"}"#)
+        assertEqual(try await store.sourceState(name: "cert-fr"), #"{"etag":"b"}"#)
+    }
+
+    func theAuditLogAppendsAndFilters() async throws {
+        for (action, outcome) in [("alert.publish", AuditEntry.Outcome.ok), ("token.revoke", .refused), ("alert.publish", .failed)] {
+            try await store.appendAudit(AuditEntry(actor: "tok_1", actorRole: .admin, orgId: nil, action: action, target: nil,
+                                                   sourceAddress: "127.0.0.1", outcome: outcome))
+        }
+        let all = try await store.auditEntries(AuditQuery())
+        XCTAssertEqual(all.items.map(\.action), ["alert.publish", "token.revoke", "alert.publish"])
+        XCTAssertEqual(all.items.map(\.sequence), all.items.map(\.sequence).sorted(by: >))
+        assertEqual(try await store.auditEntries(AuditQuery(action: "alert.publish")).items.count, 2)
+        assertEqual(try await store.auditEntries(AuditQuery(outcome: .refused)).items.map(\.action), ["token.revoke"])
+        try await store.probeWrite(now: Date())
+    }
+}
+
+// XCTest's assertions take autoclosures that cannot await: these take the awaited value.
+func assertEqual<T: Equatable>(_ value: T, _ expected: T, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(value, expected, message, file: file, line: line)
+}
+func assertNil<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) { XCTAssertNil(value, file: file, line: line) }
+func assertNotNil<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) { XCTAssertNotNil(value, file: file, line: line) }
+func assertTrue(_ value: Bool, file: StaticString = #filePath, line: UInt = #line) { XCTAssertTrue(value, file: file, line: line) }
+func assertFalse(_ value: Bool, file: StaticString = #filePath, line: UInt = #line) { XCTAssertFalse(value, file: file, line: line) }
