@@ -15,30 +15,18 @@ public enum AlertLifecycle {
         }
     }
 
-    /// A new revision replacing the alert's content with `draft`, keeping its identity and first dates.
+    /// A new revision replacing the alert's content with `draft`'s, keeping its identity and first dates.
     public static func revise(_ alert: Alert, with draft: AlertDraft, by publisher: String?, now: Date = Date()) throws -> Alert {
         guard alert.status != .cancelled else { throw TransitionError.alreadyCancelled(id: alert.id) }
         var next = alert
         next.revision += 1
         next.status = .updated
-        next.title = draft.title
-        next.summary = draft.summary
-        next.body = draft.body
-        next.severity = draft.severity
-        next.tlp = draft.tlp
-        next.categories = draft.categories
-        next.cves = draft.cves
-        next.regions = draft.regions
-        next.indicators = draft.indicators
-        next.affectedProducts = draft.affectedProducts
-        next.references = draft.references
-        next.cvss = draft.cvss
-        next.knownExploited = draft.knownExploited
-        if let version = draft.sourceVersion { next.sourceVersion = version }
-        next.attributes = draft.attributes
-        if let date = draft.sourcePublishedAt { next.sourcePublishedAt = date }
-        next.sourceUpdatedAt = draft.sourceUpdatedAt
-        if let ref = draft.sourceRef { next.sourceRef = ref }
+        next.content = draft.content
+        // What the draft leaves unsaid of the source's references and first date stays as it was; the source's name
+        // is the alert's for good.
+        next.content.sourceRef = draft.sourceRef ?? alert.content.sourceRef
+        next.content.sourceVersion = draft.sourceVersion ?? alert.content.sourceVersion
+        next.sourcePublishedAt = draft.sourcePublishedAt ?? alert.sourcePublishedAt
         next.updatedAt = now.millisecondPrecision
         next.publishedBy = publisher
         return next

@@ -11,12 +11,8 @@ public struct AlertPatch: Sendable {
     /// The publisher confirmed that the revision may reach more organisations than the current one.
     public var confirmsWidening: Bool
 
-    /// The fields of an alert's content a patch may name.
-    public static let fields: Set<String> = [
-        "title", "summary", "body", "severity", "tlp", "categories", "cves", "regions", "indicators", "affectedProducts",
-        "references", "cvss", "knownExploited", "source", "sourceRef", "sourceVersion", "sourcePublishedAt", "sourceUpdatedAt",
-        "attributes",
-    ]
+    /// The fields of an alert's content a patch may name: a draft's.
+    public static let fields: Set<String> = AlertDraft.fields
 
     /// Applies `body` (a JSON object, duplicates already refused) to `current`; throws a `ValidationError` naming a
     /// key that is not a field, `StrictJSONError` or `DecodingError` for values of the wrong shape.

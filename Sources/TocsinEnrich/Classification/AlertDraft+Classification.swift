@@ -1,27 +1,33 @@
 import TocsinCore
 
-extension AlertDraft {
-    /// The draft with classification applied: categories replaced by `Classification.classify`'s (which keep
+extension AlertContent {
+    /// The content with classification applied: categories replaced by `Classification.classify`'s (which keep
     /// the ones it had), severity normalised, and the reason for a severity change kept in
     /// `tocsin.severityRaisedBecause` and the severity before it in `tocsin.severityBeforeClassification`.
+    public func classified() -> AlertContent {
+        var content = self
+        let result = Classification.classify(self)
+        content.categories = result.categories
+        content.attributes.apply(result, previous: severity)
+        content.severity = result.severity
+        return content
+    }
+}
+
+extension AlertDraft {
+    /// The draft with its content classified (`AlertContent.classified()`).
     public func classified() -> AlertDraft {
         var draft = self
-        let result = Classification.classify(self)
-        draft.categories = result.categories
-        draft.attributes.apply(result, previous: severity)
-        draft.severity = result.severity
+        draft.content = content.classified()
         return draft
     }
 }
 
 extension Alert {
-    /// The alert with classification applied, as `AlertDraft.classified()` does for a draft.
+    /// The alert with its content classified, as a draft's is (re-classification after the rules change).
     public func classified() -> Alert {
         var alert = self
-        let result = Classification.classify(self)
-        alert.categories = result.categories
-        alert.attributes.apply(result, previous: severity)
-        alert.severity = result.severity
+        alert.content = content.classified()
         return alert
     }
 }

@@ -16,15 +16,20 @@ import TocsinCore
 /// `ClassificationMISPTag`. `advisory`, `alert` and `physical` come only from the source's taxonomy, never from
 /// keywords: an alert that mentions "an advisory" is not one.
 public enum Classification {
+    /// The categories, reasons and normalised severity of an alert's content.
+    public static func classify(_ content: AlertContent) -> ClassificationResult {
+        classify(ClassificationInput(content))
+    }
+
     /// The categories, reasons and normalised severity of a draft.
     public static func classify(_ draft: AlertDraft) -> ClassificationResult {
-        classify(ClassificationInput(draft))
+        classify(draft.content)
     }
 
     /// The categories, reasons and normalised severity of a stored alert (re-classification after the rules
     /// change, for instance).
     public static func classify(_ alert: Alert) -> ClassificationResult {
-        classify(ClassificationInput(alert))
+        classify(alert.content)
     }
 
     static func classify(_ input: ClassificationInput) -> ClassificationResult {

@@ -1,41 +1,19 @@
 import TocsinCore
 
-/// The parts of a draft or a stored alert that classification reads.
+/// An alert's content (a draft's or a stored alert's) as classification reads it: its fields, and its text in the
+/// order keywords are looked for.
+@dynamicMemberLookup
 struct ClassificationInput: Sendable {
-    var categories: [String]
-    var severity: Severity
-    var attributes: [String: String]
-    var knownExploited: Bool
-    var cves: [String]
-    var cvss: [CVSSScore]
-    var indicators: [Indicator]
-    var sourceRef: String?
+    let content: AlertContent
     /// Title, summary, body and affected product names, in that order.
-    var texts: [String]
+    let texts: [String]
 
-    init(_ draft: AlertDraft) {
-        categories = draft.categories
-        severity = draft.severity
-        attributes = draft.attributes
-        knownExploited = draft.knownExploited
-        cves = draft.cves
-        cvss = draft.cvss
-        indicators = draft.indicators
-        sourceRef = draft.sourceRef
-        texts = Self.texts(title: draft.title, summary: draft.summary, body: draft.body, products: draft.affectedProducts)
+    init(_ content: AlertContent) {
+        self.content = content
+        texts = Self.texts(title: content.title, summary: content.summary, body: content.body, products: content.affectedProducts)
     }
 
-    init(_ alert: Alert) {
-        categories = alert.categories
-        severity = alert.severity
-        attributes = alert.attributes
-        knownExploited = alert.knownExploited
-        cves = alert.cves
-        cvss = alert.cvss
-        indicators = alert.indicators
-        sourceRef = alert.sourceRef
-        texts = Self.texts(title: alert.title, summary: alert.summary, body: alert.body, products: alert.affectedProducts)
-    }
+    subscript<Value>(dynamicMember keyPath: KeyPath<AlertContent, Value>) -> Value { content[keyPath: keyPath] }
 
     private static func texts(title: String, summary: String, body: String?, products: [AffectedProduct]) -> [String] {
         var texts = [title, summary]
