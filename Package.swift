@@ -89,12 +89,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TocsinTestSupport", path: "Tests/TocsinTestSupport"),
+        .target(name: "TocsinTestSupport", dependencies: ["TocsinStore"], path: "Tests/TocsinTestSupport"),
         .testTarget(name: "TocsinCoreTests", dependencies: ["TocsinCore", "TocsinTestSupport"]),
         .testTarget(name: "TocsinIngestTests", dependencies: ["TocsinIngest", "TocsinTestSupport"], exclude: ["Polling/fixture_server.py"]),
         .testTarget(name: "TocsinEnrichTests", dependencies: ["TocsinEnrich", "TocsinIngest", "TocsinTestSupport"]),
-        .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore"]),
-        .testTarget(name: "TocsinPipelineTests", dependencies: ["TocsinPipeline", "TocsinStore", "TocsinCore"]),
+        .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore", "TocsinTestSupport"]),
+        .testTarget(name: "TocsinPipelineTests", dependencies: ["TocsinPipeline", "TocsinStore", "TocsinCore", "TocsinTestSupport"]),
         .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery", "TocsinStore", "TocsinNet"]),
         .testTarget(
             name: "TocsinServerTests",

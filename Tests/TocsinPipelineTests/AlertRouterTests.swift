@@ -2,6 +2,7 @@ import Foundation
 import TocsinCore
 import TocsinPipeline
 import TocsinStore
+import TocsinTestSupport
 import XCTest
 
 /// The routing step over a real store: the index follows the directory, and what it plans is what is queued.
@@ -22,17 +23,11 @@ final class AlertRouterTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    func org(_ clearance: TLP, region: String = "28") async throws -> Organisation {
-        let org = Organisation(name: "Org \(clearance.rawValue) \(UUID().uuidString.prefix(4))", kind: .ch, region: region, tlpClearance: clearance)
-        try await store.createOrganisation(org)
-        return org
-    }
+    func org(_ clearance: TLP) async throws -> Organisation { try await store.makeOrganisation(clearance) }
 
     @discardableResult
     func webhook(_ org: Organisation, filter: SubscriptionFilter = SubscriptionFilter()) async throws -> Subscription {
-        let sub = Subscription(orgId: org.id, channel: .webhook, target: "https://receiver.test/hook", filter: filter)
-        try await store.createSubscription(sub, secret: StandardWebhooks.makeSecret(), feedToken: nil)
-        return sub
+        try await store.makeWebhook(org, filter: filter)
     }
 
     func publish(_ tlp: TLP, severity: Severity = .high) async throws -> PublishResult {

@@ -2,6 +2,7 @@ import Foundation
 @testable import TocsinPipeline
 import TocsinCore
 import TocsinStore
+import TocsinTestSupport
 import XCTest
 
 /// The pipeline's policy, without I/O: who a revision is pushed to, when, and what an ingested document is worth.
@@ -83,11 +84,8 @@ final class RoutingPolicyTests: XCTestCase {
 
     func testTheFeedAndStreamPredicateIsTheRoutingOne() {
         // Random subscriptions and alerts: one subscription alone takes an alert exactly when routing over many does.
-        var seed: UInt64 = 0x5EED
-        func next(_ n: Int) -> Int {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
-            return Int((seed >> 33) % UInt64(n))
-        }
+        var random = SplitMix64(seed: 0x5EED)
+        func next(_ n: Int) -> Int { Int.random(in: 0..<n, using: &random) }
         let tlps = TLP.allCases, severities = Severity.allCases
         let categories = ["ransomware", "phishing", "vulnerability"], regions = ["11", "28", "84"]
         for _ in 0..<300 {

@@ -1,6 +1,7 @@
 import Foundation
 import TocsinCore
 import TocsinStore
+import TocsinTestSupport
 import XCTest
 
 /// What every store engine must do, whatever it persists in: the contract of `Store`, concern by concern.
@@ -14,17 +15,11 @@ struct StoreConformance {
 
     // MARK: Helpers
 
-    func org(_ clearance: TLP, region: String = "28", name: String? = nil) async throws -> Organisation {
-        let org = Organisation(name: name ?? "Org \(clearance.rawValue) \(TocsinID.make().prefix(6))", kind: .ch, region: region, tlpClearance: clearance)
-        try await store.createOrganisation(org)
-        return org
-    }
+    func org(_ clearance: TLP) async throws -> Organisation { try await store.makeOrganisation(clearance) }
 
     @discardableResult
     func webhook(_ org: Organisation, filter: SubscriptionFilter = SubscriptionFilter()) async throws -> Subscription {
-        let sub = Subscription(orgId: org.id, channel: .webhook, target: "https://receiver.test/hook", filter: filter)
-        try await store.createSubscription(sub, secret: StandardWebhooks.makeSecret(), feedToken: nil)
-        return sub
+        try await store.makeWebhook(org, filter: filter)
     }
 
     func draft(_ tlp: TLP = .green, severity: Severity = .high, title: String = "Alerte") -> AlertDraft {
