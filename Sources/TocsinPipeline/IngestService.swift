@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import TocsinCore
@@ -41,10 +40,7 @@ public struct IngestService: Sendable {
             // Stored, readable, never pushed: the store queues nothing for an alert marked so.
             for index in items.indices { items[index].draft.attributes[Alert.backfilledAttribute] = "true" }
         }
-        if let floor = options.minimumTLP {
-            // TLP is never widened: what came through a restricted channel keeps at least that channel's marking.
-            for index in items.indices where items[index].draft.tlp.rank < floor.rank { items[index].draft.tlp = floor }
-        }
+        for index in items.indices { items[index].draft = IngestPolicy.floored(items[index].draft, at: options.minimumTLP) }
         let route = try await routing.router()
         var report = IngestReport(format: resolved)
         for item in items {
@@ -75,23 +71,9 @@ public struct IngestService: Sendable {
         return namespace.map { "\($0):\(key)" } ?? key
     }
 
-    /// A hash of what the document says: equal hashes mean nothing new to say. Where it came from (the source's
-    /// name, its per-source categories, the marking floor of its channel, Tocsin's own bookkeeping) is left out.
-    static func fingerprint(_ draft: AlertDraft) -> String {
-        var draft = draft
-        draft.source = nil
-        draft.categories = []
-        draft.attributes = draft.attributes.filter { !$0.key.hasPrefix("tocsin.") }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        let bytes = (try? encoder.encode(draft)) ?? Data()
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
-
     private func prepared(_ item: IngestedAlert, shape: String) throws -> AlertDraft {
         var draft = enricher.enrich(try item.draft.validated())
-        draft.attributes["tocsin.fingerprint"] = Self.fingerprint(draft)
+        draft.attributes["tocsin.fingerprint"] = IngestPolicy.fingerprint(draft)
         draft.attributes["tocsin.shape"] = shape
         return draft
     }
@@ -104,8 +86,7 @@ public struct IngestService: Sendable {
 
     private func publish(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, route: @escaping RoutingStep) async throws -> IngestReport.Item {
         let draft = item.draft
-        let fingerprint = draft.attributes["tocsin.fingerprint"] ?? ""
-        let ref = draft.sourceRef ?? "sha256:\(fingerprint)"
+        let ref = draft.sourceRef ?? "sha256:\(draft.attributes["tocsin.fingerprint"] ?? "")"
         let namespace = publisher.access.ingestNamespace
         let keys = [Self.key(format, ref, in: namespace)] + item.supersedes.map { Self.key(format, $0, in: namespace) }
         let enricher = self.enricher
@@ -117,19 +98,7 @@ public struct IngestService: Sendable {
                 guard let current else { return Alert.first(from: draft, publishedBy: publishedBy, publisherOrgId: access.orgId, now: now) }
                 // Writes are checked like reads: an alert the publisher may no longer read or change is not touched.
                 guard access.reviseRefusal(current) == nil else { throw Refused() }
-                // A cancelled alert takes no new revision; its document changes nothing any more.
-                guard current.status != .cancelled, current.attributes["tocsin.fingerprint"] != fingerprint,
-                      !Self.isStale(draft, than: current) else { return nil }
-                var next = draft
-                // A revision never widens the marking: lowering it is a deliberate act, through the revise API.
-                if next.tlp.rank < current.tlp.rank { next.tlp = current.tlp }
-                // Once known to be exploited, a vulnerability stays so (and classified so) when its record is revised.
-                if current.knownExploited, !next.knownExploited {
-                    next.knownExploited = true
-                    next = enricher.enrich(next)
-                    next.attributes["tocsin.fingerprint"] = fingerprint
-                }
-                return try AlertLifecycle.revise(current, with: next, by: publishedBy, now: now)
+                return try IngestPolicy.revision(of: current, by: draft, enricher: enricher, publishedBy: publishedBy, now: now)
             }
         } catch is Refused {
             return IngestReport.Item(action: .refused, alertId: nil, revision: nil, sourceRef: ref, title: draft.title)
@@ -139,17 +108,6 @@ public struct IngestService: Sendable {
             return IngestReport.Item(action: .unchanged, alertId: nil, revision: nil, sourceRef: ref, title: draft.title)
         }
         return IngestReport.Item(result, sourceRef: ref, title: draft.title)
-    }
-
-    /// Whether the document has nothing newer to say than the alert's current revision: its own date is older (a
-    /// late copy), or it is the same version of the advisory in another shape (the RSS item of a CERT-FR advisory
-    /// stored from its JSON document), which must not replace the richer one.
-    static func isStale(_ draft: AlertDraft, than current: Alert) -> Bool {
-        guard let incoming = draft.sourceUpdatedAt ?? draft.sourcePublishedAt,
-              let known = current.sourceUpdatedAt ?? (current.source == "api" ? nil : current.sourcePublishedAt) else { return false }
-        if incoming < known { return true }
-        return incoming == known && current.attributes["tocsin.shape"] != nil
-            && current.attributes["tocsin.shape"] != draft.attributes["tocsin.shape"]
     }
 
     private func cancel(_ item: IngestedAlert, format: IngestFormat, publisher: IngestPublisher, now: Date, route: @escaping RoutingStep) async throws -> [IngestReport.Item] {
@@ -199,15 +157,9 @@ public struct IngestService: Sendable {
                     let revised = try await store.revise(alertId: id, route: route) { current in
                         // Checked again inside the write: the alert may have been raised above the caller's clearance since.
                         guard access.reviseRefusal(current) == nil else { throw Refused() }
-                        guard !current.knownExploited, current.status != .cancelled else { throw AlreadyFlagged() }
-                        var draft = current.draft
-                        draft.knownExploited = true
-                        draft = enricher.enrich(draft)
-                        // A catalog entry is news only to the subscriptions its raised severity now reaches; a
-                        // backfill tells no one.
-                        draft.attributes[Alert.notifyAttribute] = Alert.notifyNewlyMatching
-                        if quiet { draft.attributes[Alert.backfilledAttribute] = "true" }
-                        return try AlertLifecycle.revise(current, with: draft, by: publishedBy, now: now)
+                        guard let flagged = try IngestPolicy.flaggedExploited(current, enricher: enricher, quiet: quiet, publishedBy: publishedBy, now: now)
+                        else { throw AlreadyFlagged() }
+                        return flagged
                     }
                     items.append(IngestReport.Item(action: .flagged, alertId: id, revision: revised.alert.revision, sourceRef: cve, title: revised.alert.title))
                 } catch is AlreadyFlagged {

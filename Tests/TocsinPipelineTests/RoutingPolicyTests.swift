@@ -1,11 +1,11 @@
 import Foundation
-@testable import TocsinPipeline
+import TocsinPipeline
 import TocsinCore
 import TocsinStore
 import TocsinTestSupport
 import XCTest
 
-/// The pipeline's policy, without I/O: who a revision is pushed to, when, and what an ingested document is worth.
+/// Who a revision is pushed to and when: the routing policy, without I/O.
 final class RoutingPolicyTests: XCTestCase {
     let now = Date(timeIntervalSince1970: 1_790_000_000)
 
@@ -110,34 +110,5 @@ final class RoutingPolicyTests: XCTestCase {
                 if sub.takes(alert, concerned: concerned) { XCTAssertTrue(sub.mayReceive(alert)) }
             }
         }
-    }
-
-    // MARK: Ingest policy
-
-    func testTheFingerprintIgnoresWhereADocumentCameFromButNotWhatItSays() {
-        var draft = AlertDraft(title: "Avis", summary: "Texte", severity: .high, tlp: .clear, source: "cert-fr",
-                               attributes: ["tocsin.shape": "certfr/json"])
-        let base = IngestService.fingerprint(draft)
-        draft.source = "another-name"
-        draft.categories = ["vulnerability"]
-        draft.attributes["tocsin.shape"] = "certfr/xml"
-        XCTAssertEqual(IngestService.fingerprint(draft), base)
-        draft.summary = "Texte corrigé"
-        XCTAssertNotEqual(IngestService.fingerprint(draft), base)
-    }
-
-    func testALateCopyOrAnotherShapeOfTheSameVersionIsStale() {
-        var current = Alert.first(from: AlertDraft(title: "Avis", summary: "", severity: .high, tlp: .clear, source: "cert-fr",
-                                                   sourcePublishedAt: now, attributes: ["tocsin.shape": "certfr/json"]), now: now)
-        current.source = "cert-fr"
-        var incoming = AlertDraft(title: "Avis", summary: "", severity: .high, tlp: .clear, sourcePublishedAt: now - 3600)
-        XCTAssertTrue(IngestService.isStale(incoming, than: current))
-        incoming.sourcePublishedAt = now
-        incoming.attributes["tocsin.shape"] = "certfr/xml"
-        XCTAssertTrue(IngestService.isStale(incoming, than: current))
-        incoming.attributes["tocsin.shape"] = "certfr/json"
-        XCTAssertFalse(IngestService.isStale(incoming, than: current))
-        incoming.sourceUpdatedAt = now + 3600
-        XCTAssertFalse(IngestService.isStale(incoming, than: current))
     }
 }

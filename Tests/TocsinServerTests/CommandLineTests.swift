@@ -151,13 +151,13 @@ final class IngestStalenessTests: XCTestCase {
         stored.attributes["tocsin.shape"] = "certfr/json"
         var draft = stored.draft
         draft.attributes["tocsin.shape"] = "certfr/xml"
-        XCTAssertTrue(IngestService.isStale(draft, than: stored), "the RSS item of the same version")
+        XCTAssertTrue(IngestPolicy.isStale(draft, than: stored), "the RSS item of the same version")
         draft.attributes["tocsin.shape"] = "certfr/json"
-        XCTAssertFalse(IngestService.isStale(draft, than: stored), "the same shape may correct itself")
+        XCTAssertFalse(IngestPolicy.isStale(draft, than: stored), "the same shape may correct itself")
         draft.sourceUpdatedAt = date.addingTimeInterval(86_400)
         draft.attributes["tocsin.shape"] = "certfr/xml"
-        XCTAssertFalse(IngestService.isStale(draft, than: stored), "a newer version in any shape is news")
+        XCTAssertFalse(IngestPolicy.isStale(draft, than: stored), "a newer version in any shape is news")
         draft.sourceUpdatedAt = date.addingTimeInterval(-86_400)
-        XCTAssertTrue(IngestService.isStale(draft, than: stored), "a late copy")
+        XCTAssertTrue(IngestPolicy.isStale(draft, than: stored), "a late copy")
     }
 }
