@@ -4,10 +4,6 @@ import Synchronization
 import TocsinCore
 import TocsinStore
 
-/// For the revision being stored, the organisations whose inventory it concerns and why: deliveries to those
-/// organisations record it, and subscriptions asking for `onlyInventoryMatches` take the alert only for them.
-public typealias Concerns = @Sendable (Alert) -> [String: [InventoryConcern]]
-
 /// Who a stored revision is pushed to, and when. Pure: no I/O, no clock.
 public enum RoutingPolicy {
     /// The subscriptions a revision is pushed to:
