@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "TocsinEnrichTests", dependencies: ["TocsinEnrich", "TocsinIngest", "TocsinTestSupport"]),
         .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore", "TocsinTestSupport"]),
         .testTarget(name: "TocsinPipelineTests", dependencies: ["TocsinPipeline", "TocsinStore", "TocsinCore", "TocsinEnrich", "TocsinTestSupport"]),
-        .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery", "TocsinStore", "TocsinNet"]),
+        .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery", "TocsinStore", "TocsinNet"], exclude: ["Golden"]),
         .testTarget(
             name: "TocsinServerTests",
             dependencies: [
@@ -103,7 +103,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Support/smtp_sink.py", "Support/parse_mail.py", "Support/schemathesis.toml"]
+            exclude: ["Support/smtp_sink.py", "Support/parse_mail.py", "Support/schemathesis.toml", "Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

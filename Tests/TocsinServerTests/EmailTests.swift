@@ -68,19 +68,40 @@ final class EmailTests: XCTestCase {
         // One-click unsubscribe, as a mail client does it from List-Unsubscribe-Post.
         let link = try XCTUnwrap(headers["List-Unsubscribe"]?.trimmingCharacters(in: CharacterSet(charactersIn: "<>")))
         let path = String(link[link.range(of: "/unsubscribe/")!.lowerBound...])
-        let value1 = try await broker.request("GET", path, token: nil).status
-        XCTAssertEqual(value1, 200)
+        let page = try await broker.request("GET", path, token: nil)
+        XCTAssertEqual(page.status, 200)
+        let token = String(path.dropFirst("/unsubscribe/".count))
+        XCTAssertEqual(page.text, Self.unsubscribePage("Se désabonner / Unsubscribe", """
+            <form method="post" action="/unsubscribe/\(token)">
+            <input type="hidden" name="List-Unsubscribe" value="One-Click">
+            <p>Ne plus recevoir les alertes Tocsin à cette adresse ? / Stop receiving Tocsin alerts at this address?</p>
+            <button type="submit">Se désabonner / Unsubscribe</button>
+            </form>
+            """))
         let value2 = try await broker.get("/api/v1/subscriptions/\(subscription)").json["active"] as? Bool
         XCTAssertEqual(value2, true, "GET must not unsubscribe")
         let unsubscribed = try await broker.request("POST", path, token: nil, raw: Array("List-Unsubscribe=One-Click".utf8),
                                                     contentType: "application/x-www-form-urlencoded")
         XCTAssertEqual(unsubscribed.status, 200)
+        XCTAssertEqual(unsubscribed.text, Self.unsubscribePage(
+            "Désabonné / Unsubscribed", "<p>Vous ne recevrez plus ces alertes à cette adresse. / You will no longer receive these alerts at this address.</p>"))
         let value3 = try await broker.get("/api/v1/subscriptions/\(subscription)").json["active"] as? Bool
         XCTAssertEqual(value3, false)
         let value4 = try await broker.post("/api/v1/alerts", alertJSON()).json["deliveriesQueued"] as? Int
         XCTAssertEqual(value4, 0)
-        let value5 = try await broker.request("POST", "/unsubscribe/unsub_unknown", token: nil).status
-        XCTAssertEqual(value5, 404)
+        let unknown = try await broker.request("POST", "/unsubscribe/unsub_unknown", token: nil)
+        XCTAssertEqual(unknown.status, 404)
+        XCTAssertEqual(unknown.text, Self.unsubscribePage(
+            "Lien inconnu / Unknown link", "<p>Ce lien de désabonnement n'est pas valable. / This unsubscribe link is not valid.</p>"))
+    }
+
+    /// The unsubscribe pages, word for word: one page in both languages, since the link does not say the reader's.
+    static func unsubscribePage(_ title: String, _ body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="fr"><head><meta charset="utf-8"><title>\(title)</title></head>
+        <body style="font-family: sans-serif; max-width: 40em; margin: 2em auto;"><h1>\(title)</h1>\(body)</body></html>
+        """
     }
 
     func testEnglishOrganisationsGetEnglishMailAndUpdatesAreMarked() async throws {

@@ -104,6 +104,52 @@ final class FeedAndStreamTests: BrokerTestCase {
         XCTAssertTrue(second.text.contains("Mise à jour"))
     }
 
+    /// A feed speaks its organisation's language, word for word: the feed title, the entry title, the inventory
+    /// concerns, the cancellation, the CVE, indicator and reference lines.
+    func testFeedWordsAreThoseOfTheOrganisationsLanguage() async throws {
+        let alert: [String: Any] = [
+            "title": "Philips Vue PACS", "summary": "Mettre à jour.", "body": "Détails.", "severity": "critical", "tlp": "GREEN",
+            "cves": ["CVE-2024-3400"], "indicators": [["type": "ipv4", "value": "203.0.113.7"]],
+            "references": [["url": "https://cert.example/avis/1"]],
+            "affectedProducts": [["vendor": "Philips", "product": "Vue PACS", "versions": ["<12.2.8.410"]]],
+        ]
+        var expected: [String: (feed: String, title: String, text: String)] = [:]
+        expected["fr"] = ("Alertes Tocsin — Hôpital fr", "[ANNULÉE][TLP:GREEN][CRITIQUE] Philips Vue PACS",
+                          "concerne votre Philips Vue PACS 12.2.6.10 (PACS radiologie)\n\nconcerne peut-être votre Vue PACS (version à vérifier)"
+                          + "\n\nAnnulée : doublon\n\nMettre à jour.\n\nDétails.\n\nCVE : CVE-2024-3400\n\nIndicateurs :\n- ipv4 203.0.113.7"
+                          + "\n\nRéférences :\n- https://cert.example/avis/1")
+        expected["en"] = ("Tocsin alerts — Hôpital en", "[CANCELLED][TLP:GREEN][CRITICAL] Philips Vue PACS",
+                          "concerns your Philips Vue PACS 12.2.6.10 (PACS radiologie)\n\nmay concern your Vue PACS (check the version)"
+                          + "\n\nCancelled: doublon\n\nMettre à jour.\n\nDétails.\n\nCVE : CVE-2024-3400\n\nIndicators :\n- ipv4 203.0.113.7"
+                          + "\n\nReferences :\n- https://cert.example/avis/1")
+        var tokens: [String: String] = [:]
+        for locale in ["fr", "en"] {
+            let created = try await broker.post("/api/v1/orgs", ["name": "Hôpital \(locale)", "kind": "CH", "region": "28", "tlpClearance": "GREEN", "locale": locale])
+            let org = try XCTUnwrap(created.json["id"] as? String, created.text)
+            let inventory = #"[{"vendor":"Philips","product":"Vue PACS","version":"12.2.6.10","label":"PACS radiologie"},{"product":"Vue PACS"}]"#
+            let declared = try await broker.request("PUT", "/api/v1/orgs/\(org)/inventory", token: broker.adminToken, raw: Array(inventory.utf8),
+                                                    contentType: "application/json")
+            XCTAssertEqual(declared.status, 200, declared.text)
+            let subscription = try await broker.post("/api/v1/subscriptions", ["orgId": org, "channel": "feed"])
+            tokens[locale] = try XCTUnwrap(subscription.json["feedToken"] as? String, subscription.text)
+        }
+        let id = try await broker.publish(alert)
+        let cancelled = try await broker.post("/api/v1/alerts/\(id)/cancel", ["reason": "doublon"])
+        XCTAssertEqual(cancelled.status, 200, cancelled.text)
+        for (locale, token) in tokens {
+            let words = try XCTUnwrap(expected[locale])
+            let json = try await broker.request("GET", "/feeds/\(token)/feed.json", token: nil)
+            XCTAssertEqual(json.json["title"] as? String, words.feed)
+            let item = try XCTUnwrap((json.json["items"] as? [[String: Any]])?.first, json.text)
+            XCTAssertEqual(item["title"] as? String, words.title)
+            XCTAssertEqual(item["content_text"] as? String, words.text)
+            let atom = parseXML(try await broker.request("GET", "/feeds/\(token)/atom.xml", token: nil).body)
+            XCTAssertEqual(atom.texts("title"), [words.feed, words.title])
+            let rss = parseXML(try await broker.request("GET", "/feeds/\(token)/rss.xml", token: nil).body)
+            XCTAssertEqual(rss.texts("description"), [words.feed, words.text])
+        }
+    }
+
     func testFeedsPageWithLimitAndCursor() async throws {
         let feed = try await greenFeed()
         var ids: [String] = []

@@ -1,0 +1,112 @@
+import Foundation
+import TocsinCore
+@testable import TocsinDelivery
+import TocsinStore
+import XCTest
+
+/// Every email, byte for byte, in each language: subjects, both parts of single alerts and digests, TLP notices and
+/// severity labels. The expected text is in `Golden/email.<locale>.txt`; a locale Tocsin does not know reads French.
+///
+/// To record a golden file again after a deliberate change of wording, delete it and run the test once.
+final class EmailGoldenTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    static func date(_ text: String) throws -> Date { try XCTUnwrap(RFC3339.parse(text)) }
+
+    /// An alert first published at `published`, as revision `revision` of `updated`.
+    static func alert(_ id: String, revision: Int, status: AlertStatus, updated: Date, _ draft: AlertDraft) throws -> Alert {
+        let published = try date("2026-03-05T08:15:00Z")
+        return Alert(id: id, source: "api", revision: revision, status: status, content: draft.content, sourcePublishedAt: published,
+                     receivedAt: updated, publishedAt: published, updatedAt: updated)
+    }
+
+    /// Alerts that between them use every severity, every TLP, every status and every optional part.
+    static func alerts() throws -> [Alert] {
+        let published = try date("2026-03-05T08:15:00Z")
+        let revised = try date("2026-07-14T22:40:00Z")
+        return [
+            try alert("0000000a-0000-4000-8000-000000000001", revision: 1, status: .published, updated: published,
+                  AlertDraft(title: "Rançongiciel « LockBit » : bloquer evil.example.com",
+                             summary: "Établissements de santé : bloquer les indicateurs.",
+                             body: "Détails : le serveur 203.0.113.7 diffuse la charge.", severity: .critical, tlp: .amber,
+                             cves: ["CVE-2026-0001", "CVE-2026-0002"],
+                             indicators: [Indicator(type: .domain, value: "evil.example.com"), Indicator(type: .ipv4, value: "203.0.113.7"),
+                                          Indicator(type: .url, value: "http://evil.example.com/a.exe")],
+                             references: [Reference(url: "https://cert.example/avis/1", title: "Avis <CERT> & co"),
+                                          Reference(url: "http://evil.example.com/a.exe")])),
+            try alert("0000000a-0000-4000-8000-000000000002", revision: 3, status: .updated, updated: revised,
+                  AlertDraft(title: "Phishing wave", summary: "Second wave.", severity: .high, tlp: .green)),
+            try alert("0000000a-0000-4000-8000-000000000003", revision: 2, status: .cancelled, updated: revised,
+                  AlertDraft(title: "Fausse alerte", summary: "Annulée.", severity: .low, tlp: .clear,
+                             attributes: [Alert.cancelReasonAttribute: "doublon de l'avis 1"])),
+            try alert("0000000a-0000-4000-8000-000000000004", revision: 1, status: .published, updated: published,
+                  AlertDraft(title: "Moyenne", summary: "Medium.", severity: .medium, tlp: .amberStrict)),
+            try alert("0000000a-0000-4000-8000-000000000005", revision: 2, status: .cancelled, updated: revised,
+                  AlertDraft(title: "Info", summary: "Info.", severity: .info, tlp: .red)),
+        ]
+    }
+
+    static let concerns = [
+        InventoryConcern(item: "Philips Vue PACS 12.2.6.10", product: "Philips Vue PACS", confidence: .versionInRange,
+                         french: "concerne votre Philips Vue PACS 12.2.6.10", english: "concerns your Philips Vue PACS 12.2.6.10"),
+        InventoryConcern(item: "Vue PACS", product: "Philips Vue PACS", confidence: .productOnly,
+                         french: "concerne peut-être votre Vue PACS (version à vérifier)", english: "may concern your Vue PACS (check the version)"),
+    ]
+
+    func render(locale: String, channel: EmailChannel) throws -> String {
+        let alerts = try Self.alerts()
+        func claimed(_ alert: Alert, digest: DigestMode, concerns: [InventoryConcern]) throws -> ClaimedDelivery {
+            ClaimedDelivery(delivery: Delivery(alertId: alert.id, revision: alert.revision, subscriptionId: "s", orgId: "o", channel: .email),
+                            target: "rssi@chu.test", secret: nil, alertJSON: try TocsinJSON.encode(alert), eventType: alert.eventType,
+                            eventTime: alert.updatedAt, orgName: "CHU de Rouen", locale: locale, unsubscribeToken: "unsub-token",
+                            digest: digest, concerns: concerns)
+        }
+        func show(_ name: String, _ message: MIMEMessage) -> String {
+            let subject = message.headers.first { $0.0 == "Subject" }?.1 ?? "(none)"
+            return "=== \(name)\nSubject: \(subject)\n--- text\n\(message.text)\n--- html\n\(message.html)\n"
+        }
+        var out = ""
+        for (index, alert) in alerts.enumerated() {
+            out += "subject \(index + 1): \(EmailChannel.subject(alert, locale: locale))\n"
+        }
+        for tlp in TLP.allCases { out += "notice \(tlp.rawValue): \(TLPNotice.text(tlp, locale: locale))\n" }
+        for mode in [DigestMode.hourly, .daily] {
+            for count in [1, 2, 5] {
+                out += "digest subject \(mode.rawValue) \(count): \(EmailChannel.digestSubject(Array(alerts.prefix(count)), mode: mode, locale: locale))\n"
+            }
+        }
+        for (index, alert) in alerts.enumerated() {
+            out += show("alert \(index + 1)", try channel.message(for: claimed(alert, digest: .immediate, concerns: index == 0 ? Self.concerns : [])))
+        }
+        out += show("hourly digest", try channel.digestMessage(for: try alerts.enumerated().map { index, alert in
+            try claimed(alert, digest: .hourly, concerns: index == 0 ? Self.concerns : [])
+        }))
+        out += show("daily digest", try channel.digestMessage(for: [try claimed(alerts[1], digest: .daily, concerns: [])]))
+        return out
+    }
+
+    func testEmailsAreWordForWordInEveryLanguage() throws {
+        let templates = try EmailTemplates(directory: Self.root.appendingPathComponent("Templates").path)
+        let sender = SMTPSender(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:9", from: "alertes@cert-sante.test", concurrency: 1))
+        defer { sender.shutdown() }
+        let channel = EmailChannel(sender: sender, templates: templates, publicUrl: "https://tocsin.test/")
+        for locale in ["fr", "en", "de", "en-GB"] {
+            try assertGolden(try render(locale: locale, channel: channel), file: "email.\(locale).txt")
+        }
+    }
+
+    func assertGolden(_ actual: String, file name: String, line: UInt = #line) throws {
+        let url = Self.golden.appendingPathComponent(name)
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            try FileManager.default.createDirectory(at: Self.golden, withIntermediateDirectories: true)
+            try actual.write(to: url, atomically: true, encoding: .utf8)
+            return XCTFail("recorded \(name); check it and run again", line: line)
+        }
+        if actual != expected {
+            let a = actual.components(separatedBy: "\n"), e = expected.components(separatedBy: "\n")
+            let first = (0..<min(a.count, e.count)).first { a[$0] != e[$0] } ?? min(a.count, e.count)
+            XCTFail("\(name) differs at line \(first + 1):\n  expected: \(first < e.count ? e[first] : "(end)")\n  actual:   \(first < a.count ? a[first] : "(end)")", line: line)
+        }
+    }
+}
