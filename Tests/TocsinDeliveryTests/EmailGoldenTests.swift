@@ -66,14 +66,15 @@ final class EmailGoldenTests: XCTestCase {
             let subject = message.headers.first { $0.0 == "Subject" }?.1 ?? "(none)"
             return "=== \(name)\nSubject: \(subject)\n--- text\n\(message.text)\n--- html\n\(message.html)\n"
         }
+        let messages = channel.templates.messages
         var out = ""
         for (index, alert) in alerts.enumerated() {
-            out += "subject \(index + 1): \(EmailChannel.subject(alert, locale: locale))\n"
+            out += "subject \(index + 1): \(EmailChannel.subject(alert, locale: locale, messages: messages))\n"
         }
-        for tlp in TLP.allCases { out += "notice \(tlp.rawValue): \(TLPNotice.text(tlp, locale: locale))\n" }
+        for tlp in TLP.allCases { out += "notice \(tlp.rawValue): \(messages.tlpNotice(tlp, locale: locale))\n" }
         for mode in [DigestMode.hourly, .daily] {
             for count in [1, 2, 5] {
-                out += "digest subject \(mode.rawValue) \(count): \(EmailChannel.digestSubject(Array(alerts.prefix(count)), mode: mode, locale: locale))\n"
+                out += "digest subject \(mode.rawValue) \(count): \(EmailChannel.digestSubject(Array(alerts.prefix(count)), mode: mode, locale: locale, messages: messages))\n"
             }
         }
         for (index, alert) in alerts.enumerated() {

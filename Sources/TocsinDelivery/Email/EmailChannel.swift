@@ -41,14 +41,13 @@ public struct EmailChannel: DeliveryChannel {
         return await sender.send(to: [first.target], message: message).outcome
     }
 
-    /// `[TLP:AMBER][CRITIQUE] title`, with `[MISE À JOUR]` or `[ANNULÉE]` (or the English words) in front.
-    public static func subject(_ alert: Alert, locale: String) -> String {
-        let english = locale == "en"
-        let severity = english ? alert.severity.rawValue.uppercased() : alert.severity.frenchLabel
+    /// `[TLP:AMBER][CRITIQUE] title`, with `[MISE À JOUR]` or `[ANNULÉE]` (in the locale's words) in front.
+    public static func subject(_ alert: Alert, locale: String, messages: Messages) -> String {
+        let severity = messages.severity(alert.severity, locale: locale)
         let status = switch alert.status {
         case .published: ""
-        case .updated: english ? "[UPDATE]" : "[MISE À JOUR]"
-        case .cancelled: english ? "[CANCELLED]" : "[ANNULÉE]"
+        case .updated: messages.text(.statusUpdated, locale: locale)
+        case .cancelled: messages.text(.statusCancelled, locale: locale)
         }
         return "\(status)[\(alert.tlp.label)][\(severity)] \(Defang.text(alert.title, indicators: alert.indicators))"
     }
@@ -57,9 +56,9 @@ public struct EmailChannel: DeliveryChannel {
     public func message(for claimed: ClaimedDelivery) throws -> MIMEMessage {
         let alert = try claimed.alert()
         let locale = claimed.locale
-        let subject = Self.subject(alert, locale: locale)
+        let subject = Self.subject(alert, locale: locale, messages: templates.messages)
         let unsubscribeUrl = claimed.unsubscribeToken.map { "\(publicUrl)/unsubscribe/\($0)" } ?? publicUrl
-        var context = Self.context(alert, subject: subject, locale: locale, orgName: claimed.orgName,
+        var context = Self.context(alert, subject: subject, locale: locale, messages: templates.messages, orgName: claimed.orgName,
                                    alertUrl: "\(publicUrl)/api/v1/alerts/\(alert.id)", unsubscribeUrl: unsubscribeUrl)
         Self.addConcerns(claimed.concerns, locale: locale, to: &context)
         var headers: [(String, String)] = [
@@ -89,26 +88,24 @@ public struct EmailChannel: DeliveryChannel {
     }
 
     /// Dates as a person in France reads them, in the reader's language.
-    static func dateFormatter(locale: String) -> DateFormatter {
-        let english = locale == "en"
+    static func dateFormatter(locale: String, messages: Messages) -> DateFormatter {
         let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: english ? "en_GB" : "fr_FR")
+        formatter.locale = Locale(identifier: messages.text(.dateLocale, locale: locale))
         formatter.timeZone = TimeZone(identifier: "Europe/Paris")
-        formatter.dateFormat = english ? "d MMMM yyyy 'at' HH:mm '(Paris time)'" : "d MMMM yyyy 'à' HH:mm '(heure de Paris)'"
+        formatter.dateFormat = messages.text(.dateFormat, locale: locale)
         return formatter
     }
 
-    static func context(_ alert: Alert, subject: String, locale: String, orgName: String, alertUrl: String, unsubscribeUrl: String,
-                        formatter: DateFormatter? = nil) -> [String: Any] {
-        let english = locale == "en"
-        let formatter = formatter ?? dateFormatter(locale: locale)
+    static func context(_ alert: Alert, subject: String, locale: String, messages: Messages, orgName: String, alertUrl: String,
+                        unsubscribeUrl: String, formatter: DateFormatter? = nil) -> [String: Any] {
+        let formatter = formatter ?? dateFormatter(locale: locale, messages: messages)
         return [
             // Everything a person reads is defanged: no live link to an indicator in either part of the mail.
             "subject": subject, "title": Defang.text(alert.title, indicators: alert.indicators),
             "summary": Defang.text(alert.summary, indicators: alert.indicators),
             "body": Defang.text(alert.body ?? "", indicators: alert.indicators),
-            "severity": english ? alert.severity.rawValue.uppercased() : alert.severity.frenchLabel,
-            "tlp": alert.tlp.label, "tlpNotice": TLPNotice.text(alert.tlp, locale: locale), "orgName": orgName,
+            "severity": messages.severity(alert.severity, locale: locale),
+            "tlp": alert.tlp.label, "tlpNotice": messages.tlpNotice(alert.tlp, locale: locale), "orgName": orgName,
             "publishedAt": formatter.string(from: alert.publishedAt), "updatedAt": formatter.string(from: alert.updatedAt),
             "revision": alert.revision, "revised": alert.revision > 1, "cancelled": alert.status == .cancelled,
             "cancelReason": Defang.text(alert.cancelReason ?? "", indicators: alert.indicators),
@@ -129,17 +126,18 @@ public struct EmailChannel: DeliveryChannel {
 extension EmailChannel {
     /// `[TLP:AMBER] Synthèse horaire Tocsin : 3 alertes (max. CRITIQUE)`: the most restrictive marking of the
     /// alerts it gathers, how many, and the worst severity.
-    public static func digestSubject(_ alerts: [Alert], mode: DigestMode, locale: String) -> String {
-        let english = locale == "en"
+    public static func digestSubject(_ alerts: [Alert], mode: DigestMode, locale: String, messages: Messages) -> String {
         let tlp = alerts.map(\.tlp).max { $0.rank < $1.rank } ?? .clear
         let worst = alerts.map(\.severity).max() ?? .info
-        let severity = english ? worst.rawValue.uppercased() : worst.frenchLabel
-        let count = alerts.count
-        if english {
-            return "[\(tlp.label)] Tocsin \(mode.rawValue) digest: \(count) alert\(count == 1 ? "" : "s") (highest \(severity))"
-        }
-        let period = mode == .daily ? "quotidienne" : "horaire"
-        return "[\(tlp.label)] Synthèse \(period) Tocsin : \(count) alerte\(count == 1 ? "" : "s") (max. \(severity))"
+        return messages.text(alerts.count == 1 ? .digestSubjectOne : .digestSubjectOther, locale: locale, [
+            "tlp": tlp.label, "period": period(mode, locale: locale, messages: messages), "count": "\(alerts.count)",
+            "severity": messages.severity(worst, locale: locale),
+        ])
+    }
+
+    /// `horaire`, `daily`: how often the digest comes, in the reader's words.
+    static func period(_ mode: DigestMode, locale: String, messages: Messages) -> String {
+        messages.text(mode == .daily ? .digestPeriodDaily : .digestPeriodHourly, locale: locale)
     }
 
     /// One message for every delivery of a digest, the most severe alerts first. Its `Message-ID` is derived from
@@ -149,23 +147,20 @@ extension EmailChannel {
         let locale = first.locale
         let alerts = try deliveries.map { ($0, try $0.alert()) }
             .sorted { ($1.1.severity, $0.1.updatedAt) < ($0.1.severity, $1.1.updatedAt) }
-        let subject = Self.digestSubject(alerts.map(\.1), mode: first.digest, locale: locale)
+        let messages = templates.messages
+        let subject = Self.digestSubject(alerts.map(\.1), mode: first.digest, locale: locale, messages: messages)
         let unsubscribeUrl = first.unsubscribeToken.map { "\(publicUrl)/unsubscribe/\($0)" } ?? publicUrl
-        let formatter = Self.dateFormatter(locale: locale)
+        let formatter = Self.dateFormatter(locale: locale, messages: messages)
         let items: [[String: Any]] = alerts.enumerated().map { index, pair in
-            var context = Self.context(pair.1, subject: subject, locale: locale, orgName: first.orgName,
+            var context = Self.context(pair.1, subject: subject, locale: locale, messages: messages, orgName: first.orgName,
                                        alertUrl: "\(publicUrl)/api/v1/alerts/\(pair.1.id)", unsubscribeUrl: unsubscribeUrl, formatter: formatter)
             context["index"] = index + 1
             Self.addConcerns(pair.0.concerns, locale: locale, to: &context)
             return context
         }
-        let english = locale == "en"
-        let period = switch first.digest {
-        case .daily: english ? "daily" : "quotidienne"
-        default: english ? "hourly" : "horaire"
-        }
         let context: [String: Any] = [
-            "subject": subject, "orgName": first.orgName, "count": alerts.count, "alerts": items, "period": period,
+            "subject": subject, "orgName": first.orgName, "count": alerts.count, "alerts": items,
+            "period": Self.period(first.digest, locale: locale, messages: messages),
             "unsubscribeUrl": unsubscribeUrl,
         ]
         let ids = deliveries.map(\.delivery.id).sorted().joined(separator: ",")
@@ -188,19 +183,5 @@ extension EmailChannel {
         headers.append(("X-Tocsin-TLP", (alerts.map(\.1.tlp).max { $0.rank < $1.rank } ?? .clear).rawValue))
         return MIMEMessage(headers: headers, text: try templates.render(context, locale: locale, kind: "digest", part: "text"),
                            html: try templates.render(context, locale: locale, kind: "digest", part: "html"))
-    }
-}
-
-/// What each TLP 2.0 marking allows, in the reader's language.
-public enum TLPNotice {
-    public static func text(_ tlp: TLP, locale: String) -> String {
-        let english = locale == "en"
-        switch tlp {
-        case .clear: return english ? "TLP:CLEAR — may be shared without restriction." : "TLP:CLEAR — diffusion libre."
-        case .green: return english ? "TLP:GREEN — may be shared within your community, not publicly." : "TLP:GREEN — diffusion limitée à votre communauté, pas de publication."
-        case .amber: return english ? "TLP:AMBER — share only within your organisation and its clients, on a need-to-know basis." : "TLP:AMBER — diffusion limitée à votre organisation et à ses clients, au besoin d'en connaître."
-        case .amberStrict: return english ? "TLP:AMBER+STRICT — share only within your organisation." : "TLP:AMBER+STRICT — diffusion limitée à votre seule organisation."
-        case .red: return english ? "TLP:RED — for the named recipients only." : "TLP:RED — réservé aux seuls destinataires nommés."
-        }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import Mustache
 import TocsinCore
 
-/// The email templates of every locale, loaded once from the templates folder (`<locale>/email/*.mustache`).
+/// The email templates of every locale, loaded once from the templates folder (`<locale>/email/*.mustache`), with
+/// the words of each locale (`<locale>/messages.json`) for what the templates do not write themselves.
 public struct EmailTemplates: Sendable {
     /// Why the templates could not be used.
     public struct LoadError: Error, CustomStringConvertible {
@@ -10,13 +11,14 @@ public struct EmailTemplates: Sendable {
     }
 
     let library: MustacheLibrary
-    public static let locales = ["fr", "en"]
+    /// The words of every locale: subjects, labels, notices. Its locales are the folders the templates came from.
+    public let messages: Messages
 
-    /// Loads and compiles the email templates under `directory`; a missing or broken template is an error here,
-    /// at start, rather than at the first alert.
-    public init(directory: String) throws {
+    /// Loads and compiles the email templates under `directory` for every locale of `messages`; a missing or
+    /// broken template is an error here, at start, rather than at the first alert.
+    public init(directory: String, messages: Messages) throws {
         var templates: [String: MustacheTemplate] = [:]
-        for locale in Self.locales {
+        for locale in messages.locales {
             for kind in ["alert", "digest"] {
                 for part in ["text", "html"] {
                     let name = "\(locale)/email/\(kind).\(part)"
@@ -33,6 +35,12 @@ public struct EmailTemplates: Sendable {
             }
         }
         library = MustacheLibrary(templates: templates)
+        self.messages = messages
+    }
+
+    /// Loads the messages and the email templates of every locale folder under `directory`.
+    public init(directory: String) throws {
+        try self.init(directory: directory, messages: try TemplatesFolder.messages(in: directory))
     }
 
     /// The templates folder: the configured one, else `Templates` in the working directory or near the binary.
@@ -50,7 +58,7 @@ public struct EmailTemplates: Sendable {
     }
 
     func render(_ context: [String: Any], locale: String, kind: String = "alert", part: String) throws -> String {
-        let name = "\(Self.locales.contains(locale) ? locale : "fr")/email/\(kind).\(part)"
+        let name = "\(messages.locale(for: locale))/email/\(kind).\(part)"
         guard let output = library.render(context, withTemplate: name) else {
             throw LoadError(description: "email template \(name) is missing")
         }
