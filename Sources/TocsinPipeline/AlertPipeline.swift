@@ -100,11 +100,11 @@ public struct AlertPipeline: Sendable {
     let enricher: Enricher
     let routing: AlertRouter
 
-    /// `routing` is the process's one router (its caches are shared); a fresh one is made when none is given.
-    public init(store: any Store, enricher: Enricher, routing: AlertRouter? = nil) {
+    /// `routing` is the process's one router (its caches are shared).
+    public init(store: any Store, enricher: Enricher, routing: AlertRouter) {
         self.store = store
         self.enricher = enricher
-        self.routing = routing ?? AlertRouter(store: store)
+        self.routing = routing
     }
 
     /// Publishes revision 1 of a new alert.

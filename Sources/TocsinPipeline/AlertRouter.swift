@@ -52,11 +52,12 @@ public final class AlertRouter: Sendable {
     let logger: Logger
     private let cache = Mutex<(version: Int64, index: RoutingIndex)?>(nil)
 
-    public init(store: any Store, digests: DigestSchedule = DigestSchedule(), inventories: InventoryIndex? = nil,
+    /// `messages` gives the words of what an alert concerns ("concerne votre …", "concerns your …").
+    public init(store: any Store, messages: Messages, digests: DigestSchedule = DigestSchedule(),
                 logger: Logger = Logger(label: "tocsin.routing")) {
         self.store = store
         self.digests = digests
-        self.inventories = inventories ?? InventoryIndex(store: store)
+        self.inventories = InventoryIndex(store: store, messages: messages)
         self.logger = logger
     }
 

@@ -16,11 +16,11 @@ public struct IngestService: Sendable {
     let routing: AlertRouter
     let logger: Logger
 
-    /// `routing` is the process's one router (its caches are shared); a fresh one is made when none is given.
-    public init(store: any Store, enricher: Enricher = Enricher(), routing: AlertRouter? = nil, logger: Logger = Logger(label: "tocsin.ingest")) {
+    /// `routing` is the process's one router (its caches are shared).
+    public init(store: any Store, enricher: Enricher = Enricher(), routing: AlertRouter, logger: Logger = Logger(label: "tocsin.ingest")) {
         self.store = store
         self.enricher = enricher
-        self.routing = routing ?? AlertRouter(store: store)
+        self.routing = routing
         self.logger = logger
     }
 

@@ -175,10 +175,10 @@ struct Publish: AsyncParsableCommand {
                     object["confirmWiden"] = true
                     patch = try JSONSerialization.data(withJSONObject: object)
                 }
-                result = try await AlertPipeline(store: store, enricher: enricher, routing: options.routing(configuration, store)).revise(alertId: reviseId, patch: patch, access: .broker, publishedBy: "cli")
+                result = try await AlertPipeline(store: store, enricher: enricher, routing: try options.routing(configuration, store)).revise(alertId: reviseId, patch: patch, access: .broker, publishedBy: "cli")
             } else {
                 let draft = try TocsinJSON.strictDecoder().decode(AlertDraft.self, from: data)
-                result = try await AlertPipeline(store: store, enricher: enricher, routing: options.routing(configuration, store)).publish(draft, source: "cli", publishedBy: "cli", publisherOrgId: nil)
+                result = try await AlertPipeline(store: store, enricher: enricher, routing: try options.routing(configuration, store)).publish(draft, source: "cli", publishedBy: "cli", publisherOrgId: nil)
             }
         } catch let error as StrictJSONError {
             throw CLIError("invalid alert: \(error.description)")

@@ -45,7 +45,7 @@ struct Import: AsyncParsableCommand {
         }
         let (configuration, store) = try options.openStore()
         let service = IngestService(store: store, enricher: try configuration.makeEnricher(warning: printWarning),
-                                    routing: options.routing(configuration, store))
+                                    routing: try options.routing(configuration, store))
         var ingestOptions = IngestOptions(sourceName: source, defaultTLP: tlp)
         ingestOptions.quiet = backfill
         let progress = ProgressLine(total: files.count)

@@ -51,7 +51,7 @@ struct Bench: AsyncParsableCommand {
             let store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
             try await Baseline.seed(store, count: subscribers, kind: .ch, channel: .webhook) { _ in (url, StandardWebhooks.makeSecret()) }
             let indexStart = ContinuousClock.now
-            _ = try await AlertRouter(store: store).index()
+            _ = try await AlertRouter(store: store, messages: try configuration.loadMessages()).index()
             let indexSeconds = (ContinuousClock.now - indexStart).seconds
 
             let broker = try TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))

@@ -25,9 +25,10 @@ struct StoreOptions: ParsableArguments {
         return (configuration, try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store")))
     }
 
-    /// The pipeline's routing step over `store`, with the configured digest schedule.
-    func routing(_ configuration: TocsinConfiguration, _ store: any Store) -> AlertRouter {
-        AlertRouter(store: store, digests: configuration.digests)
+    /// The pipeline's routing step over `store`, with the configured digest schedule and the words of the templates
+    /// folder.
+    func routing(_ configuration: TocsinConfiguration, _ store: any Store) throws -> AlertRouter {
+        AlertRouter(store: store, messages: try configuration.loadMessages(), digests: configuration.digests)
     }
 }
 

@@ -121,6 +121,22 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(serve.stderr.contains("sources[0].intervall"), serve.stderr)
     }
 
+    /// A locale folder whose messages lack a phrase French has stops the broker at start, naming the file and the
+    /// key, rather than sending an email with a hole in it.
+    func testALocaleLackingAPhraseStopsTheBrokerWithFileAndKey() throws {
+        let templates = NSTemporaryDirectory() + "tocsin-templates-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: templates) }
+        try FileManager.default.copyItem(atPath: EmailTests.templatesDirectory, toPath: templates)
+        let file = templates + "/en/messages.json"
+        var english = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: String])
+        english["feed.title"] = nil
+        try JSONSerialization.data(withJSONObject: english).write(to: URL(fileURLWithPath: file))
+        let broker = try BrokerProcess(environment: ["TOCSIN_TEMPLATES_DIR": templates])
+        let serve = try broker.cli(["serve", "--port", "0"])
+        XCTAssertNotEqual(serve.status, 0)
+        XCTAssertTrue(serve.stderr.contains(file) && serve.stderr.contains("\"feed.title\""), serve.stderr)
+    }
+
     /// Every setting is documented, under the environment variable the code really reads.
     func testEverySettingIsDocumentedWithItsEnvironmentVariable() throws {
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

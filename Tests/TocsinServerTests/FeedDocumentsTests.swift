@@ -1,5 +1,6 @@
 import Foundation
 import TocsinCore
+import TocsinDelivery
 @testable import TocsinServer
 import XCTest
 
@@ -51,9 +52,12 @@ final class FeedDocumentsTests: XCTestCase {
 
     func testFeedsAreWordForWordInEveryLanguage() throws {
         let alerts = try Self.alerts()
+        let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Templates").path
+        let messages = try TemplatesFolder.messages(in: templates)
         for locale in ["fr", "en", "de", "en-GB"] {
             let entries = alerts.enumerated().map { index, alert in
-                FeedEntry(alert: alert, locale: locale, publicUrl: "https://tocsin.test", concerns: index == 0 ? Self.concerns : [])
+                FeedEntry(alert: alert, locale: locale, publicUrl: "https://tocsin.test", messages: messages, concerns: index == 0 ? Self.concerns : [])
             }
             let documents = FeedDocuments(title: "Feed title", feedURL: "https://tocsin.test/feeds/t/atom.xml", homeURL: "https://tocsin.test",
                                           entries: entries, updated: try Self.date("2026-07-14T22:40:00Z"))

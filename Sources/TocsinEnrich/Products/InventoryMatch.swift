@@ -61,21 +61,17 @@ public struct InventoryMatch: Sendable, Hashable {
         self.doubt = doubt
     }
 
-    /// A short phrase for emails, webhooks and feeds, in French for a `fr…` locale and English otherwise:
-    /// `concerne votre Philips IntelliBridge EC40 B.00.21 (Réanimation)`, `may concern your Vue PACS (check the
-    /// version)`.
-    public func phrase(locale: String) -> String {
-        let french = locale.lowercased().hasPrefix("fr")
+    /// A short phrase for emails, webhooks and feeds in `locale` (French for a locale without messages), its words
+    /// from `messages`: `concerne votre Philips IntelliBridge EC40 B.00.21 (Réanimation)`, `may concern your Vue PACS
+    /// (check the version)`.
+    public func phrase(_ messages: Messages, locale: String) -> String {
         var name = item.displayName
         if let label = item.label?.trimmingCharacters(in: .whitespaces), !label.isEmpty { name += " (\(label))" }
-        switch (confidence, french) {
-        case (.versionInRange, true): return "concerne votre \(name)"
-        case (.versionInRange, false): return "concerns your \(name)"
-        case (.productOnly, true):
-            return "concerne peut-être votre \(name) (\(doubt == .vendor ? "éditeur à vérifier" : "version à vérifier"))"
-        case (.productOnly, false):
-            return "may concern your \(name) (\(doubt == .vendor ? "check the vendor" : "check the version"))"
+        let key: MessageKey = switch confidence {
+        case .versionInRange: .concernVersionInRange
+        case .productOnly: doubt == .vendor ? .concernVendorToCheck : .concernVersionToCheck
         }
+        return messages.text(key, locale: locale, ["item": name])
     }
 }
 

@@ -14,6 +14,8 @@ public struct APIEnvironment: Sendable {
     public var targetGuard: TargetGuard
     public var hub: EventHub
     public var enricher = Enricher()
+    /// The words of every locale (`Templates/<locale>/messages.json`), for the feeds and the pages people read.
+    public var messages: Messages
     /// The source pollers, for their health and "poll now".
     var polling: PollingService?
 
@@ -25,13 +27,15 @@ public struct APIEnvironment: Sendable {
     var ingest: IngestService { IngestService(store: store, enricher: enricher, routing: routing) }
     var pipeline: AlertPipeline { AlertPipeline(store: store, enricher: enricher, routing: routing) }
 
-    public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, targetGuard: TargetGuard, hub: EventHub = EventHub()) {
+    public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, targetGuard: TargetGuard, messages: Messages,
+                hub: EventHub = EventHub()) {
         self.store = store
+        self.messages = messages
         self.worker = worker
         self.configuration = configuration
         self.targetGuard = targetGuard
         self.hub = hub
-        routing = AlertRouter(store: store, digests: configuration.digests)
+        routing = AlertRouter(store: store, messages: messages, digests: configuration.digests)
     }
 
     /// After a revision is committed: wake the outbox worker and the live streams.

@@ -15,11 +15,11 @@ struct UnsubscribeRoutes {
     func register(on router: Router<TocsinRequestContext>) {
         router.get("unsubscribe/:token") { _, context in
             let token = try context.parameters.require("token")
-            return Self.page(title: "Se désabonner / Unsubscribe", body: """
+            return Self.page(title: words(.unsubscribeTitle), body: """
                 <form method="post" action="/unsubscribe/\(XMLText.escape(token))">
                 <input type="hidden" name="List-Unsubscribe" value="One-Click">
-                <p>Ne plus recevoir les alertes Tocsin à cette adresse ? / Stop receiving Tocsin alerts at this address?</p>
-                <button type="submit">Se désabonner / Unsubscribe</button>
+                <p>\(words(.unsubscribeQuestion))</p>
+                <button type="submit">\(words(.unsubscribeButton))</button>
                 </form>
                 """)
         }
@@ -27,12 +27,16 @@ struct UnsubscribeRoutes {
             let token = try context.parameters.require("token")
             _ = try await request.body.collect(upTo: 4_096)
             guard token.count <= 200, let subscription = try await env.store.unsubscribe(token: token, now: Date()) else {
-                return Self.page(title: "Lien inconnu / Unknown link", body: "<p>Ce lien de désabonnement n'est pas valable. / This unsubscribe link is not valid.</p>",
-                                 status: .notFound)
+                return Self.page(title: words(.unsubscribeUnknownTitle), body: "<p>\(words(.unsubscribeUnknown))</p>", status: .notFound)
             }
             context.logger.info("unsubscribed by the recipient", metadata: ["subscription": "\(subscription.id)"])
-            return Self.page(title: "Désabonné / Unsubscribed", body: "<p>Vous ne recevrez plus ces alertes à cette adresse. / You will no longer receive these alerts at this address.</p>")
+            return Self.page(title: words(.unsubscribedTitle), body: "<p>\(words(.unsubscribed))</p>")
         }
+    }
+
+    /// The phrase in every locale, French first: the link does not say the reader's language.
+    func words(_ key: MessageKey) -> String {
+        env.messages.locales.map { env.messages.text(key, locale: $0) }.joined(separator: " / ")
     }
 
     static func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -32,6 +32,8 @@ public struct TocsinBroker: Sendable {
     /// The pipeline's match and route steps (the declared inventories and the routing index, cached once), for the
     /// API, the feeds and the pollers.
     public let routing: AlertRouter
+    /// The words of every locale, read once from the templates folder for emails, feeds and pages.
+    public let messages: Messages
 
     /// Opens the store (migrating it) and prepares the worker; nothing listens until `run`.
     public init(configuration: TocsinConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -42,6 +44,7 @@ public struct TocsinBroker: Sendable {
         store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
         targetGuard = try configuration.targetGuard()
         enricher = try configuration.makeEnricher { logger.warning("\($0)") }
+        messages = try configuration.loadMessages()
         httpClient = CurlHTTPClient(threads: configuration.deliveryConcurrency, userAgent: "Tocsin/\(TocsinVersion.current)")
         let webhook = WebhookChannel(client: httpClient, guardrail: targetGuard, timeout: configuration.webhooksTimeout)
         var channels: [any DeliveryChannel] = [webhook]
@@ -51,7 +54,7 @@ public struct TocsinBroker: Sendable {
             }
             let sender = SMTPSender(configuration: smtp)
             mailSender = sender
-            channels.append(EmailChannel(sender: sender, templates: try EmailTemplates(directory: directory), publicUrl: configuration.publicUrl))
+            channels.append(EmailChannel(sender: sender, templates: try EmailTemplates(directory: directory, messages: messages), publicUrl: configuration.publicUrl))
         } else {
             mailSender = nil
             logger.notice("email channel off: set smtp.url and smtp.from to send email deliveries; they wait in the outbox meanwhile")
@@ -68,7 +71,7 @@ public struct TocsinBroker: Sendable {
             worker.wake()
             hub.notify()
         }
-        routing = AlertRouter(store: store, digests: configuration.digests)
+        routing = AlertRouter(store: store, messages: messages, digests: configuration.digests)
         polling = PollingService(sources: configuration.sources, store: store,
                                  ingest: IngestService(store: store, enricher: enricher, routing: routing),
                                  client: sourceClient, guardrail: try configuration.pollingGuard(),
@@ -78,7 +81,7 @@ public struct TocsinBroker: Sendable {
     /// The router with every route and middleware; `answeringOtherMethods: false` leaves out the 405 answers to the
     /// methods a path does not take.
     public func makeRouter(answeringOtherMethods: Bool = true) -> Router<TocsinRequestContext> {
-        var env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard, hub: hub)
+        var env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard, messages: messages, hub: hub)
         env.enricher = enricher
         env.polling = polling
         env.routing = routing

@@ -9,6 +9,8 @@ struct FeedEntry {
     var alert: Alert
     var locale: String
     var publicUrl: String
+    /// The words of every locale, loaded at start.
+    var messages: Messages
     /// What of the reader's declared inventory the alert concerns.
     var concerns: [InventoryConcern] = []
 
@@ -17,24 +19,24 @@ struct FeedEntry {
 
     /// `[TLP:AMBER][CRITIQUE] title`, with `[ANNULÉE]`/`[CANCELLED]` in front once cancelled.
     var title: String {
-        let severity = locale == "en" ? alert.severity.rawValue.uppercased() : alert.severity.frenchLabel
-        let cancelled = alert.status == .cancelled ? (locale == "en" ? "[CANCELLED]" : "[ANNULÉE]") : ""
+        let severity = messages.severity(alert.severity, locale: locale)
+        let cancelled = alert.status == .cancelled ? messages.text(.statusCancelled, locale: locale) : ""
         return "\(cancelled)[\(alert.tlp.label)][\(severity)] \(alert.title)"
     }
 
     /// The plain-text body: summary, details, CVEs, indicators and references.
     var text: String {
         var parts = concerns.map { $0.text(locale: locale) }
-        if let reason = alert.cancelReason { parts.append((locale == "en" ? "Cancelled: " : "Annulée : ") + reason) }
+        if let reason = alert.cancelReason { parts.append(messages.text(.feedCancelled, locale: locale, ["reason": reason])) }
         parts.append(alert.summary)
         if let body = alert.body, !body.isEmpty { parts.append(body) }
-        if !alert.cves.isEmpty { parts.append("CVE : " + alert.cves.joined(separator: ", ")) }
+        if !alert.cves.isEmpty { parts.append(messages.text(.feedCves, locale: locale, ["cves": alert.cves.joined(separator: ", ")])) }
         if !alert.indicators.isEmpty {
-            let heading = locale == "en" ? "Indicators" : "Indicateurs"
-            parts.append(heading + " :\n" + alert.indicators.map { "- \($0.type.rawValue) \($0.value)" }.joined(separator: "\n"))
+            parts.append(messages.text(.feedIndicators, locale: locale) + "\n"
+                         + alert.indicators.map { "- \($0.type.rawValue) \($0.value)" }.joined(separator: "\n"))
         }
         if !alert.references.isEmpty {
-            parts.append((locale == "en" ? "References" : "Références") + " :\n" + alert.references.map { "- \($0.url)" }.joined(separator: "\n"))
+            parts.append(messages.text(.feedReferences, locale: locale) + "\n" + alert.references.map { "- \($0.url)" }.joined(separator: "\n"))
         }
         return parts.filter { !$0.isEmpty }.joined(separator: "\n\n")
     }

@@ -49,7 +49,8 @@ struct FeedRoutes {
         let (alerts, nextCursor) = try await select(subscription, org, page: page, inventory: inventory)
 
         let entries = alerts.map {
-            FeedEntry(alert: $0, locale: org.locale, publicUrl: env.configuration.publicUrl, concerns: inventory.concerns(for: $0, orgId: org.id))
+            FeedEntry(alert: $0, locale: org.locale, publicUrl: env.configuration.publicUrl, messages: env.messages,
+                      concerns: inventory.concerns(for: $0, orgId: org.id))
         }
         let updated = alerts.map(\.updatedAt).max() ?? subscription.createdAt
         var fingerprint = "\(format.rawValue)|\(page.limit)|\(page.cursor ?? "")|\(org.locale)|\(org.tlpClearance.rawValue)"
@@ -70,7 +71,7 @@ struct FeedRoutes {
         let nextURL = nextCursor.map { "\(base)?limit=\(page.limit)&cursor=\($0)" }
         if let nextURL { headers[HTTPField.Name("Link")!] = "<\(nextURL)>; rel=\"next\"" }
         let documents = FeedDocuments(
-            title: org.locale == "en" ? "Tocsin alerts — \(org.name)" : "Alertes Tocsin — \(org.name)",
+            title: env.messages.text(.feedTitle, locale: org.locale, ["org": org.name]),
             feedURL: base, homeURL: env.configuration.publicUrl, entries: entries, updated: updated)
         let body: [UInt8]
         switch format {

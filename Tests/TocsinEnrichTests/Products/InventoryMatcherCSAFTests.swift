@@ -19,8 +19,8 @@ final class InventoryMatcherCSAFTests: XCTestCase {
         XCTAssertEqual(matches.map(\.itemIndex), [0], "the fixed release 2024.2 does not match")
         XCTAssertEqual(matches.first?.confidence, .versionInRange)
         XCTAssertEqual(matches.first?.range, VersionRange(version: "0", lessThan: "2024.2"))
-        XCTAssertEqual(matches.first?.phrase(locale: "fr"), "concerne votre MicroDicom DICOM Viewer 2023.3 (Poste radiologie 2)")
-        XCTAssertEqual(matches.first?.phrase(locale: "en"), "concerns your MicroDicom DICOM Viewer 2023.3 (Poste radiologie 2)")
+        XCTAssertEqual(try matches.first?.phrase(locale: "fr"), "concerne votre MicroDicom DICOM Viewer 2023.3 (Poste radiologie 2)")
+        XCTAssertEqual(try matches.first?.phrase(locale: "en"), "concerns your MicroDicom DICOM Viewer 2023.3 (Poste radiologie 2)")
     }
 
     func testPhilipsVuePACSAdvisory() throws {

@@ -32,7 +32,7 @@ final class InventoryMatcherCVETests: XCTestCase {
         let matches = InventoryMatcher.matches(for: try ProductsCVEFixture.affectedProducts("CVE-2023-40159.json"), in: [item("12.2.8.400")])
         XCTAssertEqual(matches.first?.confidence, .versionInRange)
         XCTAssertEqual(matches.first?.range?.lessThan, "12.2.8.410")
-        XCTAssertEqual(matches.first?.phrase(locale: "fr"), "concerne votre Philips Vue PACS 12.2.8.400 (PACS radiologie)")
+        XCTAssertEqual(try matches.first?.phrase(locale: "fr"), "concerne votre Philips Vue PACS 12.2.8.400 (PACS radiologie)")
         XCTAssertNil(try confidence("CVE-2023-40159.json", item("12.2.8.410")), "the fixed version")
         XCTAssertNil(try confidence("CVE-2023-40159.json", item("12.3")))
         // Declared only by CPE: the ADP's CPE recognises it.
@@ -97,7 +97,7 @@ final class InventoryMatcherCVETests: XCTestCase {
         XCTAssertEqual(matches.map(\.item.product), ["zookeeper"])
         XCTAssertEqual(matches.first?.basis, .packageURL)
         XCTAssertEqual(matches.first?.confidence, .versionInRange)
-        XCTAssertEqual(matches.first?.phrase(locale: "en"), "concerns your zookeeper 3.8.3")
+        XCTAssertEqual(try matches.first?.phrase(locale: "en"), "concerns your zookeeper 3.8.3")
         XCTAssertNil(try confidence("CVE-2024-23944.json", InventoryItem(product: "zookeeper", purl: "pkg:maven/org.apache.zookeeper/zookeeper@3.8.4")))
         // By name, with the vendor written in the product.
         XCTAssertEqual(try confidence("CVE-2024-23944.json", InventoryItem(product: "Apache ZooKeeper", version: "3.7.2")), .versionInRange)

@@ -16,16 +16,16 @@ final class InventoryMatcherTests: XCTestCase {
         XCTAssertEqual(match.basis, .vendorAndProduct)
         XCTAssertEqual(match.range, intelliBridge.ranges[0])
         XCTAssertNil(match.doubt)
-        XCTAssertEqual(match.phrase(locale: "fr"), "concerne votre Philips IntelliBridge EC40 B.00.21")
-        XCTAssertEqual(match.phrase(locale: "en"), "concerns your Philips IntelliBridge EC40 B.00.21")
-        XCTAssertEqual(match.phrase(locale: "fr-FR"), "concerne votre Philips IntelliBridge EC40 B.00.21")
+        XCTAssertEqual(try match.phrase(locale: "fr"), "concerne votre Philips IntelliBridge EC40 B.00.21")
+        XCTAssertEqual(try match.phrase(locale: "en"), "concerns your Philips IntelliBridge EC40 B.00.21")
+        XCTAssertEqual(try match.phrase(locale: "fr-FR"), "concerne votre Philips IntelliBridge EC40 B.00.21")
     }
 
     func testPhraseCarriesTheLabelAndDoesNotRepeatTheVendor() throws {
         let item = InventoryItem(vendor: "Philips", product: "Philips IntelliBridge EC40", version: "B.00.20",
                                  label: "Réanimation lit 4")
         let match = try XCTUnwrap(InventoryMatcher.matches(for: [intelliBridge], in: [item]).first)
-        XCTAssertEqual(match.phrase(locale: "fr"), "concerne votre Philips IntelliBridge EC40 B.00.20 (Réanimation lit 4)")
+        XCTAssertEqual(try match.phrase(locale: "fr"), "concerne votre Philips IntelliBridge EC40 B.00.20 (Réanimation lit 4)")
     }
 
     func testFixedVersionDoesNotMatch() {
@@ -39,8 +39,8 @@ final class InventoryMatcherTests: XCTestCase {
         let match = try XCTUnwrap(InventoryMatcher.matches(for: [intelliBridge], in: [item]).first)
         XCTAssertEqual(match.confidence, .productOnly)
         XCTAssertEqual(match.doubt, .version)
-        XCTAssertEqual(match.phrase(locale: "fr"), "concerne peut-être votre PHILIPS intellibridge_ec40 (version à vérifier)")
-        XCTAssertEqual(match.phrase(locale: "en"), "may concern your PHILIPS intellibridge_ec40 (check the version)")
+        XCTAssertEqual(try match.phrase(locale: "fr"), "concerne peut-être votre PHILIPS intellibridge_ec40 (version à vérifier)")
+        XCTAssertEqual(try match.phrase(locale: "en"), "may concern your PHILIPS intellibridge_ec40 (check the version)")
     }
 
     func testProductWithoutVersionsIsProductOnly() throws {
@@ -81,7 +81,7 @@ final class InventoryMatcherTests: XCTestCase {
         XCTAssertEqual(bare.confidence, .productOnly)
         XCTAssertEqual(bare.basis, .productName)
         XCTAssertEqual(bare.doubt, .vendor)
-        XCTAssertEqual(bare.phrase(locale: "fr"), "concerne peut-être votre Vue PACS 12.2.1 (éditeur à vérifier)")
+        XCTAssertEqual(try bare.phrase(locale: "fr"), "concerne peut-être votre Vue PACS 12.2.1 (éditeur à vérifier)")
         // ...and no match at all when its version is outside the ranges.
         XCTAssertEqual(InventoryMatcher.matches(for: [pacs], in: [InventoryItem(product: "Vue PACS", version: "12.2.8.410")]), [])
         // The vendor written inside the product name confirms it.
@@ -130,7 +130,7 @@ final class InventoryMatcherTests: XCTestCase {
         let match = try XCTUnwrap(InventoryMatcher.matches(for: [zk], in: [item]).first)
         XCTAssertEqual(match.basis, .packageURL)
         XCTAssertEqual(match.confidence, .versionInRange)
-        XCTAssertEqual(match.phrase(locale: "en"), "concerns your zk 3.8.3")
+        XCTAssertEqual(try match.phrase(locale: "en"), "concerns your zk 3.8.3")
     }
 
     func testVersionTextsAreReadWhenThereAreNoRanges() {
