@@ -37,15 +37,4 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
     }
 
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
-
-    /// The French word used in subjects (`CRITIQUE`, `ÉLEVÉE`…), French being the product's default locale.
-    public var frenchLabel: String {
-        switch self {
-        case .critical: "CRITIQUE"
-        case .high: "ÉLEVÉE"
-        case .medium: "MOYENNE"
-        case .low: "FAIBLE"
-        case .info: "INFO"
-        }
-    }
 }

@@ -27,10 +27,9 @@ final class TLPAndSeverityTests: XCTestCase {
         }
     }
 
-    func testSeverityOrderAndFrenchLabels() {
+    func testSeverityOrder() {
         XCTAssertLessThan(Severity.info, .low)
         XCTAssertLessThan(Severity.high, .critical)
-        XCTAssertEqual(Severity.critical.frenchLabel, "CRITIQUE")
         XCTAssertEqual(Severity(rank: 3), .high)
     }
 
