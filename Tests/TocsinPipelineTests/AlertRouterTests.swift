@@ -14,19 +14,7 @@ final class AlertRouterTests: XCTestCase {
     override func setUpWithError() throws {
         directory = NSTemporaryDirectory() + "tocsin-routing-\(UUID().uuidString)"
         store = try SQLiteStore(path: directory + "/tocsin.sqlite")
-        routing = AlertRouter(store: store, messages: try Self.messages())
-    }
-
-    /// The words of the repository's `Templates/`, as the broker reads them at start.
-    static func messages() throws -> Messages {
-        let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Templates")
-        var tables: [String: [String: String]] = [:]
-        for locale in ["fr", "en"] {
-            let file = templates.appendingPathComponent(locale).appendingPathComponent("messages.json")
-            tables[locale] = try Messages.table(json: try Data(contentsOf: file), source: file.path)
-        }
-        return try Messages(tables: tables)
+        routing = AlertRouter(store: store, messages: try TemplateMessages.load())
     }
 
     override func tearDownWithError() throws {
