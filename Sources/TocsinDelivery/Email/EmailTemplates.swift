@@ -46,7 +46,9 @@ public struct EmailTemplates: Sendable {
     /// The templates folder: the configured one, else `Templates` in the working directory or near the binary.
     public static func locate(configured: String?) -> String? {
         if let configured { return configured }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // The binary's own path, also when it was started through PATH (argv[0] then names no folder).
+        let binary = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        let executable = binary.resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [
             FileManager.default.currentDirectoryPath + "/Templates",
             executable.appendingPathComponent("Templates").path,
