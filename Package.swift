@@ -89,12 +89,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TocsinTestSupport", dependencies: ["TocsinStore"], path: "Tests/TocsinTestSupport"),
+        .target(name: "TocsinTestSupport", dependencies: ["TocsinStore", "TocsinDelivery"], path: "Tests/TocsinTestSupport"),
         .testTarget(name: "TocsinCoreTests", dependencies: ["TocsinCore", "TocsinTestSupport"]),
         .testTarget(name: "TocsinIngestTests", dependencies: ["TocsinIngest", "TocsinTestSupport"], exclude: ["Polling/fixture_server.py"]),
         .testTarget(name: "TocsinEnrichTests", dependencies: ["TocsinEnrich", "TocsinIngest", "TocsinTestSupport"]),
-        .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore", "TocsinTestSupport"]),
-        .testTarget(name: "TocsinPipelineTests", dependencies: ["TocsinPipeline", "TocsinStore", "TocsinCore", "TocsinEnrich", "TocsinTestSupport"]),
+        // The channels' names and the store's catalog come from the delivery registry, as in the broker.
+        .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore", "TocsinDelivery", "TocsinTestSupport"]),
+        .testTarget(name: "TocsinPipelineTests", dependencies: ["TocsinPipeline", "TocsinStore", "TocsinCore", "TocsinEnrich", "TocsinDelivery", "TocsinTestSupport"]),
         .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery", "TocsinStore", "TocsinNet"], exclude: ["Golden"]),
         .testTarget(
             name: "TocsinServerTests",

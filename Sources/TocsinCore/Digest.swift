@@ -5,11 +5,6 @@ public enum DigestMode: String, Codable, Sendable, CaseIterable {
     case immediate
     case hourly
     case daily
-
-    /// The channels a digest makes sense for: a person reads a digest; machines want each alert at once.
-    public static func isAllowed(_ mode: DigestMode, on channel: Channel) -> Bool {
-        mode == .immediate || channel == .email
-    }
 }
 
 /// When digests go out. Pure: the caller gives the clock.

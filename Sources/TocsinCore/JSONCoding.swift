@@ -153,7 +153,6 @@ extension DecodingError {
         "TLP": TLP.allCases.map(\.rawValue),
         "AlertStatus": AlertStatus.allCases.map(\.rawValue),
         "Kind": Organisation.Kind.allCases.map(\.rawValue),
-        "Channel": Channel.allCases.map(\.rawValue),
         "DigestMode": DigestMode.allCases.map(\.rawValue),
         "DeliveryState": DeliveryState.allCases.map(\.rawValue),
     ]

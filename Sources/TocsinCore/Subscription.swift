@@ -1,12 +1,5 @@
 import Foundation
 
-/// How a subscription receives alerts.
-public enum Channel: String, Codable, Sendable, CaseIterable {
-    case webhook
-    case email
-    case feed
-}
-
 /// What a subscription wants to receive, on top of what its organisation's TLP clearance and region allow.
 ///
 /// Empty lists mean "no restriction". A non-empty list matches when the alert shares at least one item with it
@@ -73,7 +66,7 @@ public struct Subscription: Codable, Sendable, Hashable, Identifiable {
     public var active: Bool
     /// Why Tocsin turned the subscription off (a webhook answering 410 Gone), when it did.
     public var disabledReason: String?
-    /// Whether each alert is sent at once or gathered into an hourly or daily digest (email only).
+    /// Whether each alert is sent at once or gathered into an hourly or daily digest (on the channels that take them).
     public var digest: DigestMode
     public var createdAt: Date
     public var updatedAt: Date

@@ -12,9 +12,9 @@ public enum RoutingPolicy {
     ///   filters match that the previous revision's did not;
     /// - otherwise those it matches, and those that had an earlier revision and may still read this one, so an
     ///   update or a cancellation reaches everyone who was told;
-    /// - never a feed: feeds are pulled from the alert log and take no delivery.
+    /// - never a subscription of a `pulled` channel (a feed): it reads the alert log and takes no delivery.
     public static func recipients(of alert: Alert, previous: Alert?, previousRecipients: Set<String>, index: RoutingIndex,
-                                  concerned: Set<String>) -> [RoutableSubscription] {
+                                  concerned: Set<String>, pulled: Set<Channel>) -> [RoutableSubscription] {
         let recipients: [RoutableSubscription]
         if alert.isBackfilled {
             recipients = []
@@ -23,7 +23,7 @@ public enum RoutingPolicy {
         } else {
             recipients = index.route(alert, previousRecipients: previousRecipients, concerned: concerned)
         }
-        return recipients.filter { $0.channel != .feed }
+        return recipients.filter { !pulled.contains($0.channel) }
     }
 
     /// One delivery per recipient: due when the revision was stored, or at the next digest for a subscription that
@@ -80,7 +80,7 @@ public final class AlertRouter: Sendable {
         let previousRecipients = alert.revision > 1 && !alert.isBackfilled ? try reads.previousRecipients() : []
         let start = ContinuousClock.now
         let recipients = RoutingPolicy.recipients(of: alert, previous: previous, previousRecipients: previousRecipients, index: index,
-                                                  concerned: Set(concerns.keys))
+                                                  concerned: Set(concerns.keys), pulled: store.channels.pulled)
         var plan = RoutingPolicy.plan(alert, recipients: recipients, concerns: concerns, digests: digests)
         plan.routingSeconds = (ContinuousClock.now - start).seconds
         logger.info("alert routed", metadata: [

@@ -22,17 +22,21 @@ public protocol DirectoryStore: Sendable {
     func revokeToken(id: String, now: Date) async throws -> APIToken?
 
     // MARK: Subscriptions
-    func createSubscription(_ subscription: Subscription, secret: String?, feedToken: String?) async throws
+    /// The channels this store was opened with (the delivery registry's catalog): a stored channel it does not name
+    /// is refused, and routing queues nothing for the pulled ones.
+    var channels: ChannelCatalog { get }
+    /// Stores a new subscription with the secret its channel declares (nil for none), each kind in its own place.
+    func createSubscription(_ subscription: Subscription, secret: SubscriptionSecret?) async throws
     func subscription(id: String) async throws -> Subscription?
     func subscriptions(orgId: String?, page: PageRequest) async throws -> Page<Subscription>
     /// Stores a subscription's new state. When its digest mode changed, the deliveries waiting for its digest fall
     /// due at `digestDue` (the next digest of the new kind, or now when digests are turned off).
     func updateSubscription(_ subscription: Subscription, digestDue: Date) async throws
     func deleteSubscription(id: String) async throws -> Bool
-    /// Gives a webhook subscription a new signing secret; the old one still signs (alongside) until `overlapUntil`.
-    /// Returns false for an unknown subscription.
+    /// Gives a subscription that signs its deliveries a new signing secret; the old one still signs (alongside) until
+    /// `overlapUntil`. Returns false for an unknown subscription or one without a signing secret.
     func rotateSecret(subscriptionId: String, secret: String, overlapUntil: Date) async throws -> Bool
-    /// Turns off the email subscription behind a one-click unsubscribe token; nil when the token is unknown.
+    /// Turns off the subscription behind a one-click unsubscribe token; nil when the token is unknown.
     func unsubscribe(token: String, now: Date) async throws -> Subscription?
     /// The feed subscription behind a feed token, with its organisation; nil when unknown.
     func feedSubscriber(token: String) async throws -> (Subscription, Organisation)?

@@ -41,14 +41,12 @@ public struct DeliveryQuery: Sendable {
     }
 }
 
-/// A delivery taken from the outbox with everything a channel needs to send it.
+/// A delivery taken from the outbox with everything a channel needs to send it: what every channel shares (the
+/// delivery, where it goes, the alert revision, the recipient organisation), and the channel's own data, the
+/// subscription's secrets, of the kind its channel declares and read only by that channel.
 public struct ClaimedDelivery: Sendable {
     public var delivery: Delivery
     public var target: String
-    /// The webhook's signing secret.
-    public var secret: String?
-    /// The secret it replaced, while the rotation's overlap lasts: the request is signed with both.
-    public var previousSecret: String?
     /// The alert revision, encoded once as JSON and shared by every delivery of that revision.
     public var alertJSON: [UInt8]
     public var eventType: String
@@ -56,33 +54,37 @@ public struct ClaimedDelivery: Sendable {
     /// The recipient organisation's name and language (`fr`, `en`), for what people read.
     public var orgName: String
     public var locale: String
-    /// The one-click unsubscribe token of an email subscription.
-    public var unsubscribeToken: String?
     /// Whether the subscription gathers its alerts into digests; the deliveries of one digest are claimed together.
     public var digest: DigestMode
     /// The recipient's inventory items this alert concerns, if any.
     public var concerns: [InventoryConcern] = []
+    /// The channel's own data: the secrets the subscription holds now, newest first (a signing secret, and the one a
+    /// rotation replaced while their overlap lasts; an unsubscribe token).
+    public var secrets: [SubscriptionSecret]
 
-    public init(delivery: Delivery, target: String, secret: String?, alertJSON: [UInt8], eventType: String, eventTime: Date,
-                orgName: String = "", locale: String = "fr", unsubscribeToken: String? = nil, digest: DigestMode = .immediate,
-                concerns: [InventoryConcern] = [], previousSecret: String? = nil) {
-        self.previousSecret = previousSecret
-        self.concerns = concerns
-        self.digest = digest
+    public init(delivery: Delivery, target: String, alertJSON: [UInt8], eventType: String, eventTime: Date,
+                orgName: String = "", locale: String = "fr", digest: DigestMode = .immediate, concerns: [InventoryConcern] = [],
+                secrets: [SubscriptionSecret] = []) {
         self.delivery = delivery
         self.target = target
-        self.secret = secret
         self.alertJSON = alertJSON
         self.eventType = eventType
         self.eventTime = eventTime
         self.orgName = orgName
         self.locale = locale
-        self.unsubscribeToken = unsubscribeToken
+        self.digest = digest
+        self.concerns = concerns
+        self.secrets = secrets
     }
 
     /// The alert revision being delivered.
     public func alert() throws -> Alert {
         try TocsinJSON.decoder().decode(Alert.self, from: Data(alertJSON))
+    }
+
+    /// The values of the subscription's secrets of `kind`, newest first.
+    public func secrets(_ kind: SubscriptionSecret.Kind) -> [String] {
+        secrets.filter { $0.kind == kind }.map(\.value)
     }
 }
 

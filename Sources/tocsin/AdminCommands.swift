@@ -124,31 +124,44 @@ struct SubscriptionCommand: AsyncParsableCommand {
 
         @OptionGroup var options: StoreOptions
         @Option(name: .customLong("org"), help: "Organisation id.") var orgId: String
-        @Option(help: "webhook, email or feed.") var channel: Channel
-        @Option(help: "Webhook URL or email address.") var target: String?
+        @Option(help: ArgumentHelp(ChannelHelp.channel)) var channel: Channel
+        @Option(help: ArgumentHelp(ChannelHelp.target)) var target: String?
         @Option(name: .customLong("min-severity"), help: "Only alerts at least this severe.") var minSeverity: Severity?
         @Option(name: .customLong("category"), help: "Only these categories (repeatable).") var categories: [String] = []
         @Option(name: .customLong("filter-region"), help: "Only national alerts or alerts of these regions (repeatable).") var regions: [String] = []
         @Option(name: .customLong("keyword"), help: "Only alerts mentioning one of these words (repeatable).") var keywords: [String] = []
         @Option(name: .customLong("cve"), help: "Only alerts about these CVEs (repeatable).") var cves: [String] = []
-        @Option(help: "Email only: immediate (default), hourly or daily digests.") var digest: DigestMode = .immediate
+        @Option(help: ArgumentHelp(ChannelHelp.digest)) var digest: DigestMode = .immediate
 
         func run() async throws {
             let (configuration, store) = try options.openStore()
             guard try await store.organisation(id: orgId) != nil else { throw CLIError("organisation \(orgId) not found") }
+            let kind = try SubscriptionIssuer.kind(of: channel)
             let target: String
             do {
-                target = try SubscriptionIssuer.checkTarget(self.target, channel: channel, guard: configuration.targetGuard())
+                target = try SubscriptionIssuer.checkTarget(self.target, kind: kind, settings: configuration.channels)
             } catch {
                 throw CLIError("--target: \(error)")
             }
-            let created = try SubscriptionIssuer.make(orgId: orgId, channel: channel, target: target, filter: SubscriptionFilter(
+            let created = try SubscriptionIssuer.make(orgId: orgId, kind: kind, target: target, filter: SubscriptionFilter(
                 minSeverity: minSeverity, categories: categories, regions: regions, keywords: keywords, cves: cves), digest: digest)
-            try await store.createSubscription(created.subscription, secret: created.secret, feedToken: created.feedToken)
+            try await store.createSubscription(created.subscription, secret: created.secret)
             await store.auditCLI("subscription.create", target: created.subscription.id)
             try printJSON(created)
         }
     }
+}
+
+/// The help of the subscription options, from the channel registry: `webhook, email or feed.`,
+/// `Webhook URL or email address.`, `Email only: …`.
+enum ChannelHelp {
+    static var channel: String { ChannelRegistry.sentence(ChannelRegistry.channels.map(\.rawValue)) + "." }
+    static var target: String { capitalised(ChannelRegistry.sentence(ChannelRegistry.kinds.compactMap { $0.declaration.target })) + "." }
+    static var digest: String {
+        capitalised(ChannelRegistry.sentence(ChannelRegistry.digestChannels.map(\.rawValue))) + " only: immediate (default), hourly or daily digests."
+    }
+
+    private static func capitalised(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
 }
 
 struct Publish: AsyncParsableCommand {

@@ -25,7 +25,7 @@ struct Bench: AsyncParsableCommand {
             var configuration = TocsinConfiguration()
             configuration.dataDir = dataDir ?? NSTemporaryDirectory() + "tocsin-bench-\(UUID().uuidString)"
             configuration.deliveryConcurrency = concurrency
-            configuration.webhooksAllowedNetworks = ["127.0.0.0/8"]
+            configuration.channels[WebhookSettings.self].allowedNetworks = ["127.0.0.0/8"]
             configuration.logLevel = "warning"
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
@@ -48,7 +48,7 @@ struct Bench: AsyncParsableCommand {
             client.shutdown()
             receiver.reset()
 
-            let store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
+            let store = try SQLiteStore(path: configuration.databasePath, channels: ChannelRegistry.catalog, logger: Logger(label: "tocsin.store"))
             try await Baseline.seed(store, count: subscribers, kind: .ch, channel: .webhook) { _ in (url, StandardWebhooks.makeSecret()) }
             let indexStart = ContinuousClock.now
             _ = try await AlertRouter(store: store, messages: try configuration.loadMessages()).index()
@@ -192,15 +192,16 @@ extension Bench {
             defer { try? FileManager.default.removeItem(atPath: dataDir) }
             var configuration = TocsinConfiguration()
             configuration.dataDir = dataDir
-            configuration.smtpUrl = url
-            configuration.smtpFrom = "alertes@tocsin.test"
-            configuration.smtpStartTLS = .off
-            configuration.smtpConcurrency = concurrency
+            configuration.channels[EmailSettings.self].url = url
+            configuration.channels[EmailSettings.self].from = "alertes@tocsin.test"
+            configuration.channels[EmailSettings.self].startTLS = .off
+            configuration.channels[EmailSettings.self].concurrency = concurrency
             configuration.templatesDir = templatesDir
             print("Tocsin email benchmark: \(recipients) email subscribers, \(concurrency) SMTP sessions, server \(url)")
 
             // Baseline: the same server and sessions, a raw SMTP client sending a fixed 2 kB message.
-            let raw = SMTPSender(configuration: configuration.smtp!)
+            guard let smtp = configuration.channels[EmailSettings.self].smtp else { throw CLIError("the SMTP settings are incomplete") }
+            let raw = SMTPSender(configuration: smtp)
             let sample = Array("From: <alertes@tocsin.test>\r\nTo: <rssi@example.test>\r\nSubject: baseline\r\n\r\n".utf8)
                 + Array(repeating: UInt8(ascii: "x"), count: 2_000) + Array("\r\n".utf8)
             let baselineCount = max(recipients, 500)
@@ -209,7 +210,7 @@ extension Bench {
             }
             raw.shutdown()
 
-            let store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
+            let store = try SQLiteStore(path: configuration.databasePath, channels: ChannelRegistry.catalog, logger: Logger(label: "tocsin.store"))
             try await Baseline.seed(store, count: recipients, kind: .ehpad, channel: .email) { index in ("rssi\(index)@etablissement.test", nil) }
             let broker = try TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
             let workerTask = Task { await broker.worker.run() }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TocsinCore
+import TocsinDelivery
 import TocsinPipeline
 import TocsinServer
 import TocsinStore
@@ -22,7 +23,8 @@ struct StoreOptions: ParsableArguments {
 
     func openStore() throws -> (TocsinConfiguration, SQLiteStore) {
         let configuration = try loadConfiguration()
-        return (configuration, try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store")))
+        return (configuration, try SQLiteStore(path: configuration.databasePath, channels: ChannelRegistry.catalog,
+                                               logger: Logger(label: "tocsin.store")))
     }
 
     /// The pipeline's routing step over `store`, with the configured digest schedule and the words of the templates
@@ -44,7 +46,15 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 extension Role: ExpressibleByArgument {}
-extension Channel: ExpressibleByArgument {}
+extension Channel: ExpressibleByArgument {
+    /// A channel the registry declares; another name is refused with the list of those there are.
+    public init?(argument: String) {
+        guard ChannelRegistry.kind(for: Channel(argument)) != nil else { return nil }
+        self.init(argument)
+    }
+
+    public static var allValueStrings: [String] { ChannelRegistry.channels.map(\.rawValue) }
+}
 extension DigestMode: ExpressibleByArgument {}
 extension Severity: ExpressibleByArgument {}
 extension DeliveryState: ExpressibleByArgument {}

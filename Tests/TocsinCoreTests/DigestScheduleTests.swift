@@ -29,8 +29,5 @@ final class DigestScheduleTests: XCTestCase {
         XCTAssertEqual(DigestSchedule.minutes(fromClock: "07:30"), 450)
         XCTAssertNil(DigestSchedule.minutes(fromClock: "25:00"))
         XCTAssertNil(DigestSchedule.minutes(fromClock: "7h"))
-        XCTAssertTrue(DigestMode.isAllowed(.daily, on: .email))
-        XCTAssertFalse(DigestMode.isAllowed(.hourly, on: .webhook))
-        XCTAssertTrue(DigestMode.isAllowed(.immediate, on: .feed))
     }
 }

@@ -4,7 +4,7 @@ import XCTest
 
 final class RoutingTests: XCTestCase {
     func sub(_ clearance: TLP, region: String? = "28", filter: SubscriptionFilter = SubscriptionFilter(), id: String = TocsinID.make()) -> RoutableSubscription {
-        RoutableSubscription(subscriptionId: id, orgId: "org-\(id)", channel: .webhook, clearance: clearance, orgRegion: region, filter: filter)
+        RoutableSubscription(subscriptionId: id, orgId: "org-\(id)", channel: Channel("webhook"), clearance: clearance, orgRegion: region, filter: filter)
     }
 
     func alert(tlp: TLP = .green, severity: Severity = .high, regions: [String] = [], categories: [String] = [], cves: [String] = [],

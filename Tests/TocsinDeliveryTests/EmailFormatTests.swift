@@ -55,7 +55,7 @@ final class EmailFormatTests: XCTestCase {
                                        french: "concerne votre Philips Vue PACS 12.2.6.10", english: "concerns your Philips Vue PACS 12.2.6.10")
         for (locale, expected) in [("fr", concern.french), ("en", concern.english)] {
             let claimed = ClaimedDelivery(delivery: Delivery(alertId: alert.id, revision: 1, subscriptionId: "s", orgId: "o", channel: .email),
-                                          target: "rssi@chu.test", secret: nil, alertJSON: try TocsinJSON.encode(alert), eventType: alert.eventType,
+                                          target: "rssi@chu.test", alertJSON: try TocsinJSON.encode(alert), eventType: alert.eventType,
                                           eventTime: alert.updatedAt, orgName: "CHU", locale: locale, concerns: [concern])
             let single = try channel.message(for: claimed)
             XCTAssertTrue(single.text.contains(">> \(expected)"), single.text)
@@ -73,7 +73,7 @@ final class DigestUnitTests: XCTestCase {
     func testDigestsAreSplitAtTheLimit() throws {
         func claimed(_ subscription: String, _ digest: DigestMode) -> ClaimedDelivery {
             ClaimedDelivery(delivery: Delivery(alertId: UUID().uuidString, revision: 1, subscriptionId: subscription, orgId: "o", channel: .email),
-                            target: "rssi@chu.test", secret: nil, alertJSON: [], eventType: "alert.published", eventTime: Date(), digest: digest)
+                            target: "rssi@chu.test", alertJSON: [], eventType: "alert.published", eventTime: Date(), digest: digest)
         }
         let now = [claimed("now", .immediate), claimed("now", .immediate), claimed("now", .immediate)]
         let batch = (0..<120).map { _ in claimed("daily", .daily) } + now + [claimed("other", .immediate)]

@@ -58,9 +58,9 @@ final class EmailGoldenTests: XCTestCase {
         let alerts = try Self.alerts()
         func claimed(_ alert: Alert, digest: DigestMode, concerns: [InventoryConcern]) throws -> ClaimedDelivery {
             ClaimedDelivery(delivery: Delivery(alertId: alert.id, revision: alert.revision, subscriptionId: "s", orgId: "o", channel: .email),
-                            target: "rssi@chu.test", secret: nil, alertJSON: try TocsinJSON.encode(alert), eventType: alert.eventType,
-                            eventTime: alert.updatedAt, orgName: "CHU de Rouen", locale: locale, unsubscribeToken: "unsub-token",
-                            digest: digest, concerns: concerns)
+                            target: "rssi@chu.test", alertJSON: try TocsinJSON.encode(alert), eventType: alert.eventType,
+                            eventTime: alert.updatedAt, orgName: "CHU de Rouen", locale: locale, digest: digest, concerns: concerns,
+                            secrets: [SubscriptionSecret(.unsubscribe, "unsub-token")])
         }
         func show(_ name: String, _ message: MIMEMessage) -> String {
             let subject = message.headers.first { $0.0 == "Subject" }?.1 ?? "(none)"

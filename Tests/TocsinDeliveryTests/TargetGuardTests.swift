@@ -43,8 +43,8 @@ final class TargetGuardTests: XCTestCase {
         let alert = Alert.first(from: AlertDraft(title: "Alerte", summary: "", severity: .high, tlp: .green))
         let json = try TocsinJSON.encode(alert)
         let claimed = ClaimedDelivery(delivery: Delivery(alertId: alert.id, revision: 1, subscriptionId: "s", orgId: "o", channel: .webhook),
-                                      target: "https://receiver.test/hook", secret: secret, alertJSON: json, eventType: "alert.published",
-                                      eventTime: alert.updatedAt)
+                                      target: "https://receiver.test/hook", alertJSON: json, eventType: "alert.published",
+                                      eventTime: alert.updatedAt, secrets: [SubscriptionSecret(.signing, secret)])
         let channel = WebhookChannel(client: CurlHTTPClient(threads: 1), guardrail: TargetGuard())
         let request = try channel.request(for: claimed, now: Date())
         let headers = Dictionary(uniqueKeysWithValues: request.headers)
@@ -60,8 +60,8 @@ final class TargetGuardTests: XCTestCase {
     func testRefusedTargetsFailPermanentlyWithoutAConnection() async throws {
         let channel = WebhookChannel(client: CurlHTTPClient(threads: 1), guardrail: TargetGuard(), timeout: 2)
         let claimed = ClaimedDelivery(delivery: Delivery(alertId: "a", revision: 1, subscriptionId: "s", orgId: "o", channel: .webhook),
-                                      target: "http://127.0.0.1:1/hook", secret: StandardWebhooks.makeSecret(), alertJSON: Array("{}".utf8),
-                                      eventType: "alert.published", eventTime: Date())
+                                      target: "http://127.0.0.1:1/hook", alertJSON: Array("{}".utf8),
+                                      eventType: "alert.published", eventTime: Date(), secrets: [SubscriptionSecret.Kind.signing.make()])
         let outcome = await channel.send(claimed)
         XCTAssertEqual(outcome.name, "permanent")
         XCTAssertTrue(outcome.error?.contains("non-public") == true, outcome.error ?? "")

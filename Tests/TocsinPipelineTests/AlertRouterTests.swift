@@ -1,5 +1,6 @@
 import Foundation
 import TocsinCore
+import TocsinDelivery
 import TocsinPipeline
 import TocsinStore
 import TocsinTestSupport
@@ -13,7 +14,7 @@ final class AlertRouterTests: XCTestCase {
 
     override func setUpWithError() throws {
         directory = NSTemporaryDirectory() + "tocsin-routing-\(UUID().uuidString)"
-        store = try SQLiteStore(path: directory + "/tocsin.sqlite")
+        store = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         routing = AlertRouter(store: store, messages: try TemplateMessages.load())
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import TocsinPipeline
 import TocsinCore
+import TocsinDelivery
 import TocsinStore
 import TocsinTestSupport
 import XCTest
@@ -25,7 +26,7 @@ final class RoutingPolicyTests: XCTestCase {
     func recipients(_ alert: Alert, previous: Alert? = nil, previousRecipients: Set<String> = [], _ subs: [RoutableSubscription],
                     concerned: Set<String> = []) -> [String] {
         RoutingPolicy.recipients(of: alert, previous: previous, previousRecipients: previousRecipients, index: RoutingIndex(subs),
-                                 concerned: concerned).map(\.subscriptionId)
+                                 concerned: concerned, pulled: ChannelRegistry.catalog.pulled).map(\.subscriptionId)
     }
 
     func testABackfilledRevisionIsPushedToNoOne() {

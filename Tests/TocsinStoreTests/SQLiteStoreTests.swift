@@ -1,5 +1,6 @@
 import Foundation
 import TocsinCore
+import TocsinDelivery
 import TocsinStore
 import XCTest
 
@@ -11,7 +12,7 @@ final class SQLiteStoreTests: XCTestCase {
 
     override func setUpWithError() throws {
         directory = NSTemporaryDirectory() + "tocsin-store-\(UUID().uuidString)"
-        store = try SQLiteStore(path: directory + "/tocsin.sqlite")
+        store = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
     }
 
     override func tearDownWithError() throws {
@@ -67,7 +68,7 @@ final class SQLiteStoreTests: XCTestCase {
                         "2026-12-02-alert-publishers", "2026-12-02-token-expiry", "2026-12-02-audit-log",
                         "2026-12-02-delivery-order", "2026-12-03-inventory-parts"]
         XCTAssertEqual(try store.appliedMigrations(), expected)
-        let again = try SQLiteStore(path: directory + "/tocsin.sqlite")
+        let again = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         XCTAssertEqual(try again.appliedMigrations(), expected)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TocsinCore
+import TocsinDelivery
 import TocsinStore
 import TocsinTestSupport
 import XCTest
@@ -235,7 +236,7 @@ struct StoreConformance {
     func aChangedDigestModeMovesWhatWaitsToTheGivenDate() async throws {
         let amber = try await org(.amber)
         var sub = Subscription(orgId: amber.id, channel: .email, target: "rssi@chu.test", digest: .daily)
-        try await store.createSubscription(sub, secret: nil, feedToken: nil)
+        try await store.createSubscription(sub, secret: nil)
         let later = Date().addingTimeInterval(86_400)
         let subscriptionId = sub.id
         _ = try await store.publish(Alert.first(from: draft())) { alert, _ in
@@ -256,7 +257,7 @@ struct StoreConformance {
     func subscriptionsCarryTheirSecretsAndTokens() async throws {
         let amber = try await org(.amber)
         let feed = Subscription(orgId: amber.id, channel: .feed, target: "")
-        try await store.createSubscription(feed, secret: nil, feedToken: "feed_conformance")
+        try await store.createSubscription(feed, secret: SubscriptionSecret(.feedToken, "feed_conformance"))
         let found = try await store.feedSubscriber(token: "feed_conformance")
         XCTAssertEqual(found?.0.id, feed.id)
         XCTAssertEqual(found?.1.id, amber.id)
@@ -264,8 +265,14 @@ struct StoreConformance {
         let hook = try await webhook(amber)
         assertTrue(try await store.rotateSecret(subscriptionId: hook.id, secret: StandardWebhooks.makeSecret(), overlapUntil: Date() + 60))
         assertFalse(try await store.rotateSecret(subscriptionId: "missing", secret: StandardWebhooks.makeSecret(), overlapUntil: Date()))
-        assertEqual(try await store.subscriptions(orgId: amber.id, page: PageRequest()).items.count, 2)
+        // Only a subscription that signs has a secret to rotate.
+        assertFalse(try await store.rotateSecret(subscriptionId: feed.id, secret: StandardWebhooks.makeSecret(), overlapUntil: Date()))
+        let mail = Subscription(orgId: amber.id, channel: .email, target: "rssi@chu.test")
+        try await store.createSubscription(mail, secret: SubscriptionSecret(.unsubscribe, "unsub_conformance"))
+        assertEqual(try await store.subscriptions(orgId: amber.id, page: PageRequest()).items.count, 3)
         assertNil(try await store.unsubscribe(token: "unsub_unknown", now: Date()))
+        assertEqual(try await store.unsubscribe(token: "unsub_conformance", now: Date())?.id, mail.id)
+        assertEqual(try await store.subscription(id: mail.id)?.active, false)
     }
 
     func tokensAreFoundByValueAndRevocable() async throws {
@@ -329,7 +336,7 @@ struct StoreConformance {
         let now = Date()
         let first = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 30, limit: 10)
         XCTAssertEqual(first.count, 3)
-        XCTAssertTrue(first.allSatisfy { $0.delivery.state == .inFlight && $0.delivery.attempts == 1 && $0.secret != nil })
+        XCTAssertTrue(first.allSatisfy { $0.delivery.state == .inFlight && $0.delivery.attempts == 1 && !$0.secrets(.signing).isEmpty })
         XCTAssertEqual(try first[0].alert().title, "Alerte")
         assertEqual(try await store.claimDueDeliveries(channels: [.webhook], now: now + 10, leaseUntil: now + 40, limit: 10).count, 0)
         assertEqual(try await store.claimDueDeliveries(channels: [.email], now: now + 60, leaseUntil: now + 90, limit: 10).count, 0)

@@ -1,5 +1,6 @@
 import Foundation
 import TocsinCore
+import TocsinDelivery
 import TocsinStore
 
 /// Directory entries tests need again and again: an organisation with a clearance, a webhook subscription.
@@ -15,7 +16,7 @@ extension DirectoryStore {
     @discardableResult
     public func makeWebhook(_ org: Organisation, filter: SubscriptionFilter = SubscriptionFilter()) async throws -> Subscription {
         let sub = Subscription(orgId: org.id, channel: .webhook, target: "https://receiver.test/hook", filter: filter)
-        try await createSubscription(sub, secret: StandardWebhooks.makeSecret(), feedToken: nil)
+        try await createSubscription(sub, secret: SubscriptionSecret.Kind.signing.make())
         return sub
     }
 }

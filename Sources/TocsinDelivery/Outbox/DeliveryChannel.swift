@@ -10,10 +10,14 @@ public protocol DeliveryChannel: Sendable {
     func send(_ claimed: ClaimedDelivery) async -> AttemptOutcome
     /// Sends several deliveries of one subscription as one digest message; the outcome holds for each of them.
     func sendDigest(_ deliveries: [ClaimedDelivery]) async -> AttemptOutcome
+    /// Releases what the sender holds open (connections, threads) when the broker stops.
+    func shutdown()
 }
 
 extension DeliveryChannel {
     public func sendDigest(_ deliveries: [ClaimedDelivery]) async -> AttemptOutcome {
         .permanent(status: nil, error: "the \(channel.rawValue) channel does not send digests")
     }
+
+    public func shutdown() {}
 }

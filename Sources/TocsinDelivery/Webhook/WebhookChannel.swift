@@ -38,14 +38,15 @@ public struct WebhookChannel: DeliveryChannel {
 
     /// The signed request for one attempt at `now`.
     public func request(for claimed: ClaimedDelivery, now: Date = Date()) throws -> HTTPRequest {
-        guard let secret = claimed.secret else { throw HTTPClientError.refused("subscription has no signing secret") }
+        let secrets = claimed.signingSecrets
+        guard let secret = secrets.first else { throw HTTPClientError.refused("subscription has no signing secret") }
         let body = Self.body(for: claimed)
         let timestamp = Int(now.timeIntervalSince1970)
         let id = claimed.delivery.id
         // During a rotation's overlap both secrets sign, space-separated, as Standard Webhooks allows: a receiver
         // still on the old secret and one already on the new both verify.
         var signature = try StandardWebhooks.sign(secret: secret, id: id, timestamp: timestamp, body: body)
-        if let previous = claimed.previousSecret, previous != secret {
+        if let previous = secrets.dropFirst().first, previous != secret {
             signature += " " + (try StandardWebhooks.sign(secret: previous, id: id, timestamp: timestamp, body: body))
         }
         return HTTPRequest(url: claimed.target, headers: [

@@ -11,7 +11,6 @@ public struct APIEnvironment: Sendable {
     public var store: any Store
     public var worker: OutboxWorker?
     public var configuration: TocsinConfiguration
-    public var targetGuard: TargetGuard
     public var hub: EventHub
     public var enricher = Enricher()
     /// The words of every locale (`Templates/<locale>/messages.json`), for the feeds and the pages people read.
@@ -27,13 +26,11 @@ public struct APIEnvironment: Sendable {
     var ingest: IngestService { IngestService(store: store, enricher: enricher, routing: routing) }
     var pipeline: AlertPipeline { AlertPipeline(store: store, enricher: enricher, routing: routing) }
 
-    public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, targetGuard: TargetGuard, messages: Messages,
-                hub: EventHub = EventHub()) {
+    public init(store: any Store, worker: OutboxWorker?, configuration: TocsinConfiguration, messages: Messages, hub: EventHub = EventHub()) {
         self.store = store
         self.messages = messages
         self.worker = worker
         self.configuration = configuration
-        self.targetGuard = targetGuard
         self.hub = hub
         routing = AlertRouter(store: store, messages: messages, digests: configuration.digests)
     }

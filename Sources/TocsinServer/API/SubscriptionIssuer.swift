@@ -1,70 +1,57 @@
 import Foundation
 import TocsinCore
 import TocsinDelivery
-import TocsinNet
+import TocsinStore
 
-/// The rules for creating a subscription, shared by the API and the command line: the target's check per
-/// channel (the SSRF guard for webhooks), the filter's validation, and the secrets shown once.
+/// The rules for creating a subscription, shared by the API and the command line, as each channel declares them in
+/// the `ChannelRegistry`: the channel's target check (the SSRF guard for webhooks), its digest rule, the filter's
+/// validation, and the secret made for it.
 public enum SubscriptionIssuer {
-    /// Why a target was refused; `guardRefusal` marks a webhook URL the SSRF guard turned down.
-    public struct TargetError: Error, CustomStringConvertible {
-        public var message: String
-        public var guardRefusal: Bool
-        public var description: String { message }
+    /// The registered channel named `channel`, or an error naming the `channel` field and the channels there are.
+    public static func kind(of channel: Channel) throws(ValidationError) -> any ChannelKind.Type {
+        try ChannelRegistry.kind(named: channel.rawValue)
     }
 
-    /// The target to store for `channel`, or a `TargetError`.
-    public static func checkTarget(_ target: String?, channel: Channel, guard targetGuard: TargetGuard) throws(TargetError) -> String {
-        switch channel {
-        case .webhook:
-            guard let target else { throw TargetError(message: "target (the webhook URL) is required", guardRefusal: false) }
-            do {
-                try targetGuard.check(target, requireResolution: false)
-            } catch {
-                throw TargetError(message: error.description, guardRefusal: true)
-            }
-            return target
-        case .email:
-            guard let target, EmailAddress.isPlausible(target) else {
-                throw TargetError(message: "target must be an email address", guardRefusal: false)
-            }
-            return target
-        case .feed:
-            return ""
+    /// The target to store for a subscription of `kind`, checked with the channel's settings.
+    public static func checkTarget(_ target: String?, kind: any ChannelKind.Type, settings: ChannelSettingsSet) throws(ChannelTargetError) -> String {
+        try kind.checkTarget(target, in: settings)
+    }
+
+    /// Digests are for people: only the channels that declare it may gather alerts into digests.
+    public static func checkDigest(_ digest: DigestMode, kind: any ChannelKind.Type) throws(ValidationError) {
+        guard digest == .immediate || kind.declaration.takesDigests else {
+            let name = kind.channel.rawValue
+            let digestChannels = ChannelRegistry.sentence(ChannelRegistry.digestChannels.map(\.rawValue), "and")
+            throw ValidationError(field: "digest", message: "must be immediate for a \(name) subscription: hourly and daily digests are for \(digestChannels), a \(name) gets each alert at once")
         }
     }
 
-    /// Digests are for people: only email subscriptions may ask for them.
-    public static func checkDigest(_ digest: DigestMode, channel: Channel) throws(ValidationError) {
-        guard DigestMode.isAllowed(digest, on: channel) else {
-            throw ValidationError(field: "digest", message: "must be immediate for a \(channel.rawValue) subscription: hourly and daily digests are for email, a \(channel.rawValue) gets each alert at once")
-        }
-    }
-
-    /// A new subscription with its secrets: a `whsec_` signing secret for webhooks, a token for feeds.
-    public static func make(orgId: String, channel: Channel, target: String, filter: SubscriptionFilter, active: Bool = true,
+    /// A new subscription with the secret its channel declares (a `whsec_` signing secret for webhooks, a token for
+    /// feeds, an unsubscribe token for email).
+    public static func make(orgId: String, kind: any ChannelKind.Type, target: String, filter: SubscriptionFilter, active: Bool = true,
                             digest: DigestMode = .immediate) throws(ValidationError) -> CreatedSubscription {
-        try checkDigest(digest, channel: channel)
-        let subscription = Subscription(orgId: orgId, channel: channel, target: target, filter: try filter.validated(), active: active,
+        try checkDigest(digest, kind: kind)
+        let subscription = Subscription(orgId: orgId, channel: kind.channel, target: target, filter: try filter.validated(), active: active,
                                         digest: digest)
-        return CreatedSubscription(
-            subscription: subscription,
-            secret: channel == .webhook ? StandardWebhooks.makeSecret() : nil,
-            feedToken: channel == .feed ? TocsinID.secret(prefix: "feed_") : nil)
+        return CreatedSubscription(subscription: subscription, secret: kind.declaration.secret?.make())
     }
 }
 
-/// A new subscription as its creator sees it, once: the subscription plus its `secret` or `feedToken`.
+/// A new subscription as its creator sees it, once: the subscription plus its `secret` (signing) or `feedToken`.
+/// An unsubscribe token is not shown: it reaches the recipient in each message.
 public struct CreatedSubscription: Encodable, Sendable {
     public var subscription: Subscription
-    public var secret: String?
-    public var feedToken: String?
+    public var secret: SubscriptionSecret?
 
     public func encode(to encoder: any Encoder) throws {
         try subscription.encode(to: encoder)
+        guard let secret else { return }
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(secret, forKey: .secret)
-        try container.encodeIfPresent(feedToken, forKey: .feedToken)
+        switch secret.kind {
+        case .signing: try container.encode(secret.value, forKey: .secret)
+        case .feedToken: try container.encode(secret.value, forKey: .feedToken)
+        case .unsubscribe: break
+        }
     }
 
     enum CodingKeys: String, CodingKey { case secret, feedToken }

@@ -30,18 +30,22 @@ struct SubscriptionRoutes {
         let principal = try context.requirePrincipal()
         try principal.require([.admin, .subscriber, .relay], to: "manage subscriptions")
         let input = try await request.decodeJSON(Input.self, limit: env.maxBody)
+        let kind = try input.channel.map(Self.kind(of:))
         guard let orgId = try env.scopedOrgId(principal, requested: input.orgId) else {
             throw Problem.validation("orgId is required", field: "orgId")
         }
-        guard let channel = input.channel else { throw Problem.validation("channel is required (webhook, email or feed)", field: "channel") }
+        guard let kind else {
+            let names = ChannelRegistry.sentence(ChannelRegistry.channels.map(\.rawValue))
+            throw Problem.validation("channel is required (\(names))", field: "channel")
+        }
         guard try await env.store.organisation(id: orgId) != nil else { throw Problem.notFound("organisation \(orgId) not found") }
-        let target = try checkTarget(input.target, channel: channel)
-        let created = try SubscriptionIssuer.make(orgId: orgId, channel: channel, target: target,
+        let target = try checkTarget(input.target, kind: kind)
+        let created = try SubscriptionIssuer.make(orgId: orgId, kind: kind, target: target,
                                                   filter: input.filter ?? SubscriptionFilter(), active: input.active ?? true,
                                                   digest: input.digest ?? .immediate)
         let subscription = created.subscription
-        try await env.store.createSubscription(subscription, secret: created.secret, feedToken: created.feedToken)
-        context.logger.info("subscription created", metadata: ["subscription": "\(subscription.id)", "org": "\(orgId)", "channel": "\(channel.rawValue)"])
+        try await env.store.createSubscription(subscription, secret: created.secret)
+        context.logger.info("subscription created", metadata: ["subscription": "\(subscription.id)", "org": "\(orgId)", "channel": "\(subscription.channel)"])
         return try JSONResponse.make(created, status: .created, headers: [.location: "/api/v1/subscriptions/\(subscription.id)"])
     }
 
@@ -60,13 +64,17 @@ struct SubscriptionRoutes {
     @Sendable func update(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         var subscription = try await owned(request, context)
         let input = try await request.decodeJSON(Input.self, limit: env.maxBody)
-        if let channel = input.channel, channel != subscription.channel {
-            throw Problem.validation("the channel of a subscription cannot change; create another", field: "channel")
+        if let channel = input.channel {
+            _ = try Self.kind(of: channel)
+            if channel != subscription.channel {
+                throw Problem.validation("the channel of a subscription cannot change; create another", field: "channel")
+            }
         }
-        if let target = input.target { subscription.target = try checkTarget(target, channel: subscription.channel) }
+        let kind = try SubscriptionIssuer.kind(of: subscription.channel)
+        if let target = input.target { subscription.target = try checkTarget(target, kind: kind) }
         if let filter = input.filter { subscription.filter = try filter.validated() }
         if let digest = input.digest {
-            try SubscriptionIssuer.checkDigest(digest, channel: subscription.channel)
+            try SubscriptionIssuer.checkDigest(digest, kind: kind)
             subscription.digest = digest
         }
         if let active = input.active {
@@ -90,8 +98,9 @@ struct SubscriptionRoutes {
     /// 30 days), so the receiver can switch without losing a delivery.
     @Sendable func rotateSecret(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let subscription = try await owned(request, context)
-        guard subscription.channel == .webhook else {
-            throw Problem.validation("only webhook subscriptions have a signing secret", field: "channel")
+        guard try SubscriptionIssuer.kind(of: subscription.channel).declaration.secret == .signing else {
+            let names = ChannelRegistry.sentence(ChannelRegistry.channels(withSecret: .signing).map(\.rawValue), "and")
+            throw Problem.validation("only \(names) subscriptions have a signing secret", field: "channel")
         }
         var overlap: TimeInterval = 86_400
         if request.headers[.contentLength] != "0", request.headers[.contentType] != nil,
@@ -101,12 +110,12 @@ struct SubscriptionRoutes {
             }
             overlap = value
         }
-        let secret = StandardWebhooks.makeSecret()
+        let secret = SubscriptionSecret.Kind.signing.make().value
         let until = Date().addingTimeInterval(overlap).millisecondPrecision
         guard try await env.store.rotateSecret(subscriptionId: subscription.id, secret: secret, overlapUntil: until) else {
             throw Problem.notFound("subscription \(subscription.id) not found")
         }
-        context.logger.notice("webhook secret rotated", metadata: ["subscription": "\(subscription.id)"])
+        context.logger.notice("signing secret rotated", metadata: ["subscription": "\(subscription.id)"])
         return try JSONResponse.make(Rotated(id: subscription.id, secret: secret, previousSecretValidUntil: until))
     }
 
@@ -129,9 +138,18 @@ struct SubscriptionRoutes {
         return subscription
     }
 
-    private func checkTarget(_ target: String?, channel: Channel) throws -> String {
+    /// A channel named in a request, or a 422 naming the field, as a value outside an enum would be.
+    private static func kind(of channel: Channel) throws -> any ChannelKind.Type {
         do {
-            return try SubscriptionIssuer.checkTarget(target, channel: channel, guard: env.targetGuard)
+            return try SubscriptionIssuer.kind(of: channel)
+        } catch {
+            throw Problem.validation("\(error.field): \(error.message)", field: error.field)
+        }
+    }
+
+    private func checkTarget(_ target: String?, kind: any ChannelKind.Type) throws -> String {
+        do {
+            return try SubscriptionIssuer.checkTarget(target, kind: kind, settings: env.configuration.channels)
         } catch where error.guardRefusal {
             throw Problem(status: .unprocessableContent, slug: "target-refused", title: "Webhook target refused",
                           detail: error.message, field: "target")

@@ -19,11 +19,13 @@ public struct TocsinBroker: Sendable {
     public let store: SQLiteStore
     public let worker: OutboxWorker
     public let httpClient: CurlHTTPClient
-    let mailSender: SMTPSender?
+    /// The senders of the channels the registry declares and the settings turn on.
+    let senders: [any DeliveryChannel]
+    /// The pushed channels whose settings leave them off: their deliveries wait in the outbox.
+    let channelsOff: [TocsinCore.Channel]
     public let registry: PrometheusCollectorRegistry
     /// Wakes the live streams when a revision is published, and ends them at shutdown.
     public let hub = EventHub()
-    let targetGuard: TargetGuard
     let logger: Logger
     /// The enrichment every alert goes through, built once from the configuration.
     public let enricher: Enricher
@@ -41,29 +43,24 @@ public struct TocsinBroker: Sendable {
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
-        store = try SQLiteStore(path: configuration.databasePath, logger: Logger(label: "tocsin.store"))
-        targetGuard = try configuration.targetGuard()
+        store = try SQLiteStore(path: configuration.databasePath, channels: ChannelRegistry.catalog, logger: Logger(label: "tocsin.store"))
         enricher = try configuration.makeEnricher { logger.warning("\($0)") }
         messages = try configuration.loadMessages()
         httpClient = CurlHTTPClient(threads: configuration.deliveryConcurrency, userAgent: "Tocsin/\(TocsinVersion.current)")
-        let webhook = WebhookChannel(client: httpClient, guardrail: targetGuard, timeout: configuration.webhooksTimeout)
-        var channels: [any DeliveryChannel] = [webhook]
-        if let smtp = configuration.smtp {
-            guard let directory = EmailTemplates.locate(configured: configuration.templatesDir) else {
-                throw ConfigurationError(key: "templates.dir", message: "is not set and no Templates folder was found")
-            }
-            let sender = SMTPSender(configuration: smtp)
-            mailSender = sender
-            channels.append(EmailChannel(sender: sender, templates: try EmailTemplates(directory: directory, messages: messages), publicUrl: configuration.publicUrl))
-        } else {
-            mailSender = nil
-            logger.notice("email channel off: set smtp.url and smtp.from to send email deliveries; they wait in the outbox meanwhile")
+        let context = ChannelContext(httpClient: httpClient, publicUrl: configuration.publicUrl,
+                                     templatesDirectory: try configuration.templatesDirectory(), messages: messages)
+        let built = try ChannelRegistry.senders(configuration.channels, context: context)
+        senders = built.senders
+        channelsOff = built.off
+        for channel in channelsOff {
+            logger.notice("channel off until its settings are given (see docs/configuration.md); its deliveries wait in the outbox meanwhile",
+                          metadata: ["channel": "\(channel)"])
         }
         worker = OutboxWorker(
-            store: store, channels: channels,
+            store: store, channels: senders,
             configuration: OutboxConfiguration(concurrency: configuration.deliveryConcurrency, lease: configuration.deliveryLease,
                                                pollInterval: configuration.deliveryPollInterval, retryPolicy: configuration.retryPolicy,
-                                               attemptTimeout: configuration.webhooksTimeout),
+                                               attemptTimeout: configuration.attemptTimeout),
             logger: Logger(label: "tocsin.outbox"))
         let sourceClient = CurlHTTPClient(threads: 2, userAgent: "Tocsin/\(TocsinVersion.current)")
         // What a poll round stored is sent at once and shown on the live streams.
@@ -81,7 +78,7 @@ public struct TocsinBroker: Sendable {
     /// The router with every route and middleware; `answeringOtherMethods: false` leaves out the 405 answers to the
     /// methods a path does not take.
     public func makeRouter(answeringOtherMethods: Bool = true) -> Router<TocsinRequestContext> {
-        var env = APIEnvironment(store: store, worker: worker, configuration: configuration, targetGuard: targetGuard, messages: messages, hub: hub)
+        var env = APIEnvironment(store: store, worker: worker, configuration: configuration, messages: messages, hub: hub)
         env.enricher = enricher
         env.polling = polling
         env.routing = routing
@@ -128,7 +125,7 @@ public struct TocsinBroker: Sendable {
             },
             logger: Logger(label: "tocsin.http")
         )
-        logger.info("channels ready", metadata: ["email": "\(mailSender != nil)"])
+        logger.info("channels ready", metadata: ["channels": "\(senders.map(\.channel.rawValue).joined(separator: ","))"])
         for name in TocsinConfiguration.unknownEnvironmentVariables() {
             logger.warning("environment variable names no setting and is ignored (see docs/configuration.md)", metadata: ["variable": "\(name)"])
         }
@@ -138,7 +135,7 @@ public struct TocsinBroker: Sendable {
             services: [app, OutboxService(worker: worker, hub: hub), polling], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         httpClient.shutdown()
-        mailSender?.shutdown()
+        for sender in senders { sender.shutdown() }
     }
 }
 

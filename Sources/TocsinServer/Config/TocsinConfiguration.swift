@@ -34,20 +34,11 @@ public struct TocsinConfiguration: Sendable {
     public var enrichPublicSuffixList = Enricher.defaultPublicSuffixList
     /// MISP warninglists (a file or a folder) that filter indicators found in alert text; none by default.
     public var enrichWarninglists: String?
-    public var smtpUrl: String?
-    public var smtpFrom: String?
-    public var smtpReplyTo: String?
-    public var smtpUsername: String?
-    public var smtpPassword: String?
-    public var smtpStartTLS: SMTPConfiguration.StartTLS = .optional
-    public var smtpConcurrency = 4
-    public var smtpCAFile: String?
-    public var smtpTimeout: TimeInterval = 30
     /// The Mustache templates folder; found next to the working directory or the binary when unset.
     public var templatesDir: String?
-    public var webhooksAllowPrivateTargets = false
-    public var webhooksAllowedNetworks: [String] = []
-    public var webhooksTimeout: TimeInterval = 15
+    /// Each channel's own section (`webhooks:`, `smtp:`), read by the channel's settings type
+    /// (`channels[WebhookSettings.self].timeout`).
+    public var channels = ChannelSettingsSet()
     public var deliveryConcurrency = 16
     public var deliveryLease: TimeInterval = 60
     public var deliveryPollInterval: TimeInterval = 1
@@ -69,36 +60,24 @@ public struct TocsinConfiguration: Sendable {
         RetryPolicy(schedule: deliveryRetrySchedule.map { $0 * deliveryRetryTimeScale }, jitter: deliveryRetryJitter)
     }
 
-    public func targetGuard() throws(ConfigurationError) -> TargetGuard {
-        TargetGuard(allowPrivateTargets: webhooksAllowPrivateTargets,
-                    allowedNetworks: try Self.networks(webhooksAllowedNetworks, key: "webhooks.allowedNetworks"))
+    /// The longest one attempt may take, over the channels that bound their attempts (`webhooks.timeout`).
+    public var attemptTimeout: TimeInterval {
+        ChannelRegistry.attemptTimeouts(channels).map(\.seconds).max() ?? OutboxConfiguration().attemptTimeout
     }
-
-    /// The CIDR ranges of an `…allowedNetworks` setting, or an error naming the one that is not a range.
-    static func networks(_ texts: [String], key: String) throws(ConfigurationError) -> [IPNetwork] {
-        try texts.map { text throws(ConfigurationError) in
-            guard let network = IPNetwork(text) else {
-                throw ConfigurationError(key: key, message: "'\(text)' is not a CIDR range like 127.0.0.0/8")
-            }
-            return network
-        }
-    }
-}
-
-/// A setting that could not be read, naming the key and what is wrong.
-public struct ConfigurationError: Error, CustomStringConvertible {
-    public var key: String
-    public var message: String
-    public var description: String { "configuration: \(key) \(message)" }
 }
 
 extension TocsinConfiguration {
     typealias Setter = @Sendable (inout TocsinConfiguration, String) throws(ConfigurationError) -> Void
 
-    /// Every key, in the file's dotted form, with how to apply its text value.
-    static let settings: [(key: String, apply: Setter)] = [
+    /// Every key, in the file's dotted form, with how to apply its text value: the broker's own, then each channel's
+    /// section, which the channel's settings type reads.
+    static let settings: [(key: String, apply: Setter)] = brokerSettings + ChannelRegistry.settings.map { setting in
+        (setting.key, { c, v throws(ConfigurationError) in try setting.apply(&c.channels, v, setting.key) })
+    }
+
+    private static let brokerSettings: [(key: String, apply: Setter)] = [
         ("host", { c, v in c.host = v }),
-        ("port", { c, v throws(ConfigurationError) in c.port = try int(v, "port", 0...65_535) }),
+        ("port", { c, v throws(ConfigurationError) in c.port = try SettingText.int(v, "port", 0...65_535) }),
         ("dataDir", { c, v in c.dataDir = v }),
         ("publicUrl", { c, v in c.publicUrl = v }),
         ("log.level", { c, v throws(ConfigurationError) in
@@ -111,53 +90,28 @@ extension TocsinConfiguration {
             guard ["text", "json"].contains(v) else { throw ConfigurationError(key: "log.format", message: "must be text or json") }
             c.logFormat = v
         }),
-        ("api.maxBodyBytes", { c, v throws(ConfigurationError) in c.apiMaxBodyBytes = try int(v, "api.maxBodyBytes", 1_024...(64 << 20)) }),
+        ("api.maxBodyBytes", { c, v throws(ConfigurationError) in c.apiMaxBodyBytes = try SettingText.int(v, "api.maxBodyBytes", 1_024...(64 << 20)) }),
         ("enrich.publicSuffixList", { c, v in c.enrichPublicSuffixList = v }),
-        ("polling.allowPrivateTargets", { c, v throws(ConfigurationError) in c.pollingAllowPrivateTargets = try bool(v, "polling.allowPrivateTargets") }),
-        ("polling.allowedNetworks", { c, v in c.pollingAllowedNetworks = list(v) }),
-        ("polling.minimumInterval", { c, v throws(ConfigurationError) in c.pollingMinimumInterval = try duration(v, "polling.minimumInterval") }),
-        ("polling.startSpread", { c, v throws(ConfigurationError) in c.pollingStartSpread = try duration(v, "polling.startSpread") }),
+        ("polling.allowPrivateTargets", { c, v throws(ConfigurationError) in c.pollingAllowPrivateTargets = try SettingText.bool(v, "polling.allowPrivateTargets") }),
+        ("polling.allowedNetworks", { c, v in c.pollingAllowedNetworks = SettingText.list(v) }),
+        ("polling.minimumInterval", { c, v throws(ConfigurationError) in c.pollingMinimumInterval = try SettingText.duration(v, "polling.minimumInterval") }),
+        ("polling.startSpread", { c, v throws(ConfigurationError) in c.pollingStartSpread = try SettingText.duration(v, "polling.startSpread") }),
         ("enrich.warninglists", { c, v in c.enrichWarninglists = v }),
         ("ingest.maxDocumentBytes", { c, v throws(ConfigurationError) in
-            c.ingestMaxDocumentBytes = try int(v, "ingest.maxDocumentBytes", 1_024...(32 << 20))
+            c.ingestMaxDocumentBytes = try SettingText.int(v, "ingest.maxDocumentBytes", 1_024...(32 << 20))
         }),
-        ("smtp.url", { c, v in c.smtpUrl = v }),
-        ("smtp.from", { c, v throws(ConfigurationError) in
-            guard EmailAddress.isPlausible(v) else { throw ConfigurationError(key: "smtp.from", message: "must be an email address") }
-            c.smtpFrom = v
-        }),
-        ("smtp.replyTo", { c, v in c.smtpReplyTo = v }),
-        ("smtp.username", { c, v in c.smtpUsername = v }),
-        ("smtp.password", { c, v in c.smtpPassword = v }),
-        ("smtp.startTLS", { c, v throws(ConfigurationError) in
-            guard let mode = SMTPConfiguration.StartTLS(rawValue: v) else {
-                throw ConfigurationError(key: "smtp.startTLS", message: "must be required, optional or off")
-            }
-            c.smtpStartTLS = mode
-        }),
-        ("smtp.concurrency", { c, v throws(ConfigurationError) in c.smtpConcurrency = try int(v, "smtp.concurrency", 1...64) }),
-        ("smtp.caFile", { c, v throws(ConfigurationError) in
-            guard FileManager.default.isReadableFile(atPath: v) else {
-                throw ConfigurationError(key: "smtp.caFile", message: "'\(v)' is not a readable PEM file")
-            }
-            c.smtpCAFile = v
-        }),
-        ("smtp.timeout", { c, v throws(ConfigurationError) in c.smtpTimeout = try duration(v, "smtp.timeout") }),
         ("templates.dir", { c, v in c.templatesDir = v }),
-        ("webhooks.allowPrivateTargets", { c, v throws(ConfigurationError) in c.webhooksAllowPrivateTargets = try bool(v, "webhooks.allowPrivateTargets") }),
-        ("webhooks.allowedNetworks", { c, v in c.webhooksAllowedNetworks = list(v) }),
-        ("webhooks.timeout", { c, v throws(ConfigurationError) in c.webhooksTimeout = try duration(v, "webhooks.timeout") }),
-        ("delivery.concurrency", { c, v throws(ConfigurationError) in c.deliveryConcurrency = try int(v, "delivery.concurrency", 1...1_024) }),
-        ("delivery.lease", { c, v throws(ConfigurationError) in c.deliveryLease = try duration(v, "delivery.lease") }),
-        ("delivery.pollInterval", { c, v throws(ConfigurationError) in c.deliveryPollInterval = try duration(v, "delivery.pollInterval") }),
+        ("delivery.concurrency", { c, v throws(ConfigurationError) in c.deliveryConcurrency = try SettingText.int(v, "delivery.concurrency", 1...1_024) }),
+        ("delivery.lease", { c, v throws(ConfigurationError) in c.deliveryLease = try SettingText.duration(v, "delivery.lease") }),
+        ("delivery.pollInterval", { c, v throws(ConfigurationError) in c.deliveryPollInterval = try SettingText.duration(v, "delivery.pollInterval") }),
         ("delivery.retrySchedule", { c, v throws(ConfigurationError) in
             do throws(ValidationError) { c.deliveryRetrySchedule = try RetryPolicy.parseSchedule(v) } catch {
                 throw ConfigurationError(key: "delivery.retrySchedule", message: error.message)
             }
         }),
-        ("stream.heartbeat", { c, v throws(ConfigurationError) in c.streamHeartbeat = try duration(v, "stream.heartbeat") }),
-        ("digests.hourly", { c, v throws(ConfigurationError) in c.digests.hourly = max(try duration(v, "digests.hourly"), 1) }),
-        ("digests.daily", { c, v throws(ConfigurationError) in c.digests.daily = max(try duration(v, "digests.daily"), 1) }),
+        ("stream.heartbeat", { c, v throws(ConfigurationError) in c.streamHeartbeat = try SettingText.duration(v, "stream.heartbeat") }),
+        ("digests.hourly", { c, v throws(ConfigurationError) in c.digests.hourly = max(try SettingText.duration(v, "digests.hourly"), 1) }),
+        ("digests.daily", { c, v throws(ConfigurationError) in c.digests.daily = max(try SettingText.duration(v, "digests.daily"), 1) }),
         ("digests.dailyAt", { c, v throws(ConfigurationError) in
             guard let minutes = DigestSchedule.minutes(fromClock: v) else {
                 throw ConfigurationError(key: "digests.dailyAt", message: "must be a time of day like 07:00")
@@ -361,30 +315,16 @@ extension TocsinConfiguration {
     /// The guard for every URL the pollers fetch: sources and the documents their listings name.
     public func pollingGuard() throws(ConfigurationError) -> TargetGuard {
         TargetGuard(allowPrivateTargets: pollingAllowPrivateTargets,
-                    allowedNetworks: try Self.networks(pollingAllowedNetworks, key: "polling.allowedNetworks"),
+                    allowedNetworks: try SettingText.networks(pollingAllowedNetworks, "polling.allowedNetworks"),
                     subject: "source URL", setting: "polling.allowedNetworks")
     }
 
     /// Checks the settings that depend on each other.
     public func validate() throws(ConfigurationError) {
-        guard deliveryLease >= 2 * webhooksTimeout else {
-            throw ConfigurationError(key: "delivery.lease", message: "must be at least twice webhooks.timeout, so that a claimed delivery is sent before its lease runs out")
+        for limit in ChannelRegistry.attemptTimeouts(channels) where deliveryLease < 2 * limit.seconds {
+            throw ConfigurationError(key: "delivery.lease", message: "must be at least twice \(limit.key), so that a claimed delivery is sent before its lease runs out")
         }
-        _ = try targetGuard()
-        if let url = smtpUrl {
-            let lower = url.lowercased()
-            guard lower.hasPrefix("smtp://") || lower.hasPrefix("smtps://") else {
-                throw ConfigurationError(key: "smtp.url", message: "must be smtp://host:port or smtps://host:port")
-            }
-            guard smtpFrom != nil else { throw ConfigurationError(key: "smtp.from", message: "is required when smtp.url is set") }
-        }
-    }
-
-    /// The mail server settings, when email is configured.
-    public var smtp: SMTPConfiguration? {
-        guard let smtpUrl, let smtpFrom else { return nil }
-        return SMTPConfiguration(url: smtpUrl, from: smtpFrom, replyTo: smtpReplyTo, username: smtpUsername, password: smtpPassword,
-                                 startTLS: smtpStartTLS, timeout: smtpTimeout, caFile: smtpCAFile, concurrency: smtpConcurrency)
+        try ChannelRegistry.validate(channels)
     }
 
     static func flatten(_ node: Any?, prefix: String, into flat: inout [String: String]) throws {
@@ -401,33 +341,6 @@ extension TocsinConfiguration {
         default:
             flat[prefix] = "\(node!)"
         }
-    }
-
-    /// A comma-separated list (as the environment and flattened YAML lists write it), items trimmed, empty ones dropped.
-    private static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    private static func int(_ text: String, _ key: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-        guard let value = Int(text), range.contains(value) else {
-            throw ConfigurationError(key: key, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return value
-    }
-
-    private static func bool(_ text: String, _ key: String) throws(ConfigurationError) -> Bool {
-        switch text.lowercased() {
-        case "true", "yes", "1", "on": return true
-        case "false", "no", "0", "off": return false
-        default: throw ConfigurationError(key: key, message: "must be true or false")
-        }
-    }
-
-    private static func duration(_ text: String, _ key: String) throws(ConfigurationError) -> TimeInterval {
-        guard let value = DurationText.parse(text), value > 0 else {
-            throw ConfigurationError(key: key, message: "must be a duration like 500ms, 30s, 5m or 2h")
-        }
-        return value
     }
 }
 

@@ -99,7 +99,7 @@ extension SQLiteStore {
     /// Runs the router in this transaction and writes the deliveries it plans, pending; when the plan says so, what
     /// older revisions still had waiting for the same subscriptions becomes `superseded`.
     func queue(_ db: Database, _ alert: Alert, route: RoutingStep) throws -> PublishResult {
-        let plan = try route(alert, SQLiteRoutingReads(db: db, alert: alert))
+        let plan = try route(alert, SQLiteRoutingReads(store: self, db: db, alert: alert))
         let outboxStart = ContinuousClock.now
         let now = alert.updatedAt.millis
         let insert = try db.cachedStatement(sql: """
@@ -209,6 +209,7 @@ extension Swift.Duration {
 
 /// What a router reads while its revision is being stored: the same transaction, so what it sees is what is written.
 struct SQLiteRoutingReads: RoutingReads {
+    let store: SQLiteStore
     let db: Database
     let alert: Alert
 
@@ -225,6 +226,6 @@ struct SQLiteRoutingReads: RoutingReads {
     }
 
     func routableSubscriptions(unlessVersion known: Int64?) throws -> (version: Int64, subscriptions: [RoutableSubscription]?) {
-        try SQLiteStore.routableSubscriptions(db, unlessVersion: known)
+        try store.routableSubscriptions(db, unlessVersion: known)
     }
 }

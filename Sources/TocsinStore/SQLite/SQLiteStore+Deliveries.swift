@@ -27,12 +27,12 @@ extension SQLiteStore {
                 """, arguments: ["now": now.millis])
             guard !rows.isEmpty else { return [] }
             // In publication order, which the worker keeps within each subscription.
-            var deliveries = try rows.sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }.map(Self.delivery(from:))
+            var deliveries = try rows.sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }.map(self.delivery(from:))
 
             // The organisation's clearance and region are read again at send time: an organisation whose
             // clearance was lowered since routing never receives what it may no longer read.
-            var targets: [String: (target: String, secret: String?, active: Bool, clearance: TLP, region: String?, name: String,
-                                   locale: String, unsubscribe: String?, digest: DigestMode, previousSecret: String?)] = [:]
+            var targets: [String: (target: String, secrets: [SubscriptionSecret], active: Bool, clearance: TLP, region: String?, name: String,
+                                   locale: String, digest: DigestMode)] = [:]
             let subscriptionStatement = try db.cachedStatement(sql: """
                 SELECT s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale,
                     CASE WHEN s.previous_secret_until > :now THEN s.previous_secret END AS previous_secret
@@ -40,9 +40,8 @@ extension SQLiteStore {
                 """)
             for id in Set(deliveries.map(\.subscriptionId)) {
                 if let row = try Row.fetchOne(subscriptionStatement, arguments: ["id": id, "now": now.millis]) {
-                    targets[id] = (row["target"], row["secret"], row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"],
-                                   row["name"], row["locale"], row["unsubscribe_token"], DigestMode(rawValue: row["digest"]) ?? .immediate,
-                                   row["previous_secret"])
+                    targets[id] = (row["target"], Self.secrets(row), row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"],
+                                   row["name"], row["locale"], DigestMode(rawValue: row["digest"]) ?? .immediate)
                 }
             }
             // A digest goes out whole: whatever else of that subscription is due is claimed with it, whatever the limit.
@@ -54,7 +53,7 @@ extension SQLiteStore {
                 """)
             for (id, target) in targets where target.digest != .immediate {
                 deliveries += try Row.fetchAll(rest, arguments: ["lease": leaseUntil.millis, "now": now.millis, "subscription": id])
-                    .map(Self.delivery(from:))
+                    .map(self.delivery(from:))
             }
             var documents: [String: (json: [UInt8], alert: Alert)?] = [:]
             let revisionStatement = try db.cachedStatement(sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?")
@@ -87,10 +86,10 @@ extension SQLiteStore {
                     abandoned.insert(delivery.subscriptionId)
                     continue
                 }
-                claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, secret: target.secret, alertJSON: document.json,
+                claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, alertJSON: document.json,
                                                eventType: document.alert.eventType, eventTime: document.alert.updatedAt,
-                                               orgName: target.name, locale: target.locale, unsubscribeToken: target.unsubscribe,
-                                               digest: target.digest, concerns: delivery.concerns, previousSecret: target.previousSecret))
+                                               orgName: target.name, locale: target.locale, digest: target.digest,
+                                               concerns: delivery.concerns, secrets: target.secrets))
             }
             for subscription in abandoned { try Self.releaseSuccessors(db, subscriptionId: subscription, now: now) }
             return claimed
@@ -154,7 +153,7 @@ extension SQLiteStore {
 
     public func delivery(id: String) async throws -> Delivery? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.ledgerColumns) WHERE d.id = ?", arguments: [id]).map(Self.delivery(from:))
+            try Row.fetchOne(db, sql: "SELECT \(Self.ledgerColumns) WHERE d.id = ?", arguments: [id]).map(self.delivery(from:))
         }
     }
 
@@ -172,7 +171,7 @@ extension SQLiteStore {
         let finalArguments = arguments
         return try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: finalArguments)
-            return Page(items: try rows.prefix(limit).map(Self.delivery(from:)),
+            return Page(items: try rows.prefix(limit).map(self.delivery(from:)),
                         nextCursor: rows.count > limit ? String(rows[limit - 1]["seq"] as Int64) : nil)
         }
     }
@@ -191,7 +190,7 @@ extension SQLiteStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]) else {
                 throw StoreError.notFound("delivery \(id)")
             }
-            var delivery = try Self.delivery(from: row)
+            var delivery = try self.delivery(from: row)
             var machine = DeliveryMachine(delivery)
             do {
                 _ = try machine.redeliver(now: now)
@@ -269,9 +268,20 @@ extension SQLiteStore {
             """, arguments: ["now": now.millis, "subscription": subscriptionId])
     }
 
-    /// Channels as an SQL list (`'email', 'webhook'`); their raw values are fixed identifiers, never input.
+    /// The secrets a claimed delivery carries for its channel, newest first, from the columns each kind is kept in: the
+    /// signing secret and, while a rotation's overlap lasts, the one it replaced; the unsubscribe token.
+    static func secrets(_ row: Row) -> [SubscriptionSecret] {
+        var secrets: [SubscriptionSecret] = []
+        if let secret: String = row["secret"] { secrets.append(SubscriptionSecret(.signing, secret)) }
+        if let previous: String = row["previous_secret"] { secrets.append(SubscriptionSecret(.signing, previous)) }
+        if let token: String = row["unsubscribe_token"] { secrets.append(SubscriptionSecret(.unsubscribe, token)) }
+        return secrets
+    }
+
+    /// Channels as an SQL list (`'email', 'webhook'`). Their names are declared by the channels, never input; each is
+    /// still written as an SQL string literal, its quotes doubled.
     static func sqlList(_ channels: Set<Channel>) -> String {
-        channels.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        channels.map { "'\($0.rawValue.replacingOccurrences(of: "'", with: "''"))'" }.sorted().joined(separator: ", ")
     }
 
     /// A delivery row with, for the ledger, its organisation's name and its subscription's target.
@@ -281,15 +291,11 @@ extension SQLiteStore {
         """
 
     /// A row's channel: one this version knows, or a loud error, never silently another channel.
-    static func channel(_ row: Row) throws -> Channel {
-        let name: String = row["channel"]
-        guard let channel = Channel(rawValue: name) else {
-            throw StoreError.invalid("the stored channel '\(name)' is not one this version of Tocsin knows (\(Channel.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        return channel
+    func channel(_ row: Row) throws -> Channel {
+        try channels.known(row["channel"])
     }
 
-    static func delivery(from row: Row) throws -> Delivery {
+    func delivery(from row: Row) throws -> Delivery {
         var delivery = Delivery(
             id: row["id"], alertId: row["alert_id"], revision: row["revision"], subscriptionId: row["subscription_id"],
             orgId: row["org_id"], channel: try channel(row),

@@ -140,14 +140,17 @@ extension SQLiteStore {
         try await pool.write { db in
             try db.execute(sql: """
                 UPDATE subscriptions SET previous_secret = secret, previous_secret_until = ?, secret = ?, updated_at = ?
-                WHERE id = ? AND channel = 'webhook'
+                WHERE id = ? AND secret IS NOT NULL
                 """, arguments: [overlapUntil.millis, secret, Date().millis, subscriptionId])
             return db.changesCount > 0
         }
     }
 
-    public func createSubscription(_ subscription: Subscription, secret: String?, feedToken: String?) async throws {
+    public func createSubscription(_ subscription: Subscription, secret: SubscriptionSecret?) async throws {
         let filter = try encodeJSON(subscription.filter)
+        // Each kind of secret has its column: a signing secret is kept to sign, a feed token only as its hash, an
+        // unsubscribe token to write into each message.
+        let signing = secret?.value(of: .signing), feedToken = secret?.value(of: .feedToken), unsubscribe = secret?.value(of: .unsubscribe)
         try await pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM organisations WHERE id = ?", arguments: [subscription.orgId]) != nil else {
                 throw StoreError.notFound("organisation \(subscription.orgId)")
@@ -157,15 +160,14 @@ extension SQLiteStore {
                     unsubscribe_token, digest, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [subscription.id, subscription.orgId, subscription.channel.rawValue, subscription.target, filter,
-                                 subscription.active, subscription.disabledReason, secret, feedToken.map(TokenHash.hash),
-                                 subscription.channel == .email ? TocsinID.secret(prefix: "unsub_") : nil,
+                                 subscription.active, subscription.disabledReason, signing, feedToken.map(TokenHash.hash), unsubscribe,
                                  subscription.digest.rawValue, subscription.createdAt.millis, subscription.updatedAt.millis])
         }
     }
 
     public func subscription(id: String) async throws -> Subscription? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [id]).map(Self.subscription(from:))
+            try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE id = ?", arguments: [id]).map(self.subscription(from:))
         }
     }
 
@@ -175,7 +177,7 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT * FROM subscriptions WHERE seq > ? AND (? IS NULL OR org_id = ?) ORDER BY seq LIMIT ?
                 """, arguments: [after, orgId, orgId, page.limit + 1])
-            let items = try rows.prefix(page.limit).map(Self.subscription(from:))
+            let items = try rows.prefix(page.limit).map(self.subscription(from:))
             return Page(items: items, nextCursor: rows.count > page.limit ? String(rows[page.limit - 1]["seq"] as Int64) : nil)
         }
     }
@@ -183,11 +185,11 @@ extension SQLiteStore {
     public func feedSubscriber(token: String) async throws -> (Subscription, Organisation)? {
         let hash = TokenHash.hash(token)
         return try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE feed_token_hash = ? AND channel = 'feed'", arguments: [hash]),
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions WHERE feed_token_hash = ?", arguments: [hash]),
                   let org = try Row.fetchOne(db, sql: "SELECT * FROM organisations WHERE id = ?", arguments: [row["org_id"] as String]) else {
                 return nil
             }
-            return (try Self.subscription(from: row), try Self.organisation(from: org))
+            return (try self.subscription(from: row), try Self.organisation(from: org))
         }
     }
 
@@ -199,7 +201,7 @@ extension SQLiteStore {
             try db.execute(sql: """
                 UPDATE subscriptions SET active = 0, disabled_reason = 'unsubscribed by the recipient', updated_at = ? WHERE id = ?
                 """, arguments: [now.millis, row["id"] as String])
-            var subscription = try Self.subscription(from: row)
+            var subscription = try self.subscription(from: row)
             subscription.active = false
             subscription.disabledReason = "unsubscribed by the recipient"
             return subscription
@@ -238,12 +240,12 @@ extension SQLiteStore {
     }
 
     public func routableSubscriptions(unlessVersion known: Int64?) async throws -> (version: Int64, subscriptions: [RoutableSubscription]?) {
-        try await pool.read { db in try Self.routableSubscriptions(db, unlessVersion: known) }
+        try await pool.read { db in try self.routableSubscriptions(db, unlessVersion: known) }
     }
 
     /// The active subscriptions compiled for routing, unless `routing_state.version` (bumped by triggers on
     /// subscriptions and organisations) is still `known`.
-    static func routableSubscriptions(_ db: Database, unlessVersion known: Int64?) throws -> (version: Int64, subscriptions: [RoutableSubscription]?) {
+    func routableSubscriptions(_ db: Database, unlessVersion known: Int64?) throws -> (version: Int64, subscriptions: [RoutableSubscription]?) {
         let version = try Int64.fetchOne(db, sql: "SELECT version FROM routing_state WHERE id = 1") ?? 0
         guard version != known else { return (version, nil) }
         let decoder = TocsinJSON.decoder()
@@ -257,16 +259,16 @@ extension SQLiteStore {
             let filterText: String = row["filter"]
             let filter = filterText == "{}" ? SubscriptionFilter() : try decoder.decode(SubscriptionFilter.self, from: Data(filterText.utf8))
             compiled.append(RoutableSubscription(
-                subscriptionId: row["id"], orgId: row["org_id"], channel: try Self.channel(row),
+                subscriptionId: row["id"], orgId: row["org_id"], channel: try channel(row),
                 clearance: TLP(rank: row["tlp_rank"]) ?? .clear, orgRegion: row["region"], filter: filter,
                 digest: DigestMode(rawValue: row["digest"]) ?? .immediate))
         }
         return (version, compiled)
     }
 
-    static func subscription(from row: Row) throws -> Subscription {
+    func subscription(from row: Row) throws -> Subscription {
         Subscription(
-            id: row["id"], orgId: row["org_id"], channel: try Self.channel(row), target: row["target"],
+            id: row["id"], orgId: row["org_id"], channel: try channel(row), target: row["target"],
             filter: try decodeJSON(SubscriptionFilter.self, row["filter"]), active: row["active"],
             disabledReason: row["disabled_reason"], digest: DigestMode(rawValue: row["digest"] ?? "") ?? .immediate,
             createdAt: row.date("created_at") ?? Date(),

@@ -13,9 +13,11 @@ public final class SQLiteStore: Store {
     let logger: Logger
     /// The database file, for readiness and error messages.
     let path: String
+    public let channels: ChannelCatalog
 
     /// Opens (creating when missing) the database at `path` and runs pending migrations.
-    public init(path: String, logger: Logger = Logger(label: "tocsin.store")) throws {
+    public init(path: String, channels: ChannelCatalog, logger: Logger = Logger(label: "tocsin.store")) throws {
+        self.channels = channels
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
