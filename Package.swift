@@ -96,7 +96,7 @@ let package = Package(
         // The channels' names and the store's catalog come from the delivery registry, as in the broker.
         .testTarget(name: "TocsinStoreTests", dependencies: ["TocsinStore", "TocsinDelivery", "TocsinTestSupport"]),
         .testTarget(name: "TocsinPipelineTests", dependencies: ["TocsinPipeline", "TocsinStore", "TocsinCore", "TocsinEnrich", "TocsinDelivery", "TocsinTestSupport"]),
-        .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery", "TocsinStore", "TocsinNet"], exclude: ["Golden"]),
+        .testTarget(name: "TocsinDeliveryTests", dependencies: ["TocsinDelivery", "TocsinStore", "TocsinNet", "TocsinTestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "TocsinServerTests",
             dependencies: [

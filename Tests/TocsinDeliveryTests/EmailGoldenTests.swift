@@ -2,6 +2,7 @@ import Foundation
 import TocsinCore
 @testable import TocsinDelivery
 import TocsinStore
+import TocsinTestSupport
 import XCTest
 
 /// Every email, byte for byte, in each language: subjects, both parts of single alerts and digests, TLP notices and
@@ -12,21 +13,12 @@ final class EmailGoldenTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
-    static func date(_ text: String) throws -> Date { try XCTUnwrap(RFC3339.parse(text)) }
-
-    /// An alert first published at `published`, as revision `revision` of `updated`.
-    static func alert(_ id: String, revision: Int, status: AlertStatus, updated: Date, _ draft: AlertDraft) throws -> Alert {
-        let published = try date("2026-03-05T08:15:00Z")
-        return Alert(id: id, source: "api", revision: revision, status: status, content: draft.content, sourcePublishedAt: published,
-                     receivedAt: updated, publishedAt: published, updatedAt: updated)
-    }
-
     /// Alerts that between them use every severity, every TLP, every status and every optional part.
     static func alerts() throws -> [Alert] {
-        let published = try date("2026-03-05T08:15:00Z")
-        let revised = try date("2026-07-14T22:40:00Z")
+        let published = try GoldenAlerts.date("2026-03-05T08:15:00Z")
+        let revised = try GoldenAlerts.date("2026-07-14T22:40:00Z")
         return [
-            try alert("0000000a-0000-4000-8000-000000000001", revision: 1, status: .published, updated: published,
+            try GoldenAlerts.alert("0000000a-0000-4000-8000-000000000001", revision: 1, status: .published, updated: published,
                   AlertDraft(title: "Rançongiciel « LockBit » : bloquer evil.example.com",
                              summary: "Établissements de santé : bloquer les indicateurs.",
                              body: "Détails : le serveur 203.0.113.7 diffuse la charge.", severity: .critical, tlp: .amber,
@@ -35,14 +27,14 @@ final class EmailGoldenTests: XCTestCase {
                                           Indicator(type: .url, value: "http://evil.example.com/a.exe")],
                              references: [Reference(url: "https://cert.example/avis/1", title: "Avis <CERT> & co"),
                                           Reference(url: "http://evil.example.com/a.exe")])),
-            try alert("0000000a-0000-4000-8000-000000000002", revision: 3, status: .updated, updated: revised,
+            try GoldenAlerts.alert("0000000a-0000-4000-8000-000000000002", revision: 3, status: .updated, updated: revised,
                   AlertDraft(title: "Phishing wave", summary: "Second wave.", severity: .high, tlp: .green)),
-            try alert("0000000a-0000-4000-8000-000000000003", revision: 2, status: .cancelled, updated: revised,
+            try GoldenAlerts.alert("0000000a-0000-4000-8000-000000000003", revision: 2, status: .cancelled, updated: revised,
                   AlertDraft(title: "Fausse alerte", summary: "Annulée.", severity: .low, tlp: .clear,
                              attributes: [Alert.cancelReasonAttribute: "doublon de l'avis 1"])),
-            try alert("0000000a-0000-4000-8000-000000000004", revision: 1, status: .published, updated: published,
+            try GoldenAlerts.alert("0000000a-0000-4000-8000-000000000004", revision: 1, status: .published, updated: published,
                   AlertDraft(title: "Moyenne", summary: "Medium.", severity: .medium, tlp: .amberStrict)),
-            try alert("0000000a-0000-4000-8000-000000000005", revision: 2, status: .cancelled, updated: revised,
+            try GoldenAlerts.alert("0000000a-0000-4000-8000-000000000005", revision: 2, status: .cancelled, updated: revised,
                   AlertDraft(title: "Info", summary: "Info.", severity: .info, tlp: .red)),
         ]
     }

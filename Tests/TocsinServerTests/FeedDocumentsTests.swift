@@ -2,6 +2,7 @@ import Foundation
 import TocsinCore
 import TocsinDelivery
 @testable import TocsinServer
+import TocsinTestSupport
 import XCTest
 
 /// The three feed formats, byte for byte, in each language. The expected documents are in
@@ -11,34 +12,25 @@ import XCTest
 final class FeedDocumentsTests: XCTestCase {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
-    static func date(_ text: String) throws -> Date { try XCTUnwrap(RFC3339.parse(text)) }
-
-    /// An alert first published at `published`, as revision `revision` of `updated`.
-    static func alert(_ id: String, revision: Int, status: AlertStatus, updated: Date, _ draft: AlertDraft) throws -> Alert {
-        let published = try date("2026-03-05T08:15:00Z")
-        return Alert(id: id, source: "api", revision: revision, status: status, content: draft.content, sourcePublishedAt: published,
-                     receivedAt: updated, publishedAt: published, updatedAt: updated)
-    }
-
     /// Alerts that between them use every severity, every status and every optional part of an entry.
     static func alerts() throws -> [Alert] {
-        let published = try date("2026-03-05T08:15:00Z")
-        let revised = try date("2026-07-14T22:40:00Z")
+        let published = try GoldenAlerts.date("2026-03-05T08:15:00Z")
+        let revised = try GoldenAlerts.date("2026-07-14T22:40:00Z")
         return [
-            try alert("0000000f-0000-4000-8000-000000000001", revision: 1, status: .published, updated: published,
+            try GoldenAlerts.alert("0000000f-0000-4000-8000-000000000001", revision: 1, status: .published, updated: published,
                   AlertDraft(title: "Rançongiciel « LockBit » <&>", summary: "Établissements de santé : bloquer.", body: "Détails.",
                              severity: .critical, tlp: .amber, categories: ["ransomware"], cves: ["CVE-2026-0001", "CVE-2026-0002"],
                              regions: ["28"],
                              indicators: [Indicator(type: .domain, value: "evil.example.com"), Indicator(type: .ipv4, value: "203.0.113.7")],
                              references: [Reference(url: "https://cert.example/avis/1?a=1&b=2", title: "Avis")])),
-            try alert("0000000f-0000-4000-8000-000000000002", revision: 3, status: .updated, updated: revised,
+            try GoldenAlerts.alert("0000000f-0000-4000-8000-000000000002", revision: 3, status: .updated, updated: revised,
                   AlertDraft(title: "Phishing wave", summary: "Second wave.", severity: .high, tlp: .green)),
-            try alert("0000000f-0000-4000-8000-000000000003", revision: 2, status: .cancelled, updated: revised,
+            try GoldenAlerts.alert("0000000f-0000-4000-8000-000000000003", revision: 2, status: .cancelled, updated: revised,
                   AlertDraft(title: "Fausse alerte", summary: "Annulée.", severity: .medium, tlp: .clear,
                              attributes: [Alert.cancelReasonAttribute: "doublon de l'avis 1"])),
-            try alert("0000000f-0000-4000-8000-000000000004", revision: 2, status: .cancelled, updated: revised,
+            try GoldenAlerts.alert("0000000f-0000-4000-8000-000000000004", revision: 2, status: .cancelled, updated: revised,
                   AlertDraft(title: "Basse", summary: "Low.", severity: .low, tlp: .amberStrict)),
-            try alert("0000000f-0000-4000-8000-000000000005", revision: 1, status: .published, updated: published,
+            try GoldenAlerts.alert("0000000f-0000-4000-8000-000000000005", revision: 1, status: .published, updated: published,
                   AlertDraft(title: "Info", summary: "Info.", severity: .info, tlp: .red)),
         ]
     }
@@ -60,7 +52,7 @@ final class FeedDocumentsTests: XCTestCase {
                 FeedEntry(alert: alert, locale: locale, publicUrl: "https://tocsin.test", messages: messages, concerns: index == 0 ? Self.concerns : [])
             }
             let documents = FeedDocuments(title: "Feed title", feedURL: "https://tocsin.test/feeds/t/atom.xml", homeURL: "https://tocsin.test",
-                                          entries: entries, updated: try Self.date("2026-07-14T22:40:00Z"))
+                                          entries: entries, updated: try GoldenAlerts.date("2026-07-14T22:40:00Z"))
             var out = "=== atom\n" + documents.atom(feedId: "urn:uuid:feed")
             out += "=== rss\n" + documents.rss()
             out += "=== json\n" + String(decoding: try documents.jsonFeed(nextURL: "https://tocsin.test/next"), as: UTF8.self) + "\n"
