@@ -35,17 +35,23 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
     /// The organisation that published the alert, which alone (with admins) may revise or cancel it; nil for the
     /// broker's own alerts (unbound publishers, the command line, the source pollers). Never sent to recipients.
     public var publisherOrgId: String?
+    /// The drill this alert belongs to; nil for a real alert. Set by the first revision, kept by every later one: a
+    /// drill stays a drill. It goes through the real channels and escalation, every message marked `[EXERCICE]`,
+    /// and stays out of real metrics.
+    public var exerciseId: String?
 
     /// The identity's keys, beside the content's in the same object: everything recipients receive but the
     /// bookkeeping of who published it.
     enum CodingKeys: String, CodingKey {
-        case id, source, revision, status, sourcePublishedAt, receivedAt, publishedAt, updatedAt
+        case id, source, revision, status, sourcePublishedAt, receivedAt, publishedAt, updatedAt, exerciseId
     }
 
     public init(
         id: String, source: String, revision: Int, status: AlertStatus, content: AlertContent, sourcePublishedAt: Date,
-        receivedAt: Date, publishedAt: Date, updatedAt: Date, publishedBy: String? = nil, publisherOrgId: String? = nil
+        receivedAt: Date, publishedAt: Date, updatedAt: Date, publishedBy: String? = nil, publisherOrgId: String? = nil,
+        exerciseId: String? = nil
     ) {
+        self.exerciseId = exerciseId
         self.id = id
         self.source = source
         self.revision = revision
@@ -80,6 +86,7 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         receivedAt = try c.decode(Date.self, forKey: .receivedAt)
         publishedAt = try c.decode(Date.self, forKey: .publishedAt)
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
+        exerciseId = try c.decodeIfPresent(String.self, forKey: .exerciseId)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -93,6 +100,7 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         try c.encode(receivedAt, forKey: .receivedAt)
         try c.encode(publishedAt, forKey: .publishedAt)
         try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encodeIfPresent(exerciseId, forKey: .exerciseId)
     }
 
     /// Why the publisher cancelled the alert, as written, when it said.
@@ -115,6 +123,9 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
 
     /// True for a revision pushed only to the subscriptions the previous revision did not match.
     public var notifiesNewlyMatchingOnly: Bool { content.attributes[Self.notifyAttribute] == Self.notifyNewlyMatching }
+
+    /// True for a drill: real channels and escalation, every message marked, kept out of real metrics.
+    public var isExercise: Bool { exerciseId != nil }
 
     /// True when the alert names no region and so concerns every organisation.
     public var isNational: Bool { content.regions.isEmpty }
@@ -143,10 +154,10 @@ extension Alert {
         return Alert(
             id: id, source: draft.source ?? source, revision: 1, status: .published, content: draft.content,
             sourcePublishedAt: draft.sourcePublishedAt ?? now, receivedAt: now, publishedAt: now, updatedAt: now,
-            publishedBy: publishedBy, publisherOrgId: publisherOrgId
+            publishedBy: publishedBy, publisherOrgId: publisherOrgId, exerciseId: draft.exerciseId
         )
     }
 
     /// The alert's content as a draft, for a revision that changes only part of it.
-    public var draft: AlertDraft { AlertDraft(content, source: source, sourcePublishedAt: sourcePublishedAt) }
+    public var draft: AlertDraft { AlertDraft(content, source: source, sourcePublishedAt: sourcePublishedAt, exerciseId: exerciseId) }
 }

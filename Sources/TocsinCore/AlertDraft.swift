@@ -15,11 +15,14 @@ public struct AlertDraft: Codable, Sendable, Hashable {
     public var source: String?
     /// The source's own publication date; nil means the reception date, or the alert's date when revising.
     public var sourcePublishedAt: Date?
+    /// The drill the alert belongs to (`"status": "exercise"`); nil for a real alert. A revision keeps the alert's.
+    public var exerciseId: String?
 
-    public init(_ content: AlertContent, source: String? = nil, sourcePublishedAt: Date? = nil) {
+    public init(_ content: AlertContent, source: String? = nil, sourcePublishedAt: Date? = nil, exerciseId: String? = nil) {
         self.content = content
         self.source = source
         self.sourcePublishedAt = sourcePublishedAt
+        self.exerciseId = exerciseId
     }
 
     /// A draft field by field, as the adapters build one.
@@ -50,7 +53,15 @@ public struct AlertDraft: Codable, Sendable, Hashable {
 
     /// The draft's own keys, beside the content's in the same object.
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case source, sourcePublishedAt
+        case source, sourcePublishedAt, status, exerciseId
+    }
+
+    /// What a publisher says the alert is (CAP's `status`): `actual`, or `exercise` for a drill, which then names
+    /// its `exerciseId`. The alert's own `status` is its life (published, updated, cancelled); a drill shows as its
+    /// `exerciseId`.
+    public enum Purpose: String, Codable, Sendable {
+        case actual
+        case exercise
     }
 
     /// The keys of a draft's JSON object: the fields a revision patch may name.
@@ -63,6 +74,19 @@ public struct AlertDraft: Codable, Sendable, Hashable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         source = try c.decodeIfPresent(String.self, forKey: .source)
         sourcePublishedAt = try c.decodeIfPresent(Date.self, forKey: .sourcePublishedAt)
+        exerciseId = try c.decodeIfPresent(String.self, forKey: .exerciseId)
+        switch try c.decodeIfPresent(Purpose.self, forKey: .status) {
+        case .exercise?:
+            guard exerciseId != nil else {
+                throw DecodingError.dataCorruptedError(forKey: .status, in: c, debugDescription: "an exercise names its exerciseId")
+            }
+        case .actual?:
+            guard exerciseId == nil else {
+                throw DecodingError.dataCorruptedError(forKey: .status, in: c, debugDescription: "an actual alert has no exerciseId")
+            }
+        case nil:
+            break
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -70,6 +94,8 @@ public struct AlertDraft: Codable, Sendable, Hashable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(source, forKey: .source)
         try c.encodeIfPresent(sourcePublishedAt, forKey: .sourcePublishedAt)
+        if exerciseId != nil { try c.encode(Purpose.exercise, forKey: .status) }
+        try c.encodeIfPresent(exerciseId, forKey: .exerciseId)
     }
 
     /// The content's limits, where the adapters look for them.
@@ -79,6 +105,12 @@ public struct AlertDraft: Codable, Sendable, Hashable {
     public func validated() throws(ValidationError) -> AlertDraft {
         var draft = self
         draft.content = try content.validated()
+        if let exerciseId {
+            guard (1...100).contains(exerciseId.count),
+                  exerciseId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }) else {
+                throw ValidationError(field: "exerciseId", message: "must be 1 to 100 letters, digits, '-', '_', '.' or ':'")
+            }
+        }
         return draft
     }
 }

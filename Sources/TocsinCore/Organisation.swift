@@ -14,18 +14,10 @@ public struct Organisation: Codable, Sendable, Hashable, Identifiable {
         case other
     }
 
-    /// Someone to reach at the organisation.
-    public struct Contact: Codable, Sendable, Hashable {
-        public var name: String?
-        public var email: String
-        public var role: String?
-
-        public init(name: String? = nil, email: String, role: String? = nil) {
-            self.name = name
-            self.email = email
-            self.role = role
-        }
-    }
+    /// Someone to reach at the organisation, by the role they hold there: escalation and role-addressed email
+    /// subscriptions find people by role, and an acknowledgement names who made it. Personal data: shown only to
+    /// the organisation itself and to admins, never logged.
+    public typealias Contact = TocsinCore.Contact
 
     public var id: String
     public var name: String
@@ -123,14 +115,17 @@ public struct OrganisationInput: Codable, Sendable {
             org.locale = locale
         }
         if let contacts {
-            for (index, contact) in contacts.enumerated() {
-                guard EmailAddress.isPlausible(contact.email) else {
-                    throw ValidationError(field: "contacts[\(index)].email", message: "is not an email address")
-                }
-                if let name = contact.name { try TextRules.check(name, field: "contacts[\(index)].name") }
-                if let role = contact.role { try TextRules.check(role, field: "contacts[\(index)].role") }
+            guard contacts.count <= Contact.maximumPerOrganisation else {
+                throw ValidationError(field: "contacts", message: "has more than \(Contact.maximumPerOrganisation) contacts")
             }
-            org.contacts = contacts
+            var ids = Set<String>()
+            org.contacts = try contacts.enumerated().map { index, contact throws(ValidationError) in
+                let checked = try contact.validated(field: "contacts[\(index)]")
+                guard ids.insert(checked.id).inserted else {
+                    throw ValidationError(field: "contacts[\(index)].id", message: "names the same contact as another entry")
+                }
+                return checked
+            }
         }
         org.updatedAt = now
     }

@@ -82,10 +82,16 @@ public final class AlertRouter: Sendable {
         let recipients = RoutingPolicy.recipients(of: alert, previous: previous, previousRecipients: previousRecipients, index: index,
                                                   concerned: Set(concerns.keys), pulled: store.channels.pulled)
         var plan = RoutingPolicy.plan(alert, recipients: recipients, concerns: concerns, digests: digests)
+        plan.concerned = AcknowledgementPolicy.audience(of: alert, among: try reads.organisations()).map {
+            ConcernedOrganisation(orgId: $0.orgId, inventory: concerns[$0.orgId]?.isEmpty == false)
+        }
+        if alert.revision > 1 {
+            plan.reopensAcknowledgement = AcknowledgementPolicy.reopens(previous: try previous ?? reads.previousRevision(), next: alert)
+        }
         plan.routingSeconds = (ContinuousClock.now - start).seconds
         logger.info("alert routed", metadata: [
             "alert": "\(alert.id)", "revision": "\(alert.revision)", "tlp": "\(alert.tlp.rawValue)",
-            "deliveries": "\(plan.deliveries.count)", "routing_ms": "\(String(format: "%.2f", plan.routingSeconds * 1000))",
+            "deliveries": "\(plan.deliveries.count)", "concerned": "\(plan.concerned.count)", "routing_ms": "\(String(format: "%.2f", plan.routingSeconds * 1000))",
         ])
         return plan
     }

@@ -44,6 +44,8 @@ public protocol RoutingReads {
     func previousRecipients() throws -> Set<String>
     /// As `DirectoryStore.routableSubscriptions(unlessVersion:)`, in this transaction.
     func routableSubscriptions(unlessVersion known: Int64?) throws -> (version: Int64, subscriptions: [RoutableSubscription]?)
+    /// Every organisation, as the audience rule reads it.
+    func organisations() throws -> [AudienceMember]
 }
 
 /// The deliveries to queue for one stored revision, as the routing policy decided them.
@@ -54,11 +56,20 @@ public struct RoutingPlan: Sendable {
     public var supersedesWaiting: Bool
     /// How long deciding took, for the answer and the benchmarks.
     public var routingSeconds: Double
+    /// The organisations the revision concerns, whom the reach report follows; those it already concerned keep
+    /// their steps.
+    public var concerned: [ConcernedOrganisation]
+    /// Whether the revision changes what was acknowledged (`AcknowledgementPolicy.reopens`): every acknowledgement
+    /// of the alert is then asked again.
+    public var reopensAcknowledgement: Bool
 
-    public init(deliveries: [PlannedDelivery], supersedesWaiting: Bool, routingSeconds: Double = 0) {
+    public init(deliveries: [PlannedDelivery], supersedesWaiting: Bool, routingSeconds: Double = 0, concerned: [ConcernedOrganisation] = [],
+                reopensAcknowledgement: Bool = false) {
         self.deliveries = deliveries
         self.supersedesWaiting = supersedesWaiting
         self.routingSeconds = routingSeconds
+        self.concerned = concerned
+        self.reopensAcknowledgement = reopensAcknowledgement
     }
 
     /// Nothing to queue: a revision stored for reading only.

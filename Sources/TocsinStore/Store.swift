@@ -2,13 +2,13 @@ import Foundation
 import TocsinCore
 
 /// The durable spine of Tocsin, split by concern: the alert log (with the deliveries each revision queues), the
-/// outbox and ledger, the directory (organisations, tokens, subscriptions, inventories), source states and the audit
-/// log. An engine implements persistence only: policy (who receives what, when a digest leaves, what a delivery's
+/// outbox and ledger, who knows (reach and acknowledgement), the directory (organisations, tokens, subscriptions,
+/// inventories), source states and the audit log. An engine implements persistence only: policy (who receives what, when a digest leaves, what a delivery's
 /// state becomes) is decided by the pipeline and the delivery state machine and handed to the store to write.
 ///
 /// Every method is one transaction. Every engine passes the same conformance suite (`StoreConformance`, in the
 /// store's tests).
-public protocol Store: DirectoryStore, AlertLogStore, OutboxStore, PolledSourceStore, AuditStore {
+public protocol Store: DirectoryStore, AlertLogStore, OutboxStore, ReachStore, PolledSourceStore, AuditStore {
     /// Commits a tiny write, so that readiness means the store accepts writes (a full disk fails it).
     func probeWrite(now: Date) async throws
 }

@@ -6,7 +6,7 @@ import XCTest
 /// revising, patching and JSON unchanged, including the fields it gains later.
 final class AlertContentTests: XCTestCase {
     /// A draft that gives every field a value other than its default, already in validated form.
-    static let full = AlertDraft(
+    static let full = { var draft = AlertDraft(
         title: "Rançongiciel LockBit : indicateurs de compromission", summary: "Campagne en cours.",
         body: "Des établissements de santé sont visés.", severity: .critical, tlp: .amber,
         categories: ["ransomware"], cves: ["CVE-2024-3400"], regions: ["28"],
@@ -17,7 +17,7 @@ final class AlertContentTests: XCTestCase {
         knownExploited: true, source: "cert-fr", sourceRef: "CERTFR-2024-ALE-006", sourceVersion: "2",
         sourcePublishedAt: Date(timeIntervalSince1970: 1_713_000_000), sourceUpdatedAt: Date(timeIntervalSince1970: 1_713_086_400),
         attributes: ["certfr.kind": "alerte"]
-    )
+    ); draft.exerciseId = "exercice-2026-nov"; return draft }()
 
     /// A field the sample leaves at its default would pass the round trips below even when lost on the way.
     func testTheSampleGivesEveryFieldAValue() {
@@ -39,7 +39,9 @@ final class AlertContentTests: XCTestCase {
         let second = try AlertLifecycle.revise(first, with: draft, by: "t", now: Date(timeIntervalSince1970: 1_713_200_000))
         XCTAssertEqual(second.draft, draft)
         // A revision takes every field from the draft, not from the alert it revises.
-        let bare = Alert.first(from: AlertDraft(title: "x", summary: "", severity: .low, tlp: .clear), source: "cert-fr")
+        // (The source and the exercise are the alert's for good; the bare alert shares them.)
+        let bare = Alert.first(from: AlertDraft(AlertDraft(title: "x", summary: "", severity: .low, tlp: .clear).content,
+                                                exerciseId: Self.full.exerciseId), source: "cert-fr")
         XCTAssertEqual(try AlertLifecycle.revise(bare, with: draft, by: "t").draft, draft)
     }
 

@@ -63,7 +63,7 @@ final class AccessTests: BrokerTestCase {
     func testOrganisationsCanBeChangedListedAndDeleted() async throws {
         let id = try await broker.createOrg("CH de Fécamp", clearance: "GREEN")
         let patched = try await broker.request("PATCH", "/api/v1/orgs/\(id)", token: broker.adminToken,
-                                               json: ["tlpClearance": "AMBER", "contacts": [["email": "rssi@ch-fecamp.fr", "name": "RSSI"]]])
+                                               json: ["tlpClearance": "AMBER", "contacts": [["email": "rssi@ch-fecamp.fr", "name": "RSSI", "role": "rssi"]]])
         XCTAssertEqual(patched.status, 200, patched.text)
         XCTAssertEqual(patched.json["tlpClearance"] as? String, "AMBER")
         for n in 0..<3 { _ = try await broker.createOrg("Org \(n)", clearance: "GREEN") }

@@ -78,7 +78,7 @@ final class HardeningTests: BrokerTestCase {
 
     func testContactsAreShownToAdminsAndTheirOwnOrganisationOnly() async throws {
         let answer = try await broker.post("/api/v1/orgs", ["name": "CHU de Caen", "region": "28", "tlpClearance": "AMBER",
-                                                            "contacts": [["email": "rssi@chu-caen.fr", "name": "RSSI"]]])
+                                                            "contacts": [["email": "rssi@chu-caen.fr", "name": "RSSI", "role": "rssi"]]])
         let org = try XCTUnwrap(answer.json["id"] as? String)
         let publisher = try await broker.post("/api/v1/tokens", ["role": "publisher"]).json["token"] as! String
         let own = try await broker.post("/api/v1/tokens", ["role": "subscriber", "orgId": org]).json["token"] as! String

@@ -425,6 +425,90 @@ struct StoreConformance {
         XCTAssertEqual(try next.map { try $0.alert().title }, ["Deux"])
     }
 
+    // MARK: Reach
+
+    /// A routing step that also names the audience: every organisation the revision's marking and regions allow.
+    static let everyoneClearedAndConcerned: RoutingStep = { alert, reads in
+        var plan = try everyoneCleared(alert, reads)
+        plan.concerned = AcknowledgementPolicy.audience(of: alert, among: try reads.organisations()).map { ConcernedOrganisation(orgId: $0.orgId) }
+        plan.reopensAcknowledgement = AcknowledgementPolicy.reopens(previous: try reads.previousRevision(), next: alert)
+        return plan
+    }
+
+    func reachFollowsEachConcernedOrganisationFromDeliveryToAcknowledgement() async throws {
+        let green = try await org(.green), amber = try await org(.amber), clear = try await org(.clear)
+        try await webhook(amber)
+        let published = try await store.publish(Alert.first(from: draft(.amber)), route: Self.everyoneClearedAndConcerned)
+        let id = published.alert.id
+        // Concerned: whoever may read it, subscribed or not; never an organisation its marking keeps out.
+        var reach = try await store.reach(alertId: id)
+        XCTAssertEqual(Set(reach.map(\.orgId)), [amber.id])
+        _ = green; _ = clear
+        XCTAssertEqual(reach.first?.step, .concerned)
+        XCTAssertEqual(reach.first?.activeSubscriptions, 1)
+        XCTAssertEqual(reach.first?.deliveries.map(\.state), [.pending])
+
+        // Delivered when a delivery succeeds, on whichever channel.
+        let now = Date().millisecondPrecision
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now.addingTimeInterval(60), limit: 10)
+        XCTAssertEqual(claimed.count, 1)
+        try await store.recordResults([try result(claimed[0], .success(status: 204), at: now)])
+        reach = try await store.reach(alertId: id)
+        XCTAssertEqual(reach.first?.step, .delivered)
+        XCTAssertEqual(reach.first?.delivered?.channel, "webhook")
+
+        // Seen once: the first read counts, a later one changes nothing; an alert that does not concern it is left.
+        try await store.markSeen(alertIds: [id, "unknown"], orgId: amber.id, mark: ReachMark(at: now.addingTimeInterval(5), by: "token:t1", channel: "api"))
+        try await store.markSeen(alertIds: [id], orgId: amber.id, mark: ReachMark(at: now.addingTimeInterval(9), by: "token:t2", channel: "feed"))
+        let seen = try await store.reach(alertId: id, orgId: amber.id)
+        XCTAssertEqual(seen?.seen?.by, "token:t1")
+        XCTAssertEqual(seen?.seen?.channel, "api")
+
+        // Acknowledged once; a second acknowledgement is told who was first.
+        let first = ReachMark(at: now.addingTimeInterval(30), by: "contact:c1", byName: "Jeanne RSSI", channel: "link")
+        assertEqual(try await store.acknowledge(alertId: id, orgId: amber.id, mark: first, note: "patché"), .recorded(first))
+        let second = ReachMark(at: now.addingTimeInterval(40), by: "token:t2", channel: "api")
+        assertEqual(try await store.acknowledge(alertId: id, orgId: amber.id, mark: second, note: nil), .already(first))
+        let acked = try await store.reach(alertId: id, orgId: amber.id)
+        XCTAssertEqual(acked?.step, .acknowledged)
+        XCTAssertEqual(acked?.note, "patché")
+        XCTAssertEqual(acked?.acknowledgedRevision, 1)
+        assertNil(try await store.reach(alertId: id, orgId: green.id))
+    }
+
+    func aRevisionThatChangesWhatWasAcknowledgedAsksAgainAndATypoFixDoesNot() async throws {
+        let amber = try await org(.amber)
+        let id = try await store.publish(Alert.first(from: draft(.amber)), route: Self.everyoneClearedAndConcerned).alert.id
+        let mark = ReachMark(at: Date().millisecondPrecision, by: "token:t", channel: "api")
+        _ = try await store.acknowledge(alertId: id, orgId: amber.id, mark: mark, note: nil)
+        // A typo fixed: still acknowledged.
+        _ = try await store.revise(alertId: id, route: Self.everyoneClearedAndConcerned) { alert in
+            var draft = alert.draft
+            draft.title = "Alerte corrigée"
+            return try AlertLifecycle.revise(alert, with: draft, by: nil)
+        }
+        assertEqual(try await store.reach(alertId: id, orgId: amber.id)?.step, .acknowledged)
+        // Severity raised: asked again, the earlier steps kept.
+        _ = try await store.revise(alertId: id, route: Self.everyoneClearedAndConcerned) { alert in
+            var draft = alert.draft
+            draft.severity = .critical
+            return try AlertLifecycle.revise(alert, with: draft, by: nil)
+        }
+        let reopened = try await store.reach(alertId: id, orgId: amber.id)
+        XCTAssertEqual(reopened?.step, .seen)
+        XCTAssertNil(reopened?.acknowledged)
+        let again = ReachMark(at: Date().millisecondPrecision, by: "token:t", channel: "api")
+        assertEqual(try await store.acknowledge(alertId: id, orgId: amber.id, mark: again, note: nil), .recorded(again))
+        assertEqual(try await store.reach(alertId: id, orgId: amber.id)?.acknowledgedRevision, 3)
+    }
+
+    func theBrokerKeepsItsKeys() async throws {
+        let first = try await store.brokerKey(named: "ack", make: { "one" })
+        let second = try await store.brokerKey(named: "ack", make: { "two" })
+        XCTAssertEqual(first, "one")
+        XCTAssertEqual(second, "one")
+    }
+
     // MARK: Source states and audit
 
     func sourceStatesRoundTrip() async throws {

@@ -259,6 +259,63 @@ enum SQLiteMigrations {
                     SELECT org_id, 'default', items, item_count, updated_at FROM inventories;
                 """)
         }
+        migrator.registerMigration("2026-12-03-reach") { db in
+            // Who knows: one row per alert and organisation it concerns, with the first time it was delivered, seen
+            // and acknowledged (and by whom, through which channel); every step also appended to `reach_events`.
+            // The broker's own keys (the one that signs acknowledgement links). Contacts get a role from the list
+            // escalation knows (unknown ones become `rssi`) and a stable id.
+            try db.execute(sql: """
+                CREATE TABLE alert_reach (
+                    alert_id TEXT NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+                    org_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                    concerned_at INTEGER NOT NULL,
+                    concerned_revision INTEGER NOT NULL,
+                    inventory INTEGER NOT NULL DEFAULT 0,
+                    exercise INTEGER NOT NULL DEFAULT 0,
+                    delivered_at INTEGER,
+                    delivered_by TEXT,
+                    delivered_channel TEXT,
+                    seen_at INTEGER,
+                    seen_by TEXT,
+                    seen_by_name TEXT,
+                    seen_channel TEXT,
+                    acked_at INTEGER,
+                    acked_by TEXT,
+                    acked_by_name TEXT,
+                    acked_channel TEXT,
+                    acked_note TEXT,
+                    acked_revision INTEGER,
+                    PRIMARY KEY (alert_id, org_id)
+                );
+                CREATE INDEX alert_reach_org ON alert_reach(org_id, alert_id);
+                CREATE INDEX alert_reach_unacked ON alert_reach(alert_id) WHERE acked_at IS NULL;
+                CREATE TABLE reach_events (
+                    seq INTEGER PRIMARY KEY,
+                    alert_id TEXT NOT NULL,
+                    org_id TEXT NOT NULL,
+                    revision INTEGER,
+                    step TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    by TEXT,
+                    by_name TEXT,
+                    channel TEXT,
+                    note TEXT
+                );
+                CREATE INDEX reach_events_alert ON reach_events(alert_id, org_id, seq);
+                CREATE TABLE broker_keys (
+                    name TEXT PRIMARY KEY,
+                    value TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                UPDATE organisations SET contacts = (
+                    SELECT json_group_array(json_set(c.value,
+                        '$.role', CASE WHEN lower(json_extract(c.value, '$.role')) IN ('rssi', 'deputy', 'oncall', 'director', 'it')
+                                       THEN lower(json_extract(c.value, '$.role')) ELSE 'rssi' END,
+                        '$.id', COALESCE(json_extract(c.value, '$.id'), lower(hex(randomblob(16))))))
+                    FROM json_each(organisations.contacts) AS c)
+                WHERE json_array_length(contacts) > 0;
+                """)
+        }
         return migrator
     }
 }

@@ -126,8 +126,32 @@ extension SQLiteStore {
                     AND subscription_id IN (SELECT subscription_id FROM deliveries WHERE alert_id = :alert AND revision = :revision)
                 """, arguments: ["alert": alert.id, "revision": alert.revision, "now": now])
         }
+        try recordConcerned(db, alert, plan: plan)
         return PublishResult(alert: alert, deliveriesQueued: plan.deliveries.count, routingSeconds: plan.routingSeconds,
                              outboxSeconds: (ContinuousClock.now - outboxStart).seconds)
+    }
+
+    /// Writes who the revision concerns (keeping the steps of those it already did) and, when it changes what was
+    /// acknowledged, asks every acknowledgement again, keeping the old one in `reach_events`.
+    func recordConcerned(_ db: Database, _ alert: Alert, plan: RoutingPlan) throws {
+        let now = alert.updatedAt.millis
+        if plan.reopensAcknowledgement {
+            try db.execute(sql: """
+                INSERT INTO reach_events (alert_id, org_id, revision, step, at, channel)
+                    SELECT alert_id, org_id, :revision, 'reopened', :now, 'revision' FROM alert_reach WHERE alert_id = :alert AND acked_at IS NOT NULL;
+                UPDATE alert_reach SET acked_at = NULL, acked_by = NULL, acked_by_name = NULL, acked_channel = NULL, acked_note = NULL,
+                    acked_revision = NULL
+                WHERE alert_id = :alert AND acked_at IS NOT NULL;
+                """, arguments: ["alert": alert.id, "revision": alert.revision, "now": now])
+        }
+        guard !plan.concerned.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO alert_reach (alert_id, org_id, concerned_at, concerned_revision, inventory, exercise) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (alert_id, org_id) DO UPDATE SET inventory = MAX(inventory, excluded.inventory)
+            """)
+        for concerned in plan.concerned {
+            try insert.execute(arguments: [alert.id, concerned.orgId, now, alert.revision, concerned.inventory, alert.isExercise])
+        }
     }
 
     public func events(after sequence: Int64, limit: Int) async throws -> [AlertEvent] {
@@ -227,5 +251,11 @@ struct SQLiteRoutingReads: RoutingReads {
 
     func routableSubscriptions(unlessVersion known: Int64?) throws -> (version: Int64, subscriptions: [RoutableSubscription]?) {
         try store.routableSubscriptions(db, unlessVersion: known)
+    }
+
+    func organisations() throws -> [AudienceMember] {
+        try Row.fetchAll(db, sql: "SELECT id, tlp_rank, region FROM organisations ORDER BY seq").map { row in
+            AudienceMember(orgId: row["id"], clearance: TLP(rank: row["tlp_rank"]) ?? .clear, region: row["region"])
+        }
     }
 }

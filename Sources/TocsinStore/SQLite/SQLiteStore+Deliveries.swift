@@ -125,6 +125,7 @@ extension SQLiteStore {
                 }
                 try update.execute(arguments: [machine.state.rawValue, next, next, lastError, a.status, result.finishedAt.millis,
                                                delivered, result.deliveryId, machine.attempts])
+                if machine.state == .delivered { try Self.recordDelivered(db, deliveryId: result.deliveryId, at: result.finishedAt) }
                 // A delivery that is done (sent or dead) releases what waited behind it in its subscription, at once.
                 if machine.state == .delivered || machine.state == .dead {
                     try Self.releaseSuccessors(db, subscriptionId: result.subscriptionId, now: result.finishedAt)
@@ -258,6 +259,20 @@ extension SQLiteStore {
 
     /// How long one delivery may hold back the later ones of its subscription.
     static let orderHold: TimeInterval = 6 * 3_600
+
+    /// Notes the first delivery of an alert to an organisation, on whichever channel, in its reach.
+    static func recordDelivered(_ db: Database, deliveryId: String, at: Date) throws {
+        try db.execute(sql: """
+            UPDATE alert_reach SET delivered_at = :at, delivered_by = 'subscription:' || d.subscription_id, delivered_channel = d.channel
+            FROM (SELECT alert_id, org_id, subscription_id, channel FROM deliveries WHERE id = :id) AS d
+            WHERE alert_reach.alert_id = d.alert_id AND alert_reach.org_id = d.org_id AND alert_reach.delivered_at IS NULL
+            """, arguments: ["at": at.millis, "id": deliveryId])
+        guard db.changesCount > 0 else { return }
+        try db.execute(sql: """
+            INSERT INTO reach_events (alert_id, org_id, revision, step, at, by, channel)
+                SELECT alert_id, org_id, revision, 'delivered', :at, 'subscription:' || subscription_id, channel FROM deliveries WHERE id = :id
+            """, arguments: ["at": at.millis, "id": deliveryId])
+    }
 
     /// Makes what waited behind a finished delivery of an immediate subscription due now.
     static func releaseSuccessors(_ db: Database, subscriptionId: String, now: Date) throws {

@@ -1,0 +1,37 @@
+import Foundation
+import TocsinCore
+
+/// Who knows: for each alert and each organisation it concerns, how far it got (concerned, delivered, seen,
+/// acknowledged), and the broker's own keys.
+///
+/// The `concerned` rows are written with the revision that concerns the organisation (`RoutingPlan.concerned`, in the
+/// alert log's transaction) and `delivered` with the delivery's result (`OutboxStore.recordResults`); this part
+/// records the readers' steps and answers the reach report.
+public protocol ReachStore: Sendable {
+    /// Every organisation the alert concerns, with its steps, its subscriptions and the alert's deliveries to it.
+    func reach(alertId: String) async throws -> [OrganisationReach]
+    /// The alert's standing with one organisation; nil when it does not concern it.
+    func reach(alertId: String, orgId: String) async throws -> OrganisationReach?
+    /// Notes that the organisation read these alerts, for those it had not read yet and that concern it.
+    func markSeen(alertIds: [String], orgId: String, mark: ReachMark) async throws
+    /// Records that the organisation acknowledged the alert (and so saw it, and had it), unless someone had already
+    /// acknowledged its current content: then says who and when, and records nothing. An organisation the alert did
+    /// not concern yet (an alert older than the reach records) becomes concerned now; the caller has checked that it
+    /// may read the alert.
+    func acknowledge(alertId: String, orgId: String, mark: ReachMark, note: String?) async throws -> AcknowledgeOutcome
+    /// The broker's key named `name`, created with `make` the first time and kept for good (acknowledgement links
+    /// stay valid across restarts).
+    func brokerKey(named name: String, make: @Sendable () -> String) async throws -> String
+}
+
+/// One organisation an alert revision concerns, as routing decided.
+public struct ConcernedOrganisation: Sendable, Hashable {
+    public var orgId: String
+    /// Whether the alert matches its declared inventory.
+    public var inventory: Bool
+
+    public init(orgId: String, inventory: Bool = false) {
+        self.orgId = orgId
+        self.inventory = inventory
+    }
+}

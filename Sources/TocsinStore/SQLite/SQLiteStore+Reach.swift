@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import TocsinCore
+
+extension SQLiteStore {
+    public func reach(alertId: String) async throws -> [OrganisationReach] {
+        try await pool.read { db in try self.reach(db, alertId: alertId, orgId: nil) }
+    }
+
+    public func reach(alertId: String, orgId: String) async throws -> OrganisationReach? {
+        try await pool.read { db in try self.reach(db, alertId: alertId, orgId: orgId).first }
+    }
+
+    func reach(_ db: Database, alertId: String, orgId: String?) throws -> [OrganisationReach] {
+        var standings: [String: [String: DeliveryStanding]] = [:]
+        let deliveries = try Row.fetchCursor(db, sql: """
+            SELECT org_id, subscription_id, channel, revision, state, last_error, last_status FROM deliveries
+            WHERE alert_id = ? AND (? IS NULL OR org_id = ?) ORDER BY seq
+            """, arguments: [alertId, orgId, orgId])
+        while let row = try deliveries.next() {
+            // The newest revision's delivery to each subscription says where that subscription stands.
+            let standing = DeliveryStanding(subscriptionId: row["subscription_id"], channel: Channel(rawValue: row["channel"]),
+                                            revision: row["revision"], state: DeliveryState(rawValue: row["state"]) ?? .pending,
+                                            lastError: row["last_error"], lastStatus: row["last_status"])
+            standings[row["org_id"], default: [:]][standing.subscriptionId] = standing
+        }
+        return try Row.fetchAll(db, sql: """
+            SELECT r.*, o.name AS org_name, o.region AS org_region, o.tlp_rank AS org_tlp,
+                (SELECT COUNT(*) FROM subscriptions s WHERE s.org_id = r.org_id AND s.active = 1) AS active_subscriptions
+            FROM alert_reach r JOIN organisations o ON o.id = r.org_id
+            WHERE r.alert_id = ? AND (? IS NULL OR r.org_id = ?) ORDER BY o.seq
+            """, arguments: [alertId, orgId, orgId]).map { row in
+            let org: String = row["org_id"]
+            return OrganisationReach(
+                alertId: row["alert_id"], orgId: org, orgName: row["org_name"], region: row["org_region"],
+                clearance: TLP(rank: row["org_tlp"]) ?? .clear, concernedAt: row.date("concerned_at") ?? Date(),
+                concernedRevision: row["concerned_revision"], inventory: row["inventory"],
+                delivered: Self.mark(row, "delivered"), seen: Self.mark(row, "seen"), acknowledged: Self.mark(row, "acked"),
+                note: row["acked_note"], acknowledgedRevision: row["acked_revision"], activeSubscriptions: row["active_subscriptions"],
+                deliveries: (standings[org] ?? [:]).values.sorted { $0.subscriptionId < $1.subscriptionId })
+        }
+    }
+
+    /// The step `prefix` (`delivered`, `seen`, `acked`) of a reach row, if it happened.
+    static func mark(_ row: Row, _ prefix: String) -> ReachMark? {
+        guard let at = row.date("\(prefix)_at") else { return nil }
+        return ReachMark(at: at, by: row["\(prefix)_by"], byName: row.hasColumn("\(prefix)_by_name") ? row["\(prefix)_by_name"] : nil,
+                         channel: row["\(prefix)_channel"] ?? "")
+    }
+
+    public func markSeen(alertIds: [String], orgId: String, mark: ReachMark) async throws {
+        guard !alertIds.isEmpty else { return }
+        try await pool.write { db in
+            let update = try db.cachedStatement(sql: """
+                UPDATE alert_reach SET seen_at = :at, seen_by = :by, seen_by_name = :name, seen_channel = :channel
+                WHERE alert_id = :alert AND org_id = :org AND seen_at IS NULL
+                """)
+            let event = try db.cachedStatement(sql: """
+                INSERT INTO reach_events (alert_id, org_id, revision, step, at, by, by_name, channel)
+                VALUES (:alert, :org, (SELECT revision FROM alerts WHERE id = :alert), 'seen', :at, :by, :name, :channel)
+                """)
+            for alertId in Set(alertIds) {
+                let arguments: StatementArguments = ["at": mark.at.millis, "by": mark.by, "name": mark.byName, "channel": mark.channel,
+                                                     "alert": alertId, "org": orgId]
+                try update.execute(arguments: arguments)
+                if db.changesCount > 0 { try event.execute(arguments: arguments) }
+            }
+        }
+    }
+
+    public func acknowledge(alertId: String, orgId: String, mark: ReachMark, note: String?) async throws -> AcknowledgeOutcome {
+        try await pool.write { db in
+            guard let alert = try Row.fetchOne(db, sql: "SELECT revision, doc FROM alerts WHERE id = ?", arguments: [alertId]) else {
+                throw StoreError.notFound("alert \(alertId)")
+            }
+            let revision: Int = alert["revision"]
+            let exercise = (try? decodeJSON(Alert.self, alert["doc"]))?.isExercise ?? false
+            try db.execute(sql: """
+                INSERT INTO alert_reach (alert_id, org_id, concerned_at, concerned_revision, exercise) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (alert_id, org_id) DO NOTHING
+                """, arguments: [alertId, orgId, mark.at.millis, revision, exercise])
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM alert_reach WHERE alert_id = ? AND org_id = ?", arguments: [alertId, orgId]),
+               let existing = Self.mark(row, "acked") {
+                return .already(existing)
+            }
+            let arguments: StatementArguments = ["at": mark.at.millis, "by": mark.by, "name": mark.byName, "channel": mark.channel,
+                                                 "note": note, "revision": revision, "alert": alertId, "org": orgId]
+            // Acknowledging says the alert reached someone and was read: the earlier steps are filled in when missing.
+            try db.execute(sql: """
+                UPDATE alert_reach SET acked_at = :at, acked_by = :by, acked_by_name = :name, acked_channel = :channel, acked_note = :note,
+                    acked_revision = :revision,
+                    seen_at = COALESCE(seen_at, :at), seen_by = CASE WHEN seen_at IS NULL THEN :by ELSE seen_by END,
+                    seen_by_name = CASE WHEN seen_at IS NULL THEN :name ELSE seen_by_name END,
+                    seen_channel = CASE WHEN seen_at IS NULL THEN :channel ELSE seen_channel END,
+                    delivered_at = COALESCE(delivered_at, :at), delivered_by = COALESCE(delivered_by, :by),
+                    delivered_channel = COALESCE(delivered_channel, :channel)
+                WHERE alert_id = :alert AND org_id = :org;
+                INSERT INTO reach_events (alert_id, org_id, revision, step, at, by, by_name, channel, note)
+                VALUES (:alert, :org, :revision, 'acknowledged', :at, :by, :name, :channel, :note);
+                """, arguments: arguments)
+            return .recorded(mark)
+        }
+    }
+
+    public func brokerKey(named name: String, make: @Sendable () -> String) async throws -> String {
+        try await pool.write { db in
+            if let value = try String.fetchOne(db, sql: "SELECT value FROM broker_keys WHERE name = ?", arguments: [name]) { return value }
+            let value = make()
+            try db.execute(sql: "INSERT INTO broker_keys (name, value, created_at) VALUES (?, ?, ?)", arguments: [name, value, Date().millis])
+            return value
+        }
+    }
+}
