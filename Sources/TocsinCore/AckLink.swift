@@ -72,3 +72,23 @@ extension Base64URL {
         return Data(base64Encoded: base64).map(Array.init)
     }
 }
+
+/// The acknowledgement links of one broker: `{publicUrl}/ack/{token}`, each bound to an alert, an organisation and
+/// a recipient, and valid until the alert's links expire (`AckLinkSigner.defaultLifetime` after its publication).
+public struct AckLinks: Sendable {
+    public let signer: AckLinkSigner
+    public let publicUrl: String
+
+    public init(signer: AckLinkSigner, publicUrl: String) {
+        self.signer = signer
+        self.publicUrl = publicUrl.hasSuffix("/") ? String(publicUrl.dropLast()) : publicUrl
+    }
+
+    /// When the links of an alert stop working.
+    public static func expiry(of alert: Alert) -> Date { alert.publishedAt.addingTimeInterval(AckLinkSigner.defaultLifetime) }
+
+    /// The link `recipient` (`subscription:<id>`, `contact:<id>`) of `orgId` follows to acknowledge `alert`.
+    public func url(alert: Alert, orgId: String, recipient: String) -> String {
+        "\(publicUrl)/ack/\(signer.token(for: AckClaim(alertId: alert.id, orgId: orgId, recipient: recipient, expiresAt: Self.expiry(of: alert))))"
+    }
+}

@@ -35,3 +35,11 @@ public struct ConcernedOrganisation: Sendable, Hashable {
         self.inventory = inventory
     }
 }
+
+extension ReachStore {
+    /// The broker's acknowledgement-link signer, its key created at first use and kept in the store, so links stay
+    /// valid across restarts and every process of the broker signs alike.
+    public func ackLinkSigner() async throws -> AckLinkSigner {
+        AckLinkSigner(key: Array(try await brokerKey(named: "ack-link", make: { TocsinID.secret(prefix: "", bytes: 32) }).utf8))
+    }
+}
