@@ -110,3 +110,29 @@ extension Organisation {
     /// The contact with this id, if the organisation has one.
     public func contact(id: String) -> Contact? { contacts.first { $0.id == id } }
 }
+
+/// An email subscription may write to whoever holds a role at its organisation (`role:deputy`) rather than to a
+/// fixed address: the addresses are those of the organisation's contacts with that role when each message leaves.
+public enum RoleAddress {
+    static let prefix = "role:"
+
+    /// The role a subscription target names (`role:oncall`), or nil for a plain address.
+    public static func role(in target: String) -> ContactRole? {
+        guard target.hasPrefix(prefix) else { return nil }
+        return ContactRole(rawValue: String(target.dropFirst(prefix.count)))
+    }
+
+    /// The target that names `role`.
+    public static func target(_ role: ContactRole) -> String { prefix + role.rawValue }
+
+    /// Whether the target is written as a role, known or not (so a misspelt role is refused, not taken for an address).
+    public static func isRoleTarget(_ target: String) -> Bool { target.hasPrefix(prefix) }
+
+    /// The addresses a target stands for at an organisation with these contacts: the target itself for an address,
+    /// the role's contacts' addresses (each once) for a role.
+    public static func addresses(for target: String, contacts: [Contact]) -> [String] {
+        guard let role = role(in: target) else { return [target] }
+        var seen = Set<String>()
+        return contacts.filter { $0.role == role }.map(\.email).filter { seen.insert($0.lowercased()).inserted }
+    }
+}

@@ -43,6 +43,12 @@ public struct Delivery: Codable, Sendable, Hashable, Identifiable {
     /// or the address; shown to admins and to the organisation itself only).
     public var orgName: String?
     public var target: String?
+    /// What is delivered: `alert` for an alert revision (the event its status names), or another event about the
+    /// alert, such as `alert.acknowledged`.
+    public var event: String = Delivery.alertEvent
+
+    /// The `event` of an alert revision's delivery.
+    public static let alertEvent = "alert"
 
     public init(
         id: String = TocsinID.make(), alertId: String, revision: Int, subscriptionId: String, orgId: String,

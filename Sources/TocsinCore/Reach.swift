@@ -145,3 +145,29 @@ public struct AudienceMember: Sendable, Hashable {
         self.region = region
     }
 }
+
+/// The data of an `alert.acknowledged` event, as the organisation's own subscriptions receive it.
+public struct AcknowledgedEvent: Codable, Sendable, Hashable {
+    public static let type = "alert.acknowledged"
+
+    public var alertId: String
+    /// The revision that was current, and so acknowledged.
+    public var revision: Int
+    public var orgId: String
+    public var acknowledgedAt: Date
+    /// Who: a contact's name or address, a token's label, or the reference (`token:<id>`) when it has none.
+    public var by: String
+    /// How: `link`, `api`, `cap`.
+    public var channel: String
+    public var note: String?
+
+    public init(alertId: String, revision: Int, orgId: String, mark: ReachMark, note: String?) {
+        self.alertId = alertId
+        self.revision = revision
+        self.orgId = orgId
+        self.acknowledgedAt = mark.at
+        self.by = mark.byName ?? mark.by ?? ""
+        self.channel = mark.channel
+        self.note = note
+    }
+}

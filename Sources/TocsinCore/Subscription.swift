@@ -68,14 +68,18 @@ public struct Subscription: Codable, Sendable, Hashable, Identifiable {
     public var disabledReason: String?
     /// Whether each alert is sent at once or gathered into an hourly or daily digest (on the channels that take them).
     public var digest: DigestMode
+    /// Whether the subscription also receives `alert.acknowledged` events when its organisation acknowledges an
+    /// alert (so a SOC's tool can close its own ticket); channels that sign what they send only.
+    public var acknowledgements: Bool
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String = TocsinID.make(), orgId: String, channel: Channel, target: String,
         filter: SubscriptionFilter = SubscriptionFilter(), active: Bool = true, disabledReason: String? = nil,
-        digest: DigestMode = .immediate, createdAt: Date = Date(), updatedAt: Date = Date()
+        digest: DigestMode = .immediate, acknowledgements: Bool = false, createdAt: Date = Date(), updatedAt: Date = Date()
     ) {
+        self.acknowledgements = acknowledgements
         self.id = id
         self.orgId = orgId
         self.channel = channel
@@ -98,6 +102,7 @@ public struct Subscription: Codable, Sendable, Hashable, Identifiable {
         active = try c.decodeIfPresent(Bool.self, forKey: .active) ?? true
         disabledReason = try c.decodeIfPresent(String.self, forKey: .disabledReason)
         digest = try c.decodeIfPresent(DigestMode.self, forKey: .digest) ?? .immediate
+        acknowledgements = try c.decodeIfPresent(Bool.self, forKey: .acknowledgements) ?? false
         createdAt = try c.decode(Date.self, forKey: .createdAt)
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
     }

@@ -47,6 +47,9 @@ public struct DeliveryQuery: Sendable {
 public struct ClaimedDelivery: Sendable {
     public var delivery: Delivery
     public var target: String
+    /// Where the delivery goes as the channel addresses it: the target itself, or for an email subscription that
+    /// names a role (`role:deputy`), the addresses of the organisation's contacts with that role now.
+    public var addresses: [String]
     /// The alert revision, encoded once as JSON and shared by every delivery of that revision.
     public var alertJSON: [UInt8]
     public var eventType: String
@@ -64,9 +67,10 @@ public struct ClaimedDelivery: Sendable {
 
     public init(delivery: Delivery, target: String, alertJSON: [UInt8], eventType: String, eventTime: Date,
                 orgName: String = "", locale: String = "fr", digest: DigestMode = .immediate, concerns: [InventoryConcern] = [],
-                secrets: [SubscriptionSecret] = []) {
+                secrets: [SubscriptionSecret] = [], addresses: [String]? = nil) {
         self.delivery = delivery
         self.target = target
+        self.addresses = addresses ?? [target]
         self.alertJSON = alertJSON
         self.eventType = eventType
         self.eventTime = eventTime

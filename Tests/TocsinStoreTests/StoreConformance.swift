@@ -509,6 +509,51 @@ struct StoreConformance {
         XCTAssertEqual(second, "one")
     }
 
+    func anAcknowledgementQueuesSignedEventsForTheSubscriptionsThatAskedOnly() async throws {
+        let amber = try await org(.amber)
+        let plain = try await webhook(amber)
+        var asking = Subscription(orgId: amber.id, channel: .webhook, target: "https://soc.test/tickets", acknowledgements: true)
+        try await store.createSubscription(asking, secret: SubscriptionSecret.Kind.signing.make())
+        let stored = try await store.subscription(id: asking.id)
+        asking = try XCTUnwrap(stored)
+        XCTAssertTrue(asking.acknowledgements)
+        let published = try await store.publish(Alert.first(from: draft(.amber)), route: Self.everyoneClearedAndConcerned)
+        let now = Date().millisecondPrecision
+        // The alert itself goes to both; nothing about acknowledgement yet.
+        let first = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now.addingTimeInterval(60), limit: 10)
+        XCTAssertEqual(Set(first.map(\.delivery.subscriptionId)), [plain.id, asking.id])
+        try await store.recordResults(try first.map { try result($0, .success(status: 204), at: now) })
+
+        let mark = ReachMark(at: now.addingTimeInterval(1), by: "token:t", byName: "SOC", channel: "api")
+        _ = try await store.acknowledge(alertId: published.alert.id, orgId: amber.id, mark: mark, note: "ticket 42")
+        _ = try await store.acknowledge(alertId: published.alert.id, orgId: amber.id, mark: mark, note: "again")
+        let later = now.addingTimeInterval(2)
+        let events = try await store.claimDueDeliveries(channels: [.webhook], now: later, leaseUntil: later.addingTimeInterval(60), limit: 10)
+        XCTAssertEqual(events.map(\.delivery.subscriptionId), [asking.id], "once, to the subscription that asked")
+        let event = try XCTUnwrap(events.first)
+        XCTAssertEqual(event.eventType, "alert.acknowledged")
+        XCTAssertEqual(event.delivery.event, "alert.acknowledged")
+        let data = try TocsinJSON.decoder().decode(AcknowledgedEvent.self, from: Data(event.alertJSON))
+        XCTAssertEqual(data, AcknowledgedEvent(alertId: published.alert.id, revision: 1, orgId: amber.id, mark: mark, note: "ticket 42"))
+        // An event is not a delivery of the alert: the reach still counts the alert's own.
+        try await store.recordResults([try result(event, .success(status: 204), at: later)])
+        assertEqual(try await store.reach(alertId: published.alert.id, orgId: amber.id)?.deliveries.count, 2)
+    }
+
+    func aRoleAddressedEmailGoesToWhoeverHoldsTheRoleWhenItLeaves() async throws {
+        var org = try await org(.green)
+        org.contacts = [Contact(role: .rssi, email: "rssi@chu.test"), Contact(role: .deputy, email: "adjoint@chu.test"),
+                        Contact(role: .deputy, email: "ADJOINT@chu.test"), Contact(role: .deputy, email: "second@chu.test")]
+        try await store.updateOrganisation(org)
+        let email = Subscription(orgId: org.id, channel: .email, target: RoleAddress.target(.deputy))
+        try await store.createSubscription(email, secret: SubscriptionSecret.Kind.unsubscribe.make())
+        try await publish(draft(.green))
+        let now = Date().millisecondPrecision
+        let claimed = try await store.claimDueDeliveries(channels: [.email], now: now, leaseUntil: now.addingTimeInterval(60), limit: 10)
+        XCTAssertEqual(claimed.first?.target, "role:deputy")
+        XCTAssertEqual(claimed.first?.addresses, ["adjoint@chu.test", "second@chu.test"])
+    }
+
     // MARK: Source states and audit
 
     func sourceStatesRoundTrip() async throws {

@@ -21,24 +21,26 @@ public struct EmailChannel: DeliveryChannel {
     var host: String { URLComponents(string: publicUrl)?.host ?? "tocsin.localhost" }
 
     public func send(_ claimed: ClaimedDelivery) async -> AttemptOutcome {
+        if let refusal = Self.noAddress(claimed) { return refusal }
         let message: [UInt8]
         do {
             message = try self.message(for: claimed).render()
         } catch {
             return .permanent(status: nil, error: "cannot build the email: \(error)")
         }
-        return await sender.send(to: [claimed.target], message: message).outcome
+        return await sender.send(to: claimed.addresses, message: message).outcome
     }
 
     public func sendDigest(_ deliveries: [ClaimedDelivery]) async -> AttemptOutcome {
         guard let first = deliveries.first else { return .success(status: nil) }
+        if let refusal = Self.noAddress(first) { return refusal }
         let message: [UInt8]
         do {
             message = try digestMessage(for: deliveries).render()
         } catch {
             return .permanent(status: nil, error: "cannot build the digest email: \(error)")
         }
-        return await sender.send(to: [first.target], message: message).outcome
+        return await sender.send(to: first.addresses, message: message).outcome
     }
 
     /// `[TLP:AMBER][CRITIQUE] title`, with `[MISE À JOUR]` or `[ANNULÉE]` (in the locale's words) in front.
@@ -63,7 +65,7 @@ public struct EmailChannel: DeliveryChannel {
         Self.addConcerns(claimed.concerns, locale: locale, to: &context)
         var headers: [(String, String)] = [
             ("From", "Tocsin <\(sender.configuration.from)>"),
-            ("To", "<\(claimed.target)>"),
+            ("To", Self.toHeader(claimed.addresses)),
         ]
         if let replyTo = sender.configuration.replyTo { headers.append(("Reply-To", "<\(replyTo)>")) }
         headers += [
@@ -79,6 +81,18 @@ public struct EmailChannel: DeliveryChannel {
         ]
         return MIMEMessage(headers: headers, text: try templates.render(context, locale: locale, part: "text"),
                            html: try templates.render(context, locale: locale, part: "html"))
+    }
+
+    /// A permanent failure for a role-addressed subscription whose organisation has nobody in that role: the
+    /// delivery becomes a dead letter the reach report shows, rather than a message to no one.
+    static func noAddress(_ claimed: ClaimedDelivery) -> AttemptOutcome? {
+        guard claimed.addresses.isEmpty else { return nil }
+        return .permanent(status: nil, error: "no contact of the organisation holds the role \(claimed.target.dropFirst("role:".count))")
+    }
+
+    /// `<a@x.fr>, <b@x.fr>`: every address the message goes to.
+    static func toHeader(_ addresses: [String]) -> String {
+        addresses.map { "<\($0)>" }.joined(separator: ", ")
     }
 
     /// "Concerne votre …" lines for what of the recipient's inventory the alert concerns.
@@ -166,7 +180,7 @@ extension EmailChannel {
         let ids = deliveries.map(\.delivery.id).sorted().joined(separator: ",")
         var headers: [(String, String)] = [
             ("From", "Tocsin <\(sender.configuration.from)>"),
-            ("To", "<\(first.target)>"),
+            ("To", Self.toHeader(first.addresses)),
         ]
         if let replyTo = sender.configuration.replyTo { headers.append(("Reply-To", "<\(replyTo)>")) }
         headers += [

@@ -5,10 +5,19 @@ import TocsinStore
 /// The email channel: a message per alert, or an hourly or daily digest, to an address; each message carries the
 /// subscription's one-click unsubscribe token; settings in `smtp:`, off until `smtp.url` and `smtp.from` are set.
 public enum EmailKind: ChannelKind {
-    public static let declaration = ChannelDeclaration("email", target: "email address", secret: .unsubscribe, takesDigests: true)
+    public static let declaration = ChannelDeclaration("email", target: "email address, or role:<role> for the organisation's contacts with that role",
+                                                       secret: .unsubscribe, takesDigests: true)
 
     public static func checkTarget(_ target: String?, settings: EmailSettings) throws(ChannelTargetError) -> String {
-        guard let target, EmailAddress.isPlausible(target) else { throw ChannelTargetError("target must be an email address") }
+        if let target, RoleAddress.isRoleTarget(target) {
+            guard RoleAddress.role(in: target) != nil else {
+                throw ChannelTargetError("target role must be one of \(ContactRole.allCases.map { "role:\($0.rawValue)" }.joined(separator: ", "))")
+            }
+            return target
+        }
+        guard let target, EmailAddress.isPlausible(target) else {
+            throw ChannelTargetError("target must be an email address, or role:<role> (rssi, deputy, oncall, director, it)")
+        }
         return target
     }
 

@@ -24,6 +24,7 @@ struct SubscriptionRoutes {
         var filter: SubscriptionFilter?
         var active: Bool?
         var digest: DigestMode?
+        var acknowledgements: Bool?
     }
 
     @Sendable func create(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -43,10 +44,16 @@ struct SubscriptionRoutes {
         let created = try SubscriptionIssuer.make(orgId: orgId, kind: kind, target: target,
                                                   filter: input.filter ?? SubscriptionFilter(), active: input.active ?? true,
                                                   digest: input.digest ?? .immediate)
-        let subscription = created.subscription
+        var subscription = created.subscription
+        if let acknowledgements = input.acknowledgements {
+            try Self.checkAcknowledgements(acknowledgements, kind: kind)
+            subscription.acknowledgements = acknowledgements
+        }
         try await env.store.createSubscription(subscription, secret: created.secret)
         context.logger.info("subscription created", metadata: ["subscription": "\(subscription.id)", "org": "\(orgId)", "channel": "\(subscription.channel)"])
-        return try JSONResponse.make(created, status: .created, headers: [.location: "/api/v1/subscriptions/\(subscription.id)"])
+        var answer = created
+        answer.subscription = subscription
+        return try JSONResponse.make(answer, status: .created, headers: [.location: "/api/v1/subscriptions/\(subscription.id)"])
     }
 
     @Sendable func list(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -76,6 +83,10 @@ struct SubscriptionRoutes {
         if let digest = input.digest {
             try SubscriptionIssuer.checkDigest(digest, kind: kind)
             subscription.digest = digest
+        }
+        if let acknowledgements = input.acknowledgements {
+            try Self.checkAcknowledgements(acknowledgements, kind: kind)
+            subscription.acknowledgements = acknowledgements
         }
         if let active = input.active {
             subscription.active = active
@@ -136,6 +147,13 @@ struct SubscriptionRoutes {
             throw Problem.notFound("subscription \(id) not found")
         }
         return subscription
+    }
+
+    /// `alert.acknowledged` events are signed like alerts: only a channel that signs what it sends carries them.
+    private static func checkAcknowledgements(_ wanted: Bool, kind: any ChannelKind.Type) throws {
+        guard wanted, kind.declaration.secret != .signing else { return }
+        let names = ChannelRegistry.sentence(ChannelRegistry.channels(withSecret: .signing).map(\.rawValue), "and")
+        throw Problem.validation("only \(names) subscriptions receive acknowledgement events", field: "acknowledgements")
     }
 
     /// A channel named in a request, or a 422 naming the field, as a value outside an enum would be.

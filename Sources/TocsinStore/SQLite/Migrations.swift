@@ -316,6 +316,49 @@ enum SQLiteMigrations {
                 WHERE json_array_length(contacts) > 0;
                 """)
         }
+        migrator.registerMigration("2026-12-03-acknowledgement-events") { db in
+            // A webhook subscription may ask for `alert.acknowledged` events when its organisation acknowledges an
+            // alert: they go through the outbox like alerts, so deliveries name their event, and an event's data
+            // (for what is not an alert revision) is kept with it. SQLite cannot change a UNIQUE constraint in place:
+            // the table is copied into one whose key includes the event.
+            try db.execute(sql: """
+                ALTER TABLE subscriptions ADD COLUMN acknowledgements INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE deliveries_v2 (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    alert_id TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    subscription_id TEXT NOT NULL,
+                    org_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    due_at INTEGER,
+                    next_attempt_at INTEGER,
+                    lease_until INTEGER,
+                    last_error TEXT,
+                    last_status INTEGER,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    delivered_at INTEGER,
+                    concerns TEXT,
+                    event TEXT NOT NULL DEFAULT 'alert',
+                    payload TEXT,
+                    UNIQUE (alert_id, revision, subscription_id, event)
+                );
+                INSERT INTO deliveries_v2 (seq, id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at,
+                    lease_until, last_error, last_status, created_at, updated_at, delivered_at, concerns)
+                SELECT seq, id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at,
+                    lease_until, last_error, last_status, created_at, updated_at, delivered_at, concerns FROM deliveries;
+                DROP TABLE deliveries;
+                ALTER TABLE deliveries_v2 RENAME TO deliveries;
+                CREATE INDEX deliveries_due ON deliveries(due_at) WHERE due_at IS NOT NULL;
+                CREATE INDEX deliveries_org ON deliveries(org_id, seq);
+                CREATE INDEX deliveries_subscription ON deliveries(subscription_id, state);
+                CREATE INDEX deliveries_holding ON deliveries(subscription_id, seq) WHERE state IN ('in_flight', 'retry_scheduled');
+                CREATE INDEX deliveries_alert ON deliveries(alert_id, revision);
+                """)
+        }
         return migrator
     }
 }

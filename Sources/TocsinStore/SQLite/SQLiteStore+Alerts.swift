@@ -122,7 +122,7 @@ extension SQLiteStore {
             try db.execute(sql: """
                 UPDATE deliveries SET state = 'superseded', due_at = NULL, next_attempt_at = NULL, lease_until = NULL,
                     last_error = 'superseded by revision ' || :revision, updated_at = :now
-                WHERE alert_id = :alert AND revision < :revision AND state IN ('pending', 'retry_scheduled')
+                WHERE alert_id = :alert AND revision < :revision AND state IN ('pending', 'retry_scheduled') AND event = 'alert'
                     AND subscription_id IN (SELECT subscription_id FROM deliveries WHERE alert_id = :alert AND revision = :revision)
                 """, arguments: ["alert": alert.id, "revision": alert.revision, "now": now])
         }
@@ -245,7 +245,7 @@ struct SQLiteRoutingReads: RoutingReads {
 
     func previousRecipients() throws -> Set<String> {
         guard alert.revision > 1 else { return [] }
-        return Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE alert_id = ? AND revision < ?",
+        return Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE alert_id = ? AND revision < ? AND event = 'alert'",
                                        arguments: [alert.id, alert.revision]))
     }
 

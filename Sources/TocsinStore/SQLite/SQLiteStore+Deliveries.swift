@@ -28,20 +28,27 @@ extension SQLiteStore {
             guard !rows.isEmpty else { return [] }
             // In publication order, which the worker keeps within each subscription.
             var deliveries = try rows.sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }.map(self.delivery(from:))
+            // The data of events that are not an alert revision (an acknowledgement), kept with their delivery.
+            var payloads: [String: String] = [:]
+            for row in rows { if let payload: String = row["payload"] { payloads[row["id"]] = payload } }
 
             // The organisation's clearance and region are read again at send time: an organisation whose
             // clearance was lowered since routing never receives what it may no longer read.
             var targets: [String: (target: String, secrets: [SubscriptionSecret], active: Bool, clearance: TLP, region: String?, name: String,
-                                   locale: String, digest: DigestMode)] = [:]
+                                   locale: String, digest: DigestMode, addresses: [String])] = [:]
             let subscriptionStatement = try db.cachedStatement(sql: """
-                SELECT s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale,
+                SELECT s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale, o.contacts,
                     CASE WHEN s.previous_secret_until > :now THEN s.previous_secret END AS previous_secret
                 FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE s.id = :id
                 """)
             for id in Set(deliveries.map(\.subscriptionId)) {
                 if let row = try Row.fetchOne(subscriptionStatement, arguments: ["id": id, "now": now.millis]) {
-                    targets[id] = (row["target"], Self.secrets(row), row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"],
-                                   row["name"], row["locale"], DigestMode(rawValue: row["digest"]) ?? .immediate)
+                    let target: String = row["target"]
+                    // A role names whoever holds it when the message leaves, not when the subscription was made.
+                    let addresses = RoleAddress.isRoleTarget(target)
+                        ? RoleAddress.addresses(for: target, contacts: (try? decodeJSON([Contact].self, row["contacts"])) ?? []) : [target]
+                    targets[id] = (target, Self.secrets(row), row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"],
+                                   row["name"], row["locale"], DigestMode(rawValue: row["digest"]) ?? .immediate, addresses)
                 }
             }
             // A digest goes out whole: whatever else of that subscription is due is claimed with it, whatever the limit.
@@ -86,10 +93,21 @@ extension SQLiteStore {
                     abandoned.insert(delivery.subscriptionId)
                     continue
                 }
+                if delivery.event != Delivery.alertEvent {
+                    guard let payload = payloads[delivery.id] else {
+                        try abandon.execute(arguments: ["event data missing", now.millis, delivery.id])
+                        abandoned.insert(delivery.subscriptionId)
+                        continue
+                    }
+                    claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, alertJSON: Array(payload.utf8),
+                                                   eventType: delivery.event, eventTime: delivery.createdAt, orgName: target.name,
+                                                   locale: target.locale, digest: .immediate, secrets: target.secrets, addresses: target.addresses))
+                    continue
+                }
                 claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, alertJSON: document.json,
                                                eventType: document.alert.eventType, eventTime: document.alert.updatedAt,
                                                orgName: target.name, locale: target.locale, digest: target.digest,
-                                               concerns: delivery.concerns, secrets: target.secrets))
+                                               concerns: delivery.concerns, secrets: target.secrets, addresses: target.addresses))
             }
             for subscription in abandoned { try Self.releaseSuccessors(db, subscriptionId: subscription, now: now) }
             return claimed
@@ -264,7 +282,7 @@ extension SQLiteStore {
     static func recordDelivered(_ db: Database, deliveryId: String, at: Date) throws {
         try db.execute(sql: """
             UPDATE alert_reach SET delivered_at = :at, delivered_by = 'subscription:' || d.subscription_id, delivered_channel = d.channel
-            FROM (SELECT alert_id, org_id, subscription_id, channel FROM deliveries WHERE id = :id) AS d
+            FROM (SELECT alert_id, org_id, subscription_id, channel FROM deliveries WHERE id = :id AND event = 'alert') AS d
             WHERE alert_reach.alert_id = d.alert_id AND alert_reach.org_id = d.org_id AND alert_reach.delivered_at IS NULL
             """, arguments: ["at": at.millis, "id": deliveryId])
         guard db.changesCount > 0 else { return }
@@ -320,6 +338,7 @@ extension SQLiteStore {
             deliveredAt: row.date("delivered_at"),
             concerns: (row["concerns"] as String?).flatMap { try? decodeJSON([InventoryConcern].self, $0) } ?? []
         )
+        delivery.event = row["event"] ?? Delivery.alertEvent
         if row.hasColumn("ledger_org_name") {
             delivery.orgName = row["ledger_org_name"]
             delivery.target = row["ledger_target"]

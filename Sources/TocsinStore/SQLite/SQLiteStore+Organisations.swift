@@ -157,11 +157,12 @@ extension SQLiteStore {
             }
             try db.execute(sql: """
                 INSERT INTO subscriptions (id, org_id, channel, target, filter, active, disabled_reason, secret, feed_token_hash,
-                    unsubscribe_token, digest, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    unsubscribe_token, digest, acknowledgements, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [subscription.id, subscription.orgId, subscription.channel.rawValue, subscription.target, filter,
                                  subscription.active, subscription.disabledReason, signing, feedToken.map(TokenHash.hash), unsubscribe,
-                                 subscription.digest.rawValue, subscription.createdAt.millis, subscription.updatedAt.millis])
+                                 subscription.digest.rawValue, subscription.acknowledgements, subscription.createdAt.millis,
+                                 subscription.updatedAt.millis])
         }
     }
 
@@ -212,8 +213,8 @@ extension SQLiteStore {
         let filter = try encodeJSON(subscription.filter)
         try await pool.write { db in
             try db.execute(sql: """
-                UPDATE subscriptions SET target = ?, filter = ?, active = ?, disabled_reason = ?, updated_at = ? WHERE id = ?
-                """, arguments: [subscription.target, filter, subscription.active, subscription.disabledReason,
+                UPDATE subscriptions SET target = ?, filter = ?, active = ?, disabled_reason = ?, acknowledgements = ?, updated_at = ? WHERE id = ?
+                """, arguments: [subscription.target, filter, subscription.active, subscription.disabledReason, subscription.acknowledgements,
                                  subscription.updatedAt.millis, subscription.id])
             if db.changesCount == 0 { throw StoreError.notFound("subscription \(subscription.id)") }
             try db.execute(sql: "UPDATE subscriptions SET digest = ? WHERE id = ? AND digest != ?",
@@ -271,6 +272,7 @@ extension SQLiteStore {
             id: row["id"], orgId: row["org_id"], channel: try channel(row), target: row["target"],
             filter: try decodeJSON(SubscriptionFilter.self, row["filter"]), active: row["active"],
             disabledReason: row["disabled_reason"], digest: DigestMode(rawValue: row["digest"] ?? "") ?? .immediate,
+            acknowledgements: row["acknowledgements"] ?? false,
             createdAt: row.date("created_at") ?? Date(),
             updatedAt: row.date("updated_at") ?? Date()
         )

@@ -15,7 +15,7 @@ extension SQLiteStore {
         var standings: [String: [String: DeliveryStanding]] = [:]
         let deliveries = try Row.fetchCursor(db, sql: """
             SELECT org_id, subscription_id, channel, revision, state, last_error, last_status FROM deliveries
-            WHERE alert_id = ? AND (? IS NULL OR org_id = ?) ORDER BY seq
+            WHERE alert_id = ? AND (? IS NULL OR org_id = ?) AND event = 'alert' ORDER BY seq
             """, arguments: [alertId, orgId, orgId])
         while let row = try deliveries.next() {
             // The newest revision's delivery to each subscription says where that subscription stands.
@@ -98,7 +98,28 @@ extension SQLiteStore {
                 INSERT INTO reach_events (alert_id, org_id, revision, step, at, by, by_name, channel, note)
                 VALUES (:alert, :org, :revision, 'acknowledged', :at, :by, :name, :channel, :note);
                 """, arguments: arguments)
+            try self.queueAcknowledgedEvents(db, AcknowledgedEvent(alertId: alertId, revision: revision, orgId: orgId, mark: mark, note: note))
             return .recorded(mark)
+        }
+    }
+
+    /// Queues an `alert.acknowledged` event, in the acknowledgement's transaction, for each active subscription of
+    /// the organisation that asked for them (`Subscription.acknowledgements`, which only signing channels accept).
+    func queueAcknowledgedEvents(_ db: Database, _ event: AcknowledgedEvent) throws {
+        let subscriptions = try Row.fetchAll(db, sql: """
+            SELECT id, channel FROM subscriptions WHERE org_id = ? AND active = 1 AND acknowledgements = 1 ORDER BY seq
+            """, arguments: [event.orgId])
+        guard !subscriptions.isEmpty else { return }
+        let payload = String(decoding: try TocsinJSON.encode(event), as: UTF8.self)
+        let now = event.acknowledgedAt.millis
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at,
+                created_at, updated_at, event, payload)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)
+            """)
+        for row in subscriptions {
+            try insert.execute(arguments: [TocsinID.make(), event.alertId, event.revision, row["id"] as String, event.orgId, row["channel"] as String,
+                                           now, now, now, now, AcknowledgedEvent.type, payload])
         }
     }
 
