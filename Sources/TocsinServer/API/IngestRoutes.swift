@@ -6,7 +6,8 @@ import TocsinIngest
 import TocsinStore
 
 /// `POST /api/v1/ingest/{format}`: a source document as it is (CSAF, STIX, MISP, CAP, a feed, CERT-FR, CVE 5,
-/// KEV, native JSON), read by its adapter, enriched, and stored as new alerts or revisions of known ones.
+/// KEV, native JSON), read by its adapter, enriched, and stored as new alerts or revisions of known ones; or a CAP
+/// `Ack` message, by which an organisation acknowledges the alerts it references.
 struct IngestRoutes {
     let env: APIEnvironment
 
@@ -17,19 +18,18 @@ struct IngestRoutes {
     @Sendable func ingest(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let name = try context.parameters.require("format")
+        // A subscriber sends only CAP `Ack` messages, acknowledging alerts for its organisation; every other role
+        // may send any document (an admin's or a publisher's `Ack` is refused: they act for no organisation).
+        let acknowledgesOnly = principal.role == .subscriber
+        if acknowledgesOnly, name != "auto", name != IngestFormat.cap.rawValue { throw Self.subscriberRefusal }
         let format: IngestFormat?
         if name == "auto" {
             format = nil
         } else if let known = IngestFormat(rawValue: name) {
             format = known
         } else {
-            try principal.require([.admin, .publisher, .relay, .subscriber], to: "ingest documents")
             throw Problem.notFound("unknown format '\(name.prefix(32))'; use auto or one of \(IngestFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        // A subscriber sends only CAP `Ack` messages, acknowledging alerts for its organisation.
-        let acknowledgesOnly = principal.role == .subscriber
-        if acknowledgesOnly, format != .cap, format != nil { throw Self.subscriberRefusal }
-        try principal.require([.admin, .publisher, .relay, .subscriber], to: "ingest documents")
         var options = IngestOptions(sourceName: request.query("source") ?? principal.role.sourceName)
         options.defaultTLP = try Self.tlp(request, "tlp")
         options.minimumTLP = try Self.tlp(request, "minimumTlp")
