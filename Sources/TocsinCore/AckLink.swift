@@ -85,10 +85,42 @@ public struct AckLinks: Sendable {
     }
 
     /// When the links of an alert stop working.
-    public static func expiry(of alert: Alert) -> Date { alert.publishedAt.addingTimeInterval(AckLinkSigner.defaultLifetime) }
+    public static func expiry(of alert: Alert) -> Date { expiry(publishedAt: alert.publishedAt) }
+    static func expiry(publishedAt: Date) -> Date { publishedAt.addingTimeInterval(AckLinkSigner.defaultLifetime) }
 
     /// The link `recipient` (`subscription:<id>`, `contact:<id>`) of `orgId` follows to acknowledge `alert`.
     public func url(alert: Alert, orgId: String, recipient: String) -> String {
-        "\(publicUrl)/ack/\(signer.token(for: AckClaim(alertId: alert.id, orgId: orgId, recipient: recipient, expiresAt: Self.expiry(of: alert))))"
+        url(alertId: alert.id, publishedAt: alert.publishedAt, orgId: orgId, recipient: recipient)
+    }
+
+    /// The same link from the alert's id and first publication, for a caller that holds the alert as JSON.
+    public func url(alertId: String, publishedAt: Date, orgId: String, recipient: String) -> String {
+        "\(publicUrl)/ack/\(signer.token(for: AckClaim(alertId: alertId, orgId: orgId, recipient: recipient, expiresAt: Self.expiry(publishedAt: publishedAt))))"
+    }
+}
+
+/// Who an acknowledgement link was sent to, as its token names them: `subscription:<id>` (an email subscription's
+/// address) or `contact:<id>` (one of the organisation's contacts).
+public enum AckRecipient: Sendable, Hashable, CustomStringConvertible {
+    case subscription(String)
+    case contact(String)
+
+    /// The recipient a token names; nil for any other form.
+    public init?(_ text: String) {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let id = String(text[text.index(after: colon)...])
+        guard !id.isEmpty else { return nil }
+        switch text[..<colon] {
+        case "subscription": self = .subscription(id)
+        case "contact": self = .contact(id)
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .subscription(let id): "subscription:\(id)"
+        case .contact(let id): "contact:\(id)"
+        }
     }
 }

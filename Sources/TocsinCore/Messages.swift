@@ -94,6 +94,11 @@ public struct Messages: Sendable {
 }
 
 extension Messages {
+    /// The phrase in every locale, French first, separated by ` / `: for a page whose reader's language is unknown.
+    public func everyLocale(_ key: MessageKey, _ values: [String: String] = [:]) -> String {
+        locales.map { text(key, locale: $0, values) }.joined(separator: " / ")
+    }
+
     /// The severity as subjects and titles write it (`CRITIQUE`, `HIGH`).
     public func severity(_ severity: Severity, locale: String) -> String {
         let key: MessageKey = switch severity {
@@ -161,4 +166,24 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case unsubscribed = "unsubscribe.done"
     case unsubscribeUnknownTitle = "unsubscribe.unknown.title"
     case unsubscribeUnknown = "unsubscribe.unknown"
+    /// The acknowledgement link in emails.
+    case ackLink = "ack.link"
+    /// The acknowledgement pages (`/ack/{token}`): `{org}` the organisation's name, `{by}` and `{at}` who
+    /// acknowledged first and when.
+    case ackTitle = "ack.title"
+    case ackQuestion = "ack.question"
+    case ackRecipient = "ack.recipient"
+    case ackButton = "ack.button"
+    case ackDoneTitle = "ack.done.title"
+    case ackDone = "ack.done"
+    case ackAlreadyTitle = "ack.already.title"
+    case ackAlready = "ack.already"
+    case ackInvalidTitle = "ack.invalid.title"
+    case ackInvalid = "ack.invalid"
+    case ackExpiredTitle = "ack.expired.title"
+    case ackExpired = "ack.expired"
+    case ackUnknownTitle = "ack.unknown.title"
+    case ackUnknown = "ack.unknown"
+    case ackRefusedTitle = "ack.refused.title"
+    case ackRefused = "ack.refused"
 }

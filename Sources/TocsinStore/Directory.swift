@@ -18,6 +18,8 @@ public protocol DirectoryStore: Sendable {
     func tokenIsActive(id: String, now: Date) async throws -> Bool
     /// Every token, revoked ones included, oldest first; never their values.
     func tokens(page: PageRequest) async throws -> Page<APIToken>
+    /// One token, revoked or not, by its id (never its value); nil when unknown.
+    func token(id: String) async throws -> APIToken?
     /// Revokes a token (again is harmless) and returns it as it now stands; nil when unknown.
     func revokeToken(id: String, now: Date) async throws -> APIToken?
 

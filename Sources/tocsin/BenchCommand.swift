@@ -54,7 +54,7 @@ struct Bench: AsyncParsableCommand {
             _ = try await AlertRouter(store: store, messages: try configuration.loadMessages()).index()
             let indexSeconds = (ContinuousClock.now - indexStart).seconds
 
-            let broker = try TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
+            let broker = try await TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
             let workerTask = Task { await broker.worker.run() }
             let draft = AlertDraft(title: "Rançongiciel : indicateurs de compromission", summary: "Benchmark alert", severity: .critical,
                                    tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
@@ -212,7 +212,7 @@ extension Bench {
 
             let store = try SQLiteStore(path: configuration.databasePath, channels: ChannelRegistry.catalog, logger: Logger(label: "tocsin.store"))
             try await Baseline.seed(store, count: recipients, kind: .ehpad, channel: .email) { index in ("rssi\(index)@etablissement.test", nil) }
-            let broker = try TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
+            let broker = try await TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
             let workerTask = Task { await broker.worker.run() }
             let start = ContinuousClock.now
             _ = try await broker.store.publish(Alert.first(from: AlertDraft(

@@ -28,7 +28,7 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "tocsin")
-        let broker = try TocsinBroker(configuration: configuration, registry: registry, logger: logger)
+        let broker = try await TocsinBroker(configuration: configuration, registry: registry, logger: logger)
         if demo, try await broker.store.isEmpty() {
             let org = Organisation(name: "CHU de démonstration", kind: .chu, region: "28", tlpClearance: .amber)
             try await broker.store.createOrganisation(org)

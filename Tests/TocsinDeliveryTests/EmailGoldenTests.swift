@@ -83,7 +83,9 @@ final class EmailGoldenTests: XCTestCase {
         let templates = try EmailTemplates(directory: Self.root.appendingPathComponent("Templates").path)
         let sender = SMTPSender(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:9", from: "alertes@cert-sante.test", concurrency: 1))
         defer { sender.shutdown() }
-        let channel = EmailChannel(sender: sender, templates: templates, publicUrl: "https://tocsin.test/")
+        // A fixed key, so that the acknowledgement links are the same on every run.
+        let links = AckLinks(signer: AckLinkSigner(key: Array("golden-acknowledgement-key-32-by".utf8)), publicUrl: "https://tocsin.test/")
+        let channel = EmailChannel(sender: sender, templates: templates, publicUrl: "https://tocsin.test/", ackLinks: links)
         for locale in ["fr", "en", "de", "en-GB"] {
             try assertGolden(try render(locale: locale, channel: channel), file: "email.\(locale).txt")
         }

@@ -78,6 +78,19 @@ final class TemplatesFolderTests: XCTestCase {
         }
     }
 
+    func testEveryLocaleHasItsPagesOrTheStartStops() throws {
+        let pages = try PageTemplates(directory: directory, messages: try TemplatesFolder.messages(in: directory))
+        let page = try pages.render("ack", ["title": "Accuser <réception>", "message": "m", "button": "b"], locale: "en")
+        XCTAssertTrue(page.contains("<html lang=\"en\">"), page)
+        XCTAssertTrue(page.contains("<h1>Accuser &lt;réception&gt;</h1>"), "values are escaped: \(page)")
+        XCTAssertTrue(try pages.render("ack", ["title": "t"], locale: "it").contains("<html lang=\"fr\">"), "a locale without a folder reads French")
+
+        try FileManager.default.removeItem(atPath: "\(directory)/en/pages/ack.html.mustache")
+        XCTAssertThrowsError(try PageTemplates(directory: directory, messages: try TemplatesFolder.messages(in: directory))) { error in
+            XCTAssertTrue("\(error)".contains("\(directory)/en/pages/ack.html.mustache"), "\(error)")
+        }
+    }
+
     func testMessagesAreReadStrictly() throws {
         try Data(#"{"severity.critical": "CRITIQUE", "severity.critical": "AUTRE"}"#.utf8).write(to: URL(fileURLWithPath: "\(directory)/fr/messages.json"))
         XCTAssertThrowsError(try TemplatesFolder.messages(in: directory)) { error in

@@ -30,13 +30,13 @@ final class OpenAPITests: XCTestCase {
         XCTAssertEqual(try Self.document()["openapi"] as? String, "3.1.0")
     }
 
-    func testEveryRouteIsDocumentedAndEveryDocumentedOperationIsRouted() throws {
+    func testEveryRouteIsDocumentedAndEveryDocumentedOperationIsRouted() async throws {
         let dataDir = NSTemporaryDirectory() + "tocsin-routes-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         var configuration = TocsinConfiguration()
         configuration.dataDir = dataDir
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let broker = try TocsinBroker(configuration: configuration)
+        let broker = try await TocsinBroker(configuration: configuration)
         defer { broker.httpClient.shutdown() }
         let routed = Set(broker.routes().map { Self.key($0.method, $0.path) })
         XCTAssertGreaterThan(routed.count, 30, "the router lists its routes")

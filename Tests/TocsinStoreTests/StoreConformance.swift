@@ -290,6 +290,11 @@ struct StoreConformance {
         assertFalse(try await store.tokenIsActive(id: token.id, now: Date()))
         assertNil(try await store.revokeToken(id: "missing", now: Date()))
         assertEqual(try await store.tokens(page: PageRequest()).items.map(\.id), [token.id])
+        let labelled = APIToken(role: .relay, orgId: amber.id, label: "SIEM du CHU")
+        try await store.createToken(labelled, secret: APIToken.makeSecret())
+        assertEqual(try await store.token(id: labelled.id)?.label, "SIEM du CHU")
+        assertNotNil(try await store.token(id: token.id)?.revokedAt)
+        assertNil(try await store.token(id: "missing"))
     }
 
     func inventoryPartsMergeAndKeepTheirBounds() async throws {

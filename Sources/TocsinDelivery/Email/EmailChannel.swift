@@ -4,16 +4,19 @@ import TocsinStore
 
 /// Sends deliveries as email: a MIME multipart/alternative message rendered from the organisation's locale
 /// templates, with a stable `Message-ID` per delivery (a retry reuses it), list headers with a one-click
-/// unsubscribe (RFC 8058), the TLP in the subject and indicators defanged.
+/// unsubscribe (RFC 8058), an acknowledgement link per alert, the TLP in the subject and indicators defanged.
 public struct EmailChannel: DeliveryChannel {
     public let sender: SMTPSender
     public let templates: EmailTemplates
     public let publicUrl: String
+    /// The broker's acknowledgement links; nil leaves them out of the messages.
+    public let ackLinks: AckLinks?
 
-    public init(sender: SMTPSender, templates: EmailTemplates, publicUrl: String) {
+    public init(sender: SMTPSender, templates: EmailTemplates, publicUrl: String, ackLinks: AckLinks? = nil) {
         self.sender = sender
         self.templates = templates
         self.publicUrl = publicUrl.hasSuffix("/") ? String(publicUrl.dropLast()) : publicUrl
+        self.ackLinks = ackLinks
     }
 
     public var channel: Channel { .email }
@@ -63,6 +66,7 @@ public struct EmailChannel: DeliveryChannel {
         var context = Self.context(alert, subject: subject, locale: locale, messages: templates.messages, orgName: claimed.orgName,
                                    alertUrl: "\(publicUrl)/api/v1/alerts/\(alert.id)", unsubscribeUrl: unsubscribeUrl)
         Self.addConcerns(claimed.concerns, locale: locale, to: &context)
+        addAckLink(for: claimed, alert: alert, locale: locale, to: &context)
         var headers: [(String, String)] = [
             ("From", "Tocsin <\(sender.configuration.from)>"),
             ("To", Self.toHeader(claimed.addresses)),
@@ -101,13 +105,16 @@ public struct EmailChannel: DeliveryChannel {
         context["hasConcerns"] = !concerns.isEmpty
     }
 
+    /// The link that acknowledges the alert (`ackUrl`, with its words `ackLabel`); none for a cancelled revision.
+    func addAckLink(for claimed: ClaimedDelivery, alert: Alert, locale: String, to context: inout [String: Any]) {
+        guard let url = ackLinks?.url(for: claimed, alert: alert) else { return }
+        context["ackUrl"] = url
+        context["ackLabel"] = templates.messages.text(.ackLink, locale: locale)
+    }
+
     /// Dates as a person in France reads them, in the reader's language.
     static func dateFormatter(locale: String, messages: Messages) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: messages.text(.dateLocale, locale: locale))
-        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
-        formatter.dateFormat = messages.text(.dateFormat, locale: locale)
-        return formatter
+        messages.dateFormatter(locale: locale)
     }
 
     static func context(_ alert: Alert, subject: String, locale: String, messages: Messages, orgName: String, alertUrl: String,
@@ -170,6 +177,7 @@ extension EmailChannel {
                                        alertUrl: "\(publicUrl)/api/v1/alerts/\(pair.1.id)", unsubscribeUrl: unsubscribeUrl, formatter: formatter)
             context["index"] = index + 1
             Self.addConcerns(pair.0.concerns, locale: locale, to: &context)
+            addAckLink(for: pair.0, alert: pair.1, locale: locale, to: &context)
             return context
         }
         let context: [String: Any] = [

@@ -24,7 +24,7 @@ public enum EmailKind: ChannelKind {
     public static func makeSender(settings: EmailSettings, context: ChannelContext) throws -> (any DeliveryChannel)? {
         guard let smtp = settings.smtp else { return nil }
         let templates = try EmailTemplates(directory: context.templatesDirectory, messages: context.messages)
-        return EmailChannel(sender: SMTPSender(configuration: smtp), templates: templates, publicUrl: context.publicUrl)
+        return EmailChannel(sender: SMTPSender(configuration: smtp), templates: templates, publicUrl: context.publicUrl, ackLinks: context.ackLinks)
     }
 }
 

@@ -6,9 +6,7 @@ import TocsinCore
 /// the words of each locale (`<locale>/messages.json`) for what the templates do not write themselves.
 public struct EmailTemplates: Sendable {
     /// Why the templates could not be used.
-    public struct LoadError: Error, CustomStringConvertible {
-        public var description: String
-    }
+    public typealias LoadError = TemplatesFolder.TemplateError
 
     let library: MustacheLibrary
     /// The words of every locale: subjects, labels, notices. Its locales are the folders the templates came from.
@@ -22,15 +20,7 @@ public struct EmailTemplates: Sendable {
             for kind in ["alert", "digest"] {
                 for part in ["text", "html"] {
                     let name = "\(locale)/email/\(kind).\(part)"
-                    let path = (directory as NSString).appendingPathComponent(name + ".mustache")
-                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                        throw LoadError(description: "email template \(path) cannot be read (set templates.dir)")
-                    }
-                    do {
-                        templates[name] = try MustacheTemplate(string: text)
-                    } catch {
-                        throw LoadError(description: "email template \(path) is not valid Mustache: \(error)")
-                    }
+                    templates[name] = try TemplatesFolder.template(name, in: directory, what: "email template")
                 }
             }
         }

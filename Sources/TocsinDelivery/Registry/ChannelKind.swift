@@ -75,12 +75,16 @@ public struct ChannelContext: Sendable {
     /// The templates folder (`templates.dir`, or the one found), and the words of its locales, read once at start.
     public var templatesDirectory: String
     public var messages: Messages
+    /// The broker's acknowledgement links, for the channels that carry one (emails, webhook bodies); nil leaves
+    /// them out.
+    public var ackLinks: AckLinks?
 
-    public init(httpClient: CurlHTTPClient, publicUrl: String, templatesDirectory: String, messages: Messages) {
+    public init(httpClient: CurlHTTPClient, publicUrl: String, templatesDirectory: String, messages: Messages, ackLinks: AckLinks? = nil) {
         self.httpClient = httpClient
         self.publicUrl = publicUrl
         self.templatesDirectory = templatesDirectory
         self.messages = messages
+        self.ackLinks = ackLinks
     }
 }
 

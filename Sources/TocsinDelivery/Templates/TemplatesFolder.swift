@@ -1,10 +1,34 @@
 import Foundation
+import Mustache
 import TocsinCore
 
 /// The templates folder: one subfolder per locale (`fr/`, `en/`, …), each with the words of that locale in
-/// `messages.json` and its email templates under `email/`. The locales are the subfolders there are; adding a
-/// locale is adding a folder.
+/// `messages.json`, its email templates under `email/` and its web pages under `pages/`. The locales are the
+/// subfolders there are; adding a locale is adding a folder.
 public enum TemplatesFolder {
+    /// A template that cannot be used, named by its path.
+    public struct TemplateError: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
+    }
+
+    /// The compiled template `name` (`fr/email/alert.text`, without `.mustache`) of the folder at `directory`; a
+    /// missing or broken one is an error naming its path, meant for the start rather than the first use.
+    static func template(_ name: String, in directory: String, what: String) throws(TemplateError) -> MustacheTemplate {
+        let path = (directory as NSString).appendingPathComponent(name + ".mustache")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw TemplateError(description: "\(what) \(path) cannot be read (set templates.dir)")
+        }
+        do {
+            return try MustacheTemplate(string: text)
+        } catch {
+            throw TemplateError(description: "\(what) \(path) is not valid Mustache: \(error)")
+        }
+    }
+
     /// The locales of the folder at `directory`: its subfolders, in name order (hidden ones left out).
     public static func locales(in directory: String) throws -> [String] {
         let names: [String]

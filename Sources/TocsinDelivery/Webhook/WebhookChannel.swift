@@ -6,23 +6,38 @@ import TocsinNet
 /// Sends deliveries as Standard Webhooks: a signed JSON POST whose `webhook-id` is the delivery's id, so every
 /// retry of the same delivery carries the same idempotency key.
 ///
-/// Body: `{"data": <the alert revision as GET /alerts/{id} returns it>, "timestamp": "…", "type": "alert.published"}`.
+/// Body: `{"ackUrl": "…", "data": <the alert revision as GET /alerts/{id} returns it>, "timestamp": "…",
+/// "type": "alert.published"}`, `ackUrl` being the subscription's acknowledgement link (none for a cancellation).
 public struct WebhookChannel: DeliveryChannel {
     public let client: CurlHTTPClient
     public let guardrail: TargetGuard
     public var timeout: TimeInterval
+    /// The broker's acknowledgement links; nil sends no `ackUrl`.
+    public var ackLinks: AckLinks?
 
-    public init(client: CurlHTTPClient, guardrail: TargetGuard, timeout: TimeInterval = 15) {
+    public init(client: CurlHTTPClient, guardrail: TargetGuard, timeout: TimeInterval = 15, ackLinks: AckLinks? = nil) {
         self.client = client
         self.guardrail = guardrail
         self.timeout = timeout
+        self.ackLinks = ackLinks
     }
 
     public var channel: Channel { .webhook }
 
     /// The payload bytes for a claimed delivery; the alert JSON is spliced in as stored, not re-encoded.
-    public static func body(for claimed: ClaimedDelivery) -> [UInt8] {
+    public func body(for claimed: ClaimedDelivery) -> [UInt8] {
+        Self.body(for: claimed, ackUrl: ackLinks?.url(for: claimed))
+    }
+
+    /// The payload bytes, with `ackUrl` when given.
+    public static func body(for claimed: ClaimedDelivery, ackUrl: String? = nil) -> [UInt8] {
         var body = Array("{".utf8)
+        // How the receiving organisation acknowledges the alert (a POST to it): for this recipient only.
+        if let ackUrl, let url = try? TocsinJSON.encode(ackUrl) {
+            body.append(contentsOf: Array(#""ackUrl":"#.utf8))
+            body.append(contentsOf: url)
+            body.append(contentsOf: Array(",".utf8))
+        }
         // What of the recipient's declared inventory the alert concerns: for this recipient only, beside the
         // alert every recipient shares.
         if !claimed.concerns.isEmpty, let concerns = try? TocsinJSON.encode(claimed.concerns) {
@@ -40,7 +55,7 @@ public struct WebhookChannel: DeliveryChannel {
     public func request(for claimed: ClaimedDelivery, now: Date = Date()) throws -> HTTPRequest {
         let secrets = claimed.signingSecrets
         guard let secret = secrets.first else { throw HTTPClientError.refused("subscription has no signing secret") }
-        let body = Self.body(for: claimed)
+        let body = self.body(for: claimed)
         let timestamp = Int(now.timeIntervalSince1970)
         let id = claimed.delivery.id
         // During a rotation's overlap both secrets sign, space-separated, as Standard Webhooks allows: a receiver

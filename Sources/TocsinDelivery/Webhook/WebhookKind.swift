@@ -26,7 +26,7 @@ public enum WebhookKind: ChannelKind {
     }
 
     public static func makeSender(settings: WebhookSettings, context: ChannelContext) throws -> (any DeliveryChannel)? {
-        WebhookChannel(client: context.httpClient, guardrail: try settings.targetGuard(), timeout: settings.timeout)
+        WebhookChannel(client: context.httpClient, guardrail: try settings.targetGuard(), timeout: settings.timeout, ackLinks: context.ackLinks)
     }
 }
 

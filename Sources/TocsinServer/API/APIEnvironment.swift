@@ -17,6 +17,10 @@ public struct APIEnvironment: Sendable {
     public var messages: Messages
     /// The source pollers, for their health and "poll now".
     var polling: PollingService?
+    /// The acknowledgement links the broker sends, whose signer checks them when they come back, and the pages
+    /// they open; the `/ack` pages answer 404 without them.
+    public var ackLinks: AckLinks?
+    var pages: PageTemplates?
 
     /// The pipeline's match and route steps: every organisation's inventory and the routing index, cached once.
     var routing: AlertRouter

@@ -86,6 +86,7 @@ struct AlertRoutes {
         query.category = request.query("category")
         query.cve = request.query("cve")
         let page = try await env.store.alerts(query)
+        await env.markSeen(page.items.map(\.id), by: principal, channel: "api", logger: context.logger)
         return try JSONResponse.make(ListBody(items: page.items.map { AlertView($0, for: principal) }, nextCursor: page.nextCursor))
     }
 
@@ -95,6 +96,7 @@ struct AlertRoutes {
         guard let alert = try await env.store.alert(id: id), try await visible(alert, to: principal) else {
             throw Problem.notFound("alert \(id) not found")
         }
+        await env.markSeen([alert.id], by: principal, channel: "api", logger: context.logger)
         return try JSONResponse.make(AlertView(alert, for: principal))
     }
 
@@ -107,6 +109,7 @@ struct AlertRoutes {
         guard let alert = try await env.store.alert(id: id, revision: revision), try await visible(alert, to: principal) else {
             throw Problem.notFound("alert \(id) has no revision \(revision)")
         }
+        await env.markSeen([alert.id], by: principal, channel: "api", logger: context.logger)
         return try JSONResponse.make(AlertView(alert, for: principal))
     }
 

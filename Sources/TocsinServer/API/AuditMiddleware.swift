@@ -63,6 +63,7 @@ struct AuditMiddleware: RouterMiddleware {
             "POST alerts": "alert.publish",
             "POST alerts/{id}/revisions": "alert.revise",
             "POST alerts/{id}/cancel": "alert.cancel",
+            "POST alerts/{id}/ack": "alert.acknowledge",
             "POST ingest/{format}": "ingest",
             "POST orgs": "organisation.create",
             "PATCH orgs/{id}": "organisation.update",

@@ -12,6 +12,19 @@ extension Request {
         try TocsinJSON.strictDecoder().decode(T.self, from: try await jsonBody(limit: limit))
     }
 
+    /// A JSON body that may be left out: nil when the body is empty, else decoded strictly as `decodeJSON` does.
+    func decodeOptionalJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T? {
+        let buffer = try await body.collectOrRefuse(upTo: limit, setting: "api.maxBodyBytes")
+        guard buffer.readableBytes > 0 else { return nil }
+        if let contentType = headers[.contentType]?.lowercased(), !contentType.contains("json") {
+            throw Problem(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
+                          detail: "send the body as application/json, or send none")
+        }
+        let bytes = Data(buffer.readableBytesView)
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw Problem.invalidJSON("the body is not valid UTF-8") }
+        return try TocsinJSON.strictDecoder().decode(T.self, from: bytes)
+    }
+
     /// The raw bytes of a JSON body (up to `limit`, else 413), checked for media type, emptiness and UTF-8; what
     /// `decodeJSON` reads, and what readers that are not a `Decodable` (merge patches) take as it is.
     func jsonBody(limit: Int) async throws -> Data {

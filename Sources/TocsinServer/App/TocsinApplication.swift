@@ -36,19 +36,27 @@ public struct TocsinBroker: Sendable {
     public let routing: AlertRouter
     /// The words of every locale, read once from the templates folder for emails, feeds and pages.
     public let messages: Messages
+    /// The pages of the links people follow (acknowledgement), compiled once at start.
+    let pages: PageTemplates
+    /// The acknowledgement links in emails and webhook bodies, signed with the key the store keeps.
+    public let ackLinks: AckLinks
 
-    /// Opens the store (migrating it) and prepares the worker; nothing listens until `run`.
+    /// Opens the store (migrating it), reads the templates and the acknowledgement key, and prepares the worker;
+    /// nothing listens until `run`.
     public init(configuration: TocsinConfiguration, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-                logger: Logger = Logger(label: "tocsin")) throws {
+                logger: Logger = Logger(label: "tocsin")) async throws {
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
         store = try SQLiteStore(path: configuration.databasePath, channels: ChannelRegistry.catalog, logger: Logger(label: "tocsin.store"))
         enricher = try configuration.makeEnricher { logger.warning("\($0)") }
         messages = try configuration.loadMessages()
+        let templatesDirectory = try configuration.templatesDirectory()
+        pages = try PageTemplates(directory: templatesDirectory, messages: messages)
+        ackLinks = AckLinks(signer: try await store.ackLinkSigner(), publicUrl: configuration.publicUrl)
         httpClient = CurlHTTPClient(threads: configuration.deliveryConcurrency, userAgent: "Tocsin/\(TocsinVersion.current)")
         let context = ChannelContext(httpClient: httpClient, publicUrl: configuration.publicUrl,
-                                     templatesDirectory: try configuration.templatesDirectory(), messages: messages)
+                                     templatesDirectory: templatesDirectory, messages: messages, ackLinks: ackLinks)
         let built = try ChannelRegistry.senders(configuration.channels, context: context)
         senders = built.senders
         channelsOff = built.off
@@ -82,6 +90,8 @@ public struct TocsinBroker: Sendable {
         env.enricher = enricher
         env.polling = polling
         env.routing = routing
+        env.ackLinks = ackLinks
+        env.pages = pages
         let router = Router(context: TocsinRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -91,8 +101,10 @@ public struct TocsinBroker: Sendable {
         }
         FeedRoutes(env: env).register(on: router)
         UnsubscribeRoutes(env: env).register(on: router)
+        AckLinkRoutes(env: env).register(on: router)
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store)).add(middleware: AuditMiddleware(store: store))
         AlertRoutes(env: env).register(on: api)
+        AckRoutes(env: env).register(on: api)
         IngestRoutes(env: env).register(on: api)
         SourceRoutes(env: env).register(on: api)
         InventoryRoutes(env: env).register(on: api)

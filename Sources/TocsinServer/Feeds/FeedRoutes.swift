@@ -80,6 +80,9 @@ struct FeedRoutes {
         case .json: body = try documents.jsonFeed(nextURL: nextURL)
         }
         headers[.contentType] = format.contentType
+        // Read with the organisation's feed token: the entries served are seen (a 304 served nothing new).
+        await env.markSeen(alerts.map(\.id), orgId: org.id, mark: ReachMark(at: Date(), by: "feed:\(subscription.id)", channel: "feed"),
+                           logger: context.logger)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 

@@ -90,16 +90,20 @@ struct StreamRoutes {
                     subscriber = reader(try await env.readScope(of: principal))
                 }
                 var chunk = ""
+                var sent: [String] = []
                 for event in events {
                     start = event.sequence
                     // The stream pushes; a backfill is read, not pushed.
                     guard !event.alert.isBackfilled, subscriber.takes(event.alert) else { continue }
                     let json = String(decoding: try TocsinJSON.encoder().encode(event.alert), as: UTF8.self)
                     chunk += "id: \(event.sequence)\nevent: \(event.alert.eventType)\ndata: \(json)\n\n"
+                    sent.append(event.alert.id)
                 }
                 if !chunk.isEmpty {
                     try await writer.write(ByteBuffer(string: chunk))
                     lastBeat = ContinuousClock.now
+                    // An organisation's token read them: seen, one write for the batch.
+                    await env.markSeen(sent, by: principal, channel: "stream", logger: logger)
                 }
                 if events.count == 200 { continue }
                 if ContinuousClock.now - lastBeat >= .seconds(heartbeat) {

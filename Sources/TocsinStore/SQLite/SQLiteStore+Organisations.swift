@@ -115,23 +115,29 @@ extension SQLiteStore {
         let after = try Cursor.decode(page.cursor) ?? 0
         return try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM tokens WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, page.limit + 1])
-            let items = rows.prefix(page.limit).map { row in
-                APIToken(id: row["id"], role: Role(rawValue: row["role"]) ?? .subscriber, orgId: row["org_id"], label: row["label"],
-                         createdAt: row.date("created_at") ?? Date(), lastUsedAt: row.date("last_used_at"),
-                         expiresAt: row.date("expires_at"), revokedAt: row.date("revoked_at"))
-            }
+            let items = rows.prefix(page.limit).map(Self.token)
             return Page(items: Array(items), nextCursor: rows.count > page.limit ? String(rows[page.limit - 1]["seq"] as Int64) : nil)
+        }
+    }
+
+    public func token(id: String) async throws -> APIToken? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE id = ?", arguments: [id]).map(Self.token)
         }
     }
 
     public func revokeToken(id: String, now: Date) async throws -> APIToken? {
         try await pool.write { db in
             try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now.millis, id])
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE id = ?", arguments: [id]) else { return nil }
-            return APIToken(id: row["id"], role: Role(rawValue: row["role"]) ?? .subscriber, orgId: row["org_id"], label: row["label"],
-                            createdAt: row.date("created_at") ?? Date(), lastUsedAt: row.date("last_used_at"),
-                            expiresAt: row.date("expires_at"), revokedAt: row.date("revoked_at"))
+            return try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE id = ?", arguments: [id]).map(Self.token)
         }
+    }
+
+    /// A token as its row holds it (never its value, which is not stored).
+    static func token(_ row: Row) -> APIToken {
+        APIToken(id: row["id"], role: Role(rawValue: row["role"]) ?? .subscriber, orgId: row["org_id"], label: row["label"],
+                 createdAt: row.date("created_at") ?? Date(), lastUsedAt: row.date("last_used_at"),
+                 expiresAt: row.date("expires_at"), revokedAt: row.date("revoked_at"))
     }
 
     // MARK: Subscriptions

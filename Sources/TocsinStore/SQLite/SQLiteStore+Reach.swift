@@ -49,7 +49,16 @@ extension SQLiteStore {
     }
 
     public func markSeen(alertIds: [String], orgId: String, mark: ReachMark) async throws {
-        guard !alertIds.isEmpty else { return }
+        let ids = Array(Set(alertIds))
+        guard !ids.isEmpty else { return }
+        // Readers come back often (a feed polled every minute): when every row was seen already, a read says so and
+        // no write waits for the lock.
+        let unseen = try await pool.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM alert_reach WHERE org_id = ? AND seen_at IS NULL AND alert_id IN (\(databaseQuestionMarks(count: ids.count))))
+                """, arguments: StatementArguments([orgId] + ids)) ?? false
+        }
+        guard unseen else { return }
         try await pool.write { db in
             let update = try db.cachedStatement(sql: """
                 UPDATE alert_reach SET seen_at = :at, seen_by = :by, seen_by_name = :name, seen_channel = :channel
@@ -59,7 +68,7 @@ extension SQLiteStore {
                 INSERT INTO reach_events (alert_id, org_id, revision, step, at, by, by_name, channel)
                 VALUES (:alert, :org, (SELECT revision FROM alerts WHERE id = :alert), 'seen', :at, :by, :name, :channel)
                 """)
-            for alertId in Set(alertIds) {
+            for alertId in ids {
                 let arguments: StatementArguments = ["at": mark.at.millis, "by": mark.by, "name": mark.byName, "channel": mark.channel,
                                                      "alert": alertId, "org": orgId]
                 try update.execute(arguments: arguments)

@@ -1,0 +1,31 @@
+import Foundation
+import TocsinCore
+import TocsinStore
+
+extension AckLinks {
+    /// The acknowledgement link of one delivery, bound to its alert, its organisation and its subscription; nil for a
+    /// cancelled revision, which asks nothing of anyone.
+    public func url(for claimed: ClaimedDelivery, alert: Alert) -> String? {
+        url(for: claimed, alertId: alert.id, status: alert.status, publishedAt: alert.publishedAt)
+    }
+
+    /// The same, read from the delivery's alert JSON without decoding the whole alert; nil also when the JSON does not
+    /// say what the link needs.
+    public func url(for claimed: ClaimedDelivery) -> String? {
+        guard let facts = try? TocsinJSON.decoder().decode(LinkFacts.self, from: Data(claimed.alertJSON)) else { return nil }
+        return url(for: claimed, alertId: facts.id, status: facts.status, publishedAt: facts.publishedAt)
+    }
+
+    private func url(for claimed: ClaimedDelivery, alertId: String, status: AlertStatus, publishedAt: Date) -> String? {
+        guard status != .cancelled else { return nil }
+        return url(alertId: alertId, publishedAt: publishedAt, orgId: claimed.delivery.orgId,
+                   recipient: AckRecipient.subscription(claimed.delivery.subscriptionId).description)
+    }
+
+    /// What of an alert its acknowledgement link depends on.
+    private struct LinkFacts: Decodable {
+        var id: String
+        var status: AlertStatus
+        var publishedAt: Date
+    }
+}

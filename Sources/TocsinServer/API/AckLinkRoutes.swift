@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import TocsinCore
+import TocsinDelivery
+import TocsinStore
+
+/// `/ack/{token}`: the acknowledgement link of every alert email and webhook body.
+///
+/// `GET` only shows a page with the alert, its marking, the organisation and a button, and records nothing ever:
+/// mail scanners (Safe Links, Mimecast) open every link they see. The button's `POST` records the acknowledgement;
+/// a second one answers who acknowledged first, and when. Both check the token's signature and expiry, that its
+/// recipient still belongs to its organisation, and that the organisation may still read the alert; a refusal
+/// shows nothing of the alert and records nothing.
+struct AckLinkRoutes {
+    let env: APIEnvironment
+
+    func register(on router: Router<TocsinRequestContext>) {
+        router.get("ack/:token") { _, context in
+            try await answer(try context.parameters.require("token"), recording: false, logger: context.logger)
+        }
+        router.post("ack/:token") { request, context in
+            // The form sends nothing the page needs; its body is not read.
+            _ = try await request.body.collectOrRefuse(upTo: 4_096, setting: "the acknowledgement form")
+            return try await answer(try context.parameters.require("token"), recording: true, logger: context.logger)
+        }
+    }
+
+    /// The page for a link: the confirmation (GET), the outcome (POST), or why the link is refused.
+    func answer(_ token: String, recording: Bool, logger: Logger) async throws -> Response {
+        guard let links = env.ackLinks, let pages = env.pages else {
+            return try page(.invalid, language: nil, status: .notFound)
+        }
+        let claim: AckClaim
+        switch links.signer.verify(token, now: Date()) {
+        case .failure(.invalid):
+            return try page(.invalid, language: nil, status: .badRequest)
+        case .failure(.expired(let expired)):
+            return try page(.expired, language: try await language(of: expired), status: .gone)
+        case .success(let valid):
+            claim = valid
+        }
+        // The recipient must still belong to the organisation the link was made for: a subscription since deleted or
+        // moved, or a contact no longer listed, acknowledges nothing.
+        guard let org = try await env.store.organisation(id: claim.orgId), let recipient = try await recipient(of: claim, in: org) else {
+            logger.notice("acknowledgement link refused: its recipient is not of its organisation", metadata: ["recipient": "\(claim.recipient)"])
+            return try page(.refused, language: try await language(of: claim), status: .forbidden)
+        }
+        guard let alert = try await env.store.alert(id: claim.alertId) else {
+            return try page(.unknown, language: recipient.locale, status: .notFound)
+        }
+        // The organisation's clearance and region as they are now: an alert it may no longer read is not shown.
+        guard alert.refusal(clearance: org.tlpClearance, region: org.regionScope) == nil else {
+            logger.notice("acknowledgement link refused: the organisation may not read the alert", metadata: ["alert": "\(alert.id)", "org": "\(org.id)"])
+            return try page(.refused, language: recipient.locale, status: .forbidden)
+        }
+        let locale = recipient.locale
+        let messages = env.messages
+        var context: [String: Any] = [
+            "hasAlert": true, "tlp": alert.tlp.label, "alertTitle": Defang.text(alert.title, indicators: alert.indicators),
+            "recipient": messages.text(.ackRecipient, locale: locale, ["org": org.name]),
+        ]
+        guard recording else {
+            context["title"] = messages.text(.ackTitle, locale: locale)
+            context["message"] = messages.text(.ackQuestion, locale: locale, ["org": org.name])
+            context["button"] = messages.text(.ackButton, locale: locale)
+            return HTMLPage.response(try pages.render("ack", context, locale: locale))
+        }
+        let mark = ReachMark(at: Date(), by: claim.recipient, byName: recipient.name, channel: "link")
+        let answer = try await env.record(alertId: alert.id, orgId: org.id, mark: mark, note: nil)
+        if answer.alreadyAcknowledged {
+            context["title"] = messages.text(.ackAlreadyTitle, locale: locale)
+            context["message"] = messages.text(.ackAlready, locale: locale, [
+                "by": answer.by ?? "?", "at": messages.dateFormatter(locale: locale).string(from: answer.acknowledgedAt),
+            ])
+        } else {
+            logger.info("alert acknowledged", metadata: ["alert": "\(alert.id)", "org": "\(org.id)", "channel": "link", "recipient": "\(claim.recipient)"])
+            context["title"] = messages.text(.ackDoneTitle, locale: locale)
+            context["message"] = messages.text(.ackDone, locale: locale, ["org": org.name])
+        }
+        return HTMLPage.response(try pages.render("ack", context, locale: locale))
+    }
+
+    /// Who a link was sent to, as the organisation knows them now: their name as the reach report shows it, and the
+    /// language they read. Nil when the recipient is no longer of the organisation.
+    struct Recipient {
+        var name: String?
+        var locale: String
+    }
+
+    func recipient(of claim: AckClaim, in org: Organisation) async throws -> Recipient? {
+        switch AckRecipient(claim.recipient) {
+        case .subscription(let id):
+            guard let subscription = try await env.store.subscription(id: id), subscription.orgId == org.id else { return nil }
+            // An email subscription is named by its address; another channel's target (a URL) names no one.
+            return Recipient(name: subscription.channel == .email ? subscription.target : nil, locale: org.locale)
+        case .contact(let id):
+            guard let contact = org.contact(id: id) else { return nil }
+            return Recipient(name: contact.displayName, locale: contact.locale ?? org.locale)
+        case nil:
+            return nil
+        }
+    }
+
+    /// The language of a link's reader, when its organisation (and contact) can still be found.
+    func language(of claim: AckClaim) async throws -> String? {
+        guard let org = try await env.store.organisation(id: claim.orgId) else { return nil }
+        if case .contact(let id) = AckRecipient(claim.recipient), let locale = org.contact(id: id)?.locale { return locale }
+        return org.locale
+    }
+
+    /// Why a link is refused, with the words of its page.
+    enum Refusal {
+        case invalid, expired, unknown, refused
+
+        var words: (title: MessageKey, text: MessageKey) {
+            switch self {
+            case .invalid: (.ackInvalidTitle, .ackInvalid)
+            case .expired: (.ackExpiredTitle, .ackExpired)
+            case .unknown: (.ackUnknownTitle, .ackUnknown)
+            case .refused: (.ackRefusedTitle, .ackRefused)
+            }
+        }
+    }
+
+    /// A refusal's page in the reader's language, or in every language, French first, when it is not known.
+    func page(_ refusal: Refusal, language: String?, status: HTTPResponse.Status) throws -> Response {
+        let messages = env.messages
+        func words(_ key: MessageKey) -> String { language.map { messages.text(key, locale: $0) } ?? messages.everyLocale(key) }
+        let context: [String: Any] = ["title": words(refusal.words.title), "message": words(refusal.words.text)]
+        guard let pages = env.pages else {
+            return HTMLPage.simple(title: XMLText.escape(words(refusal.words.title)), body: "<p>\(XMLText.escape(words(refusal.words.text)))</p>", status: status)
+        }
+        return HTMLPage.response(try pages.render("ack", context, locale: language ?? Messages.defaultLocale), status: status)
+    }
+}
