@@ -316,6 +316,12 @@ enum SQLiteMigrations {
                 WHERE json_array_length(contacts) > 0;
                 """)
         }
+        migrator.registerMigration("2026-12-03-exercises") { db in
+            // The alerts of one drill, found by the exercise id their document carries.
+            try db.execute(sql: """
+                CREATE INDEX alerts_exercise ON alerts(json_extract(doc, '$.exerciseId')) WHERE json_extract(doc, '$.exerciseId') IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }
