@@ -48,7 +48,7 @@ public struct OrganisationChannels: Codable, Sendable, Hashable {
     public var unreachableReasons: [String]? {
         guard !subscriptions.contains(where: \.works) else { return nil }
         var reasons: [String] = []
-        if !subscriptions.contains(where: \.active) { reasons.append("no-subscription: no active subscription") }
+        if subscriptions.isEmpty { reasons.append("no-subscription: no subscription") }
         for sub in subscriptions.sorted(by: { $0.subscriptionId < $1.subscriptionId }) {
             if !sub.active {
                 reasons.append("disabled: \(sub.channel.rawValue) subscription \(sub.subscriptionId) disabled"

@@ -101,6 +101,7 @@ public struct TocsinBroker: Sendable {
         TokenRoutes(env: env).register(on: api)
         DeliveryRoutes(env: env).register(on: api)
         ReachRoutes(env: env).register(on: api)
+        AckRoutes(env: env).register(on: api)
         AuditRoutes(env: env).register(on: api)
         StreamRoutes(env: env, hub: env.hub).register(on: api)
         if answeringOtherMethods { MethodNotAllowedRoutes.register(on: router) }
