@@ -27,7 +27,14 @@ struct OrganisationRoutes {
         let principal = try context.requirePrincipal()
         if let unreachable = request.query("unreachable") {
             guard unreachable == "true" || unreachable == "false" else { throw Problem.validation("unreachable must be true or false", field: "unreachable") }
-            if unreachable == "true" { return try await self.unreachable(principal) }
+            if unreachable == "true" {
+                // Every unreachable organisation comes on one page; a paging parameter must still be well formed.
+                _ = try AlertRoutes.page(request)
+                if let cursor = request.query("cursor"), cursor.isEmpty || cursor.count > 18 || !cursor.allSatisfy({ $0.isASCII && $0.isNumber }) || cursor.hasPrefix("0") {
+                    throw Problem.validation("cursor must be the nextCursor of a previous page", field: "cursor")
+                }
+                return try await self.unreachable(principal)
+            }
         }
         if let own = try env.scopedOrgId(principal, requested: nil) {
             let orgs = try await env.store.organisation(id: own).map { [$0] } ?? []
