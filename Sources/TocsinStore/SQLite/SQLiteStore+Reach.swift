@@ -24,9 +24,14 @@ extension SQLiteStore {
                                             lastError: row["last_error"], lastStatus: row["last_status"])
             standings[row["org_id"], default: [:]][standing.subscriptionId] = standing
         }
+        // Active subscriptions counted once for all, not once per row.
+        var active: [String: Int] = [:]
+        let counts = try Row.fetchCursor(db, sql: """
+            SELECT org_id, COUNT(*) AS n FROM subscriptions WHERE active = 1 AND (? IS NULL OR org_id = ?) GROUP BY org_id
+            """, arguments: [orgId, orgId])
+        while let row = try counts.next() { active[row["org_id"]] = row["n"] }
         return try Row.fetchAll(db, sql: """
-            SELECT r.*, o.name AS org_name, o.region AS org_region, o.tlp_rank AS org_tlp,
-                (SELECT COUNT(*) FROM subscriptions s WHERE s.org_id = r.org_id AND s.active = 1) AS active_subscriptions
+            SELECT r.*, o.name AS org_name, o.region AS org_region, o.tlp_rank AS org_tlp
             FROM alert_reach r JOIN organisations o ON o.id = r.org_id
             WHERE r.alert_id = ? AND (? IS NULL OR r.org_id = ?) ORDER BY o.seq
             """, arguments: [alertId, orgId, orgId]).map { row in
@@ -36,7 +41,7 @@ extension SQLiteStore {
                 clearance: TLP(rank: row["org_tlp"]) ?? .clear, concernedAt: row.date("concerned_at") ?? Date(),
                 concernedRevision: row["concerned_revision"], inventory: row["inventory"],
                 delivered: Self.mark(row, "delivered"), seen: Self.mark(row, "seen"), acknowledged: Self.mark(row, "acked"),
-                note: row["acked_note"], acknowledgedRevision: row["acked_revision"], activeSubscriptions: row["active_subscriptions"],
+                note: row["acked_note"], acknowledgedRevision: row["acked_revision"], activeSubscriptions: active[org] ?? 0,
                 deliveries: (standings[org] ?? [:]).values.sorted { $0.subscriptionId < $1.subscriptionId })
         }
     }
