@@ -134,6 +134,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     /// Put in front of the subject or title of a revised alert, and of a cancelled one.
     case statusUpdated = "status.updated"
     case statusCancelled = "status.cancelled"
+    /// In front of every message of a drill: `[EXERCICE]`.
+    case exerciseMark = "exercise.mark"
     case tlpNoticeClear = "tlpNotice.clear"
     case tlpNoticeGreen = "tlpNotice.green"
     case tlpNoticeAmber = "tlpNotice.amber"

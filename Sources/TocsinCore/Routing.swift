@@ -15,10 +15,14 @@ public struct RoutableSubscription: Sendable, Hashable {
     public var cves: Set<String>
     public var digest: DigestMode
     public var onlyInventoryMatches: Bool
+    /// Whether drills are taken: always for a pushed channel, on request (`includeExercises`) for a pulled one.
+    public var includeExercises: Bool
 
+    /// `pulled` for a channel the reader reads itself (a feed, the stream): it takes drills only when its filter asks.
     public init(subscriptionId: String, orgId: String, channel: Channel, clearance: TLP, orgRegion: String?, filter: SubscriptionFilter,
-                digest: DigestMode = .immediate) {
+                digest: DigestMode = .immediate, pulled: Bool = false) {
         self.subscriptionId = subscriptionId
+        includeExercises = !pulled || filter.includeExercises
         self.digest = digest
         self.orgId = orgId
         self.channel = channel
@@ -32,10 +36,10 @@ public struct RoutableSubscription: Sendable, Hashable {
         onlyInventoryMatches = filter.onlyInventoryMatches
     }
 
-    public init(subscription: Subscription, organisation: Organisation) {
+    public init(subscription: Subscription, organisation: Organisation, pulled: Bool = false) {
         self.init(subscriptionId: subscription.id, orgId: organisation.id, channel: subscription.channel,
                   clearance: organisation.tlpClearance, orgRegion: organisation.regionScope, filter: subscription.filter,
-                  digest: subscription.digest)
+                  digest: subscription.digest, pulled: pulled)
     }
 
     /// The rules no filter can loosen: the TLP clearance covers the marking, and a regional alert stays in its regions.
@@ -54,6 +58,7 @@ public struct RoutableSubscription: Sendable, Hashable {
     /// `takes` for an alert prepared once for many subscriptions.
     public func takes(_ alert: inout MatchableAlert, concerned: Set<String>) -> Bool {
         guard clearance.rank >= alert.alert.tlp.rank, minSeverity.rank <= alert.alert.severity.rank else { return false }
+        if alert.alert.isExercise, !includeExercises { return false }
         if !alert.regions.isEmpty {
             guard let orgRegion, orgRegion == Region.all || alert.regions.contains(orgRegion) else { return false }
             if !regions.isEmpty, regions.isDisjoint(with: alert.regions) { return false }

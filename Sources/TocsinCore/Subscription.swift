@@ -12,10 +12,14 @@ public struct SubscriptionFilter: Codable, Sendable, Hashable {
     public var cves: [String]
     /// Only alerts whose affected products match the organisation's declared inventory.
     public var onlyInventoryMatches: Bool
+    /// Whether a pulled channel (a feed) lists drills (`exerciseId` alerts) too. Pushed channels (webhooks, email)
+    /// always get drills: going through the real channels is the point of a drill.
+    public var includeExercises: Bool
 
     public init(minSeverity: Severity? = nil, categories: [String] = [], regions: [String] = [], keywords: [String] = [], cves: [String] = [],
-                onlyInventoryMatches: Bool = false) {
+                onlyInventoryMatches: Bool = false, includeExercises: Bool = false) {
         self.onlyInventoryMatches = onlyInventoryMatches
+        self.includeExercises = includeExercises
         self.minSeverity = minSeverity
         self.categories = categories
         self.regions = regions
@@ -31,7 +35,22 @@ public struct SubscriptionFilter: Codable, Sendable, Hashable {
         keywords = try c.decodeIfPresent([String].self, forKey: .keywords) ?? []
         cves = try c.decodeIfPresent([String].self, forKey: .cves) ?? []
         onlyInventoryMatches = try c.decodeIfPresent(Bool.self, forKey: .onlyInventoryMatches) ?? false
+        includeExercises = try c.decodeIfPresent(Bool.self, forKey: .includeExercises) ?? false
     }
+
+    /// Every field, `includeExercises` only when set (a filter written before drills reads the same).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(minSeverity, forKey: .minSeverity)
+        try c.encode(categories, forKey: .categories)
+        try c.encode(regions, forKey: .regions)
+        try c.encode(keywords, forKey: .keywords)
+        try c.encode(cves, forKey: .cves)
+        try c.encode(onlyInventoryMatches, forKey: .onlyInventoryMatches)
+        if includeExercises { try c.encode(true, forKey: .includeExercises) }
+    }
+
+    enum CodingKeys: String, CodingKey { case minSeverity, categories, regions, keywords, cves, onlyInventoryMatches, includeExercises }
 
     /// Normalised copy (lower-case categories, upper-case CVEs) with each value checked.
     public func validated() throws(ValidationError) -> SubscriptionFilter {

@@ -22,6 +22,46 @@ public protocol ReachStore: Sendable {
     /// The broker's key named `name`, created with `make` the first time and kept for good (acknowledgement links
     /// stay valid across restarts).
     func brokerKey(named name: String, make: @Sendable () -> String) async throws -> String
+    /// Time to deliver and to acknowledge, by severity, as histograms over `bounds` (seconds), and how many alerts
+    /// published since `since`, not cancelled, still wait for an acknowledgement. Exercises are left out of all of it.
+    func reachMetrics(bounds: [Double], since: Date) async throws -> ReachMetrics
+    /// Every organisation with its subscriptions, each with its latest finished delivery: what the reachability rule
+    /// (`OrganisationChannels.unreachableReasons`) reads.
+    func organisationChannels() async throws -> [OrganisationChannels]
+    /// The alerts of one exercise, oldest first.
+    func alerts(exerciseId: String) async throws -> [Alert]
+}
+
+/// Reach figures for the metrics endpoint, exercises left out.
+public struct ReachMetrics: Sendable, Hashable {
+    /// Publication → first delivery, by severity.
+    public var timeToDeliver: [Severity: LatencyHistogram]
+    /// Publication → acknowledgement, by severity.
+    public var timeToAcknowledge: [Severity: LatencyHistogram]
+    /// Alerts published in the window, not cancelled, with at least one concerned organisation that has not
+    /// acknowledged.
+    public var unacknowledgedAlerts: Int
+
+    public init(timeToDeliver: [Severity: LatencyHistogram] = [:], timeToAcknowledge: [Severity: LatencyHistogram] = [:], unacknowledgedAlerts: Int = 0) {
+        self.timeToDeliver = timeToDeliver
+        self.timeToAcknowledge = timeToAcknowledge
+        self.unacknowledgedAlerts = unacknowledgedAlerts
+    }
+}
+
+/// A Prometheus-style histogram: how many values were at most each bound (cumulative), how many in all, their sum.
+public struct LatencyHistogram: Sendable, Hashable {
+    public var bounds: [Double]
+    public var cumulative: [Int]
+    public var count: Int
+    public var sum: Double
+
+    public init(bounds: [Double], cumulative: [Int], count: Int, sum: Double) {
+        self.bounds = bounds
+        self.cumulative = cumulative
+        self.count = count
+        self.sum = sum
+    }
 }
 
 /// One organisation an alert revision concerns, as routing decided.

@@ -91,6 +91,31 @@ final class EmailGoldenTests: XCTestCase {
         }
     }
 
+    /// A drill: the same email, marked `[EXERCICE]` / `[EXERCISE]` in front of its subject and its digest's.
+    func testExerciseEmailsAreMarked() throws {
+        let templates = try EmailTemplates(directory: Self.root.appendingPathComponent("Templates").path)
+        let sender = SMTPSender(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:9", from: "alertes@cert-sante.test", concurrency: 1))
+        defer { sender.shutdown() }
+        let channel = EmailChannel(sender: sender, templates: templates, publicUrl: "https://tocsin.test/")
+        var drill = try GoldenAlerts.alert("0000000a-0000-4000-8000-000000000006", revision: 1, status: .published,
+                                           updated: try GoldenAlerts.date("2026-03-05T08:15:00Z"),
+                                           AlertDraft(title: "Exercice national : rançongiciel simulé", summary: "Ceci est un exercice.",
+                                                      severity: .critical, tlp: .green))
+        drill.exerciseId = "care-2026-12"
+        for locale in ["fr", "en"] {
+            let claimed = ClaimedDelivery(delivery: Delivery(alertId: drill.id, revision: 1, subscriptionId: "s", orgId: "o", channel: .email),
+                                          target: "rssi@chu.test", alertJSON: try TocsinJSON.encode(drill), eventType: drill.eventType,
+                                          eventTime: drill.updatedAt, orgName: "CHU de Rouen", locale: locale, digest: .immediate, concerns: [],
+                                          secrets: [SubscriptionSecret(.unsubscribe, "unsub-token")])
+            let messages = channel.templates.messages
+            var out = "subject: \(EmailChannel.subject(drill, locale: locale, messages: messages))\n"
+            out += "digest subject: \(EmailChannel.digestSubject([drill], mode: .hourly, locale: locale, messages: messages))\n"
+            let message = try channel.message(for: claimed)
+            out += "Subject: \(message.headers.first { $0.0 == "Subject" }?.1 ?? "(none)")\n--- text\n\(message.text)\n"
+            try assertGolden(out, file: "email-exercise.\(locale).txt")
+        }
+    }
+
     func assertGolden(_ actual: String, file name: String, line: UInt = #line) throws {
         let url = Self.golden.appendingPathComponent(name)
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {

@@ -55,6 +55,15 @@ final class TargetGuardTests: XCTestCase {
         XCTAssertEqual(payload?["type"] as? String, "alert.published")
         XCTAssertEqual((payload?["data"] as? [String: Any])?["id"] as? String, alert.id)
         XCTAssertNotNil(RFC3339.parse(payload?["timestamp"] as? String ?? ""))
+        XCTAssertNil(headers["X-Tocsin-Exercise"])
+
+        // A drill says so in a header as well as in its body.
+        var drill = alert
+        drill.exerciseId = "care-2026-q4"
+        var drillClaim = claimed
+        drillClaim.alertJSON = try TocsinJSON.encode(drill)
+        let drillHeaders = Dictionary(uniqueKeysWithValues: try channel.request(for: drillClaim, now: Date()).headers)
+        XCTAssertEqual(drillHeaders["X-Tocsin-Exercise"], "care-2026-q4")
     }
 
     func testRefusedTargetsFailPermanentlyWithoutAConnection() async throws {

@@ -149,4 +149,15 @@ final class CAPAdapterTests: XCTestCase {
         let ack = "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>1</identifier><sender>x</sender><sent>2024-01-01T00:00:00Z</sent><msgType>Ack</msgType></alert>"
         XCTAssertEqual(try adapter.parse(Data(ack.utf8), options: IngestOptions()).count, 0)
     }
+
+    func testAnExerciseMessageIngestsAsADrill() throws {
+        func draft(status: String, identifier: String) throws -> AlertDraft? {
+            let xml = "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>\(identifier)</identifier><sender>cert@sante.fr</sender>"
+                + "<sent>2026-12-03T08:00:00+01:00</sent><status>\(status)</status><msgType>Alert</msgType><scope>Public</scope></alert>"
+            return try adapter.parse(Data(xml.utf8), options: IngestOptions()).first?.draft
+        }
+        XCTAssertEqual(try draft(status: "Exercise", identifier: "EX-2026/12#1")?.exerciseId, "cap:EX-2026_12_1")
+        XCTAssertNil(try draft(status: "Actual", identifier: "A-1")?.exerciseId)
+        XCTAssertNil(try draft(status: "Test", identifier: "A-1")?.exerciseId)
+    }
 }

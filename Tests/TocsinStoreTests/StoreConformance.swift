@@ -507,6 +507,51 @@ struct StoreConformance {
         assertEqual(try await store.reach(alertId: id, orgId: amber.id)?.acknowledgedRevision, 3)
     }
 
+    func reachMetricsLeaveExercisesOutAndCountWhatWaitsForAnAcknowledgement() async throws {
+        let amber = try await org(.amber)
+        try await webhook(amber)
+        let real = try await store.publish(Alert.first(from: draft(.amber, severity: .critical)), route: Self.everyoneClearedAndConcerned).alert
+        var drill = draft(.amber, severity: .critical)
+        drill.exerciseId = "ex-1"
+        let exercise = try await store.publish(Alert.first(from: drill), route: Self.everyoneClearedAndConcerned).alert
+        let now = Date().millisecondPrecision
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 10)
+        XCTAssertEqual(claimed.count, 2)
+        try await store.recordResults(try claimed.map { try result($0, .success(status: 204), at: real.updatedAt + 3) })
+        let bounds: [Double] = [1, 5, 60]
+        var metrics = try await store.reachMetrics(bounds: bounds, since: now - 3_600)
+        XCTAssertEqual(metrics.timeToDeliver[.critical], LatencyHistogram(bounds: bounds, cumulative: [0, 1, 1], count: 1, sum: 3))
+        XCTAssertNil(metrics.timeToAcknowledge[.critical])
+        XCTAssertEqual(metrics.unacknowledgedAlerts, 1)
+        _ = try await store.acknowledge(alertId: real.id, orgId: amber.id, mark: ReachMark(at: real.updatedAt + 90, channel: "api"), note: nil)
+        _ = try await store.acknowledge(alertId: exercise.id, orgId: amber.id, mark: ReachMark(at: real.updatedAt + 2, channel: "api"), note: nil)
+        metrics = try await store.reachMetrics(bounds: bounds, since: now - 3_600)
+        XCTAssertEqual(metrics.timeToAcknowledge[.critical], LatencyHistogram(bounds: bounds, cumulative: [0, 0, 0], count: 1, sum: 90))
+        XCTAssertEqual(metrics.unacknowledgedAlerts, 0)
+        assertEqual(try await store.alerts(exerciseId: "ex-1").map(\.id), [exercise.id])
+        assertEqual(try await store.alerts(exerciseId: "ex-2").count, 0)
+    }
+
+    func organisationChannelsTellWhatLastHappenedOnEachSubscription() async throws {
+        let none = try await org(.amber), gone = try await org(.amber), working = try await org(.amber)
+        let goneSub = try await webhook(gone)
+        let workingSub = try await webhook(working)
+        try await publish(draft())
+        let now = Date()
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 10)
+        try await store.recordResults(try claimed.map { try result($0, $0.delivery.subscriptionId == goneSub.id ? .http(status: 410) : .success(status: 204), at: now) })
+        let channels = Dictionary(uniqueKeysWithValues: try await store.organisationChannels().map { ($0.orgId, $0) })
+        XCTAssertEqual(channels[none.id]?.subscriptions, [])
+        XCTAssertEqual(channels[none.id]?.unreachableReasons?.first?.hasPrefix("no-subscription"), true)
+        XCTAssertEqual(channels[gone.id]?.subscriptions.first?.active, false)
+        XCTAssertNotNil(channels[gone.id]?.subscriptions.first?.disabledReason)
+        XCTAssertEqual(channels[gone.id]?.subscriptions.first?.lastFinished?.state, .dead)
+        XCTAssertNotNil(channels[gone.id]?.unreachableReasons)
+        XCTAssertEqual(channels[working.id]?.subscriptions.first?.subscriptionId, workingSub.id)
+        XCTAssertEqual(channels[working.id]?.subscriptions.first?.lastFinished?.state, .delivered)
+        XCTAssertNil(channels[working.id]?.unreachableReasons)
+    }
+
     func theBrokerKeepsItsKeys() async throws {
         let first = try await store.brokerKey(named: "ack", make: { "one" })
         let second = try await store.brokerKey(named: "ack", make: { "two" })

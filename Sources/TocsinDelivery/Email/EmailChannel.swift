@@ -54,7 +54,8 @@ public struct EmailChannel: DeliveryChannel {
         case .updated: messages.text(.statusUpdated, locale: locale)
         case .cancelled: messages.text(.statusCancelled, locale: locale)
         }
-        return "\(status)[\(alert.tlp.label)][\(severity)] \(Defang.text(alert.title, indicators: alert.indicators))"
+        let exercise = alert.isExercise ? messages.text(.exerciseMark, locale: locale) : ""
+        return "\(exercise)\(status)[\(alert.tlp.label)][\(severity)] \(Defang.text(alert.title, indicators: alert.indicators))"
     }
 
     /// The message for one delivery.
@@ -150,7 +151,8 @@ extension EmailChannel {
     public static func digestSubject(_ alerts: [Alert], mode: DigestMode, locale: String, messages: Messages) -> String {
         let tlp = alerts.map(\.tlp).max { $0.rank < $1.rank } ?? .clear
         let worst = alerts.map(\.severity).max() ?? .info
-        return messages.text(alerts.count == 1 ? .digestSubjectOne : .digestSubjectOther, locale: locale, [
+        let exercise = alerts.contains(where: \.isExercise) ? messages.text(.exerciseMark, locale: locale) : ""
+        return exercise + messages.text(alerts.count == 1 ? .digestSubjectOne : .digestSubjectOther, locale: locale, [
             "tlp": tlp.label, "period": period(mode, locale: locale, messages: messages), "count": "\(alerts.count)",
             "severity": messages.severity(worst, locale: locale),
         ])

@@ -64,14 +64,23 @@ public struct WebhookChannel: DeliveryChannel {
         if let previous = secrets.dropFirst().first, previous != secret {
             signature += " " + (try StandardWebhooks.sign(secret: previous, id: id, timestamp: timestamp, body: body))
         }
-        return HTTPRequest(url: claimed.target, headers: [
+        var headers = [
             ("Content-Type", "application/json"),
             ("webhook-id", id),
             ("webhook-timestamp", String(timestamp)),
             ("webhook-signature", signature),
             ("X-Tocsin-Event", claimed.eventType),
             ("X-Tocsin-Alert", "\(claimed.delivery.alertId);revision=\(claimed.delivery.revision)"),
-        ], body: body, timeout: timeout)
+        ]
+        // A drill says so in a header too, so a receiver can route it before reading the body.
+        if let exerciseId = Self.exerciseId(claimed) { headers.append(("X-Tocsin-Exercise", exerciseId)) }
+        return HTTPRequest(url: claimed.target, headers: headers, body: body, timeout: timeout)
+    }
+
+    /// The drill the delivery's alert belongs to, read from its document only when it names one.
+    static func exerciseId(_ claimed: ClaimedDelivery) -> String? {
+        guard claimed.alertJSON.firstRange(of: Array(#""exerciseId""#.utf8)) != nil else { return nil }
+        return (try? claimed.alert())?.exerciseId?.filter { !$0.isNewline && $0 != "\0" }
     }
 
     public func send(_ claimed: ClaimedDelivery) async -> AttemptOutcome {

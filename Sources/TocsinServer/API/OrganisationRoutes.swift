@@ -25,6 +25,17 @@ struct OrganisationRoutes {
 
     @Sendable func list(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
+        if let unreachable = request.query("unreachable") {
+            guard unreachable == "true" || unreachable == "false" else { throw Problem.validation("unreachable must be true or false", field: "unreachable") }
+            if unreachable == "true" {
+                // Every unreachable organisation comes on one page; a paging parameter must still be well formed.
+                _ = try AlertRoutes.page(request)
+                if let cursor = request.query("cursor"), cursor.isEmpty || cursor.count > 18 || !cursor.allSatisfy({ $0.isASCII && $0.isNumber }) || cursor.hasPrefix("0") {
+                    throw Problem.validation("cursor must be the nextCursor of a previous page", field: "cursor")
+                }
+                return try await self.unreachable(principal)
+            }
+        }
         if let own = try env.scopedOrgId(principal, requested: nil) {
             let orgs = try await env.store.organisation(id: own).map { [$0] } ?? []
             return try JSONResponse.make(ListBody(items: orgs, nextCursor: nil))
@@ -32,6 +43,38 @@ struct OrganisationRoutes {
         try principal.require([.admin, .publisher], to: "list organisations")
         let page = try await env.store.organisations(page: AlertRoutes.page(request))
         return try JSONResponse.make(ListBody(items: page.items.map { OrganisationView($0, for: principal) }, nextCursor: page.nextCursor))
+    }
+
+    /// The organisations no alert can reach now (no working channel), each with why: a standing finding, every
+    /// one of them, on one page.
+    func unreachable(_ principal: Principal) async throws -> Response {
+        try principal.require([.admin, .publisher], to: "list unreachable organisations")
+        let reasons = Dictionary(uniqueKeysWithValues: try await env.store.organisationChannels().compactMap { channels in
+            channels.unreachableReasons.map { (channels.orgId, $0) }
+        })
+        var items: [UnreachableView] = []
+        var page = PageRequest(limit: 500)
+        repeat {
+            let batch = try await env.store.organisations(page: page)
+            items += batch.items.compactMap { org in reasons[org.id].map { UnreachableView(org: OrganisationView(org, for: principal), reasons: $0) } }
+            page.cursor = batch.nextCursor
+        } while page.cursor != nil
+        return try JSONResponse.make(ListBody(items: items, nextCursor: nil))
+    }
+
+    /// An unreachable organisation: the organisation as the caller may see it, `unreachable: true` and why.
+    struct UnreachableView: Encodable {
+        var org: OrganisationView
+        var reasons: [String]
+
+        func encode(to encoder: any Encoder) throws {
+            try org.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(true, forKey: .unreachable)
+            try container.encode(reasons, forKey: .reasons)
+        }
+
+        enum CodingKeys: String, CodingKey { case unreachable, reasons }
     }
 
     @Sendable func show(_ request: Request, context: TocsinRequestContext) async throws -> Response {

@@ -36,6 +36,9 @@ struct HealthRoutes {
             }
             var text = registry.emitToBuffer()
             if let polling = env.polling { text += Array(SourceMetricsText.render(await polling.health()).utf8) }
+            if let reach = try? await env.store.reachMetrics(bounds: ReachMetricsText.bounds, since: Date() - ReachMetricsText.window) {
+                text += Array(ReachMetricsText.render(reach).utf8)
+            }
             return JSONResponse.raw(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }

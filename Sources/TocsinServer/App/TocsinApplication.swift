@@ -112,6 +112,7 @@ public struct TocsinBroker: Sendable {
         SubscriptionRoutes(env: env).register(on: api)
         TokenRoutes(env: env).register(on: api)
         DeliveryRoutes(env: env).register(on: api)
+        ReachRoutes(env: env).register(on: api)
         AuditRoutes(env: env).register(on: api)
         StreamRoutes(env: env, hub: env.hub).register(on: api)
         if answeringOtherMethods { MethodNotAllowedRoutes.register(on: router) }

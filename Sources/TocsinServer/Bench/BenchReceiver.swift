@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// A webhook receiver on loopback for benchmarks: answers 204 and records when each `webhook-id` arrived.
+/// A webhook receiver on loopback for benchmarks: answers 204 on `/hook` and records when each `webhook-id` arrived;
+/// `/gone` answers 410 and `/broken` 500, for drills with broken channels (not recorded).
 public final class BenchReceiver: Sendable {
     private let state = Mutex<(first: [String: Date], total: Int)>(([:], 0))
     private let task = Mutex<Task<Void, any Error>?>(nil)
@@ -21,6 +22,14 @@ public final class BenchReceiver: Sendable {
             _ = try await request.body.collect(upTo: 1 << 20)
             if let id = request.headers[HTTPField.Name("webhook-id")!] { receiver.record(id) }
             return Response(status: .noContent)
+        }
+        router.post("gone") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 1 << 20)
+            return Response(status: .gone)
+        }
+        router.post("broken") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 1 << 20)
+            return Response(status: .internalServerError)
         }
         let port = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),

@@ -17,11 +17,12 @@ struct FeedEntry {
     var id: String { "urn:uuid:\(alert.id)" }
     var link: String { "\(publicUrl)/api/v1/alerts/\(alert.id)" }
 
-    /// `[TLP:AMBER][CRITIQUE] title`, with `[ANNULÉE]`/`[CANCELLED]` in front once cancelled.
+    /// `[TLP:AMBER][CRITIQUE] title`, with `[ANNULÉE]`/`[CANCELLED]` in front once cancelled and `[EXERCICE]` for a drill.
     var title: String {
         let severity = messages.severity(alert.severity, locale: locale)
         let cancelled = alert.status == .cancelled ? messages.text(.statusCancelled, locale: locale) : ""
-        return "\(cancelled)[\(alert.tlp.label)][\(severity)] \(alert.title)"
+        let exercise = alert.isExercise ? messages.text(.exerciseMark, locale: locale) : ""
+        return "\(exercise)\(cancelled)[\(alert.tlp.label)][\(severity)] \(alert.title)"
     }
 
     /// The plain-text body: summary, details, CVEs, indicators and references.

@@ -91,7 +91,7 @@ struct FeedRoutes {
     /// (`RoutableSubscription.takes`), as it did for pushed channels.
     func select(_ subscription: Subscription, _ org: Organisation, page: PageRequest,
                 inventory: InventorySnapshot) async throws -> ([Alert], String?) {
-        let routable = RoutableSubscription(subscription: subscription, organisation: org)
+        let routable = RoutableSubscription(subscription: subscription, organisation: org, pulled: true)
         var matched: [Alert] = []
         var cursor = page.cursor
         var scanned = 0
@@ -102,7 +102,7 @@ struct FeedRoutes {
             scanned += result.items.count
             matched += result.items.filter { alert in
                 let concerned: Set<String> = inventory.concerns(for: alert, orgId: org.id).isEmpty ? [] : [org.id]
-                return routable.takes(alert, concerned: concerned) || (alert.status == .cancelled && routable.mayReceive(alert))
+                return routable.takes(alert, concerned: concerned) || (alert.status == .cancelled && routable.mayReceive(alert) && (!alert.isExercise || routable.includeExercises))
             }
             cursor = result.nextCursor
             if cursor == nil { break }

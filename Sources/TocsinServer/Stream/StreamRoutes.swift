@@ -57,10 +57,16 @@ struct StreamRoutes {
 
         // The reader as a subscription: what its organisation may read (everything for admins and publishers),
         // narrowed by `minSeverity` and `category`, matched by the predicate routing applies.
-        let filter = SubscriptionFilter(minSeverity: minSeverity, categories: category.map { [$0] } ?? [])
+        // Drills only when asked (`?exercises=include`).
+        var includeExercises = false
+        if let exercises = request.query("exercises") {
+            guard exercises == "include" || exercises == "exclude" else { throw Problem.validation("exercises must be include or exclude", field: "exercises") }
+            includeExercises = exercises == "include"
+        }
+        let filter = SubscriptionFilter(minSeverity: minSeverity, categories: category.map { [$0] } ?? [], includeExercises: includeExercises)
         @Sendable func reader(_ scope: ReadScope?) -> RoutableSubscription {
             RoutableSubscription(subscriptionId: "stream", orgId: principal.orgId ?? "", channel: .feed, clearance: scope?.clearance ?? .red,
-                                 orgRegion: scope == nil ? Region.all : scope?.region, filter: filter)
+                                 orgRegion: scope == nil ? Region.all : scope?.region, filter: filter, pulled: true)
         }
 
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",

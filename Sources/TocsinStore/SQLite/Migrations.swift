@@ -359,6 +359,12 @@ enum SQLiteMigrations {
                 CREATE INDEX deliveries_alert ON deliveries(alert_id, revision);
                 """)
         }
+        migrator.registerMigration("2026-12-03-exercises") { db in
+            // The alerts of one drill, found by the exercise id their document carries.
+            try db.execute(sql: """
+                CREATE INDEX alerts_exercise ON alerts(json_extract(doc, '$.exerciseId')) WHERE json_extract(doc, '$.exerciseId') IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -24,9 +24,14 @@ extension SQLiteStore {
                                             lastError: row["last_error"], lastStatus: row["last_status"])
             standings[row["org_id"], default: [:]][standing.subscriptionId] = standing
         }
+        // Active subscriptions counted once for all, not once per row.
+        var active: [String: Int] = [:]
+        let counts = try Row.fetchCursor(db, sql: """
+            SELECT org_id, COUNT(*) AS n FROM subscriptions WHERE active = 1 AND (? IS NULL OR org_id = ?) GROUP BY org_id
+            """, arguments: [orgId, orgId])
+        while let row = try counts.next() { active[row["org_id"]] = row["n"] }
         return try Row.fetchAll(db, sql: """
-            SELECT r.*, o.name AS org_name, o.region AS org_region, o.tlp_rank AS org_tlp,
-                (SELECT COUNT(*) FROM subscriptions s WHERE s.org_id = r.org_id AND s.active = 1) AS active_subscriptions
+            SELECT r.*, o.name AS org_name, o.region AS org_region, o.tlp_rank AS org_tlp
             FROM alert_reach r JOIN organisations o ON o.id = r.org_id
             WHERE r.alert_id = ? AND (? IS NULL OR r.org_id = ?) ORDER BY o.seq
             """, arguments: [alertId, orgId, orgId]).map { row in
@@ -36,7 +41,7 @@ extension SQLiteStore {
                 clearance: TLP(rank: row["org_tlp"]) ?? .clear, concernedAt: row.date("concerned_at") ?? Date(),
                 concernedRevision: row["concerned_revision"], inventory: row["inventory"],
                 delivered: Self.mark(row, "delivered"), seen: Self.mark(row, "seen"), acknowledged: Self.mark(row, "acked"),
-                note: row["acked_note"], acknowledgedRevision: row["acked_revision"], activeSubscriptions: row["active_subscriptions"],
+                note: row["acked_note"], acknowledgedRevision: row["acked_revision"], activeSubscriptions: active[org] ?? 0,
                 deliveries: (standings[org] ?? [:]).values.sorted { $0.subscriptionId < $1.subscriptionId })
         }
     }
@@ -138,6 +143,80 @@ extension SQLiteStore {
             let value = make()
             try db.execute(sql: "INSERT INTO broker_keys (name, value, created_at) VALUES (?, ?, ?)", arguments: [name, value, Date().millis])
             return value
+        }
+    }
+}
+
+extension SQLiteStore {
+    public func reachMetrics(bounds: [Double], since: Date) async throws -> ReachMetrics {
+        try await pool.read { db in
+            // Which bucket a delay (milliseconds) falls in: the index of the first bound it does not exceed, or
+            // `bounds.count` past the last.
+            let bucket = "CASE " + bounds.enumerated().map { "WHEN ms <= \(Int64(($0.element * 1000).rounded())) THEN \($0.offset)" }.joined(separator: " ")
+                + " ELSE \(bounds.count) END"
+            func histograms(_ step: String) throws -> [Severity: LatencyHistogram] {
+                var buckets: [Severity: (counts: [Int], count: Int, sum: Double)] = [:]
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT severity_rank, \(bucket) AS bucket, COUNT(*) AS n, SUM(ms) AS total FROM (
+                        SELECT a.severity_rank, MAX(0, r.\(step)_at - r.concerned_at) AS ms
+                        FROM alert_reach r JOIN alerts a ON a.id = r.alert_id
+                        WHERE r.exercise = 0 AND r.\(step)_at IS NOT NULL)
+                    GROUP BY severity_rank, bucket
+                    """)
+                for row in rows {
+                    guard let severity = Severity(rank: row["severity_rank"]) else { continue }
+                    let index: Int = row["bucket"], n: Int = row["n"], total: Int64 = row["total"]
+                    var entry = buckets[severity] ?? (Array(repeating: 0, count: bounds.count + 1), 0, 0)
+                    entry.counts[index] += n
+                    entry.count += n
+                    entry.sum += Double(total) / 1000
+                    buckets[severity] = entry
+                }
+                return buckets.mapValues { entry in
+                    var running = 0
+                    let cumulative = entry.counts.prefix(bounds.count).map { running += $0; return running }
+                    return LatencyHistogram(bounds: bounds, cumulative: cumulative, count: entry.count, sum: entry.sum)
+                }
+            }
+            let unacknowledged = try Int.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT r.alert_id) FROM alert_reach r JOIN alerts a ON a.id = r.alert_id
+                WHERE r.exercise = 0 AND r.acked_at IS NULL AND a.status != 'cancelled' AND a.published_at >= ?
+                """, arguments: [since.millis]) ?? 0
+            return ReachMetrics(timeToDeliver: try histograms("delivered"), timeToAcknowledge: try histograms("acked"),
+                                unacknowledgedAlerts: unacknowledged)
+        }
+    }
+
+    public func organisationChannels() async throws -> [OrganisationChannels] {
+        try await pool.read { db in
+            var last: [String: DeliveryStanding] = [:]
+            let finished = try Row.fetchCursor(db, sql: """
+                SELECT d.subscription_id, d.channel, d.revision, d.state, d.last_error, d.last_status FROM deliveries d
+                JOIN (SELECT MAX(seq) AS seq FROM deliveries WHERE state IN ('delivered', 'dead') GROUP BY subscription_id) m ON m.seq = d.seq
+                """)
+            while let row = try finished.next() {
+                last[row["subscription_id"]] = DeliveryStanding(
+                    subscriptionId: row["subscription_id"], channel: Channel(rawValue: row["channel"]), revision: row["revision"],
+                    state: DeliveryState(rawValue: row["state"]) ?? .dead, lastError: row["last_error"], lastStatus: row["last_status"])
+            }
+            var subscriptions: [String: [SubscriptionStanding]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, org_id, channel, active, disabled_reason FROM subscriptions ORDER BY seq") {
+                let id: String = row["id"]
+                let channel = Channel(rawValue: row["channel"])
+                subscriptions[row["org_id"], default: []].append(SubscriptionStanding(
+                    subscriptionId: id, channel: channel, active: row["active"], disabledReason: row["disabled_reason"],
+                    pulled: channels.pulled.contains(channel), lastFinished: last[id]))
+            }
+            return try String.fetchAll(db, sql: "SELECT id FROM organisations ORDER BY seq").map { org in
+                OrganisationChannels(orgId: org, subscriptions: subscriptions[org] ?? [])
+            }
+        }
+    }
+
+    public func alerts(exerciseId: String) async throws -> [Alert] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.alertColumns) FROM alerts WHERE json_extract(doc, '$.exerciseId') = ? ORDER BY seq",
+                             arguments: [exerciseId]).map(Self.alert(from:))
         }
     }
 }
