@@ -128,8 +128,13 @@ final class AcknowledgementTests: XCTestCase {
         XCTAssertTrue(again.text.contains("<h1>Réception déjà accusée</h1>"), again.text)
         XCTAssertTrue(again.text.contains("Réception déjà accusée par rssi@chu-rouen.test le "), again.text)
         XCTAssertTrue(again.text.contains("(heure de Paris)"), again.text)
-        let row1 = try await reach(id, org)
-        XCTAssertEqual(row1?.acknowledged, first)
+        let unchanged = try await reach(id, org)
+        XCTAssertEqual(unchanged?.acknowledged, first)
+        // Opened again, the link says so, with no button.
+        let reopened = try await page("GET", path)
+        XCTAssertEqual(reopened.status, 200)
+        XCTAssertTrue(reopened.text.contains("Réception déjà accusée par rssi@chu-rouen.test le "), reopened.text)
+        XCTAssertFalse(reopened.text.contains("<form"), reopened.text)
 
         // The API tells the organisation the same.
         let subscriber = try await token("subscriber", org)
@@ -199,20 +204,19 @@ final class AcknowledgementTests: XCTestCase {
         XCTAssertEqual(missing.status, 404)
         XCTAssertTrue(missing.text.contains("<h1>Alerte inconnue</h1>"), missing.text)
 
-        let row2 = try await reach(id, org)
-        XCTAssertNil(row2?.acknowledged)
-        let row3 = try await reach(id, other)
-        XCTAssertNil(row3?.acknowledged)
-        let row4 = try await reach(id, other)
-        XCTAssertNil(row4?.seen)
+        let idInOrg = try await reach(id, org)
+        XCTAssertNil(idInOrg?.acknowledged)
+        let idInOther = try await reach(id, other)
+        XCTAssertNil(idInOther?.acknowledged)
+        XCTAssertNil(idInOther?.seen)
 
         // The subscription deleted since the email left: its link acknowledges nothing.
         let deleted = try await broker.request("DELETE", "/api/v1/subscriptions/\(subscription)", token: broker.adminToken)
         XCTAssertEqual(deleted.status, 204, deleted.text)
         let orphan = try await page("POST", path)
         XCTAssertEqual(orphan.status, 403, orphan.text)
-        let row5 = try await reach(id, org)
-        XCTAssertNil(row5?.acknowledged)
+        let idInOrgNow = try await reach(id, org)
+        XCTAssertNil(idInOrgNow?.acknowledged)
     }
 
     func testAContactsLinkSpeaksItsLanguageAndALoweredClearanceHidesTheAlert() async throws {
@@ -252,8 +256,8 @@ final class AcknowledgementTests: XCTestCase {
             XCTAssertEqual(refused.status, 403, refused.text)
             XCTAssertFalse(refused.text.contains("Confidentiel"))
         }
-        let row6 = try await reach(hidden, org)
-        XCTAssertNil(row6?.acknowledged)
+        let hiddenInOrg = try await reach(hidden, org)
+        XCTAssertNil(hiddenInOrg?.acknowledged)
     }
 
     func testAWebhookBodyCarriesALinkThatAcknowledgesWithPostAndNoneForACancellation() async throws {
@@ -315,8 +319,8 @@ final class AcknowledgementTests: XCTestCase {
         XCTAssertEqual(malformed.status, 400, malformed.text)
         let wrongType = try await broker.request("POST", path, token: soc.secret, json: ["note": 3])
         XCTAssertEqual(wrongType.status, 400, wrongType.text)
-        let row7 = try await reach(id, org)
-        XCTAssertNil(row7?.acknowledged)
+        let idInOrg = try await reach(id, org)
+        XCTAssertNil(idInOrg?.acknowledged)
 
         let first = try await broker.request("POST", path, token: soc.secret, json: ["note": "Correctif appliqué\nsur les deux sites"])
         XCTAssertEqual(first.status, 200, first.text)
@@ -338,8 +342,8 @@ final class AcknowledgementTests: XCTestCase {
         XCTAssertEqual(second.json["acknowledgedAt"] as? String, at)
         XCTAssertEqual(second.json["by"] as? String, "SOC du CHU")
         XCTAssertEqual(second.json["note"] as? String, "Correctif appliqué\nsur les deux sites")
-        let row8 = try await reach(id, green)
-        XCTAssertNil(row8, "an acknowledgement never concerns another organisation")
+        let idInGreen = try await reach(id, green)
+        XCTAssertNil(idInGreen, "an acknowledgement never concerns another organisation")
 
         let audit = try await broker.get("/api/v1/audit?action=alert.acknowledge").items
         XCTAssertEqual(audit.filter { $0["outcome"] as? String == "ok" }.count, 2, "\(audit)")
@@ -418,10 +422,10 @@ final class AcknowledgementTests: XCTestCase {
         let unreadable = try await broker.request("POST", "/api/v1/ingest/cap", token: greenToken.secret,
                                                   raw: Self.capAck(references: ["x,\(amber),2026-12-02T00:00:00Z"]), contentType: "application/xml")
         XCTAssertEqual(unreadable.status, 404, unreadable.text)
-        let row9 = try await reach(capAlertId, org)
-        XCTAssertNil(row9?.acknowledged)
-        let row10 = try await reach(amber, green)
-        XCTAssertNil(row10)
+        let capAlertIdInOrg = try await reach(capAlertId, org)
+        XCTAssertNil(capAlertIdInOrg?.acknowledged)
+        let amberInGreen = try await reach(amber, green)
+        XCTAssertNil(amberInGreen)
 
         // By the CAP identity the alert was ingested under, and by Tocsin's own id: both recorded, channel cap.
         let both = try await broker.request("POST", "/api/v1/ingest/cap", token: subscriber.secret,
@@ -431,12 +435,11 @@ final class AcknowledgementTests: XCTestCase {
         let answers = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(both.body))) as? [[String: Any]], both.text)
         XCTAssertEqual(answers.compactMap { $0["alertId"] as? String }, [capAlertId, amber])
         XCTAssertTrue(answers.allSatisfy { $0["channel"] as? String == "cap" && $0["note"] as? String == "Correctif appliqué" })
-        let row11 = try await reach(capAlertId, org)
-        XCTAssertEqual(row11?.acknowledged?.channel, "cap")
-        let row12 = try await reach(amber, org)
-        XCTAssertEqual(row12?.acknowledged?.by, "token:\(subscriber.id)")
-        let row13 = try await reach(amber, org)
-        XCTAssertEqual(row13?.note, "Correctif appliqué")
+        let capAlertIdInOrgNow = try await reach(capAlertId, org)
+        XCTAssertEqual(capAlertIdInOrgNow?.acknowledged?.channel, "cap")
+        let amberInOrg = try await reach(amber, org)
+        XCTAssertEqual(amberInOrg?.acknowledged?.by, "token:\(subscriber.id)")
+        XCTAssertEqual(amberInOrg?.note, "Correctif appliqué")
 
         // One reference answers one acknowledgement, already there.
         let again = try await broker.request("POST", "/api/v1/ingest/cap", token: subscriber.secret,
@@ -458,8 +461,8 @@ final class AcknowledgementTests: XCTestCase {
         // An admin's read is nobody's.
         let value1 = try await broker.get("/api/v1/alerts/\(a)").status
         XCTAssertEqual(value1, 200)
-        let row14 = try await reach(a, org)
-        XCTAssertNil(row14?.seen)
+        let aInOrg = try await reach(a, org)
+        XCTAssertNil(aInOrg?.seen)
 
         // A feed read with the organisation's token.
         let read = try await broker.request("GET", "/feeds/\(feedToken)/feed.json", token: nil)
@@ -470,26 +473,26 @@ final class AcknowledgementTests: XCTestCase {
         // The first read counts: the API reading it later changes nothing.
         let value2 = try await broker.get("/api/v1/alerts/\(a)", token: subscriber.secret).status
         XCTAssertEqual(value2, 200)
-        let row15 = try await reach(a, org)
-        XCTAssertEqual(row15?.seen, seen)
+        let aInOrgNow = try await reach(a, org)
+        XCTAssertEqual(aInOrgNow?.seen, seen)
 
         // The API: one alert, and the list.
         let b = try await broker.publish(alertJSON(title: "B", tlp: "GREEN"))
         let c = try await broker.publish(alertJSON(title: "C", tlp: "GREEN"))
         let value3 = try await broker.get("/api/v1/alerts/\(b)", token: subscriber.secret).status
         XCTAssertEqual(value3, 200)
-        let row16 = try await reach(b, org)
-        XCTAssertEqual(row16?.seen?.by, "token:\(subscriber.id)")
-        let row17 = try await reach(b, org)
-        XCTAssertEqual(row17?.seen?.channel, "api")
-        let row18 = try await reach(c, org)
-        XCTAssertNil(row18?.seen)
+        let bInOrg = try await reach(b, org)
+        XCTAssertEqual(bInOrg?.seen?.by, "token:\(subscriber.id)")
+        let bInOrgNow = try await reach(b, org)
+        XCTAssertEqual(bInOrgNow?.seen?.channel, "api")
+        let cInOrg = try await reach(c, org)
+        XCTAssertNil(cInOrg?.seen)
         let value4 = try await broker.get("/api/v1/alerts", token: subscriber.secret).status
         XCTAssertEqual(value4, 200)
-        let row19 = try await reach(c, org)
-        XCTAssertEqual(row19?.seen?.channel, "api")
-        let row20 = try await reach(c, org)
-        XCTAssertNil(row20?.acknowledged, "seen is not acknowledged")
+        let cInOrgNow = try await reach(c, org)
+        XCTAssertEqual(cInOrgNow?.seen?.channel, "api")
+        let cInOrgLater = try await reach(c, org)
+        XCTAssertNil(cInOrgLater?.acknowledged, "seen is not acknowledged")
 
         // The stream.
         let d = try await broker.publish(alertJSON(title: "D", tlp: "GREEN"))

@@ -61,20 +61,28 @@ struct AckLinkRoutes {
             "hasAlert": true, "tlp": alert.tlp.label, "alertTitle": Defang.text(alert.title, indicators: alert.indicators),
             "recipient": messages.text(.ackRecipient, locale: locale, ["org": org.name]),
         ]
+        func already(_ first: ReachMark) {
+            context["title"] = messages.text(.ackAlreadyTitle, locale: locale)
+            context["message"] = messages.text(.ackAlready, locale: locale, [
+                "by": first.byName ?? first.by ?? "?", "at": messages.dateFormatter(locale: locale).string(from: first.at),
+            ])
+        }
         guard recording else {
-            context["title"] = messages.text(.ackTitle, locale: locale)
-            context["message"] = messages.text(.ackQuestion, locale: locale, ["org": org.name])
-            context["button"] = messages.text(.ackButton, locale: locale)
+            // Reading only: an alert acknowledged already says by whom, with no button.
+            if let first = try await env.store.reach(alertId: alert.id, orgId: org.id)?.acknowledged {
+                already(first)
+            } else {
+                context["title"] = messages.text(.ackTitle, locale: locale)
+                context["message"] = messages.text(.ackQuestion, locale: locale, ["org": org.name])
+                context["button"] = messages.text(.ackButton, locale: locale)
+            }
             return HTMLPage.response(try pages.render("ack", context, locale: locale))
         }
         let mark = ReachMark(at: Date(), by: claim.recipient, byName: recipient.name, channel: "link")
-        let answer = try await env.record(alertId: alert.id, orgId: org.id, mark: mark, note: nil)
-        if answer.alreadyAcknowledged {
-            context["title"] = messages.text(.ackAlreadyTitle, locale: locale)
-            context["message"] = messages.text(.ackAlready, locale: locale, [
-                "by": answer.by ?? "?", "at": messages.dateFormatter(locale: locale).string(from: answer.acknowledgedAt),
-            ])
-        } else {
+        switch try await env.store.acknowledge(alertId: alert.id, orgId: org.id, mark: mark, note: nil) {
+        case .already(let first):
+            already(first)
+        case .recorded:
             logger.info("alert acknowledged", metadata: ["alert": "\(alert.id)", "org": "\(org.id)", "channel": "link", "recipient": "\(claim.recipient)"])
             context["title"] = messages.text(.ackDoneTitle, locale: locale)
             context["message"] = messages.text(.ackDone, locale: locale, ["org": org.name])
