@@ -43,6 +43,9 @@ final class SQLiteStoreTests: XCTestCase {
     func testReachFollowsEachConcernedOrganisationFromDeliveryToAcknowledgement() async throws { try await conformance.reachFollowsEachConcernedOrganisationFromDeliveryToAcknowledgement() }
     func testARevisionThatChangesWhatWasAcknowledgedAsksAgainAndATypoFixDoesNot() async throws { try await conformance.aRevisionThatChangesWhatWasAcknowledgedAsksAgainAndATypoFixDoesNot() }
     func testTheBrokerKeepsItsKeys() async throws { try await conformance.theBrokerKeepsItsKeys() }
+    func testEscalationPoliciesAreKeptWithAVersionThatMovesOnEveryEdit() async throws { try await conformance.escalationPoliciesAreKeptWithAVersionThatMovesOnEveryEdit() }
+    func testEscalationStepsAreScheduledOnceClaimedWhenDueAndStoppedByAnAcknowledgement() async throws { try await conformance.escalationStepsAreScheduledOnceClaimedWhenDueAndStoppedByAnAcknowledgement() }
+    func testACancelledAlertEscalatesNoFurther() async throws { try await conformance.aCancelledAlertEscalatesNoFurther() }
     func testSourceStatesRoundTrip() async throws { try await conformance.sourceStatesRoundTrip() }
     func testTheAuditLogAppendsAndFilters() async throws { try await conformance.theAuditLogAppendsAndFilters() }
 
