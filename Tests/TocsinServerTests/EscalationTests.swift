@@ -96,6 +96,50 @@ final class EscalationTests: XCTestCase {
         XCTAssertTrue(metrics.text.contains(#"tocsin_escalations_total{outcome="sent"} 1"#), metrics.text)
     }
 
+    func testTheDefaultShapeEscalatesWhatConcernsTheInventoryAndTellsTheRegionsARSWithoutWideningTheMarking() async throws {
+        // The shipped default, with seconds instead of hours.
+        let policy = #"{"name":"Inventory","match":{"minSeverity":"critical","concernsInventory":true},"steps":[{"after":"PT1S","roles":["deputy"]},{"after":"PT2S","regionARS":true}]}"#
+        try await start(policy: policy)
+        let rouen = try await makeHospital()
+        let dieppe = try await broker.post("/api/v1/orgs", [
+            "name": "CH de Dieppe", "kind": "CH", "region": "28", "tlpClearance": "AMBER",
+            "contacts": [["role": "deputy", "email": "adjoint@ch-dieppe.test"]],
+        ])
+        XCTAssertEqual(dieppe.status, 201, dieppe.text)
+        let ars = try await broker.post("/api/v1/orgs", [
+            "name": "ARS Normandie", "kind": "ARS", "region": "28", "tlpClearance": "GREEN",
+            "contacts": [["role": "rssi", "email": "rssi@ars-normandie.test"], ["role": "director", "email": "dg@ars-normandie.test"]],
+        ])
+        XCTAssertEqual(ars.status, 201, ars.text)
+        let declared = try await broker.request("PUT", "/api/v1/orgs/\(rouen)/inventory", token: broker.adminToken,
+                                                raw: Array(#"[{"vendor":"Philips","product":"Vue PACS","version":"12.2.6.10"}]"#.utf8))
+        XCTAssertEqual(declared.status, 200, declared.text)
+
+        var alert = alertJSON(title: "Vue PACS : exécution de code à distance", tlp: "AMBER", severity: "critical", regions: ["28"])
+        alert["affectedProducts"] = [["vendor": "Philips", "product": "Vue PACS", "versions": ["<12.2.8.410"]]]
+        let id = try await broker.publish(alert)
+        let planned = try await steps(id)
+        XCTAssertEqual(Set(planned.compactMap { $0["orgId"] as? String }), [rouen], "Dieppe runs no Vue PACS; the ARS may not read the alert")
+
+        try await eventually(timeout: 15, broker.log) { try self.mails(to: "rssi@ars-normandie.test").count == 1 }
+        XCTAssertEqual(try mails(to: "adjoint@chu-rouen.test").count, 1)
+        XCTAssertEqual(try mails(to: "adjoint@ch-dieppe.test").count, 0)
+        XCTAssertEqual(try mails(to: "dg@ars-normandie.test").count, 0, "the ARS's rssi and on-call, not its director")
+        let notice = try XCTUnwrap(try mails(to: "rssi@ars-normandie.test").first)
+        let headers = try XCTUnwrap(notice["headers"] as? [String: String])
+        XCTAssertEqual(headers["Subject"], "[ESCALADE][TLP:AMBER][CRITIQUE] Alerte en attente d'acquittement par CHU de Rouen")
+        let text = try XCTUnwrap(notice["text"] as? String)
+        let html = try XCTUnwrap(notice["html"] as? String)
+        XCTAssertTrue(text.hasPrefix("Non acquittée par CHU de Rouen après 2 s."), text)
+        for part in [text, html] {
+            XCTAssertFalse(part.contains("Vue PACS"), "a GREEN organisation reads nothing of an AMBER alert: \(part)")
+            XCTAssertFalse(part.contains("Des indicateurs de compromission"), part)
+            XCTAssertFalse(part.contains("/ack/"), "only the establishment acknowledges for itself")
+        }
+        XCTAssertTrue(text.contains("C'est à CHU de Rouen d'acquitter cette alerte"), text)
+        try await eventually(timeout: 5) { try await self.steps(id).allSatisfy { $0["state"] as? String == "sent" } }
+    }
+
     func testADrillEscalatesForRealMarkedAsADrillWithTheOrganisationsOwnPolicy() async throws {
         try await start(policy: "none")
         let org = try await makeHospital()
