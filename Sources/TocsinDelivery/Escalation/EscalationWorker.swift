@@ -48,6 +48,15 @@ public final class EscalationWorker: Sendable {
         self.notice = notice
         self.configuration = configuration
         self.logger = logger
+        // Shown at zero from the start, so that a rate over them means something before the first step fires.
+        for outcome in Self.outcomes { _ = Self.counter(outcome) }
+    }
+
+    /// What a step can come to, as the `outcome` label of `tocsin_escalations_total`.
+    static let outcomes: [EscalationStepState] = [.sent, .skipped, .failed]
+
+    static func counter(_ outcome: EscalationStepState) -> Counter {
+        Counter(label: "tocsin_escalations_total", dimensions: [("outcome", outcome.rawValue)])
     }
 
     /// Tells the worker new steps were scheduled (one may already be due).
@@ -125,7 +134,7 @@ public final class EscalationWorker: Sendable {
         metadata["outcome"] = "\(result.state.rawValue)"
         // The mail server's words may name an address: the failure is kept on the step, not in the log.
         if result.error != nil, result.state != .skipped { metadata["detail"] = "GET /api/v1/alerts/\(record.alertId)/escalations" }
-        Counter(label: "tocsin_escalations_total", dimensions: [("outcome", result.state.rawValue)]).increment()
+        Self.counter(result.state).increment()
         do {
             let kept = try await store.recordEscalation(result)
             if !kept { metadata["note"] = "claim taken over; outcome not recorded" }

@@ -13,6 +13,9 @@ import TocsinStore
 struct EscalationRoutes {
     let env: APIEnvironment
 
+    /// At most this many policies per organisation, and this many broker-wide defaults.
+    static let maximumPerOrganisation = 50
+
     func register(on group: RouterGroup<TocsinRequestContext>) {
         group.get("escalation-policies", use: list)
         group.post("escalation-policies", use: create)
@@ -71,6 +74,10 @@ struct EscalationRoutes {
         if let own { input.orgId = .some(own) }
         let policy = try input.makePolicy()
         try await checkOrganisations(policy, own: own)
+        let existing = try await env.store.escalationPolicies().filter { $0.orgId == policy.orgId }.count
+        guard existing < Self.maximumPerOrganisation else {
+            throw Problem.conflict("\(policy.orgId == nil ? "the broker" : "the organisation") already has \(Self.maximumPerOrganisation) escalation policies; change or delete one")
+        }
         try await env.store.saveEscalationPolicy(policy)
         context.logger.info("escalation policy created", metadata: ["policy": "\(policy.id)", "org": "\(policy.orgId ?? "default")"])
         return try JSONResponse.make(policy, status: .created, headers: [.location: "/api/v1/escalation-policies/\(policy.id)"])
