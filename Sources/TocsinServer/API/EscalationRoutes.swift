@@ -110,10 +110,13 @@ struct EscalationRoutes {
 
     /// The steps an alert scheduled, for admins and publishers.
     @Sendable func steps(_ request: Request, context: TocsinRequestContext) async throws -> Response {
-        try context.requirePrincipal().require([.admin, .publisher], to: "read an alert's escalations")
+        let principal = try context.requirePrincipal()
+        try principal.require([.admin, .publisher], to: "read an alert's escalations")
         let id = try context.parameters.require("id")
         guard try await env.store.alert(id: id) != nil else { throw Problem.notFound("alert \(id) not found") }
-        return try JSONResponse.make(StepList(items: try await env.store.escalations(alertId: id).map(StepView.init)))
+        // A mail server's refusal may quote an address: the detail is for admins, who see the contacts anyway.
+        let admin = principal.role == .admin
+        return try JSONResponse.make(StepList(items: try await env.store.escalations(alertId: id).map { StepView($0, detail: admin) }))
     }
 
     struct PolicyList: Encodable {
@@ -151,7 +154,7 @@ struct EscalationRoutes {
         var sentAt: Date?
         var lastError: String?
 
-        init(_ record: EscalationStepRecord) {
+        init(_ record: EscalationStepRecord, detail: Bool) {
             id = record.id
             orgId = record.orgId
             policyId = record.policyId
@@ -163,7 +166,7 @@ struct EscalationRoutes {
             targets = record.targets
             attempts = record.attempts
             sentAt = record.sentAt
-            lastError = record.lastError
+            lastError = detail || [.cancelled, .skipped].contains(record.state) ? record.lastError : record.lastError.map { _ in "withheld: an admin reads it" }
         }
 
         func encode(to encoder: any Encoder) throws {
