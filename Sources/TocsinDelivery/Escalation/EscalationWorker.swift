@@ -66,24 +66,33 @@ public final class EscalationWorker: Sendable {
     public func run() async {
         logger.info("escalation worker started", metadata: ["lease_s": "\(Int(configuration.lease))"])
         while !Task.isCancelled {
-            let now = Date()
-            let claimed: [ClaimedEscalation]
+            // A read first: the claim is a write, taken only when a step is due.
+            let next: Date?
             do {
-                claimed = try await store.claimDueEscalations(now: now, leaseUntil: now.addingTimeInterval(configuration.lease),
-                                                              limit: configuration.batch)
+                next = try await store.nextEscalationDueDate()
             } catch {
-                logger.error("could not claim escalation steps", metadata: ["error": "\(error)"])
-                claimed = []
+                logger.error("could not read the next escalation step", metadata: ["error": "\(error)"])
+                next = nil
             }
-            for step in claimed {
-                // Finished even during shutdown: a step half sent would otherwise be sent again after its lease.
-                await Task { await self.fire(step) }.value
+            if let next, next <= Date() {
+                let now = Date()
+                let claimed: [ClaimedEscalation]
+                do {
+                    claimed = try await store.claimDueEscalations(now: now, leaseUntil: now.addingTimeInterval(configuration.lease),
+                                                                  limit: configuration.batch)
+                } catch {
+                    logger.error("could not claim escalation steps", metadata: ["error": "\(error)"])
+                    claimed = []
+                }
+                for step in claimed {
+                    // Finished even during shutdown: a step half sent would otherwise be sent again after its lease.
+                    await Task { await self.fire(step) }.value
+                }
+                if !claimed.isEmpty { continue }
             }
-            if claimed.count >= configuration.batch { continue }
             var timeout = configuration.pollInterval
-            if let next = try? await store.nextEscalationDueDate() {
-                timeout = min(timeout, max(next.timeIntervalSinceNow, 0.01))
-            }
+            // A due date already past that a claim did not take (a failing store) waits a full poll, not a spin.
+            if let next, next > Date() { timeout = min(timeout, max(next.timeIntervalSinceNow, 0.01)) }
             await signal.wait(timeout: .milliseconds(Int(timeout * 1000)))
         }
         logger.info("escalation worker stopped")
