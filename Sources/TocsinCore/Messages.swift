@@ -188,4 +188,17 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case ackUnknown = "ack.unknown"
     case ackRefusedTitle = "ack.refused.title"
     case ackRefused = "ack.refused"
+    /// `{n}`: a number of days, hours, minutes or seconds, as an escalation notice names the time waited.
+    case durationDays = "duration.days"
+    case durationHours = "duration.hours"
+    case durationMinutes = "duration.minutes"
+    case durationSeconds = "duration.seconds"
+    /// Put in front of the subject of an escalation notice.
+    case escalationSubject = "escalation.subject"
+    /// Put in front of the subject of every message about a drill.
+    case exerciseSubject = "exercise.subject"
+    /// `{org}`, `{delay}`: why an escalation notice was sent, its first line.
+    case escalationReason = "escalation.reason"
+    /// `{org}`: the title an escalation notice shows to someone whose organisation may not read the alert.
+    case escalationRestrictedTitle = "escalation.restrictedTitle"
 }

@@ -51,11 +51,15 @@ public final class AlertRouter: Sendable {
     let digests: DigestSchedule
     let logger: Logger
     private let cache = Mutex<(version: Int64, index: RoutingIndex)?>(nil)
+    /// Whether escalation runs and the configured default policy.
+    let escalation: EscalationDefaults
+    private let policyCache = Mutex<(version: Int64, policies: [EscalationPolicy])?>(nil)
 
     /// `messages` gives the words of what an alert concerns ("concerne votre …", "concerns your …").
     public init(store: any Store, messages: Messages, digests: DigestSchedule = DigestSchedule(),
-                logger: Logger = Logger(label: "tocsin.routing")) {
+                escalation: EscalationDefaults = EscalationDefaults(), logger: Logger = Logger(label: "tocsin.routing")) {
         self.store = store
+        self.escalation = escalation
         self.digests = digests
         self.inventories = InventoryIndex(store: store, messages: messages)
         self.logger = logger
@@ -85,15 +89,33 @@ public final class AlertRouter: Sendable {
         plan.concerned = AcknowledgementPolicy.audience(of: alert, among: try reads.organisations()).map {
             ConcernedOrganisation(orgId: $0.orgId, inventory: concerns[$0.orgId]?.isEmpty == false)
         }
+        plan.escalations = try escalations(alert, concerned: plan.concerned, reads: reads)
         if alert.revision > 1 {
             plan.reopensAcknowledgement = AcknowledgementPolicy.reopens(previous: try previous ?? reads.previousRevision(), next: alert)
         }
         plan.routingSeconds = (ContinuousClock.now - start).seconds
         logger.info("alert routed", metadata: [
             "alert": "\(alert.id)", "revision": "\(alert.revision)", "tlp": "\(alert.tlp.rawValue)",
-            "deliveries": "\(plan.deliveries.count)", "concerned": "\(plan.concerned.count)", "routing_ms": "\(String(format: "%.2f", plan.routingSeconds * 1000))",
+            "deliveries": "\(plan.deliveries.count)", "concerned": "\(plan.concerned.count)", "escalation_steps": "\(plan.escalations.count)", "routing_ms": "\(String(format: "%.2f", plan.routingSeconds * 1000))",
         ])
         return plan
+    }
+
+    /// The escalation steps of the organisations a revision concerns, with the policies in force now (read again
+    /// only when they changed). A cancellation or a backfilled revision schedules none.
+    func escalations(_ alert: Alert, concerned: [ConcernedOrganisation], reads: any RoutingReads) throws -> [PlannedEscalationStep] {
+        guard escalation.enabled, !concerned.isEmpty, alert.status != .cancelled, !alert.isBackfilled else { return [] }
+        let cached = policyCache.withLock { $0 }
+        let read = try reads.escalationPolicies(unlessVersion: cached?.version)
+        let stored: [EscalationPolicy]
+        if let policies = read.policies {
+            stored = policies
+            policyCache.withLock { $0 = (read.version, policies) }
+        } else {
+            stored = cached?.policies ?? []
+        }
+        return EscalationPlanner.steps(for: alert, concerned: concerned.map { ($0.orgId, $0.inventory) },
+                                       policies: escalation.policies(stored: stored), concernedAt: alert.updatedAt)
     }
 
     /// The index `cached` when the store found the directory unchanged since, or one compiled from the subscriptions

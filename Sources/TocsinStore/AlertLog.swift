@@ -46,6 +46,8 @@ public protocol RoutingReads {
     func routableSubscriptions(unlessVersion known: Int64?) throws -> (version: Int64, subscriptions: [RoutableSubscription]?)
     /// Every organisation, as the audience rule reads it.
     func organisations() throws -> [AudienceMember]
+    /// As `EscalationStore.escalationPolicies(unlessVersion:)`, in this transaction.
+    func escalationPolicies(unlessVersion known: Int64?) throws -> (version: Int64, policies: [EscalationPolicy]?)
 }
 
 /// The deliveries to queue for one stored revision, as the routing policy decided them.
@@ -62,9 +64,13 @@ public struct RoutingPlan: Sendable {
     /// Whether the revision changes what was acknowledged (`AcknowledgementPolicy.reopens`): every acknowledgement
     /// of the alert is then asked again.
     public var reopensAcknowledgement: Bool
+    /// The escalation steps to schedule for the organisations the revision concerns, with the policy in force now
+    /// snapshotted into each; one already scheduled (same alert, organisation, step and round) is kept as it is.
+    public var escalations: [PlannedEscalationStep]
 
     public init(deliveries: [PlannedDelivery], supersedesWaiting: Bool, routingSeconds: Double = 0, concerned: [ConcernedOrganisation] = [],
-                reopensAcknowledgement: Bool = false) {
+                reopensAcknowledgement: Bool = false, escalations: [PlannedEscalationStep] = []) {
+        self.escalations = escalations
         self.deliveries = deliveries
         self.supersedesWaiting = supersedesWaiting
         self.routingSeconds = routingSeconds

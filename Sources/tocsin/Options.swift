@@ -30,7 +30,7 @@ struct StoreOptions: ParsableArguments {
     /// The pipeline's routing step over `store`, with the configured digest schedule and the words of the templates
     /// folder.
     func routing(_ configuration: TocsinConfiguration, _ store: any Store) throws -> AlertRouter {
-        AlertRouter(store: store, messages: try configuration.loadMessages(), digests: configuration.digests)
+        AlertRouter(store: store, messages: try configuration.loadMessages(), digests: configuration.digests, escalation: configuration.escalation)
     }
 }
 

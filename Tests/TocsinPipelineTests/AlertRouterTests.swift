@@ -73,4 +73,44 @@ final class AlertRouterTests: XCTestCase {
         let result = try await store.publish(Alert.first(from: AlertDraft(title: "Alerte", summary: "", severity: .high, tlp: .green)), route: step)
         XCTAssertEqual(result.deliveriesQueued, 1)
     }
+
+    func testEscalationIsScheduledWithThePolicyInForceAtPublicationAndNeverTwice() async throws {
+        let amber = try await org(.amber), green = try await org(.green)
+        let defaults = EscalationDefaults(defaultPolicy: EscalationPolicy(id: "default", name: "Défaut", match: EscalationMatch(minSeverity: .critical),
+                                                                         steps: [EscalationStep(after: ISO8601Duration(minutes: 30), roles: [.deputy])]))
+        routing = AlertRouter(store: store, messages: try TemplateMessages.load(), escalation: defaults)
+        // The configured default: critical alerts, every organisation concerned.
+        let critical = try await publish(.green, severity: .critical)
+        var steps = try await store.escalations(alertId: critical.alert.id)
+        XCTAssertEqual(Set(steps.map(\.orgId)), [amber.id, green.id])
+        XCTAssertEqual(steps.map(\.policyId), ["default", "default"])
+        XCTAssertEqual(steps.first?.dueAt, critical.alert.updatedAt.addingTimeInterval(1_800))
+        let notCritical = try await publish(.green, severity: .high)
+        let none = try await store.escalations(alertId: notCritical.alert.id)
+        XCTAssertEqual(none.count, 0)
+
+        // Amber's own policy, saved now, replaces the default for the next alerts (read again since it changed).
+        try await store.saveEscalationPolicy(EscalationPolicy(id: "own", orgId: amber.id, name: "Nuit", match: EscalationMatch(minSeverity: .high),
+                                                              steps: [EscalationStep(after: ISO8601Duration(minutes: 5), roles: [.oncall])]))
+        let high = try await publish(.green, severity: .high)
+        steps = try await store.escalations(alertId: high.alert.id)
+        XCTAssertEqual(steps.map(\.orgId), [amber.id])
+        XCTAssertEqual(steps.first?.targets, EscalationTargets(roles: [.oncall]))
+
+        // A revision schedules nothing twice, and a cancellation nothing at all.
+        _ = try await store.revise(alertId: critical.alert.id, route: try await routing.router()) { alert in
+            var draft = alert.draft
+            draft.title = "Alerte corrigée"
+            return try AlertLifecycle.revise(alert, with: draft, by: nil)
+        }
+        _ = try await store.revise(alertId: critical.alert.id, route: try await routing.router()) { try AlertLifecycle.cancel($0, reason: nil, by: nil) }
+        let kept = try await store.escalations(alertId: critical.alert.id)
+        XCTAssertEqual(kept.count, 2)
+
+        // Off: nothing scheduled.
+        routing = AlertRouter(store: store, messages: try TemplateMessages.load(), escalation: EscalationDefaults(enabled: false))
+        let off = try await publish(.green, severity: .critical)
+        let nothing = try await store.escalations(alertId: off.alert.id)
+        XCTAssertEqual(nothing.count, 0)
+    }
 }

@@ -47,6 +47,40 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(migrate.stdout.contains("2026-11-23-spine"))
     }
 
+    func testEscalationPoliciesAreManagedFromTheCommandLineAndTheDefaultFromTheConfiguration() throws {
+        let broker = try BrokerProcess()
+        let listed = try broker.cli(["escalation", "list"])
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertTrue(listed.stdout.contains("PT30M deputy; PT1H oncall; PT2H regionARS"), listed.stdout)
+        let file = broker.dataDir + "/policy.json"
+        try #"{"name":"Nuit","match":{"minSeverity":"high"},"steps":[{"after":"PT5M","roles":["oncall"]}],"repeat":2}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let added = try broker.cli(["escalation", "add", "--file", file])
+        XCTAssertEqual(added.status, 0, added.stderr)
+        let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let json = try broker.cli(["escalation", "list", "--json"])
+        let policies = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(policies.compactMap { $0["id"] as? String }, [id, "default"])
+        XCTAssertEqual(policies.first?["repeat"] as? Int, 2)
+        XCTAssertEqual(try broker.cli(["escalation", "add", "--file", file, "--org", "nope"]).status, 1)
+        try #"{"name":"x","steps":[{"after":"PT1H","roles":["deputy"]},{"after":"PT1H","roles":["oncall"]}]}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let refused = try broker.cli(["escalation", "add", "--file", file])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("steps[1].after"), refused.stderr)
+        XCTAssertEqual(try broker.cli(["escalation", "remove", id]).status, 0)
+        XCTAssertNotEqual(try broker.cli(["escalation", "remove", id]).status, 0)
+        // The default policy from the environment, checked at start; none at all with escalation off.
+        let short = try BrokerProcess(environment: ["TOCSIN_ESCALATION_DEFAULT_POLICY": #"{"name":"Tests","steps":[{"after":"PT2S","roles":["deputy"]}]}"#])
+        XCTAssertTrue(try short.cli(["escalation", "list"]).stdout.contains("PT2S deputy"))
+        let tooLong = try BrokerProcess(environment: ["TOCSIN_ESCALATION_DEFAULT_POLICY": #"{"name":"x","steps":[{"after":"P31D","roles":["deputy"]}]}"#])
+        let bad = try tooLong.cli(["migrate"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("escalation.defaultPolicy") && bad.stderr.contains("30 days"), bad.stderr)
+        let off = try BrokerProcess(environment: ["TOCSIN_ESCALATION_ENABLED": "false"])
+        XCTAssertFalse(try off.cli(["escalation", "list"]).stdout.contains("PT30M"))
+    }
+
     func testConfigurationFileAndEnvironmentAreReadAndTyposRejected() async throws {
         let broker = try BrokerProcess()
         let path = broker.dataDir + "/tocsin.yaml"

@@ -604,6 +604,119 @@ struct StoreConformance {
         XCTAssertEqual(claimed.first?.addresses, ["adjoint@chu.test", "second@chu.test"])
     }
 
+    // MARK: Escalation
+
+    /// Routing that concerns every organisation cleared and schedules two steps for each: 1 s and 1 h after publication.
+    static let escalatingEveryone: RoutingStep = { alert, reads in
+        let concerned = AcknowledgementPolicy.audience(of: alert, among: try reads.organisations())
+        let targets = EscalationTargets(roles: [.deputy])
+        return RoutingPlan(deliveries: [], supersedesWaiting: false, concerned: concerned.map { ConcernedOrganisation(orgId: $0.orgId) },
+                           escalations: concerned.flatMap { org in [
+                               PlannedEscalationStep(orgId: org.orgId, policyId: "p", step: 0, round: 0, dueAt: alert.updatedAt.addingTimeInterval(1),
+                                                     targets: targets, after: ISO8601Duration(seconds: 1)),
+                               PlannedEscalationStep(orgId: org.orgId, policyId: "p", step: 1, round: 0, dueAt: alert.updatedAt.addingTimeInterval(3_600),
+                                                     targets: EscalationTargets(regionARS: true), after: ISO8601Duration(hours: 1)),
+                           ] })
+    }
+
+    func escalationPoliciesAreKeptWithAVersionThatMovesOnEveryEdit() async throws {
+        let amber = try await org(.amber)
+        let start = try await store.escalationPolicies(unlessVersion: nil)
+        XCTAssertEqual(start.policies, [])
+        assertNil(try await store.escalationPolicies(unlessVersion: start.version).policies)
+        let own = EscalationPolicy(id: "own", orgId: amber.id, name: "Nuit", steps: [EscalationStep(after: ISO8601Duration(minutes: 5), roles: [.oncall])],
+                                   createdAt: Date(timeIntervalSince1970: 1), updatedAt: Date(timeIntervalSince1970: 1))
+        try await store.saveEscalationPolicy(own)
+        let fallback = EscalationPolicy(id: "fallback", name: "Défaut", steps: [], createdAt: Date(timeIntervalSince1970: 2), updatedAt: Date(timeIntervalSince1970: 2))
+        try await store.saveEscalationPolicy(fallback)
+        let read = try await store.escalationPolicies(unlessVersion: start.version)
+        XCTAssertNotEqual(read.version, start.version)
+        XCTAssertEqual(read.policies?.map(\.id), ["own", "fallback"])
+        var edited = own
+        edited.name = "Nuit et week-end"
+        try await store.saveEscalationPolicy(edited)
+        assertEqual(try await store.escalationPolicy(id: "own")?.name, "Nuit et week-end")
+        // An edit keeps the policy's place.
+        assertEqual(try await store.escalationPolicies().map(\.id), ["own", "fallback"])
+        let afterEdit = try await store.escalationPolicies(unlessVersion: read.version)
+        assertNotNil(afterEdit.policies)
+        assertTrue(try await store.deleteEscalationPolicy(id: "fallback"))
+        assertFalse(try await store.deleteEscalationPolicy(id: "fallback"))
+        // An organisation's policies go with it.
+        _ = try await store.deleteOrganisation(id: amber.id)
+        assertEqual(try await store.escalationPolicies(), [])
+        do {
+            try await store.saveEscalationPolicy(own)
+            XCTFail("a policy of an unknown organisation was saved")
+        } catch StoreError.notFound {}
+    }
+
+    func escalationStepsAreScheduledOnceClaimedWhenDueAndStoppedByAnAcknowledgement() async throws {
+        let amber = try await org(.amber), green = try await org(.green)
+        let published = try await store.publish(Alert.first(from: draft(.amber)), route: Self.escalatingEveryone)
+        let id = published.alert.id
+        var steps = try await store.escalations(alertId: id)
+        XCTAssertEqual(steps.map(\.orgId), [amber.id, amber.id], "only the organisations concerned")
+        _ = green
+        XCTAssertEqual(steps.map(\.state), [.pending, .pending])
+        XCTAssertEqual(steps.first?.targets, EscalationTargets(roles: [.deputy]))
+        XCTAssertEqual(steps.first?.after.description, "PT1S")
+        assertEqual(try await store.nextEscalationDueDate(), published.alert.updatedAt.addingTimeInterval(1))
+
+        // A revision schedules nothing twice.
+        _ = try await store.revise(alertId: id, route: Self.escalatingEveryone) { alert in
+            var draft = alert.draft
+            draft.title = "Alerte corrigée"
+            return try AlertLifecycle.revise(alert, with: draft, by: nil)
+        }
+        steps = try await store.escalations(alertId: id)
+        XCTAssertEqual(steps.count, 2)
+
+        // Nothing is due yet; at 1 s the first step is claimed, under a lease.
+        let t0 = published.alert.updatedAt
+        assertEqual(try await store.claimDueEscalations(now: t0, leaseUntil: t0 + 60, limit: 10).count, 0)
+        let claimed = try await store.claimDueEscalations(now: t0 + 2, leaseUntil: t0 + 62, limit: 10)
+        XCTAssertEqual(claimed.map(\.record.step), [0])
+        XCTAssertEqual(claimed.first?.organisation.id, amber.id)
+        XCTAssertEqual(claimed.first?.alert.id, id)
+        XCTAssertEqual(claimed.first?.record.attempts, 1)
+        // Held by its lease.
+        assertEqual(try await store.claimDueEscalations(now: t0 + 3, leaseUntil: t0 + 63, limit: 10).count, 0)
+        // The lease runs out (the worker died): claimed again; the old claim can no longer record.
+        let again = try await store.claimDueEscalations(now: t0 + 70, leaseUntil: t0 + 130, limit: 10)
+        XCTAssertEqual(again.first?.record.attempts, 2)
+        assertFalse(try await store.recordEscalation(EscalationResult(id: claimed[0].record.id, attempts: 1, state: .sent, at: t0 + 71)))
+        assertTrue(try await store.recordEscalation(EscalationResult(id: again[0].record.id, attempts: 2, state: .sent, at: t0 + 72,
+                                                                     recipients: ["contact:c2"])))
+        // A step sent is never moved again.
+        assertFalse(try await store.recordEscalation(EscalationResult(id: again[0].record.id, attempts: 2, state: .failed, at: t0 + 73)))
+        steps = try await store.escalations(alertId: id)
+        XCTAssertEqual(steps.map(\.state), [.sent, .pending])
+        XCTAssertEqual(steps.first?.sentAt, t0 + 72)
+        assertEqual(try await store.escalationCounts(), [.sent: 1, .pending: 1])
+
+        // Acknowledged: the next step is cancelled when it falls due, never claimed.
+        _ = try await store.acknowledge(alertId: id, orgId: amber.id, mark: ReachMark(at: t0 + 100, by: "token:t", channel: "api"), note: nil)
+        assertEqual(try await store.claimDueEscalations(now: t0 + 3_601, leaseUntil: t0 + 3_661, limit: 10).count, 0)
+        steps = try await store.escalations(alertId: id)
+        XCTAssertEqual(steps.map(\.state), [.sent, .cancelled])
+        XCTAssertEqual(steps.last?.lastError, "acknowledged")
+        assertNil(try await store.nextEscalationDueDate())
+    }
+
+    func aCancelledAlertEscalatesNoFurther() async throws {
+        _ = try await org(.amber)
+        let published = try await store.publish(Alert.first(from: draft(.amber)), route: Self.escalatingEveryone)
+        _ = try await store.revise(alertId: published.alert.id, route: { _, _ in .nothing }) { alert in
+            try AlertLifecycle.cancel(alert, reason: "fausse alerte", by: nil)
+        }
+        let t0 = published.alert.updatedAt
+        assertEqual(try await store.claimDueEscalations(now: t0 + 4_000, leaseUntil: t0 + 4_060, limit: 10).count, 0)
+        let steps = try await store.escalations(alertId: published.alert.id)
+        XCTAssertEqual(steps.map(\.state), [.cancelled, .cancelled])
+        XCTAssertEqual(steps.first?.lastError, "alert cancelled")
+    }
+
     // MARK: Source states and audit
 
     func sourceStatesRoundTrip() async throws {

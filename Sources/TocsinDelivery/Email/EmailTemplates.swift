@@ -17,7 +17,7 @@ public struct EmailTemplates: Sendable {
     public init(directory: String, messages: Messages) throws {
         var templates: [String: MustacheTemplate] = [:]
         for locale in messages.locales {
-            for kind in ["alert", "digest"] {
+            for kind in ["alert", "digest", "escalation"] {
                 for part in ["text", "html"] {
                     let name = "\(locale)/email/\(kind).\(part)"
                     templates[name] = try TemplatesFolder.template(name, in: directory, what: "email template")

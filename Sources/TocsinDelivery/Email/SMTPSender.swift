@@ -55,7 +55,7 @@ public enum SMTPResult: Sendable, Equatable {
 
 /// Sends mail through libcurl's SMTP client, one kept-open session per worker thread.
 public final class SMTPSender: Sendable {
-    let configuration: SMTPConfiguration
+    public let configuration: SMTPConfiguration
     private let workers: CurlWorkers
 
     public init(configuration: SMTPConfiguration) {

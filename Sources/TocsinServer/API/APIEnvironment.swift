@@ -10,6 +10,8 @@ import TocsinStore
 public struct APIEnvironment: Sendable {
     public var store: any Store
     public var worker: OutboxWorker?
+    /// The escalation worker, woken when a revision schedules steps.
+    public var escalation: EscalationWorker?
     public var configuration: TocsinConfiguration
     public var hub: EventHub
     public var enricher = Enricher()
@@ -36,12 +38,13 @@ public struct APIEnvironment: Sendable {
         self.worker = worker
         self.configuration = configuration
         self.hub = hub
-        routing = AlertRouter(store: store, messages: messages, digests: configuration.digests)
+        routing = AlertRouter(store: store, messages: messages, digests: configuration.digests, escalation: configuration.escalation)
     }
 
     /// After a revision is committed: wake the outbox worker and the live streams.
     func published() {
         worker?.wake()
+        escalation?.wake()
         hub.notify()
     }
 

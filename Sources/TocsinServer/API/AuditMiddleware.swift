@@ -80,6 +80,10 @@ struct AuditMiddleware: RouterMiddleware {
             "DELETE tokens/{id}": "token.revoke",
             "POST deliveries/{id}/redeliver": "delivery.redeliver",
             "POST sources/{name}/poll": "source.poll",
+            "POST escalation-policies": "escalation-policy.create",
+            "PATCH escalation-policies/{id}": "escalation-policy.update",
+            "DELETE escalation-policies/{id}": "escalation-policy.delete",
+            "POST alerts/{id}/ack": "alert.acknowledge",
         ]
         let key = "\(method.rawValue) \(route)"
         if let action = known[key] { return action }

@@ -18,6 +18,8 @@ public struct TocsinBroker: Sendable {
     public let configuration: TocsinConfiguration
     public let store: SQLiteStore
     public let worker: OutboxWorker
+    /// Fires escalation steps as they fall due; nil while email is off (the steps wait).
+    public let escalation: EscalationWorker?
     public let httpClient: CurlHTTPClient
     /// The senders of the channels the registry declares and the settings turn on.
     let senders: [any DeliveryChannel]
@@ -70,13 +72,27 @@ public struct TocsinBroker: Sendable {
                                                pollInterval: configuration.deliveryPollInterval, retryPolicy: configuration.retryPolicy,
                                                attemptTimeout: configuration.attemptTimeout),
             logger: Logger(label: "tocsin.outbox"))
+        if configuration.escalation.enabled, let email = senders.compactMap({ $0 as? EmailChannel }).first {
+            escalation = EscalationWorker(
+                store: store, sender: email.sender,
+                notice: EscalationNotice(templates: email.templates, from: email.sender.configuration.from,
+                                         replyTo: email.sender.configuration.replyTo, publicUrl: configuration.publicUrl),
+                configuration: EscalationWorkerConfiguration(lease: configuration.escalationLease, pollInterval: configuration.escalationPollInterval),
+                logger: Logger(label: "tocsin.escalation"))
+        } else {
+            escalation = nil
+            if configuration.escalation.enabled {
+                logger.notice("escalation waits for email (smtp.url and smtp.from): its steps are scheduled but not sent meanwhile")
+            }
+        }
         let sourceClient = CurlHTTPClient(threads: 2, userAgent: "Tocsin/\(TocsinVersion.current)")
         // What a poll round stored is sent at once and shown on the live streams.
-        let wake: @Sendable () -> Void = { [hub, worker] in
+        let wake: @Sendable () -> Void = { [hub, worker, escalation] in
             worker.wake()
+            escalation?.wake()
             hub.notify()
         }
-        routing = AlertRouter(store: store, messages: messages, digests: configuration.digests)
+        routing = AlertRouter(store: store, messages: messages, digests: configuration.digests, escalation: configuration.escalation)
         polling = PollingService(sources: configuration.sources, store: store,
                                  ingest: IngestService(store: store, enricher: enricher, routing: routing),
                                  client: sourceClient, guardrail: try configuration.pollingGuard(),
@@ -87,6 +103,7 @@ public struct TocsinBroker: Sendable {
     /// methods a path does not take.
     public func makeRouter(answeringOtherMethods: Bool = true) -> Router<TocsinRequestContext> {
         var env = APIEnvironment(store: store, worker: worker, configuration: configuration, messages: messages, hub: hub)
+        env.escalation = escalation
         env.enricher = enricher
         env.polling = polling
         env.routing = routing
@@ -113,6 +130,7 @@ public struct TocsinBroker: Sendable {
         TokenRoutes(env: env).register(on: api)
         DeliveryRoutes(env: env).register(on: api)
         ReachRoutes(env: env).register(on: api)
+        EscalationRoutes(env: env).register(on: api)
         AuditRoutes(env: env).register(on: api)
         StreamRoutes(env: env, hub: env.hub).register(on: api)
         if answeringOtherMethods { MethodNotAllowedRoutes.register(on: router) }
@@ -145,7 +163,7 @@ public struct TocsinBroker: Sendable {
         // Services stop in reverse order on SIGTERM/SIGINT: first the outbox worker and the live streams (which
         // would otherwise hold their connections open), then the HTTP server, which finishes the requests in flight.
         let group = ServiceGroup(configuration: .init(
-            services: [app, OutboxService(worker: worker, hub: hub), polling], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [app, OutboxService(worker: worker, hub: hub), EscalationService(worker: escalation), polling], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         httpClient.shutdown()
         for sender in senders { sender.shutdown() }
@@ -162,6 +180,18 @@ struct OutboxService: Service {
             await worker.run()
         }
         hub.close()
+    }
+}
+
+/// Runs the escalation worker beside the outbox worker, stopping it on graceful shutdown.
+struct EscalationService: Service {
+    let worker: EscalationWorker?
+
+    func run() async throws {
+        guard let worker else { return try await gracefulShutdown() }
+        await cancelWhenGracefulShutdown {
+            await worker.run()
+        }
     }
 }
 

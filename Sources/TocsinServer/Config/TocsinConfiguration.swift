@@ -50,6 +50,13 @@ public struct TocsinConfiguration: Sendable {
     public var streamHeartbeat: TimeInterval = 15
     /// When hourly and daily email digests leave.
     public var digests = DigestSchedule()
+    /// Whether escalation runs, and the default policy (`escalation.defaultPolicy`, the policy JSON the API takes).
+    public var escalation = EscalationDefaults()
+    /// How long the escalation worker holds a claimed step; past it, another worker (or this one after a restart)
+    /// takes it again.
+    public var escalationLease: TimeInterval = 60
+    /// Longest sleep of the escalation worker between two looks at the due steps.
+    public var escalationPollInterval: TimeInterval = 1
 
     public init() {}
 
@@ -124,6 +131,25 @@ extension TocsinConfiguration {
             }
             c.digests.timeZone = zone
         }),
+        ("escalation.enabled", { c, v throws(ConfigurationError) in c.escalation.enabled = try SettingText.bool(v, "escalation.enabled") }),
+        ("escalation.defaultPolicy", { c, v throws(ConfigurationError) in
+            let text = v.trimmingCharacters(in: .whitespacesAndNewlines)
+            if ["", "none", "off"].contains(text) {
+                c.escalation.defaultPolicy = nil
+                return
+            }
+            do {
+                c.escalation.defaultPolicy = try EscalationDefaults.policy(json: Data(text.utf8))
+            } catch let error as ValidationError {
+                throw ConfigurationError(key: "escalation.defaultPolicy", message: "\(error.field) \(error.message)")
+            } catch {
+                throw ConfigurationError(key: "escalation.defaultPolicy", message: "is not an escalation policy (see docs/escalation.md): \(error)")
+            }
+        }),
+        ("escalation.lease", { c, v throws(ConfigurationError) in c.escalationLease = max(try SettingText.duration(v, "escalation.lease"), 1) }),
+        ("escalation.pollInterval", { c, v throws(ConfigurationError) in
+            c.escalationPollInterval = max(try SettingText.duration(v, "escalation.pollInterval"), 0.05)
+        }),
         ("delivery.retryJitter", { c, v throws(ConfigurationError) in
             guard let value = Double(v), value >= 0, value <= 1 else {
                 throw ConfigurationError(key: "delivery.retryJitter", message: "must be a number from 0 to 1")
@@ -185,6 +211,14 @@ extension TocsinConfiguration {
             var flat: [String: String] = [:]
             var settings = document as? [String: Any] ?? [:]
             if let list = settings.removeValue(forKey: "sources") { configuration.sources = try sources(from: list, file: file, root: node) }
+            if var escalation = settings["escalation"] as? [String: Any], let policy = escalation["defaultPolicy"], !(policy is String) {
+                // The default policy may be written in YAML as the JSON document it is.
+                guard JSONSerialization.isValidJSONObject(policy), let json = try? JSONSerialization.data(withJSONObject: policy) else {
+                    throw ConfigurationError(key: "escalation.defaultPolicy", message: "must be a policy document (see docs/escalation.md)\(location("escalation.defaultPolicy", file: file, root: node))")
+                }
+                escalation["defaultPolicy"] = String(decoding: json, as: UTF8.self)
+                settings["escalation"] = escalation
+            }
             try flatten(document is [String: Any] ? settings : document, prefix: "", into: &flat)
             for (key, value) in flat.sorted(by: { $0.key < $1.key }) {
                 guard let apply = known[key] else {

@@ -365,6 +365,50 @@ enum SQLiteMigrations {
                 CREATE INDEX alerts_exercise ON alerts(json_extract(doc, '$.exerciseId')) WHERE json_extract(doc, '$.exerciseId') IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("2026-12-03-escalation") { db in
+            // Escalation policies (an organisation's own, or broker-wide defaults with no organisation), with a
+            // version that moves on every edit so that routing reads them again only then; and the steps each
+            // alert schedules per organisation, durable rows due at a time and claimed under a lease, at most one
+            // per alert, organisation, step and round.
+            try db.execute(sql: """
+                CREATE TABLE escalation_policies (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    org_id TEXT REFERENCES organisations(id) ON DELETE CASCADE,
+                    doc TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX escalation_policies_org ON escalation_policies(org_id);
+                CREATE TABLE escalation_state (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+                INSERT INTO escalation_state (id, version) VALUES (1, 0);
+                CREATE TRIGGER escalation_policies_org_delete AFTER DELETE ON organisations BEGIN
+                    UPDATE escalation_state SET version = version + 1;
+                END;
+                CREATE TABLE escalation_steps (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    alert_id TEXT NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+                    org_id TEXT NOT NULL,
+                    policy_id TEXT,
+                    step INTEGER NOT NULL,
+                    round INTEGER NOT NULL,
+                    due_at INTEGER NOT NULL,
+                    lease_until INTEGER,
+                    state TEXT NOT NULL,
+                    targets TEXT NOT NULL,
+                    after TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    sent_at INTEGER,
+                    last_error TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    UNIQUE (alert_id, org_id, step, round)
+                );
+                CREATE INDEX escalation_steps_due ON escalation_steps(due_at) WHERE state IN ('pending', 'in_flight');
+                CREATE INDEX escalation_steps_alert ON escalation_steps(alert_id, org_id);
+                """)
+        }
         return migrator
     }
 }

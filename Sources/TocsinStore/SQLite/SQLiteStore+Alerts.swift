@@ -127,6 +127,7 @@ extension SQLiteStore {
                 """, arguments: ["alert": alert.id, "revision": alert.revision, "now": now])
         }
         try recordConcerned(db, alert, plan: plan)
+        try recordEscalations(db, alert, plan: plan)
         return PublishResult(alert: alert, deliveriesQueued: plan.deliveries.count, routingSeconds: plan.routingSeconds,
                              outboxSeconds: (ContinuousClock.now - outboxStart).seconds)
     }
@@ -251,6 +252,10 @@ struct SQLiteRoutingReads: RoutingReads {
 
     func routableSubscriptions(unlessVersion known: Int64?) throws -> (version: Int64, subscriptions: [RoutableSubscription]?) {
         try store.routableSubscriptions(db, unlessVersion: known)
+    }
+
+    func escalationPolicies(unlessVersion known: Int64?) throws -> (version: Int64, policies: [EscalationPolicy]?) {
+        try store.escalationPolicies(db, unlessVersion: known)
     }
 
     func organisations() throws -> [AudienceMember] {
