@@ -61,6 +61,10 @@ public struct ClaimedDelivery: Sendable {
     public var digest: DigestMode
     /// The recipient's inventory items this alert concerns, if any.
     public var concerns: [InventoryConcern] = []
+    /// What of the alert revision an acknowledgement link needs (its status and first publication), read once when
+    /// the revision was claimed; nil for an event that is not an alert revision.
+    public var alertStatus: AlertStatus?
+    public var alertPublishedAt: Date?
     /// The channel's own data: the secrets the subscription holds now, newest first (a signing secret, and the one a
     /// rotation replaced while their overlap lasts; an unsubscribe token).
     public var secrets: [SubscriptionSecret]

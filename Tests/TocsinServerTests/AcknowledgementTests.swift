@@ -283,6 +283,56 @@ final class AcknowledgementTests: XCTestCase {
         XCTAssertNil(receiver.received("hook")[1].json["ackUrl"], "a cancellation asks for no acknowledgement")
     }
 
+    func testAnAcknowledgementIsASignedEventForTheSubscriptionsThatAskForIt() async throws {
+        let org = try await broker.createOrg("CHU de Rouen", clearance: "AMBER")
+        let other = try await broker.createOrg("CH d'Elbeuf", clearance: "AMBER")
+        let plain = try await broker.subscribeWebhook(org: org, url: receiver.url("plain"))
+        let soc = try await broker.post("/api/v1/subscriptions", ["orgId": org, "channel": "webhook", "target": receiver.url("soc"),
+                                                                  "acknowledgements": true])
+        XCTAssertEqual(soc.status, 201, soc.text)
+        XCTAssertEqual(soc.json["acknowledgements"] as? Bool, true)
+        let socSecret = try XCTUnwrap(soc.json["secret"] as? String)
+        let neighbour = try await broker.post("/api/v1/subscriptions", ["orgId": other, "channel": "webhook", "target": receiver.url("neighbour"),
+                                                                        "acknowledgements": true])
+        XCTAssertEqual(neighbour.status, 201, neighbour.text)
+        // Only a channel that signs what it sends carries them.
+        let email = try await broker.post("/api/v1/subscriptions", ["orgId": org, "channel": "email", "target": "rssi@chu-rouen.test",
+                                                                    "acknowledgements": true])
+        XCTAssertEqual(email.status, 422, email.text)
+        XCTAssertEqual(email.json["field"] as? String, "acknowledgements")
+
+        let id = try await broker.publish(alertJSON(title: "Rançongiciel : indicateurs", tlp: "AMBER", severity: "critical"))
+        try await eventually { self.receiver.received("soc").count == 1 && self.receiver.received("plain").count == 1 }
+        let (_, secret) = try await token("subscriber", org, label: "SOC Rouen")
+        let ack = try await broker.request("POST", "/api/v1/alerts/\(id)/ack", token: secret, json: ["note": "ticket INC-4242"])
+        XCTAssertEqual(ack.status, 200, ack.text)
+        _ = try await broker.request("POST", "/api/v1/alerts/\(id)/ack", token: secret, json: ["note": "again"])
+
+        try await eventually { self.receiver.received("soc").count == 2 }
+        let event = receiver.received("soc")[1]
+        XCTAssertTrue(event.isSigned(with: socSecret))
+        XCTAssertEqual(event.json["type"] as? String, "alert.acknowledged")
+        XCTAssertNil(event.json["ackUrl"])
+        let data = try XCTUnwrap(event.json["data"] as? [String: Any])
+        XCTAssertEqual(data["alertId"] as? String, id)
+        XCTAssertEqual(data["orgId"] as? String, org)
+        XCTAssertEqual(data["revision"] as? Int, 1)
+        XCTAssertEqual(data["by"] as? String, "SOC Rouen")
+        XCTAssertEqual(data["channel"] as? String, "api")
+        XCTAssertEqual(data["note"] as? String, "ticket INC-4242")
+        XCTAssertNotNil(data["acknowledgedAt"] as? String)
+        // Once; never to the subscription that did not ask, nor to another organisation's.
+        try await Task.sleep(for: .milliseconds(500))
+        XCTAssertEqual(receiver.received("soc").count, 2)
+        XCTAssertEqual(receiver.received("plain").count, 1)
+        XCTAssertEqual(receiver.received("neighbour").filter { ($0.json["type"] as? String) == "alert.acknowledged" }.count, 0)
+        // The ledger shows the event beside the alert's deliveries; the reach counts the alert's only.
+        let ledger = try await broker.deliveries(alert: id)
+        XCTAssertEqual(ledger.filter { ($0["event"] as? String) == "alert.acknowledged" }.map { $0["subscriptionId"] as? String },
+                       [soc.json["id"] as? String])
+        _ = plain
+    }
+
     // MARK: API
 
     func testTheAPIAcknowledgesForTheTokensOwnOrganisationOnly() async throws {

@@ -134,6 +134,10 @@ final class ReadmeTourTests: XCTestCase {
         // What the tour says happens, happened.
         var missing: [String] = []
         if !(out.contains("\"revision\":2") && out.contains("\"regions\":[\"28\"]")) { missing.append("step 6 keeps the alert regional") }
+        if !out.contains("\"alreadyAcknowledged\":false") { missing.append("step 7 did not acknowledge") }
+        if !(out.contains("\"acknowledged\":1") && out.contains("\"reason\":\"no-subscription\"")) {
+            missing.append("step 7's reach does not count the acknowledgement and the uninformed")
+        }
         // The receiver prints each delivery's webhook-id, its signature and the start of its body.
         let received = out.split(separator: "\n").filter { $0.contains(" v1,") && $0.contains(" b'{") }
         if received.count < 3 { missing.append("the receiver printed \(received.count) signed deliveries, not the alert's 3 revisions") }

@@ -8,7 +8,8 @@ import XCTest
 /// (clearances, regions), tokens of every role, alerts with random markings and regions, revisions that raise or
 /// lower the marking, cancellations and ingested documents whose references collide across publishers, no exit
 /// gives an organisation content of a revision its clearance and region do not allow — API reads, feeds, the
-/// stream, webhooks, email, ingest answers and write answers.
+/// stream, webhooks, email, the acknowledgement pages behind its links, ingest answers, write answers and
+/// acknowledgements (which succeed only for what the organisation may read).
 ///
 /// Every revision carries a unique marker in its title and summary (a cancellation in its reason). At the end the admin reads every revision as
 /// stored; a marker is allowed for an organisation when some revision carrying it is readable by that organisation.
@@ -200,8 +201,37 @@ final class TLPPropertyTests: XCTestCase {
             for received in receiver.received(org.id) { check(String(decoding: received.body, as: UTF8.self), reader: org.id, exit: "a webhook") }
             for (mail, session) in zip(mails, sessions) where (session["rcpt"] as? [String])?.contains("rssi-\(index)@org.test") == true {
                 check("\(mail)", reader: org.id, exit: "an email")
+                // The acknowledgement page behind each link shows no more than the email did.
+                for token in Self.ackTokens(in: "\(mail["text"] ?? "")") {
+                    check(try await broker.request("GET", "/ack/\(token)", token: nil).text, reader: org.id, exit: "an acknowledgement page")
+                }
             }
         }
+
+        // Acknowledging: an organisation acknowledges only an alert it may read now (else 404, as an unknown one), and
+        // the answer shows nothing it may not read.
+        for org in orgs {
+            for id in Set(alertIds) {
+                let current = try await broker.get("/api/v1/alerts/\(id)").json
+                let tlp = TLP(rawValue: current["tlp"] as? String ?? "") ?? .red
+                let alertRegions = current["regions"] as? [String] ?? []
+                let mayRead = org.clearance.clears(tlp) && (alertRegions.isEmpty || org.region.map(alertRegions.contains) == true)
+                let answer = try await broker.request("POST", "/api/v1/alerts/\(id)/ack", token: Bool.random(using: &random) ? org.subscriber : org.relay)
+                XCTAssertEqual(answer.status, mayRead ? 200 : 404, "\(context): organisation \(org.id) acknowledging \(id): \(answer.text)")
+                check(answer.text, reader: org.id, exit: "an acknowledgement")
+            }
+        }
+    }
+
+    /// The tokens of the acknowledgement links in a text.
+    static func ackTokens(in text: String) -> [String] {
+        var found: [String] = []
+        var rest = Substring(text)
+        while let range = rest.range(of: #"/ack/v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"#, options: .regularExpression) {
+            found.append(String(rest[range].dropFirst("/ack/".count)))
+            rest = rest[range.upperBound...]
+        }
+        return found
     }
 
     static func markers(in text: String) -> Set<String> {

@@ -12,6 +12,12 @@ extension AckLinks {
     /// The same, read from the delivery's alert JSON without decoding the whole alert; nil also when the JSON does not
     /// say what the link needs.
     public func url(for claimed: ClaimedDelivery) -> String? {
+        // Only an alert revision is acknowledged; an event about one (an acknowledgement) carries no link.
+        guard claimed.delivery.event == Delivery.alertEvent else { return nil }
+        // What the claim read already, so a fan-out does not decode the alert once per recipient.
+        if let status = claimed.alertStatus, let publishedAt = claimed.alertPublishedAt {
+            return url(for: claimed, alertId: claimed.delivery.alertId, status: status, publishedAt: publishedAt)
+        }
         guard let facts = try? TocsinJSON.decoder().decode(LinkFacts.self, from: Data(claimed.alertJSON)) else { return nil }
         return url(for: claimed, alertId: facts.id, status: facts.status, publishedAt: facts.publishedAt)
     }

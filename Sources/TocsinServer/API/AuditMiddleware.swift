@@ -83,7 +83,6 @@ struct AuditMiddleware: RouterMiddleware {
             "POST escalation-policies": "escalation-policy.create",
             "PATCH escalation-policies/{id}": "escalation-policy.update",
             "DELETE escalation-policies/{id}": "escalation-policy.delete",
-            "POST alerts/{id}/ack": "alert.acknowledge",
         ]
         let key = "\(method.rawValue) \(route)"
         if let action = known[key] { return action }

@@ -108,6 +108,8 @@ extension SQLiteStore {
                                                eventType: document.alert.eventType, eventTime: document.alert.updatedAt,
                                                orgName: target.name, locale: target.locale, digest: target.digest,
                                                concerns: delivery.concerns, secrets: target.secrets, addresses: target.addresses))
+                claimed[claimed.count - 1].alertStatus = document.alert.status
+                claimed[claimed.count - 1].alertPublishedAt = document.alert.publishedAt
             }
             for subscription in abandoned { try Self.releaseSuccessors(db, subscriptionId: subscription, now: now) }
             return claimed
