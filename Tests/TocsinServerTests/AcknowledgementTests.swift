@@ -19,13 +19,7 @@ final class AcknowledgementTests: XCTestCase {
     override func setUp() async throws {
         sink = try SMTPSink()
         receiver = try await WebhookReceiver.start()
-        broker = try await BrokerProcess.start(environment: [
-            "TOCSIN_SMTP_URL": "smtp://127.0.0.1:\(sink.port)",
-            "TOCSIN_SMTP_FROM": "alertes@cert-sante.test",
-            "TOCSIN_SMTP_START_TLS": "off",
-            "TOCSIN_TEMPLATES_DIR": EmailTests.templatesDirectory,
-            "TOCSIN_PUBLIC_URL": Self.publicUrl,
-        ])
+        broker = try await BrokerProcess.start(environment: sink.brokerEnvironment(publicUrl: Self.publicUrl))
         store = try SQLiteStore(path: "\(broker.dataDir)/tocsin.sqlite", channels: ChannelRegistry.catalog)
     }
 

@@ -10,14 +10,7 @@ final class DigestTests: XCTestCase {
 
     override func setUp() async throws {
         sink = try SMTPSink()
-        broker = try await BrokerProcess.start(environment: [
-            "TOCSIN_SMTP_URL": "smtp://127.0.0.1:\(sink.port)",
-            "TOCSIN_SMTP_FROM": "alertes@cert-sante.test",
-            "TOCSIN_SMTP_START_TLS": "off",
-            "TOCSIN_TEMPLATES_DIR": EmailTests.templatesDirectory,
-            "TOCSIN_PUBLIC_URL": "https://tocsin.cert-sante.test",
-            "TOCSIN_DIGESTS_HOURLY": "\(Int(Self.period))s",
-        ])
+        broker = try await BrokerProcess.start(environment: sink.brokerEnvironment(["TOCSIN_DIGESTS_HOURLY": "\(Int(Self.period))s"]))
     }
 
     override func tearDown() async throws {

@@ -23,14 +23,7 @@ final class EscalationTests: XCTestCase {
 
     func start(policy: String, sinkArguments: [String] = [], extra: [String: String] = [:]) async throws {
         sink = try SMTPSink(arguments: sinkArguments)
-        broker = try await BrokerProcess.start(environment: [
-            "TOCSIN_SMTP_URL": "smtp://127.0.0.1:\(sink.port)",
-            "TOCSIN_SMTP_FROM": "alertes@cert-sante.test",
-            "TOCSIN_SMTP_START_TLS": "off",
-            "TOCSIN_TEMPLATES_DIR": EmailTests.templatesDirectory,
-            "TOCSIN_PUBLIC_URL": "https://tocsin.cert-sante.test",
-            "TOCSIN_ESCALATION_DEFAULT_POLICY": policy,
-        ].merging(extra) { $1 })
+        broker = try await BrokerProcess.start(environment: sink.brokerEnvironment(["TOCSIN_ESCALATION_DEFAULT_POLICY": policy].merging(extra) { $1 }))
     }
 
     /// CHU de Rouen with an RSSI, a deputy and someone on call, and an email subscription for its RSSI.

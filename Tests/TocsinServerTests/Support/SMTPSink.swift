@@ -37,6 +37,18 @@ final class SMTPSink: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// A broker's settings for this sink, in clear, with the project's templates and `publicUrl` (links in
+    /// messages); `extra` adds or replaces settings.
+    func brokerEnvironment(publicUrl: String = "https://tocsin.cert-sante.test", _ extra: [String: String] = [:]) -> [String: String] {
+        [
+            "TOCSIN_SMTP_URL": "smtp://127.0.0.1:\(port)",
+            "TOCSIN_SMTP_FROM": "alertes@cert-sante.test",
+            "TOCSIN_SMTP_START_TLS": "off",
+            "TOCSIN_TEMPLATES_DIR": EmailTests.templatesDirectory,
+            "TOCSIN_PUBLIC_URL": publicUrl,
+        ].merging(extra) { $1 }
+    }
+
     /// How many connections were refused with 421 while the server was down (`--down-for`).
     func refusedConnections() -> Int {
         ((try? String(contentsOfFile: directory + "/refused", encoding: .utf8)) ?? "").split(separator: "\n").count
