@@ -280,18 +280,18 @@ extension SQLiteStore {
     /// How long one delivery may hold back the later ones of its subscription.
     static let orderHold: TimeInterval = 6 * 3_600
 
-    /// Notes the first delivery of an alert to an organisation, on whichever channel, in its reach.
+    /// Notes the first delivery of an alert to an organisation, on whichever channel, in its reach: two lookups by
+    /// key (the delivery, then its reach line), so that a fan-out's results cost the same whatever the reach holds.
+    /// The ledger is this step's history; `reach_events` keeps the readers' steps.
     static func recordDelivered(_ db: Database, deliveryId: String, at: Date) throws {
-        try db.execute(sql: """
-            UPDATE alert_reach SET delivered_at = :at, delivered_by = 'subscription:' || d.subscription_id, delivered_channel = d.channel
-            FROM (SELECT alert_id, org_id, subscription_id, channel FROM deliveries WHERE id = :id AND event = 'alert') AS d
-            WHERE alert_reach.alert_id = d.alert_id AND alert_reach.org_id = d.org_id AND alert_reach.delivered_at IS NULL
-            """, arguments: ["at": at.millis, "id": deliveryId])
-        guard db.changesCount > 0 else { return }
-        try db.execute(sql: """
-            INSERT INTO reach_events (alert_id, org_id, revision, step, at, by, channel)
-                SELECT alert_id, org_id, revision, 'delivered', :at, 'subscription:' || subscription_id, channel FROM deliveries WHERE id = :id
-            """, arguments: ["at": at.millis, "id": deliveryId])
+        guard let delivery = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT alert_id, org_id, subscription_id, channel FROM deliveries WHERE id = ? AND event = 'alert'
+            """), arguments: [deliveryId]) else { return }
+        try db.cachedStatement(sql: """
+            UPDATE alert_reach SET delivered_at = ?, delivered_by = ?, delivered_channel = ?
+            WHERE alert_id = ? AND org_id = ? AND delivered_at IS NULL
+            """).execute(arguments: [at.millis, "subscription:" + (delivery["subscription_id"] as String), delivery["channel"] as String,
+                                     delivery["alert_id"] as String, delivery["org_id"] as String])
     }
 
     /// Makes what waited behind a finished delivery of an immediate subscription due now.
