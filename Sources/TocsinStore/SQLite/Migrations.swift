@@ -261,7 +261,8 @@ enum SQLiteMigrations {
         }
         migrator.registerMigration("2026-12-03-reach") { db in
             // Who knows: one row per alert and organisation it concerns, with the first time it was delivered, seen
-            // and acknowledged (and by whom, through which channel); the readers' steps (seen, acknowledged, reopened, escalated) also appended to `reach_events`, the delivery's being in the ledger.
+            // and acknowledged (and by whom, through which channel); the readers' steps (seen, acknowledged,
+            // reopened, escalated) also appended to `reach_events`, the delivery's being in the ledger.
             // The broker's own keys (the one that signs acknowledgement links). Contacts get a role from the list
             // escalation knows (unknown ones become `rssi`) and a stable id.
             try db.execute(sql: """
