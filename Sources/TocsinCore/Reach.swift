@@ -109,8 +109,8 @@ public struct DeliveryStanding: Codable, Sendable, Hashable {
 public enum AcknowledgeOutcome: Sendable, Hashable {
     /// Recorded now.
     case recorded(ReachMark)
-    /// Someone had already acknowledged this revision's content: who and when. Not an error.
-    case already(ReachMark)
+    /// Someone had already acknowledged this revision's content: who, when and with what note. Not an error.
+    case already(ReachMark, note: String?)
 }
 
 /// When acknowledgement is asked again. Pure.

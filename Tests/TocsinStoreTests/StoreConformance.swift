@@ -473,7 +473,7 @@ struct StoreConformance {
         let first = ReachMark(at: now.addingTimeInterval(30), by: "contact:c1", byName: "Jeanne RSSI", channel: "link")
         assertEqual(try await store.acknowledge(alertId: id, orgId: amber.id, mark: first, note: "patché"), .recorded(first))
         let second = ReachMark(at: now.addingTimeInterval(40), by: "token:t2", channel: "api")
-        assertEqual(try await store.acknowledge(alertId: id, orgId: amber.id, mark: second, note: nil), .already(first))
+        assertEqual(try await store.acknowledge(alertId: id, orgId: amber.id, mark: second, note: nil), .already(first, note: "patché"))
         let acked = try await store.reach(alertId: id, orgId: amber.id)
         XCTAssertEqual(acked?.step, .acknowledged)
         XCTAssertEqual(acked?.note, "patché")

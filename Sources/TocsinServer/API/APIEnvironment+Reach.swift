@@ -70,8 +70,7 @@ extension APIEnvironment {
         case .recorded(let mark):
             return AcknowledgementAnswer(alertId: alertId, acknowledgedAt: mark.at, by: mark.byName ?? mark.by, channel: mark.channel,
                                          note: note, alreadyAcknowledged: false)
-        case .already(let first):
-            let firstNote = try await store.reach(alertId: alertId, orgId: orgId)?.note
+        case .already(let first, let firstNote):
             return AcknowledgementAnswer(alertId: alertId, acknowledgedAt: first.at, by: first.byName ?? first.by, channel: first.channel,
                                          note: firstNote, alreadyAcknowledged: true)
         }

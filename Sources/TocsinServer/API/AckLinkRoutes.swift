@@ -80,7 +80,7 @@ struct AckLinkRoutes {
         }
         let mark = ReachMark(at: Date(), by: claim.recipient, byName: recipient.name, channel: "link")
         switch try await env.store.acknowledge(alertId: alert.id, orgId: org.id, mark: mark, note: nil) {
-        case .already(let first):
+        case .already(let first, _):
             already(first)
         case .recorded:
             logger.info("alert acknowledged", metadata: ["alert": "\(alert.id)", "org": "\(org.id)", "channel": "link", "recipient": "\(claim.recipient)"])

@@ -84,18 +84,20 @@ extension SQLiteStore {
 
     public func acknowledge(alertId: String, orgId: String, mark: ReachMark, note: String?) async throws -> AcknowledgeOutcome {
         try await pool.write { db in
-            guard let alert = try Row.fetchOne(db, sql: "SELECT revision, doc FROM alerts WHERE id = ?", arguments: [alertId]) else {
+            guard let alert = try Row.fetchOne(db, sql: """
+                SELECT revision, json_extract(doc, '$.exerciseId') IS NOT NULL AS exercise FROM alerts WHERE id = ?
+                """, arguments: [alertId]) else {
                 throw StoreError.notFound("alert \(alertId)")
             }
             let revision: Int = alert["revision"]
-            let exercise = (try? decodeJSON(Alert.self, alert["doc"]))?.isExercise ?? false
+            let exercise: Bool = alert["exercise"]
             try db.execute(sql: """
                 INSERT INTO alert_reach (alert_id, org_id, concerned_at, concerned_revision, exercise) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (alert_id, org_id) DO NOTHING
                 """, arguments: [alertId, orgId, mark.at.millis, revision, exercise])
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM alert_reach WHERE alert_id = ? AND org_id = ?", arguments: [alertId, orgId]),
                let existing = Self.mark(row, "acked") {
-                return .already(existing)
+                return .already(existing, note: row["acked_note"])
             }
             let arguments: StatementArguments = ["at": mark.at.millis, "by": mark.by, "name": mark.byName, "channel": mark.channel,
                                                  "note": note, "revision": revision, "alert": alertId, "org": orgId]
