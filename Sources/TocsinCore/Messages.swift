@@ -195,8 +195,6 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case durationSeconds = "duration.seconds"
     /// Put in front of the subject of an escalation notice.
     case escalationSubject = "escalation.subject"
-    /// Put in front of the subject of every message about a drill.
-    case exerciseSubject = "exercise.subject"
     /// `{org}`, `{delay}`: why an escalation notice was sent, its first line.
     case escalationReason = "escalation.reason"
     /// `{org}`: the title an escalation notice shows to someone whose organisation may not read the alert.

@@ -42,6 +42,10 @@ public struct RoutableSubscription: Sendable, Hashable {
                   digest: subscription.digest, pulled: pulled)
     }
 
+    /// Whether the subscription takes the alert as far as drills go: a real alert always; a drill on a pushed channel,
+    /// or on a pulled one that asked for them.
+    public func takesExercise(_ alert: Alert) -> Bool { !alert.isExercise || includeExercises }
+
     /// The rules no filter can loosen: the TLP clearance covers the marking, and a regional alert stays in its regions.
     public func mayReceive(_ alert: Alert) -> Bool {
         alert.refusal(clearance: clearance, region: orgRegion) == nil
@@ -58,7 +62,7 @@ public struct RoutableSubscription: Sendable, Hashable {
     /// `takes` for an alert prepared once for many subscriptions.
     public func takes(_ alert: inout MatchableAlert, concerned: Set<String>) -> Bool {
         guard clearance.rank >= alert.alert.tlp.rank, minSeverity.rank <= alert.alert.severity.rank else { return false }
-        if alert.alert.isExercise, !includeExercises { return false }
+        guard takesExercise(alert.alert) else { return false }
         if !alert.regions.isEmpty {
             guard let orgRegion, orgRegion == Region.all || alert.regions.contains(orgRegion) else { return false }
             if !regions.isEmpty, regions.isDisjoint(with: alert.regions) { return false }

@@ -25,7 +25,7 @@ public struct EscalationNotice: Sendable {
     /// `[EXERCICE][ESCALADE][TLP:AMBER][CRITIQUE] title`; the title is replaced by "awaiting acknowledgement by …"
     /// for a reader who may not read the alert.
     public static func subject(_ alert: Alert, orgName: String, mayRead: Bool, locale: String, messages: Messages) -> String {
-        let exercise = alert.isExercise ? messages.text(.exerciseSubject, locale: locale) : ""
+        let exercise = alert.isExercise ? messages.text(.exerciseMark, locale: locale) : ""
         let escalation = messages.text(.escalationSubject, locale: locale)
         let title = mayRead ? Defang.text(alert.title, indicators: alert.indicators)
                             : messages.text(.escalationRestrictedTitle, locale: locale, ["org": orgName])

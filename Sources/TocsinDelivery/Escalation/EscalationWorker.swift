@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import Metrics
-import Synchronization
 import TocsinCore
 import TocsinStore
 
@@ -39,11 +38,13 @@ public final class EscalationWorker: Sendable {
     let configuration: EscalationWorkerConfiguration
     let logger: Logger
     let signal = WakeSignal()
-    private let signer = Mutex<AckLinkSigner?>(nil)
+    /// The broker's acknowledgement links, which the organisation's own contacts get.
+    let ackLinks: AckLinks
 
-    public init(store: any Store, sender: SMTPSender, notice: EscalationNotice, configuration: EscalationWorkerConfiguration,
+    public init(store: any Store, sender: SMTPSender, notice: EscalationNotice, ackLinks: AckLinks, configuration: EscalationWorkerConfiguration,
                 logger: Logger = Logger(label: "tocsin.escalation")) {
         self.store = store
+        self.ackLinks = ackLinks
         self.sender = sender
         self.notice = notice
         self.configuration = configuration
@@ -96,14 +97,6 @@ public final class EscalationWorker: Sendable {
             await signal.wait(timeout: .milliseconds(Int(timeout * 1000)))
         }
         logger.info("escalation worker stopped")
-    }
-
-    /// The acknowledgement-link signer, read from the store once.
-    func ackLinks() async throws -> AckLinks {
-        if let cached = signer.withLock({ $0 }) { return AckLinks(signer: cached, publicUrl: notice.publicUrl) }
-        let made = try await store.ackLinkSigner()
-        signer.withLock { $0 = made }
-        return AckLinks(signer: made, publicUrl: notice.publicUrl)
     }
 
     /// Every organisation, for the targets that name others (the region's ARS, named organisations).
@@ -167,12 +160,11 @@ public final class EscalationWorker: Sendable {
 
     /// One email per recipient, each tried again on a failure worth retrying; `sent` when at least one left.
     func send(_ claimed: ClaimedEscalation, to recipients: [EscalationRecipient]) async throws -> EscalationResult {
-        let links = try await ackLinks()
         var delivered: [String] = []
         var failures: [String] = []
         for recipient in recipients {
             let ackUrl = recipient.ownOrganisation
-                ? links.url(alert: claimed.alert, orgId: claimed.organisation.id, recipient: "contact:\(recipient.contact.id)") : nil
+                ? ackLinks.url(alert: claimed.alert, orgId: claimed.organisation.id, recipient: "contact:\(recipient.contact.id)") : nil
             let message = try notice.message(for: claimed, recipient: recipient, ackUrl: ackUrl).render()
             var outcome = await sender.send(to: [recipient.contact.email], message: message).outcome
             for delay in configuration.retryDelays {

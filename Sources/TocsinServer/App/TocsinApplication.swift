@@ -77,6 +77,7 @@ public struct TocsinBroker: Sendable {
                 store: store, sender: email.sender,
                 notice: EscalationNotice(templates: email.templates, from: email.sender.configuration.from,
                                          replyTo: email.sender.configuration.replyTo, publicUrl: configuration.publicUrl),
+                ackLinks: ackLinks,
                 configuration: EscalationWorkerConfiguration(lease: configuration.escalationLease, pollInterval: configuration.escalationPollInterval),
                 logger: Logger(label: "tocsin.escalation"))
         } else {

@@ -102,7 +102,7 @@ struct FeedRoutes {
             scanned += result.items.count
             matched += result.items.filter { alert in
                 let concerned: Set<String> = inventory.concerns(for: alert, orgId: org.id).isEmpty ? [] : [org.id]
-                return routable.takes(alert, concerned: concerned) || (alert.status == .cancelled && routable.mayReceive(alert) && (!alert.isExercise || routable.includeExercises))
+                return routable.takes(alert, concerned: concerned) || (alert.status == .cancelled && routable.mayReceive(alert) && routable.takesExercise(alert))
             }
             cursor = result.nextCursor
             if cursor == nil { break }
