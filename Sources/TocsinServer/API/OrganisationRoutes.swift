@@ -30,7 +30,7 @@ struct OrganisationRoutes {
             if unreachable == "true" {
                 // Every unreachable organisation comes on one page; a paging parameter must still be well formed.
                 _ = try AlertRoutes.page(request)
-                if let cursor = request.query("cursor"), cursor.isEmpty || cursor.count > 18 || !cursor.allSatisfy({ $0.isASCII && $0.isNumber }) || cursor.hasPrefix("0") {
+                if let cursor = request.query("cursor"), Cursor.parse(cursor) == nil {
                     throw Problem.validation("cursor must be the nextCursor of a previous page", field: "cursor")
                 }
                 return try await self.unreachable(principal)
