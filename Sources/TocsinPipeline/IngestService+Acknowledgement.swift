@@ -9,13 +9,13 @@ extension IngestService {
     /// identity an alert was ingested under (`sender,identifier`): by the broker itself (the API's publishers, the
     /// command line, the pollers), or by the acknowledging organisation. Another organisation's CAP identities name
     /// its own alerts only, as they do for revisions, and are not searched.
-    public func alertId(acknowledgedBy reference: CAPAcknowledgement.Reference, access: AlertAccess) async throws -> String? {
+    public func alert(acknowledgedBy reference: CAPAcknowledgement.Reference, access: AlertAccess) async throws -> Alert? {
         var ids: [String] = [reference.identifier]
         for namespace in [nil] + (access.ingestNamespace.map { [$0] } ?? []) {
             if let id = try await store.alertId(refKey: Self.key(.cap, reference.sourceRef, in: namespace)) { ids.append(id) }
         }
         for id in ids {
-            if let alert = try await store.alert(id: id), access.canRead(alert) { return alert.id }
+            if let alert = try await store.alert(id: id), access.canRead(alert) { return alert }
         }
         return nil
     }

@@ -90,7 +90,7 @@ extension IngestRoutes {
         var alerts: [Alert] = []
         var unknown: [String] = []
         for reference in ack.references {
-            if let id = try await env.ingest.alertId(acknowledgedBy: reference, access: access), let alert = try await env.store.alert(id: id) {
+            if let alert = try await env.ingest.alert(acknowledgedBy: reference, access: access) {
                 if !alerts.contains(where: { $0.id == alert.id }) { alerts.append(alert) }
             } else {
                 unknown.append(reference.description)
