@@ -61,9 +61,13 @@ extension SQLiteStore {
             INSERT OR IGNORE INTO escalation_steps (id, alert_id, org_id, policy_id, step, round, due_at, state, targets, after, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)
             """)
+        // The same few targets stand for every organisation a policy covers: each is encoded once, as concerns are.
+        var targetsJSON: [EscalationTargets: String] = [:]
         for planned in plan.escalations {
+            let targets = try targetsJSON[planned.targets] ?? encodeJSON(planned.targets)
+            targetsJSON[planned.targets] = targets
             try insert.execute(arguments: [TocsinID.make(), alert.id, planned.orgId, planned.policyId, planned.step, planned.round,
-                                           planned.dueAt.millis, try encodeJSON(planned.targets), planned.after.description, now, now])
+                                           planned.dueAt.millis, targets, planned.after.description, now, now])
         }
     }
 
