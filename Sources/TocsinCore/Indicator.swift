@@ -7,18 +7,38 @@ public struct Indicator: Codable, Sendable, Hashable {
         case ipv4, ipv6, domain, url, email, md5, sha1, sha256, sha512, cve, filename, other
     }
 
+    /// Where an indicator comes from: said by the source, or found by Tocsin in the source's prose.
+    public enum Origin: String, Codable, Sendable, CaseIterable {
+        /// The source said so: MISP `to_ids`, a STIX indicator, the analyst's list, a victim's declaration.
+        case stated
+        /// Found in prose by extraction; it carries a confidence and is for a person to check before blocking.
+        case extracted
+    }
+
     public var type: Kind
     public var value: String
     /// Whether the source flags the indicator for detection (MISP `to_ids`); true when unsaid.
     public var toIds: Bool?
     public var comment: String?
+    /// Where the indicator comes from; nil in alerts stored before origins were recorded, read as `stated`.
+    public var origin: Origin?
+    /// For an extracted indicator, how sure extraction is, from 0 to 1; nil for a stated one.
+    public var confidence: Double?
 
-    public init(type: Kind, value: String, toIds: Bool? = nil, comment: String? = nil) {
+    public init(
+        type: Kind, value: String, toIds: Bool? = nil, comment: String? = nil, origin: Origin? = nil,
+        confidence: Double? = nil
+    ) {
         self.type = type
         self.value = value
         self.toIds = toIds
         self.comment = comment
+        self.origin = origin
+        self.confidence = confidence
     }
+
+    /// The origin to act on: an indicator without one was stated by whoever published it.
+    public var effectiveOrigin: Origin { origin ?? .stated }
 }
 
 /// A product an alert concerns, with the versions affected when the source says.
