@@ -18,6 +18,9 @@ public protocol EscalationStore: Sendable {
     func deleteEscalationPolicy(id: String) async throws -> Bool
     /// Takes up to `limit` due steps under a lease until `leaseUntil`, with what sending them needs; due steps of an
     /// alert acknowledged by the organisation, or cancelled, become `cancelled` instead.
+    /// Ends now the leases of every claimed step, for a broker starting on a store that it alone serves, so a
+    /// step a killed process had claimed is sent again at once. Returns how many were taken back.
+    func reclaimAbandonedEscalations(now: Date) async throws -> Int
     func claimDueEscalations(now: Date, leaseUntil: Date, limit: Int) async throws -> [ClaimedEscalation]
     /// Records what became of a claimed step. Only the holder of the current claim (same `attempts`) moves it on;
     /// a `sent` step also appends an `escalated` row to the reach history. Returns false when the claim was lost.

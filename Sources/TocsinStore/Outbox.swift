@@ -13,6 +13,10 @@ public protocol OutboxStore: Sendable {
     func recordResults(_ results: [DeliveryResult]) async throws
     /// Hands back claimed deliveries that were not tried (shutdown, lease too short to start them), as they were.
     func release(_ deliveries: [Delivery], now: Date) async throws
+    /// Ends now the leases of every claimed delivery, for a broker starting on a store that it alone serves (it
+    /// holds the data directory's lock), so what a killed process had claimed is sent again at once, with the same
+    /// ids, rather than after the lease. Returns how many were taken back.
+    func reclaimAbandonedDeliveries(now: Date) async throws -> Int
     /// The earliest date a delivery becomes due, if any is waiting.
     func nextDueDate(channels: Set<Channel>) async throws -> Date?
     func delivery(id: String) async throws -> Delivery?

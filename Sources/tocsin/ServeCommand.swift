@@ -44,6 +44,14 @@ struct Serve: AsyncParsableCommand {
 
                 """.utf8))
         }
+        // This process holds the data directory's lock, so no other broker can be sending what the store shows
+        // as claimed: those claims belong to a process that died (kill -9, power loss) and are sent again now.
+        let now = Date()
+        let deliveries = try await broker.store.reclaimAbandonedDeliveries(now: now)
+        let steps = try await broker.store.reclaimAbandonedEscalations(now: now)
+        if deliveries + steps > 0 {
+            logger.notice("took back what a stopped broker had claimed", metadata: ["deliveries": "\(deliveries)", "escalationSteps": "\(steps)"])
+        }
         logger.info("starting", metadata: ["version": "\(TocsinVersion.current)", "database": "\(configuration.databasePath)"])
         let host = configuration.host
         try await broker.run { port in

@@ -38,6 +38,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testResultsMoveDeliveriesOnAndAStaleClaimCannotOverwriteANewerOne() async throws { try await conformance.resultsMoveDeliveriesOnAndAStaleClaimCannotOverwriteANewerOne() }
     func testGoneDisablesTheSubscriptionAndItsWaitingDeliveries() async throws { try await conformance.goneDisablesTheSubscriptionAndItsWaitingDeliveries() }
     func testTheExitRechecksClearanceSoALoweredOrganisationGetsNothingMore() async throws { try await conformance.theExitRechecksClearanceSoALoweredOrganisationGetsNothingMore() }
+    func testClaimsOfAStoppedBrokerAreTakenBackAtOnceWithTheirIds() async throws { try await conformance.claimsOfAStoppedBrokerAreTakenBackAtOnceWithTheirIds() }
     func testReleasedClaimsAreDueAgainAsIfNeverTaken() async throws { try await conformance.releasedClaimsAreDueAgainAsIfNeverTaken() }
     func testASubscriptionIsServedInPublicationOrder() async throws { try await conformance.aSubscriptionIsServedInPublicationOrder() }
     func testReachFollowsEachConcernedOrganisationFromDeliveryToAcknowledgement() async throws { try await conformance.reachFollowsEachConcernedOrganisationFromDeliveryToAcknowledgement() }

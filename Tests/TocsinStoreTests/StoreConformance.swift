@@ -403,6 +403,23 @@ struct StoreConformance {
         }
     }
 
+    func claimsOfAStoppedBrokerAreTakenBackAtOnceWithTheirIds() async throws {
+        let org = try await org(.amber)
+        for _ in 0..<2 { try await webhook(org) }
+        try await publish(draft())
+        try await publish(draft(title: "Deuxième"))
+        let now = Date()
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 2)
+        XCTAssertEqual(claimed.count, 2)
+        // Nothing else is due while the first claims hold their subscriptions, until the broker restarts.
+        assertEqual(try await store.claimDueDeliveries(channels: [.webhook], now: now + 1, leaseUntil: now + 60, limit: 10).count, 0)
+        assertEqual(try await store.reclaimAbandonedDeliveries(now: now + 1), 2)
+        assertEqual(try await store.reclaimAbandonedDeliveries(now: now + 1), 0)
+        let again = try await store.claimDueDeliveries(channels: [.webhook], now: now + 1.01, leaseUntil: now + 61, limit: 10)
+        XCTAssertEqual(Set(again.map(\.delivery.id)), Set(claimed.map(\.delivery.id)), "the same deliveries, keeping their ids")
+        XCTAssertTrue(again.allSatisfy { $0.delivery.attempts == 2 }, "the lost attempt still counts")
+    }
+
     func releasedClaimsAreDueAgainAsIfNeverTaken() async throws {
         let org = try await org(.amber)
         try await webhook(org)
@@ -682,8 +699,10 @@ struct StoreConformance {
         XCTAssertEqual(claimed.first?.record.attempts, 1)
         // Held by its lease.
         assertEqual(try await store.claimDueEscalations(now: t0 + 3, leaseUntil: t0 + 63, limit: 10).count, 0)
-        // The lease runs out (the worker died): claimed again; the old claim can no longer record.
-        let again = try await store.claimDueEscalations(now: t0 + 70, leaseUntil: t0 + 130, limit: 10)
+        // The worker died and a broker restarts on the store: the claim is taken back at once; the old claim can no
+        // longer record.
+        assertEqual(try await store.reclaimAbandonedEscalations(now: t0 + 4), 1)
+        let again = try await store.claimDueEscalations(now: t0 + 4, leaseUntil: t0 + 130, limit: 10)
         XCTAssertEqual(again.first?.record.attempts, 2)
         assertFalse(try await store.recordEscalation(EscalationResult(id: claimed[0].record.id, attempts: 1, state: .sent, at: t0 + 71)))
         assertTrue(try await store.recordEscalation(EscalationResult(id: again[0].record.id, attempts: 2, state: .sent, at: t0 + 72,

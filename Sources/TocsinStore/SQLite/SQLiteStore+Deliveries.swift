@@ -250,6 +250,19 @@ extension SQLiteStore {
         }
     }
 
+    public func reclaimAbandonedDeliveries(now: Date) async throws -> Int {
+        try await pool.write { db in
+            // Nothing is in flight any more: each claim becomes a retry due now. It keeps its attempt count (the
+            // attempt may have reached the receiver) and its id, so a receiver that got it sees the same webhook-id
+            // again; as a retry, it still holds later deliveries of its subscription back until it is sent.
+            try db.execute(sql: """
+                UPDATE deliveries SET state = 'retry_scheduled', due_at = :now, next_attempt_at = :now, lease_until = NULL, updated_at = :now
+                WHERE state = 'in_flight'
+                """, arguments: ["now": now.millis])
+            return db.changesCount
+        }
+    }
+
     public func release(_ deliveries: [Delivery], now: Date) async throws {
         guard !deliveries.isEmpty else { return }
         try await pool.write { db in
@@ -298,7 +311,8 @@ extension SQLiteStore {
     static func releaseSuccessors(_ db: Database, subscriptionId: String, now: Date) throws {
         try db.execute(sql: """
             UPDATE deliveries SET due_at = :now, next_attempt_at = CASE WHEN state = 'retry_scheduled' THEN :now ELSE next_attempt_at END
-            WHERE subscription_id = :subscription AND state IN ('pending', 'retry_scheduled') AND due_at > :now
+            WHERE subscription_id = :subscription AND due_at > :now
+                AND (state IN ('pending', 'retry_scheduled') OR state = 'in_flight' AND lease_until <= :now)
                 AND EXISTS (SELECT 1 FROM subscriptions WHERE id = :subscription AND digest = 'immediate')
             """, arguments: ["now": now.millis, "subscription": subscriptionId])
     }

@@ -71,6 +71,15 @@ extension SQLiteStore {
         }
     }
 
+    public func reclaimAbandonedEscalations(now: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE escalation_steps SET lease_until = :now, updated_at = :now WHERE state = 'in_flight' AND lease_until > :now
+                """, arguments: ["now": now.millis])
+            return db.changesCount
+        }
+    }
+
     public func claimDueEscalations(now: Date, leaseUntil: Date, limit: Int) async throws -> [ClaimedEscalation] {
         try await pool.write { db in
             let at = now.millis
