@@ -83,7 +83,7 @@ extension AlertContent {
     /// Checks sizes and formats, normalises case (CVE ids upper, categories lower) and removes duplicates.
     public func validated() throws(ValidationError) -> AlertContent {
         var content = self
-        content.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        content.title = title.trimmingWhitespace()
         guard !content.title.isEmpty else { throw ValidationError(field: "title", message: "must not be empty") }
         guard content.title.count <= Limits.title else {
             throw ValidationError(field: "title", message: "is longer than \(Limits.title) characters")

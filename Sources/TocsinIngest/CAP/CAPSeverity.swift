@@ -5,7 +5,7 @@ import TocsinCore
 public enum CAPSeverity {
     /// The Tocsin severity of a CAP `severity` value, nil for `Unknown` or an unrecognised value.
     public static func severity(_ capSeverity: String?) -> Severity? {
-        switch capSeverity?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() {
+        switch capSeverity?.trimmingWhitespace().lowercased() {
         case "extreme": .critical
         case "severe": .high
         case "moderate": .medium

@@ -49,6 +49,8 @@ enum CERTFRText {
     /// The dates of the "Mise à jour du …" notes a description carries, latest last.
     static func updateDates(in text: String) -> [Date] {
         var dates: [Date] = []
+        // Most descriptions hold no such note: a byte scan says so before any case-insensitive search.
+        guard text.utf8.containsASCIICaseInsensitive("jour du ") else { return dates }
         var searchStart = text.startIndex
         while let range = text.range(of: "mise à jour du ", options: .caseInsensitive, range: searchStart..<text.endIndex) {
             let tail = String(text[range.upperBound...].prefix(40))
@@ -83,5 +85,18 @@ enum CERTFRText {
     static func statesRemoteCodeExecution(_ text: String) -> Bool {
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         return folded.contains("execution de code arbitraire a distance") || folded.contains("execution de code a distance")
+    }
+}
+
+extension String.UTF8View {
+    /// Whether the lower-case ASCII `needle` occurs, ignoring the case of ASCII letters.
+    fileprivate func containsASCIICaseInsensitive(_ needle: String) -> Bool {
+        let pattern = Array(needle.utf8), bytes = Array(self)
+        guard !pattern.isEmpty, bytes.count >= pattern.count else { return false }
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        for start in 0...(bytes.count - pattern.count) where lower(bytes[start]) == pattern[0] {
+            if (1..<pattern.count).allSatisfy({ lower(bytes[start + $0]) == pattern[$0] }) { return true }
+        }
+        return false
     }
 }

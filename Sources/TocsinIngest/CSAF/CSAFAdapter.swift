@@ -96,9 +96,9 @@ public struct CSAFAdapter: IngestAdapter {
 
         let notes = (meta.notes ?? []).filter { ["summary", "description", "general"].contains($0.category) }
         let summaryNote = notes.first { $0.category == "summary" } ?? notes.first { $0.category == "description" } ?? notes.first
-        let summary = IngestDraft.truncated((summaryNote?.text ?? meta.title).trimmingCharacters(in: .whitespacesAndNewlines), to: 1_000)
+        let summary = IngestDraft.truncated((summaryNote?.text ?? meta.title).trimmingWhitespace(), to: 1_000)
         var sections = notes.map { note in
-            let text = IngestDraft.truncated(note.text.trimmingCharacters(in: .whitespacesAndNewlines), to: 4_000)
+            let text = IngestDraft.truncated(note.text.trimmingWhitespace(), to: 4_000)
             return note.title.map { "\($0.trimmingCharacters(in: .whitespaces))\n\(text)" } ?? text
         }
         if !vulnerabilityLines.isEmpty { sections.append("Vulnerabilities:\n" + vulnerabilityLines.joined(separator: "\n")) }
@@ -143,7 +143,7 @@ public struct CSAFAdapter: IngestAdapter {
             (meta.publisher.namespace, "document.publisher.namespace"),
             (meta.tracking.id, "document.tracking.id"), (meta.tracking.version, "document.tracking.version"),
         ]
-        for (value, path) in required where value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        for (value, path) in required where value.trimmingWhitespace().isEmpty {
             throw IngestError(format: .csaf, path: path, message: "must not be empty")
         }
         guard ["draft", "final", "interim"].contains(meta.tracking.status) else {

@@ -63,7 +63,7 @@ struct CSAFProductCatalog {
 
     private mutating func walk(_ branch: CSAFDocument.Branch, context: BranchContext) {
         var context = context
-        let name = branch.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = branch.name.trimmingWhitespace()
         switch branch.category {
         case "vendor": context.vendor = name
         case "product_family": context.family = name

@@ -10,7 +10,7 @@ import TocsinCore
 enum CSAFVersionRange {
     /// The ranges `text` states, each with `status`; empty when the text is not understood.
     static func ranges(from text: String, status: ProductStatus) -> [VersionRange] {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty, trimmed.count <= 1_024 else { return [] }
         if trimmed.lowercased().hasPrefix("vers:") { return vers(trimmed, status: status) }
         return freeText(trimmed, status: status)

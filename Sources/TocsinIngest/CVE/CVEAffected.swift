@@ -59,7 +59,7 @@ enum CVEAffected {
 
     /// `n/a`, empty and whitespace-only names say nothing.
     private static func clean(_ text: String?) -> String? {
-        guard let value = text?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty,
+        guard let value = text?.trimmingWhitespace(), !value.isEmpty,
               !["n/a", "na", "unknown", "-"].contains(value.lowercased()) else { return nil }
         return String(value.prefix(AlertDraft.Limits.value))
     }

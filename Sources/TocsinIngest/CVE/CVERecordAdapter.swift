@@ -55,7 +55,7 @@ public struct CVERecordAdapter: IngestAdapter {
         if let assigner = meta.assignerShortName { attributes["cve.assigner"] = assigner }
 
         if state == "REJECTED" {
-            let reason = preferred(cna.rejectedReasons ?? [])?.value.trimmingCharacters(in: .whitespacesAndNewlines)
+            let reason = preferred(cna.rejectedReasons ?? [])?.value.trimmingWhitespace()
             attributes["tocsin.severitySource"] = "source"
             let draft = AlertDraft(
                 title: "\(cveID) rejected", summary: IngestDraft.truncated(reason ?? "This CVE id has been rejected by its CNA.", to: 1_000),
@@ -105,11 +105,11 @@ public struct CVERecordAdapter: IngestAdapter {
         let (severity, severitySource) = IngestDraft.severity(source: sourceSeverity, cvss: scores, options: options)
         attributes["tocsin.severitySource"] = severitySource
 
-        let description = preferred(cna.descriptions ?? [])?.value.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let headline = cna.title?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? firstSentence(description) ?? "vulnerability"
+        let description = preferred(cna.descriptions ?? [])?.value.trimmingWhitespace() ?? ""
+        let headline = cna.title?.trimmingWhitespace().nonEmpty ?? firstSentence(description) ?? "vulnerability"
         var sections = [description]
         for (label, texts) in [("Solutions", cna.solutions), ("Workarounds", cna.workarounds), ("Exploits", cna.exploits)] {
-            if let text = preferred(texts ?? [])?.value.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+            if let text = preferred(texts ?? [])?.value.trimmingWhitespace(), !text.isEmpty {
                 sections.append("\(label):\n\(IngestDraft.truncated(text, to: 4_000))")
             }
         }
@@ -129,7 +129,7 @@ public struct CVERecordAdapter: IngestAdapter {
 
     /// French when the record has it, else English (`en`, `en-US`…), else the first.
     static func preferred(_ descriptions: [CVERecord.Description]) -> CVERecord.Description? {
-        let nonEmpty = descriptions.filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let nonEmpty = descriptions.filter { !$0.value.trimmingWhitespace().isEmpty }
         func language(_ tag: CVERecord.Description) -> String { tag.lang.lowercased().split(separator: "-").first.map(String.init) ?? "" }
         return nonEmpty.first { language($0) == "fr" } ?? nonEmpty.first { language($0) == "en" } ?? nonEmpty.first
     }

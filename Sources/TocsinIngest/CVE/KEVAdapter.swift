@@ -42,17 +42,17 @@ public struct KEVAdapter: IngestAdapter {
         guard let added = IngestDate.parse(entry.dateAdded) else {
             throw IngestError(format: .kev, path: "\(path).dateAdded", message: "'\(entry.dateAdded.prefix(40))' is not a date like 2024-02-09")
         }
-        let product = entry.product.trimmingCharacters(in: .whitespacesAndNewlines)
-        let vendor = entry.vendorProject.trimmingCharacters(in: .whitespacesAndNewlines)
+        let product = entry.product.trimmingWhitespace()
+        let vendor = entry.vendorProject.trimmingWhitespace()
         guard !product.isEmpty else { throw IngestError(format: .kev, path: "\(path).product", message: "must not be empty") }
 
         var body = [
             entry.shortDescription,
-            "Required action: \(entry.requiredAction.trimmingCharacters(in: .whitespacesAndNewlines))",
+            "Required action: \(entry.requiredAction.trimmingWhitespace())",
             "Due date: \(entry.dueDate.trimmingCharacters(in: .whitespaces))",
         ]
         if let ransomware = entry.knownRansomwareCampaignUse { body.append("Known ransomware campaign use: \(ransomware)") }
-        if let notes = entry.notes?.trimmingCharacters(in: .whitespacesAndNewlines), !notes.isEmpty { body.append("Notes: \(notes)") }
+        if let notes = entry.notes?.trimmingWhitespace(), !notes.isEmpty { body.append("Notes: \(notes)") }
 
         let catalogLink = "https://www.cisa.gov/known-exploited-vulnerabilities-catalog?search_api_fulltext=\(cveID)"
         let references = [Reference(url: catalogLink, title: "CISA KEV catalog")]
@@ -64,7 +64,7 @@ public struct KEVAdapter: IngestAdapter {
 
         return AlertDraft(
             title: IngestDraft.title("\(cveID): \(entry.vulnerabilityName)"),
-            summary: IngestDraft.truncated(entry.shortDescription.trimmingCharacters(in: .whitespacesAndNewlines), to: 1_000),
+            summary: IngestDraft.truncated(entry.shortDescription.trimmingWhitespace(), to: 1_000),
             body: JSONIngestDraft.body(body), severity: severity, tlp: options.defaultTLP ?? .clear,
             categories: IngestDraft.extraCategories(options), cves: [cveID],
             affectedProducts: [AffectedProduct(vendor: vendor.isEmpty ? nil : vendor, product: product, status: .affected)],

@@ -104,7 +104,7 @@ enum NVDAPIPage {
         let (severity, severitySource) = rejected ? (Severity.info, "source") : IngestDraft.severity(source: nil, cvss: scores, options: options)
         attributes["tocsin.severitySource"] = severitySource
 
-        let description = CVERecordAdapter.preferred(record.descriptions)?.value.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let description = CVERecordAdapter.preferred(record.descriptions)?.value.trimmingWhitespace() ?? ""
         let headline = record.cisaVulnerabilityName ?? CVERecordAdapter.firstSentence(description) ?? "vulnerability"
         return AlertDraft(
             title: IngestDraft.title(rejected ? "\(cveID) rejected" : "\(cveID): \(headline)"),

@@ -4,57 +4,67 @@ import TocsinCore
 /// Text clean-up shared by the feed, CAP and CERT-FR adapters: HTML to plain text, entity decoding, white space
 /// and CVE extraction.
 public enum FeedText {
+    // The clean-up works on UTF-8 bytes: everything it looks for (tags, entities, line breaks, white space) is ASCII
+    // or a known multi-byte sequence, and walking bytes instead of grapheme clusters makes feeds read ten times faster.
+
     /// Plain text from an HTML fragment: tags removed (block ends become line breaks), scripts and styles
     /// dropped, entities decoded, white space collapsed within lines and blank lines squeezed.
     public static func plainText(fromHTML html: String) -> String {
-        guard html.contains("<") || html.contains("&") else { return tidyLines(html) }
+        let bytes = Array(html.utf8)
+        guard bytes.contains(.lessThan) || bytes.contains(.ampersand) else { return tidyLines(bytes) }
         // With layout markup, source line breaks are mere white space (outside <pre>); without it (plain text or
         // Markdown in a description), they are the text's own line breaks.
-        let lowered = html.lowercased()
-        let hasLayout = ["<p", "<br", "<div", "<li", "<h1", "<h2", "<h3", "<h4", "<tr"].contains { lowered.contains($0) }
+        let hasLayout = layoutMarkers.contains { bytes.containsASCIICaseInsensitive($0) }
         var inPre = false
-        var output = ""
-        output.reserveCapacity(html.utf8.count)
-        var index = html.startIndex
-        while index < html.endIndex {
-            let character = html[index]
-            guard character == "<" else {
-                output.append(hasLayout && !inPre && character.isNewline ? " " : character)
-                index = html.index(after: index)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == .lessThan else {
+                if hasLayout, !inPre, let length = bytes.newlineLength(at: index) {
+                    output.append(.space)
+                    index += length
+                } else {
+                    output.append(byte)
+                    index += 1
+                }
                 continue
             }
-            let rest = html[index...]
-            guard let close = rest.firstIndex(of: ">") else {
-                output.append(contentsOf: rest)
+            guard let close = bytes[index...].firstIndex(of: .greaterThan) else {
+                output.append(contentsOf: bytes[index...])
                 break
             }
-            let tag = rest[rest.index(after: rest.startIndex)..<close]
-            guard let first = tag.first, first.isLetter || first == "/" || first == "!" else {
-                output.append(character)  // a lone "<" in text, as in "a < b"
-                index = html.index(after: index)
+            let first = index + 1
+            guard first < close, bytes[first] == .slash || bytes[first] == .bang || bytes.isLetter(at: first) else {
+                output.append(byte)  // a lone "<" in text, as in "a < b"
+                index += 1
                 continue
             }
-            let tagName = tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }.lowercased()
-            var next = html.index(after: close)
-            if tagName == "pre" { inPre = first != "/" }
-            if tagName == "script" || tagName == "style", first != "/" {
-                if let end = html.range(of: "</\(tagName)", options: .caseInsensitive, range: next..<html.endIndex) {
-                    next = html[end.upperBound...].firstIndex(of: ">").map { html.index(after: $0) } ?? html.endIndex
+            let tagName = bytes.tagName(from: first, to: close)
+            let closing = bytes[first] == .slash
+            var next = close + 1
+            if tagName == "pre" { inPre = !closing }
+            if tagName == "script" || tagName == "style", !closing {
+                if let end = bytes.firstASCIICaseInsensitive("</" + tagName, from: next) {
+                    next = bytes[end...].firstIndex(of: .greaterThan).map { $0 + 1 } ?? bytes.count
                 } else {
-                    next = html.endIndex
+                    next = bytes.count
                 }
             } else if paragraphTags.contains(tagName) {
-                output.append("\n\n")
-            } else if lineTags.contains(tagName), first != "/" {
-                output.append("\n")
+                output.append(contentsOf: [.newline, .newline])
+            } else if lineTags.contains(tagName), !closing {
+                output.append(.newline)
             } else if tagName == "td" || tagName == "th" {
-                output.append(" ")
+                output.append(.space)
             }
             index = next
         }
         return tidyLines(decodeEntities(output))
     }
 
+    /// Lower-case openings of the tags that lay text out.
+    private static let layoutMarkers = ["<p", "<br", "<div", "<li", "<h1", "<h2", "<h3", "<h4", "<tr"]
     /// Tags that open and close a paragraph (a blank line around them).
     private static let paragraphTags: Set<String> = [
         "p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "section",
@@ -74,56 +84,100 @@ public enum FeedText {
 
     /// Decodes HTML character references (`&amp;`, `&eacute;`, `&#233;`, `&#x20AC;`); unknown ones are left as written.
     public static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var output = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            guard character == "&", let semicolon = text[index...].prefix(34).firstIndex(of: ";") else {
-                output.append(character)
-                index = text.index(after: index)
+        let bytes = Array(text.utf8)
+        guard bytes.contains(.ampersand) else { return text }
+        return String(decoding: decodeEntities(bytes), as: UTF8.self)
+    }
+
+    private static func decodeEntities(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(.ampersand) else { return bytes }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            // A reference is at most 32 characters between "&" and ";".
+            guard byte == .ampersand, let semicolon = bytes[index..<min(index + 34, bytes.count)].firstIndex(of: .semicolon) else {
+                output.append(byte)
+                index += 1
                 continue
             }
-            let name = text[text.index(after: index)..<semicolon]
+            let name = String(decoding: bytes[(index + 1)..<semicolon], as: UTF8.self)
             var replacement: String?
             if name.hasPrefix("#x") || name.hasPrefix("#X") {
                 replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
             } else if name.hasPrefix("#") {
                 replacement = UInt32(name.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
             } else {
-                replacement = namedEntities[String(name)]
+                replacement = namedEntities[name]
             }
             if let replacement, replacement != "\u{0}" {
-                output += replacement
-                index = text.index(after: semicolon)
+                output.append(contentsOf: replacement.utf8)
+                index = semicolon + 1
             } else {
-                output.append(character)
-                index = text.index(after: index)
+                output.append(byte)
+                index += 1
             }
         }
         return output
     }
 
     /// White space collapsed to single spaces within each line, lines trimmed, runs of blank lines squeezed to one.
-    public static func tidyLines(_ text: String) -> String {
-        var lines: [String] = []
+    /// A line ends at LF, CR or CRLF.
+    public static func tidyLines(_ text: String) -> String { tidyLines(Array(text.utf8)) }
+
+    private static func tidyLines(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
         var blank = false
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            let collapsed = collapse(line)
-            if collapsed.isEmpty {
-                if !lines.isEmpty { blank = true }
+        var start = 0
+        while true {
+            var end = start
+            while end < bytes.count, bytes[end] != .newline, bytes[end] != .carriageReturn { end += 1 }
+            // The line goes in after its break (two after blank lines); an empty one is taken out again.
+            let mark = output.count
+            if mark > 0 { output.append(contentsOf: blank ? [.newline, .newline] : [.newline]) }
+            let content = output.count
+            appendCollapsed(bytes, start..<end, to: &output)
+            if output.count == content {
+                output.removeSubrange(mark...)
+                if mark > 0 { blank = true }
             } else {
-                if blank { lines.append("") }
                 blank = false
-                lines.append(collapsed)
             }
+            guard end < bytes.count else { break }
+            start = end + (bytes[end] == .carriageReturn && end + 1 < bytes.count && bytes[end + 1] == .newline ? 2 : 1)
         }
-        return lines.joined(separator: "\n")
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// All white space (line breaks included) collapsed to single spaces, ends trimmed.
     public static func collapse<S: StringProtocol>(_ text: S) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        appendCollapsed(bytes, 0..<bytes.count, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends `bytes[range]` with its runs of white space as single spaces and none at either end.
+    private static func appendCollapsed(_ bytes: [UInt8], _ range: Range<Int>, to output: inout [UInt8]) {
+        let start = output.count
+        var pendingSpace = false
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if let length = bytes.whitespaceLength(at: index, before: range.upperBound) {
+                pendingSpace = output.count > start
+                index += length
+                continue
+            }
+            if pendingSpace {
+                output.append(.space)
+                pendingSpace = false
+            }
+            output.append(bytes[index])
+            index += 1
+        }
     }
 
     /// CVE identifiers found in free text, upper-cased, without duplicates, in order of appearance (at most
@@ -160,5 +214,109 @@ public enum FeedText {
 extension UInt8 {
     fileprivate var isASCIIAlphanumeric: Bool {
         (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
+    }
+}
+
+extension UInt8 {
+    fileprivate static let newline = UInt8(ascii: "\n")
+    fileprivate static let carriageReturn = UInt8(ascii: "\r")
+    fileprivate static let space = UInt8(ascii: " ")
+    fileprivate static let lessThan = UInt8(ascii: "<")
+    fileprivate static let greaterThan = UInt8(ascii: ">")
+    fileprivate static let ampersand = UInt8(ascii: "&")
+    fileprivate static let semicolon = UInt8(ascii: ";")
+    fileprivate static let slash = UInt8(ascii: "/")
+    fileprivate static let bang = UInt8(ascii: "!")
+
+    fileprivate var isASCIILetter: Bool { (self | 0x20) >= 0x61 && (self | 0x20) <= 0x7A }
+    fileprivate var asciiLowercased: UInt8 { isASCIILetter ? self | 0x20 : self }
+}
+
+extension Array where Element == UInt8 {
+    /// The Unicode scalar that starts at `index` (the bytes come from a `String`, so they are valid UTF-8), and its length.
+    fileprivate func scalar(at index: Int) -> (Unicode.Scalar, Int)? {
+        let lead = self[index]
+        let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard index + length <= count else { return nil }
+        var value = length == 1 ? UInt32(lead) : UInt32(lead) & (0xFF >> (length + 1))
+        for offset in 1..<length { value = value << 6 | UInt32(self[index + offset] & 0x3F) }
+        return Unicode.Scalar(value).map { ($0, length) }
+    }
+
+    /// Whether a letter starts at `index`, as `Character.isLetter` says of its first scalar.
+    fileprivate func isLetter(at index: Int) -> Bool {
+        if self[index] < 0x80 { return self[index].isASCIILetter }
+        return scalar(at: index)?.0.properties.isAlphabetic ?? false
+    }
+
+    /// A tag's lower-cased name: past any "/", the letters and digits up to the first other character.
+    fileprivate func tagName(from start: Int, to end: Int) -> String {
+        var index = start
+        while index < end, self[index] == .slash { index += 1 }
+        var name: [UInt8] = []
+        while index < end {
+            if self[index] < 0x80 {
+                guard self[index].isASCIILetter || (self[index] >= 0x30 && self[index] <= 0x39) else { break }
+                name.append(self[index].asciiLowercased)
+                index += 1
+            } else {
+                guard let (scalar, length) = scalar(at: index),
+                      scalar.properties.isAlphabetic || scalar.properties.numericType != nil else { break }
+                name.append(contentsOf: self[index..<(index + length)])
+                index += length
+            }
+        }
+        return String(decoding: name, as: UTF8.self)
+    }
+
+    /// The length of the line break (as `Character.isNewline` knows them) starting at `index`, if one does.
+    fileprivate func newlineLength(at index: Int) -> Int? {
+        let byte = self[index]
+        if byte >= 0x0A && byte <= 0x0D { return 1 }
+        if byte == 0xC2, index + 1 < count, self[index + 1] == 0x85 { return 2 }
+        if byte == 0xE2, index + 2 < count, self[index + 1] == 0x80, self[index + 2] == 0xA8 || self[index + 2] == 0xA9 { return 3 }
+        return nil
+    }
+
+    /// The length of the white space (Unicode's White_Space property) starting at `index`, if one does.
+    fileprivate func whitespaceLength(at index: Int, before end: Int) -> Int? {
+        let byte = self[index]
+        switch byte {
+        case 0x09...0x0D, 0x20: return 1
+        case 0xC2:
+            guard index + 1 < end else { return nil }
+            return self[index + 1] == 0x85 || self[index + 1] == 0xA0 ? 2 : nil
+        case 0xE1:
+            guard index + 2 < end else { return nil }
+            return self[index + 1] == 0x9A && self[index + 2] == 0x80 ? 3 : nil
+        case 0xE2:
+            guard index + 2 < end else { return nil }
+            let second = self[index + 1], third = self[index + 2]
+            if second == 0x80, third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF { return 3 }
+            return second == 0x81 && third == 0x9F ? 3 : nil
+        case 0xE3:
+            guard index + 2 < end else { return nil }
+            return self[index + 1] == 0x80 && self[index + 2] == 0x80 ? 3 : nil
+        default: return nil
+        }
+    }
+
+    /// Whether the ASCII `needle` (lower-case) occurs, ignoring the case of ASCII letters.
+    fileprivate func containsASCIICaseInsensitive(_ needle: String) -> Bool { firstASCIICaseInsensitive(needle, from: 0) != nil }
+
+    /// Where the ASCII `needle` (lower-case) first occurs from `start`, ignoring the case of ASCII letters.
+    fileprivate func firstASCIICaseInsensitive(_ needle: String, from start: Int) -> Int? {
+        let pattern = Array(needle.utf8)
+        guard let head = pattern.first, count - start >= pattern.count else { return nil }
+        var index = start
+        while index + pattern.count <= count {
+            if self[index].asciiLowercased == head {
+                var offset = 1
+                while offset < pattern.count, self[index + offset].asciiLowercased == pattern[offset] { offset += 1 }
+                if offset == pattern.count { return index }
+            }
+            index += 1
+        }
+        return nil
     }
 }

@@ -61,7 +61,7 @@ enum JSONIngestDraft {
 
     /// Joins non-empty sections with blank lines and keeps the result within `AlertDraft.Limits.body`.
     static func body(_ sections: [String]) -> String? {
-        let text = sections.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }.joined(separator: "\n\n")
+        let text = sections.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: "\n\n")
         return text.isEmpty ? nil : IngestDraft.truncated(text, to: AlertDraft.Limits.body)
     }
 

@@ -23,7 +23,7 @@ struct MISPEventReader {
     private static let analysisLevels: [Int64: String] = [0: "initial", 1: "ongoing", 2: "complete"]
 
     func draft() throws(IngestError) -> AlertDraft {
-        guard let info = try event.text("info"), !info.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard let info = try event.text("info"), !info.trimmingWhitespace().isEmpty else {
             throw event.error(at: "info", "is required: the event's title")
         }
         guard let uuid = try event.string("uuid"), !uuid.isEmpty else {
@@ -68,7 +68,7 @@ struct MISPEventReader {
         for (node, inObject) in attributeNodes where try node.flag("deleted") != true {
             guard let type = try node.string("type"), !type.isEmpty else { throw node.error(at: "type", "is required") }
             guard let value = try node.text("value") else { throw node.error(at: "value", "is required") }
-            let comment = try node.text("comment")?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let comment = try node.text("comment")?.trimmingWhitespace()
             let toIds = try node.flag("to_ids")
             markings += try Self.tagNames(node).compactMap(Self.tlp)
 

@@ -50,7 +50,7 @@ public enum MISPTypeMapping {
     /// The indicators an attribute of MISP type `type` with `value` gives; empty for types that name no
     /// indicator (see the table above).
     public static func indicators(type: String, value: String) -> [Mapped] {
-        let value = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = value.trimmingWhitespace()
         guard !value.isEmpty else { return [] }
         let parts = value.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let first = parts[0]

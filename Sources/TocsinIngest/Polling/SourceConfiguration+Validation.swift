@@ -49,7 +49,7 @@ extension SourceConfiguration {
         }
         guard categories.count <= 50 else { throw fail("categories", "must have at most 50 entries") }
         for (index, category) in categories.enumerated() {
-            let trimmed = category.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = category.trimmingWhitespace()
             guard !trimmed.isEmpty, trimmed.count <= 100 else {
                 throw fail("categories[\(index)]", "must be a non-empty name of at most 100 characters")
             }

@@ -96,7 +96,7 @@ public struct STIXAdapter: IngestAdapter {
         let created = try STIXBundle.timestamp(container, "created")
         let modified = try STIXBundle.timestamp(container, "modified") ?? created
         let published = try STIXBundle.timestamp(container, "published") ?? created
-        let name = try container.string("name")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let name = try container.string("name")?.trimmingWhitespace() ?? ""
         let (summary, body) = ThreatDraftSupport.summaryAndBody(try container.string("description"))
 
         var attributes = try content.attributes(of: included)

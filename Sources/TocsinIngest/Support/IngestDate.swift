@@ -14,7 +14,7 @@ import TocsinCore
 enum IngestDate {
     /// The date, or nil when the text is not a date in any accepted form.
     static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty, trimmed.utf8.count <= 64 else { return nil }
         if let first = trimmed.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"),
            let date = iso8601(trimmed) {

@@ -29,7 +29,7 @@ enum IngestDraft {
     /// A title that passes validation: one line, white space collapsed, at most `AlertDraft.Limits.title`
     /// characters (cut with "…").
     static func title(_ text: String) -> String {
-        truncated(text.split(whereSeparator: \.isWhitespace).joined(separator: " "), to: AlertDraft.Limits.title)
+        truncated(FeedText.collapse(text), to: AlertDraft.Limits.title)
     }
 
     /// At most `limit` characters, cut at a word boundary when one is near, with "…" marking the cut.
@@ -39,7 +39,7 @@ enum IngestDraft {
         if let space = cut.lastIndex(where: \.isWhitespace), cut.distance(from: space, to: cut.endIndex) < 40 {
             cut = String(cut[..<space])
         }
-        return cut.trimmingCharacters(in: .whitespacesAndNewlines) + "…"
+        return cut.trimmingWhitespace() + "…"
     }
 
     /// Categories from per-source options, trimmed, without empty or overlong ones.
@@ -59,7 +59,7 @@ enum IngestDraft {
 
     /// The URL, trimmed, when it is a web URL (`isWebURL(_:)`), else nil.
     static func webURL(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), isWebURL(text) else { return nil }
+        guard let text = text?.trimmingWhitespace(), isWebURL(text) else { return nil }
         return text
     }
 
@@ -70,7 +70,7 @@ enum IngestDraft {
         var result: [Reference] = []
         for candidate in candidates {
             guard let url = webURL(candidate.url), seen.insert(url).inserted else { continue }
-            let title = candidate.title.map { truncated($0.trimmingCharacters(in: .whitespacesAndNewlines), to: referenceTitleLimit) }
+            let title = candidate.title.map { truncated($0.trimmingWhitespace(), to: referenceTitleLimit) }
             result.append(Reference(url: url, title: title?.isEmpty == true ? nil : title))
             if result.count >= AlertDraft.Limits.listItems { break }
         }

@@ -10,7 +10,7 @@ enum ThreatDraftSupport {
     /// A short summary of a description (its first paragraph, cut to `summaryLength`) and the body to keep beside
     /// it: the whole description when the summary does not already say everything.
     static func summaryAndBody(_ description: String?) -> (summary: String, body: String?) {
-        let text = (description ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = (description ?? "").trimmingWhitespace()
         guard !text.isEmpty else { return ("", nil) }
         let normalised = text.replacingOccurrences(of: "\r\n", with: "\n")
         let firstParagraph = normalised.components(separatedBy: "\n\n").first ?? normalised
@@ -23,7 +23,7 @@ enum ThreatDraftSupport {
     /// Distinct non-empty values in first-seen order, joined with "\n" as multi-valued attributes are; nil when none.
     static func joined(_ values: [String]) -> String? {
         var seen = Set<String>()
-        let kept = values.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty && seen.insert($0).inserted }
+        let kept = values.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty && seen.insert($0).inserted }
         return kept.isEmpty ? nil : kept.joined(separator: "\n")
     }
 
@@ -33,9 +33,9 @@ enum ThreatDraftSupport {
         var result: [Indicator] = []
         var positions: [String: Int] = [:]
         for var indicator in indicators {
-            indicator.value = indicator.value.trimmingCharacters(in: .whitespacesAndNewlines)
+            indicator.value = indicator.value.trimmingWhitespace()
             guard !indicator.value.isEmpty, indicator.value.count <= AlertDraft.Limits.value else { continue }
-            if let comment = indicator.comment?.trimmingCharacters(in: .whitespacesAndNewlines) {
+            if let comment = indicator.comment?.trimmingWhitespace() {
                 indicator.comment = comment.isEmpty ? nil : IngestDraft.truncated(comment, to: AlertDraft.Limits.value)
             }
             let caseSensitive: Set<Indicator.Kind> = [.url, .filename, .other]

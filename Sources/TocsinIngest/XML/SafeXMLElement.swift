@@ -30,7 +30,7 @@ public struct SafeXMLElement: Sendable, Hashable {
 
     /// The element's own text with surrounding white space removed, or nil when that leaves nothing.
     public var value: String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         return trimmed.isEmpty ? nil : trimmed
     }
 
