@@ -32,7 +32,7 @@ public struct CERTFRReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a whole reference; nil when the text is not exactly one.
     public init?(_ text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+        let parts = text.trimmingWhitespace().split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "CERTFR" || parts[0] == "CERTA", parts[1].count == 4, let year = Int(parts[1]),
               parts[2].count == 3, parts[2].allSatisfy({ $0.isASCII && $0.isUppercase }),
               (3...4).contains(parts[3].count), parts[3].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
@@ -45,11 +45,21 @@ public struct CERTFRReference: Sendable, Hashable, CustomStringConvertible {
     /// The first reference found in a URL or a text (`https://www.cert.ssi.gouv.fr/alerte/CERTFR-2023-ALE-010/`).
     public static func find(in text: String?) -> CERTFRReference? {
         guard let text else { return nil }
-        var searchStart = text.startIndex
-        while let range = text.range(of: "CERT", range: searchStart..<text.endIndex) {
-            let candidate = text[range.lowerBound...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-            if let reference = CERTFRReference(String(candidate)) { return reference }
-            searchStart = range.upperBound
+        let bytes = Array(text.utf8), marker = Array("CERT".utf8)
+        guard bytes.count >= marker.count else { return nil }
+        func isPart(_ byte: UInt8) -> Bool {
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "-")
+        }
+        var start = 0
+        while start + marker.count <= bytes.count {
+            if bytes[start] == marker[0], bytes[start + 1] == marker[1], bytes[start + 2] == marker[2], bytes[start + 3] == marker[3] {
+                var end = start
+                while end < bytes.count, isPart(bytes[end]) { end += 1 }
+                if let reference = CERTFRReference(String(decoding: bytes[start..<end], as: UTF8.self)) { return reference }
+                start += marker.count
+            } else {
+                start += 1
+            }
         }
         return nil
     }
