@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config publicsuffix
 
-.PHONY: run test deps test-deps build release bench clean fuzz fuzz-deps fuzz-build
+.PHONY: run test deps test-deps build release bench bench-deps clean fuzz fuzz-deps fuzz-build
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -53,12 +53,28 @@ test: test-deps
 release: deps
 	$(SWIFT) build -c release --product tocsin
 
-bench: release test-deps
+# The side-by-side benchmarks drive real peers: nginx as the webhook receiver (wrk gives its limit), Prometheus
+# Alertmanager as the system compared, and Postfix's smtp-sink as the mail server.
+BENCH_PACKAGES := nginx-light wrk prometheus-alertmanager postfix
+
+bench-deps:
+	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "Missing Debian packages:$$missing (run as root or install them)"; exit 1; fi; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+bench: release test-deps bench-deps
 	.build/release/tocsin bench route --subscriptions 50000
 	.build/release/tocsin bench fanout --subscribers 1
 	.build/release/tocsin bench fanout --subscribers 1000
 	.build/release/tocsin bench fanout --subscribers 10000
 	.build/release/tocsin bench email --recipients 1000
+	.build/release/tocsin bench email --recipients 1000 --smtp-sink --concurrency 1
+	.build/release/tocsin bench email --recipients 1000 --smtp-sink --concurrency 8
+	.build/release/tocsin bench compare --receivers 1000 --alerts 10
 	.build/release/tocsin bench ingest
 	.build/release/tocsin bench enrich
 	.build/release/tocsin bench drill --orgs 3000

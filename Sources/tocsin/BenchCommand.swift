@@ -10,7 +10,7 @@ import TocsinStore
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the broker on this machine.", subcommands: [Fanout.self, Route.self, Email.self, Ingest.self, Enrich.self, Drill.self])
+        abstract: "Measure the broker on this machine.", subcommands: [Fanout.self, Route.self, Email.self, Ingest.self, Enrich.self, Drill.self, Compare.self])
 
     struct Fanout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -161,6 +161,8 @@ extension Bench {
         @Option(help: "SMTP sessions at once (also the baseline's).") var concurrency: Int = 4
         @Option(name: .customLong("smtp-url"), help: "An SMTP server to use; by default one is started (python3 -m aiosmtpd, discarding mail).")
         var smtpURL: String?
+        @Flag(name: .customLong("smtp-sink"), help: "Start Postfix's smtp-sink (a mail server that accepts and discards at wire speed) instead of aiosmtpd.")
+        var smtpSink = false
         @Option(name: .customLong("templates-dir"), help: "The Templates folder (found in ./Templates by default).") var templatesDir: String?
 
         func run() async throws {
@@ -178,14 +180,20 @@ extension Bench {
             } else {
                 guard let port = LoopbackPort.free() else { throw CLIError("cannot find a free port") }
                 let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Sink"]
+                if smtpSink {
+                    // smtp-sink refuses to keep root's privileges once its socket is open.
+                    process.executableURL = URL(fileURLWithPath: try BenchTools.locate(["smtp-sink"])["smtp-sink"]!)
+                    process.arguments = (getuid() == 0 ? ["-u", "nobody"] : []) + ["127.0.0.1:\(port)", "512"]
+                } else {
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                    process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Sink"]
+                }
                 process.standardError = FileHandle.nullDevice
                 try process.run()
                 server = process
                 url = "smtp://127.0.0.1:\(port)"
                 guard await LoopbackPort.waitUntilListening(port) else {
-                    throw CLIError("the SMTP server did not start on port \(port) (is python3 -m aiosmtpd installed?)")
+                    throw CLIError("the SMTP server did not start on port \(port) (\(smtpSink ? "smtp-sink" : "python3 -m aiosmtpd") installed?)")
                 }
             }
             let dataDir = NSTemporaryDirectory() + "tocsin-bench-\(UUID().uuidString)"
