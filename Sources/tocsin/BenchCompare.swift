@@ -97,7 +97,7 @@ extension Bench {
                 results["am-burst", default: []].append(try await alertmanager(alerts))
             }
             // Every delivery is in Tocsin's ledger before the figures are printed.
-            let total = (2 + alerts) * repeats * receivers + receivers
+            let total = (1 + alerts) * repeats * receivers + receivers
             let deadline = ContinuousClock.now + .seconds(120)
             while (try await store.deliveryCounts()[.delivered] ?? 0) < total, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
