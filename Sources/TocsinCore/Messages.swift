@@ -220,4 +220,6 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case flashCareNone = "flash.care.none"
     case flashCareDegraded = "flash.care.degraded"
     case flashCareStopped = "flash.care.stopped"
+    /// The message the declarant finds in its incident's thread when the CERT acknowledges the declaration.
+    case incidentAcknowledged = "incident.acknowledged"
 }

@@ -131,8 +131,15 @@ struct IncidentRoutes {
         try principal.require([.admin, .publisher], to: "acknowledge incidents")
         let id = try context.parameters.require("id")
         let now = Date()
+        guard let before = try await env.store.incident(id: id) else { throw Problem.notFound("incident \(id) not found") }
         guard let incident = try await env.store.updateIncident(id: id, { try IncidentLifecycle.acknowledge($0, now: now) }) else {
             throw Problem.notFound("incident \(id) not found")
+        }
+        // The declarant hears of it in the thread, in its own language; acknowledging again says nothing more.
+        if before.acknowledgedAt == nil, incident.acknowledgedAt != nil {
+            let locale = try await env.store.organisation(id: incident.orgId)?.locale ?? Messages.defaultLocale
+            try await env.store.appendIncidentMessage(IncidentMessage(incidentId: id, author: .cert,
+                                                                      body: env.messages.text(.incidentAcknowledged, locale: locale), at: now))
         }
         return try JSONResponse.make(IncidentView(incident: incident, timeline: try await env.timeline(of: incident)))
     }
