@@ -125,6 +125,9 @@ extension AlertContent {
             return raw
         })
         if let kinds {
+            guard kinds.count <= Organisation.Kind.allCases.count else {
+                throw ValidationError(field: "kinds", message: "has more than \(Organisation.Kind.allCases.count) items")
+            }
             var seen = Set<Organisation.Kind>()
             let unique = kinds.filter { seen.insert($0).inserted }
             content.kinds = unique.isEmpty ? nil : unique

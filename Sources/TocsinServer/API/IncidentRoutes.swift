@@ -163,6 +163,12 @@ struct IncidentRoutes {
         if let locale = body.locale, !env.messages.locales.contains(locale) {
             throw Problem.validation("locale must be one of \(env.messages.locales.joined(separator: ", "))", field: "locale")
         }
+        if (body.kinds?.count ?? 0) > Organisation.Kind.allCases.count {
+            throw Problem.validation("kinds has more than \(Organisation.Kind.allCases.count) items", field: "kinds")
+        }
+        if (body.regions?.count ?? 0) > Region.names.count {
+            throw Problem.validation("regions has more than \(Region.names.count) items", field: "regions")
+        }
         guard try await env.store.incident(id: id) != nil else { throw Problem.notFound("incident \(id) not found") }
         let (incident, result) = try await env.incidents.flash(incidentId: id, request: body, publishedBy: principal.tokenId,
                                                                 publisherOrgId: principal.orgId)
