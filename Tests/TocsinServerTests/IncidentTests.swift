@@ -270,6 +270,32 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(peerView.status, 403, "peers do not read who saw what")
     }
 
+    func testTheCommandLineDeclaresFromAFileAddsOutOfBandContactsAndReports() async throws {
+        let victim = try await org("CH de Dieppe", kind: "CH", region: "28")
+        let file = broker.dataDir + "/incident.json"
+        try Data(#"{"summary": "Rançongiciel sur la messagerie", "indicators": [{"type": "ipv4", "value": "192.0.2.9"}, {"type": "md5", "value": "x"}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: file))
+        let declared = try broker.cli(["incident", "declare", "--org", victim, file])
+        XCTAssertEqual(declared.status, 0, declared.stderr)
+        let receipt = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(declared.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(receipt["indicatorsAccepted"] as? Int, 1)
+        XCTAssertEqual((receipt["rejected"] as? [[String: Any]])?.count, 1)
+        let id = try XCTUnwrap(receipt["id"] as? String)
+        let shown = try await broker.get("/api/v1/incidents/\(id)")
+        XCTAssertEqual(shown.json["orgId"] as? String, victim)
+
+        let added = try broker.cli(["org", "contact", "add", "--org", victim, "--role", "oncall", "--email", "astreinte@ars.test", "--out-of-band"])
+        XCTAssertEqual(added.status, 0, added.stderr)
+        XCTAssertTrue(added.stdout.contains("\"outOfBand\" : true"), added.stdout)
+        let flagged = try await broker.request("PUT", "/api/v1/orgs/\(victim)/compromised", token: broker.adminToken)
+        XCTAssertEqual(flagged.status, 200, "the out-of-band contact added by the command line counts: \(flagged.text)")
+
+        let report = try broker.cli(["incident", "report"])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(report.stdout.contains(id), report.stdout)
+        XCTAssertTrue(report.stdout.contains("median"), report.stdout)
+    }
+
     func testADeclarantCannotReadAnotherOrganisationsIncident() async throws {
         let lane = try await lane()
         let declared = try await declare(lane.victimToken, ["summary": "Incident au CHU de Rouen"])
