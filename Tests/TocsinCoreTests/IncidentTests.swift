@@ -85,6 +85,18 @@ final class IncidentTests: XCTestCase {
         XCTAssertTrue(named.title.contains("CHU de Rouen"))
     }
 
+    func testEscalationWritesToACompromisedOrganisationsOutOfBandContactsOnly() {
+        var org = Organisation(name: "CHU", kind: .chu, region: "28", tlpClearance: .amber, contacts: [
+            Contact(role: .rssi, email: "rssi@chu.test"), Contact(role: .director, email: "dg@chu.test"),
+            Contact(role: .oncall, email: "astreinte@ars.test", outOfBand: true),
+        ])
+        let alert = Alert.first(from: AlertDraft(title: "t", summary: "s", severity: .high, tlp: .amber))
+        let targets = EscalationTargets(roles: [.rssi, .director])
+        XCTAssertEqual(targets.recipients(for: alert, organisation: org, directory: [org]).map(\.contact.email), ["rssi@chu.test", "dg@chu.test"])
+        org.compromised = true
+        XCTAssertEqual(targets.recipients(for: alert, organisation: org, directory: [org]).map(\.contact.email), ["astreinte@ars.test"])
+    }
+
     func testSightingsAreCountedByOrganisationAndRegionNamingNoOne() {
         let indicators = [Indicator(type: .domain, value: "phish.example"), Indicator(type: .ipv4, value: "192.0.2.1")]
         let sightings = [
