@@ -17,7 +17,8 @@ public struct RoutableSubscription: Sendable, Hashable {
     public var onlyInventoryMatches: Bool
     /// Whether drills are taken: always for a pushed channel, on request (`includeExercises`) for a pulled one.
     public var includeExercises: Bool
-    /// The organisation's kind, for alerts meant for some kinds of establishment only.
+    /// The organisation's kind, for alerts meant for some kinds of establishment only; nil for a reader of no
+    /// organisation, which such alerts do not narrow.
     public var orgKind: Organisation.Kind?
     /// The organisation is flagged compromised: only its out-of-band subscriptions take alerts.
     public var orgCompromised = false
@@ -79,9 +80,9 @@ public struct RoutableSubscription: Sendable, Hashable {
     public func takes(_ alert: inout MatchableAlert, concerned: Set<String>) -> Bool {
         guard clearance.rank >= alert.alert.tlp.rank, minSeverity.rank <= alert.alert.severity.rank else { return false }
         guard takesExercise(alert.alert), laneOpen else { return false }
-        if let kinds = alert.alert.kinds, !kinds.isEmpty {
-            guard let orgKind, kinds.contains(orgKind) else { return false }
-        }
+        // Some kinds of establishment only: a reader of no known kind (the broker's own, an admin's stream) is not
+        // narrowed, since kinds say who is told, not who may read.
+        if let kinds = alert.alert.kinds, !kinds.isEmpty, let orgKind, !kinds.contains(orgKind) { return false }
         if !alert.regions.isEmpty {
             guard let orgRegion, orgRegion == Region.all || alert.regions.contains(orgRegion) else { return false }
             if !regions.isEmpty, regions.isDisjoint(with: alert.regions) { return false }

@@ -29,7 +29,8 @@ final class RoutingTests: XCTestCase {
         let index = RoutingIndex([chu, ch, unknown])
         var forCHU = alert()
         forCHU.kinds = [.chu]
-        XCTAssertEqual(index.route(forCHU).map(\.subscriptionId), [chu.subscriptionId])
+        XCTAssertEqual(index.route(forCHU).map(\.subscriptionId), [chu.subscriptionId, unknown.subscriptionId],
+                       "a reader of no known kind (an admin's stream) is not narrowed")
         XCTAssertEqual(index.route(alert()).count, 3, "no kinds: every kind")
         let audience = AcknowledgementPolicy.audience(of: forCHU, among: [
             AudienceMember(orgId: "a", clearance: .amber, region: "28", kind: .chu), AudienceMember(orgId: "b", clearance: .amber, region: "28", kind: .ch),
