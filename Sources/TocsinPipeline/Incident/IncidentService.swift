@@ -68,10 +68,19 @@ public struct IncidentService: Sendable {
     /// Revises the flash alert with the incident's indicators as they are now: a change of indicators reopens the
     /// acknowledgement of every peer (`AcknowledgementPolicy.reopens`). A cancelled flash alert takes none.
     func reviseFlash(alertId: String, indicators: [Indicator]) async throws -> PublishResult? {
-        guard let alert = try await store.alert(id: alertId), alert.status != .cancelled else { return nil }
         let encoded = try TocsinJSON.encoder().encode(indicators.map { var stated = $0; stated.origin = .stated; return stated })
         let patch = Data(#"{"indicators":"#.utf8) + encoded + Data("}".utf8)
-        return try await pipeline.revise(alertId: alertId, patch: patch, access: .broker, publishedBy: alert.publishedBy)
+        // Two batches added at once each revise the alert with the incident's whole list: the one that finds the
+        // alert revised meanwhile tries again on the new revision.
+        for attempt in 1...3 {
+            guard let alert = try await store.alert(id: alertId), alert.status != .cancelled else { return nil }
+            do {
+                return try await pipeline.revise(alertId: alertId, patch: patch, access: .broker, publishedBy: alert.publishedBy)
+            } catch StoreError.conflict(_) where attempt < 3 {
+                continue
+            }
+        }
+        return nil
     }
 }
 
