@@ -34,11 +34,13 @@ public struct AlertContent: Codable, Sendable, Hashable {
     public var sourceUpdatedAt: Date?
     /// Fields of the source kept as they are, namespaced by format (`cap.urgency`, `misp.threat_level`…).
     public var attributes: [String: String] = [:]
+    /// The kinds of establishment the alert is for (a flash alert to the CHU only); nil or empty means every kind.
+    public var kinds: [Organisation.Kind]?
 
     /// The JSON keys of the content; also the fields a revision patch may name (with the draft's own).
     enum CodingKeys: String, CodingKey, CaseIterable {
         case title, summary, body, severity, tlp, categories, cves, regions, indicators, affectedProducts, references
-        case cvss, knownExploited, sourceRef, sourceVersion, sourceUpdatedAt, attributes
+        case cvss, knownExploited, sourceRef, sourceVersion, sourceUpdatedAt, attributes, kinds
     }
 }
 
@@ -66,6 +68,7 @@ extension AlertContent {
         sourceVersion = try c.decodeIfPresent(String.self, forKey: .sourceVersion)
         sourceUpdatedAt = try c.decodeIfPresent(Date.self, forKey: .sourceUpdatedAt)
         attributes = try c.decodeIfPresent([String: String].self, forKey: .attributes) ?? [:]
+        kinds = try c.decodeIfPresent([Organisation.Kind].self, forKey: .kinds)
     }
 }
 
@@ -121,6 +124,14 @@ extension AlertContent {
             }
             return raw
         })
+        if let kinds {
+            guard kinds.count <= Organisation.Kind.allCases.count else {
+                throw ValidationError(field: "kinds", message: "has more than \(Organisation.Kind.allCases.count) items")
+            }
+            var seen = Set<Organisation.Kind>()
+            let unique = kinds.filter { seen.insert($0).inserted }
+            content.kinds = unique.isEmpty ? nil : unique
+        }
         guard indicators.count <= Limits.indicators else {
             throw ValidationError(field: "indicators", message: "has more than \(Limits.indicators) items")
         }

@@ -32,9 +32,13 @@ public struct Contact: Codable, Sendable, Hashable, Identifiable {
     public var phone: String?
     /// `fr` or `en`; nil means the organisation's.
     public var locale: String?
+    /// Reached outside the organisation's own systems (a personal address, the ARS on call): where its deliveries
+    /// go while it is flagged compromised.
+    public var outOfBand: Bool
 
     public init(id: String = TocsinID.make(), role: ContactRole, name: String? = nil, email: String, phone: String? = nil,
-                locale: String? = nil) {
+                locale: String? = nil, outOfBand: Bool = false) {
+        self.outOfBand = outOfBand
         self.id = id
         self.role = role
         self.name = name
@@ -44,7 +48,7 @@ public struct Contact: Codable, Sendable, Hashable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, role, name, email, phone, locale
+        case id, role, name, email, phone, locale, outOfBand
     }
 
     /// `role` is required on the wire; an `id` the client leaves out is minted.
@@ -56,6 +60,7 @@ public struct Contact: Codable, Sendable, Hashable, Identifiable {
         email = try c.decode(String.self, forKey: .email)
         phone = try c.decodeIfPresent(String.self, forKey: .phone)
         locale = try c.decodeIfPresent(String.self, forKey: .locale)
+        outOfBand = try c.decodeIfPresent(Bool.self, forKey: .outOfBand) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,6 +71,7 @@ public struct Contact: Codable, Sendable, Hashable, Identifiable {
         try c.encode(email, forKey: .email)
         try c.encodeIfPresent(phone, forKey: .phone)
         try c.encodeIfPresent(locale, forKey: .locale)
+        if outOfBand { try c.encode(outOfBand, forKey: .outOfBand) }
     }
 
     /// An organisation keeps at most this many contacts.
@@ -128,11 +134,18 @@ public enum RoleAddress {
     /// Whether the target is written as a role, known or not (so a misspelt role is refused, not taken for an address).
     public static func isRoleTarget(_ target: String) -> Bool { target.hasPrefix(prefix) }
 
+    /// The target of the email subscription that writes to the organisation's out-of-band contacts: it takes
+    /// alerts only while the organisation is flagged compromised.
+    public static let outOfBandTarget = "role:out-of-band"
+
     /// The addresses a target stands for at an organisation with these contacts: the target itself for an address,
-    /// the role's contacts' addresses (each once) for a role.
+    /// the role's contacts' addresses (each once) for a role, the out-of-band contacts' for `outOfBandTarget`.
     public static func addresses(for target: String, contacts: [Contact]) -> [String] {
-        guard let role = role(in: target) else { return [target] }
         var seen = Set<String>()
+        if target == outOfBandTarget {
+            return contacts.filter(\.outOfBand).map(\.email).filter { seen.insert($0.lowercased()).inserted }
+        }
+        guard let role = role(in: target) else { return [target] }
         return contacts.filter { $0.role == role }.map(\.email).filter { seen.insert($0.lowercased()).inserted }
     }
 }

@@ -199,4 +199,27 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case escalationReason = "escalation.reason"
     /// `{org}`: the title an escalation notice shows to someone whose organisation may not read the alert.
     case escalationRestrictedTitle = "escalation.restrictedTitle"
+    /// How a flash alert names its victim when the CERT does not show its name: the kind, with its article
+    /// ("un CHU"), then `{who}` and `{region}` ("un CHU de la région Normandie").
+    case flashKindCHU = "flash.kind.CHU"
+    case flashKindCH = "flash.kind.CH"
+    case flashKindClinic = "flash.kind.clinic"
+    case flashKindEHPAD = "flash.kind.EHPAD"
+    case flashKindESMS = "flash.kind.ESMS"
+    case flashKindARS = "flash.kind.ARS"
+    case flashKindCERT = "flash.kind.CERT"
+    case flashKindOther = "flash.kind.other"
+    case flashVictimRegion = "flash.victim.region"
+    /// `{victim}`: the title of a flash alert; with `{malware}` when the declarant named it.
+    case flashTitle = "flash.title"
+    case flashTitleMalware = "flash.title.malware"
+    /// `{victim}`: the first sentence of a flash alert's summary; `{malware}` the second when known.
+    case flashSummary = "flash.summary"
+    case flashMalware = "flash.malware"
+    /// The effect on care the declarant reported.
+    case flashCareNone = "flash.care.none"
+    case flashCareDegraded = "flash.care.degraded"
+    case flashCareStopped = "flash.care.stopped"
+    /// The message the declarant finds in its incident's thread when the CERT acknowledges the declaration.
+    case incidentAcknowledged = "incident.acknowledged"
 }

@@ -32,13 +32,18 @@ public struct Organisation: Codable, Sendable, Hashable, Identifiable {
     /// `fr` or `en`: the language of what its people read.
     public var locale: String
     public var contacts: [Contact]
+    /// Flagged by itself or by the CERT when its own systems may be in the attacker's hands: its deliveries then go
+    /// to its out-of-band contacts only, by email, never to its webhooks or its own mail server.
+    public var compromised: Bool = false
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String = TocsinID.make(), name: String, kind: Kind, region: String?, tlpClearance: TLP,
-        locale: String = "fr", contacts: [Contact] = [], createdAt: Date = Date(), updatedAt: Date = Date(), national: Bool = false
+        locale: String = "fr", contacts: [Contact] = [], createdAt: Date = Date(), updatedAt: Date = Date(), national: Bool = false,
+        compromised: Bool = false
     ) {
+        self.compromised = compromised
         self.national = national
         self.id = id
         self.name = name

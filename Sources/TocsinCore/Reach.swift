@@ -128,7 +128,11 @@ public enum AcknowledgementPolicy {
     /// filter narrows what is pushed, not who is concerned). A backfilled revision concerns no one new.
     public static func audience(of alert: Alert, among organisations: [AudienceMember]) -> [AudienceMember] {
         guard !alert.isBackfilled else { return [] }
-        return organisations.filter { alert.refusal(clearance: $0.clearance, region: $0.region) == nil }
+        let kinds = Set(alert.kinds ?? [])
+        return organisations.filter { member in
+            guard alert.refusal(clearance: member.clearance, region: member.region) == nil else { return false }
+            return kinds.isEmpty || member.kind.map(kinds.contains) == true
+        }
     }
 }
 
@@ -138,8 +142,11 @@ public struct AudienceMember: Sendable, Hashable {
     public var clearance: TLP
     /// `Region.all` for a national body, nil for none.
     public var region: String?
+    /// The organisation's kind, for alerts meant for some kinds only; nil when unknown.
+    public var kind: Organisation.Kind?
 
-    public init(orgId: String, clearance: TLP, region: String?) {
+    public init(orgId: String, clearance: TLP, region: String?, kind: Organisation.Kind? = nil) {
+        self.kind = kind
         self.orgId = orgId
         self.clearance = clearance
         self.region = region

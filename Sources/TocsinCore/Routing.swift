@@ -17,11 +17,23 @@ public struct RoutableSubscription: Sendable, Hashable {
     public var onlyInventoryMatches: Bool
     /// Whether drills are taken: always for a pushed channel, on request (`includeExercises`) for a pulled one.
     public var includeExercises: Bool
+    /// The organisation's kind, for alerts meant for some kinds of establishment only; nil for a reader of no
+    /// organisation, which such alerts do not narrow.
+    public var orgKind: Organisation.Kind?
+    /// The organisation is flagged compromised: only its out-of-band subscriptions take alerts.
+    public var orgCompromised = false
+    /// The subscription writes to the organisation's out-of-band contacts (`RoleAddress.outOfBandTarget`): it takes
+    /// alerts only while the organisation is compromised.
+    public var outOfBand = false
 
     /// `pulled` for a channel the reader reads itself (a feed, the stream): it takes drills only when its filter asks.
     public init(subscriptionId: String, orgId: String, channel: Channel, clearance: TLP, orgRegion: String?, filter: SubscriptionFilter,
-                digest: DigestMode = .immediate, pulled: Bool = false) {
+                digest: DigestMode = .immediate, pulled: Bool = false, orgKind: Organisation.Kind? = nil, orgCompromised: Bool = false,
+                outOfBand: Bool = false) {
         self.subscriptionId = subscriptionId
+        self.orgKind = orgKind
+        self.orgCompromised = orgCompromised
+        self.outOfBand = outOfBand
         includeExercises = !pulled || filter.includeExercises
         self.digest = digest
         self.orgId = orgId
@@ -39,8 +51,13 @@ public struct RoutableSubscription: Sendable, Hashable {
     public init(subscription: Subscription, organisation: Organisation, pulled: Bool = false) {
         self.init(subscriptionId: subscription.id, orgId: organisation.id, channel: subscription.channel,
                   clearance: organisation.tlpClearance, orgRegion: organisation.regionScope, filter: subscription.filter,
-                  digest: subscription.digest, pulled: pulled)
+                  digest: subscription.digest, pulled: pulled, orgKind: organisation.kind, orgCompromised: organisation.compromised,
+                  outOfBand: subscription.channel.rawValue == "email" && subscription.target == RoleAddress.outOfBandTarget)
     }
+
+    /// Whether the subscription's lane is open: while its organisation is compromised, only the out-of-band one
+    /// (the attacker may read its own mail server or SIEM); otherwise every one but the out-of-band one, which stands by.
+    public var laneOpen: Bool { orgCompromised == outOfBand }
 
     /// Whether the subscription takes the alert as far as drills go: a real alert always; a drill on a pushed channel,
     /// or on a pulled one that asked for them.
@@ -62,7 +79,10 @@ public struct RoutableSubscription: Sendable, Hashable {
     /// `takes` for an alert prepared once for many subscriptions.
     public func takes(_ alert: inout MatchableAlert, concerned: Set<String>) -> Bool {
         guard clearance.rank >= alert.alert.tlp.rank, minSeverity.rank <= alert.alert.severity.rank else { return false }
-        guard takesExercise(alert.alert) else { return false }
+        guard takesExercise(alert.alert), laneOpen else { return false }
+        // Some kinds of establishment only: a reader of no known kind (the broker's own, an admin's stream) is not
+        // narrowed, since kinds say who is told, not who may read.
+        if let kinds = alert.alert.kinds, !kinds.isEmpty, let orgKind, !kinds.contains(orgKind) { return false }
         if !alert.regions.isEmpty {
             guard let orgRegion, orgRegion == Region.all || alert.regions.contains(orgRegion) else { return false }
             if !regions.isEmpty, regions.isDisjoint(with: alert.regions) { return false }
@@ -136,7 +156,7 @@ public struct RoutingIndex: Sendable {
         guard !previousRecipients.isEmpty else { return route(alert, concerned: concerned) }
         let matched = Set(route(alert, concerned: concerned).map(\.subscriptionId))
         return subscriptions.filter { sub in
-            matched.contains(sub.subscriptionId) || (previousRecipients.contains(sub.subscriptionId) && sub.mayReceive(alert))
+            matched.contains(sub.subscriptionId) || (previousRecipients.contains(sub.subscriptionId) && sub.laneOpen && sub.mayReceive(alert))
         }
     }
 

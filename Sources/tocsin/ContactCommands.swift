@@ -21,11 +21,14 @@ struct ContactCommand: AsyncParsableCommand {
         @Option(help: "Name as people read it.") var name: String?
         @Option(help: "Phone number, e.g. +33 2 32 88 89 90.") var phone: String?
         @Option(help: "fr or en (the organisation's when absent).") var locale: String?
+        @Flag(name: .customLong("out-of-band"),
+              help: "Reached outside the organisation's own systems (a personal address, the ARS on call): where its alerts go while it is flagged compromised.")
+        var outOfBand = false
 
         func run() async throws {
             let (_, store) = try options.openStore()
             var org = try await ContactCommand.organisation(orgId, in: store)
-            let contact = Contact(role: role, name: name, email: email, phone: phone, locale: locale)
+            let contact = Contact(role: role, name: name, email: email, phone: phone, locale: locale, outOfBand: outOfBand)
             try OrganisationInput(contacts: org.contacts + [contact]).apply(to: &org)
             try await store.updateOrganisation(org)
             await store.auditCLI("organisation.contacts.add", target: org.id)
@@ -45,7 +48,8 @@ struct ContactCommand: AsyncParsableCommand {
             let org = try await ContactCommand.organisation(orgId, in: store)
             if json { return try printJSON(org.contacts) }
             for contact in org.contacts.sorted(by: { $0.role < $1.role }) {
-                print([contact.id, contact.role.rawValue, contact.name ?? "-", contact.email, contact.phone ?? "-", contact.locale ?? "-"]
+                print([contact.id, contact.role.rawValue, contact.name ?? "-", contact.email, contact.phone ?? "-", contact.locale ?? "-",
+                       contact.outOfBand ? "out-of-band" : "-"]
                     .joined(separator: "\t"))
             }
         }

@@ -17,7 +17,7 @@ final class AlertContentTests: XCTestCase {
         knownExploited: true, source: "cert-fr", sourceRef: "CERTFR-2024-ALE-006", sourceVersion: "2",
         sourcePublishedAt: Date(timeIntervalSince1970: 1_713_000_000), sourceUpdatedAt: Date(timeIntervalSince1970: 1_713_086_400),
         attributes: ["certfr.kind": "alerte"]
-    ); draft.exerciseId = "exercice-2026-nov"; return draft }()
+    ); draft.exerciseId = "exercice-2026-nov"; draft.kinds = [.chu, .ch]; return draft }()
 
     /// A field the sample leaves at its default would pass the round trips below even when lost on the way.
     func testTheSampleGivesEveryFieldAValue() {

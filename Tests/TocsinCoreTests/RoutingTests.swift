@@ -20,6 +20,42 @@ final class RoutingTests: XCTestCase {
         XCTAssertEqual(index.route(alert(tlp: .clear)).count, 3)
     }
 
+    func testAnAlertForSomeKindsOfEstablishmentGoesToThoseOnly() {
+        func of(_ kind: Organisation.Kind?) -> RoutableSubscription {
+            RoutableSubscription(subscriptionId: TocsinID.make(), orgId: TocsinID.make(), channel: Channel("webhook"), clearance: .amber,
+                                 orgRegion: "28", filter: SubscriptionFilter(), orgKind: kind)
+        }
+        let chu = of(.chu), ch = of(.ch), unknown = of(nil)
+        let index = RoutingIndex([chu, ch, unknown])
+        var forCHU = alert()
+        forCHU.kinds = [.chu]
+        XCTAssertEqual(index.route(forCHU).map(\.subscriptionId), [chu.subscriptionId, unknown.subscriptionId],
+                       "a reader of no known kind (an admin's stream) is not narrowed")
+        XCTAssertEqual(index.route(alert()).count, 3, "no kinds: every kind")
+        let audience = AcknowledgementPolicy.audience(of: forCHU, among: [
+            AudienceMember(orgId: "a", clearance: .amber, region: "28", kind: .chu), AudienceMember(orgId: "b", clearance: .amber, region: "28", kind: .ch),
+        ])
+        XCTAssertEqual(audience.map(\.orgId), ["a"])
+    }
+
+    func testACompromisedOrganisationIsReachedOnItsOutOfBandLaneOnly() {
+        func lane(compromised: Bool, outOfBand: Bool, id: String) -> RoutableSubscription {
+            RoutableSubscription(subscriptionId: id, orgId: "org", channel: Channel(outOfBand ? "email" : "webhook"), clearance: .amber,
+                                 orgRegion: "28", filter: SubscriptionFilter(), orgCompromised: compromised, outOfBand: outOfBand)
+        }
+        let healthy = RoutingIndex([lane(compromised: false, outOfBand: false, id: "siem"), lane(compromised: false, outOfBand: true, id: "oob")])
+        XCTAssertEqual(healthy.route(alert()).map(\.subscriptionId), ["siem"], "the out-of-band lane stands by")
+        let compromised = RoutingIndex([lane(compromised: true, outOfBand: false, id: "siem"), lane(compromised: true, outOfBand: true, id: "oob")])
+        XCTAssertEqual(compromised.route(alert()).map(\.subscriptionId), ["oob"])
+        var update = alert()
+        update.revision = 2
+        XCTAssertEqual(compromised.route(update, previousRecipients: ["siem"]).map(\.subscriptionId), ["oob"],
+                       "an update does not follow the earlier recipients onto a closed lane")
+        XCTAssertEqual(RoleAddress.addresses(for: RoleAddress.outOfBandTarget, contacts: [
+            Contact(role: .rssi, email: "rssi@chu.test"), Contact(role: .oncall, email: "astreinte@ars.test", outOfBand: true),
+        ]), ["astreinte@ars.test"])
+    }
+
     func testRegionalAlertsStayInTheirRegions() {
         let normandie = sub(.amber, region: "28"), idf = sub(.amber, region: "11"), national = sub(.amber, region: nil)
         let index = RoutingIndex([normandie, idf, national])

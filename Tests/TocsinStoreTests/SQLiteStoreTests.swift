@@ -50,6 +50,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testTheBrokerKeepsItsKeys() async throws { try await conformance.theBrokerKeepsItsKeys() }
     func testEscalationPoliciesAreKeptWithAVersionThatMovesOnEveryEdit() async throws { try await conformance.escalationPoliciesAreKeptWithAVersionThatMovesOnEveryEdit() }
     func testEscalationStepsAreScheduledOnceClaimedWhenDueAndStoppedByAnAcknowledgement() async throws { try await conformance.escalationStepsAreScheduledOnceClaimedWhenDueAndStoppedByAnAcknowledgement() }
+    func testIncidentsKeepTheirThreadTheirFlashAlertAndTheSightings() async throws { try await conformance.incidentsKeepTheirThreadTheirFlashAlertAndTheSightings() }
     func testACancelledAlertEscalatesNoFurther() async throws { try await conformance.aCancelledAlertEscalatesNoFurther() }
     func testSourceStatesRoundTrip() async throws { try await conformance.sourceStatesRoundTrip() }
     func testTheAuditLogAppendsAndFilters() async throws { try await conformance.theAuditLogAppendsAndFilters() }
@@ -78,7 +79,7 @@ final class SQLiteStoreTests: XCTestCase {
         let expected = ["2026-11-23-spine", "2026-11-23-alert-events", "2026-11-23-email-unsubscribe", "2026-11-23-digests", "2026-11-23-ingest", "2026-11-23-sources", "2026-11-23-inventory",
                         "2026-12-02-alert-publishers", "2026-12-02-token-expiry", "2026-12-02-audit-log",
                         "2026-12-02-delivery-order", "2026-12-03-inventory-parts", "2026-12-03-reach",
-                        "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation"]
+                        "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation", "2026-12-03-incidents"]
         XCTAssertEqual(try store.appliedMigrations(), expected)
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         XCTAssertEqual(try again.appliedMigrations(), expected)

@@ -757,6 +757,41 @@ struct StoreConformance {
         assertEqual(try await store.auditEntries(AuditQuery(outcome: .refused)).items.map(\.action), ["token.revoke"])
         try await store.probeWrite(now: Date())
     }
+
+    func incidentsKeepTheirThreadTheirFlashAlertAndTheSightings() async throws {
+        let victim = try await org(.amber), other = try await org(.amber)
+        let now = Date().millisecondPrecision
+        let first = Incident(orgId: victim.id, summary: "Rançongiciel", indicators: [Indicator(type: .ipv4, value: "192.0.2.1", origin: .stated)],
+                             declaredAt: now)
+        let second = Incident(orgId: other.id, summary: "Hameçonnage", declaredAt: now + 1)
+        try await store.createIncident(first)
+        try await store.createIncident(second)
+        assertEqual(try await store.incident(id: first.id), first)
+        assertEqual(try await store.incidents(orgId: nil, status: nil, page: PageRequest()).items.map(\.id), [second.id, first.id])
+        assertEqual(try await store.incidents(orgId: victim.id, status: nil, page: PageRequest()).items.map(\.id), [first.id])
+        let page = try await store.incidents(orgId: nil, status: .new, page: PageRequest(limit: 1))
+        assertEqual(page.items.map(\.id), [second.id])
+        assertEqual(try await store.incidents(orgId: nil, status: .new, page: PageRequest(limit: 1, cursor: page.nextCursor)).items.map(\.id), [first.id])
+
+        let alert = try await publish(draft(.amber)).alert
+        let flashed = try await store.updateIncident(id: first.id) { try IncidentLifecycle.flashed($0, alertId: alert.id, namesDeclarant: false, now: now + 2) }
+        assertEqual(flashed?.status, .flashPublished)
+        assertEqual(try await store.incident(flashAlertId: alert.id)?.id, first.id)
+        assertEqual(try await store.incidents(orgId: nil, status: .flashPublished, page: PageRequest()).items.map(\.id), [first.id])
+        assertNil(try await store.updateIncident(id: "missing") { $0 })
+
+        try await store.appendIncidentMessage(IncidentMessage(incidentId: first.id, author: .cert, body: "Une note de rançon ?", at: now))
+        try await store.appendIncidentMessage(IncidentMessage(incidentId: first.id, author: .declarant, body: "Oui.", at: now + 1))
+        assertEqual(try await store.incidentMessages(incidentId: first.id).map(\.author), [.cert, .declarant])
+        assertEqual(try await store.incidentMessages(incidentId: second.id).count, 0)
+
+        for (orgId, at) in [(victim.id, now), (other.id, now), (other.id, now + 60)] {
+            try await store.recordSighting(Sighting(alertId: alert.id, indicatorType: .ipv4, indicatorValue: "192.0.2.1", orgId: orgId, region: "28", at: at))
+        }
+        let sightings = try await store.sightings(alertId: alert.id)
+        assertEqual(sightings.count, 2, "one row per organisation and indicator")
+        assertEqual(sightings.first { $0.orgId == other.id }?.at, now + 60)
+    }
 }
 
 // XCTest's assertions take autoclosures that cannot await: these take the awaited value.

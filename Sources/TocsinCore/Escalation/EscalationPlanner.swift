@@ -103,7 +103,9 @@ extension EscalationTargets {
     /// The people this step writes to: the organisation's contacts holding the step's roles; for `regionARS`, the
     /// `rssi` and `oncall` contacts of every organisation of kind ARS in the organisation's region; for each named
     /// organisation, its `rssi` and `oncall` contacts. Each address once. Another organisation not cleared for the
-    /// alert's marking or region gets a notice without content (`mayRead` false). Pure.
+    /// alert's marking or region gets a notice without content (`mayRead` false). An organisation flagged compromised
+    /// is written to at its out-of-band contacts only, whatever the roles: its own mail server may be the attacker's.
+    /// Pure.
     public func recipients(for alert: Alert, organisation org: Organisation, directory: [Organisation]) -> [EscalationRecipient] {
         var seen = Set<String>()
         var out: [EscalationRecipient] = []
@@ -114,8 +116,12 @@ extension EscalationTargets {
                                            mayRead: own || alert.refusal(clearance: owner.tlpClearance, region: owner.regionScope) == nil,
                                            locale: contact.locale ?? owner.locale))
         }
-        for role in roles {
-            for contact in org.contacts(role) { add(contact, of: org) }
+        if org.compromised {
+            if !roles.isEmpty { for contact in org.contacts where contact.outOfBand { add(contact, of: org) } }
+        } else {
+            for role in roles {
+                for contact in org.contacts(role) { add(contact, of: org) }
+            }
         }
         var others: [Organisation] = []
         if regionARS, let region = org.region {
@@ -123,7 +129,9 @@ extension EscalationTargets {
         }
         for id in orgs { if let named = directory.first(where: { $0.id == id }), named.id != org.id { others.append(named) } }
         for other in others {
-            for contact in other.contacts(.rssi) + other.contacts(.oncall) { add(contact, of: other) }
+            for contact in other.compromised ? other.contacts.filter(\.outOfBand) : other.contacts(.rssi) + other.contacts(.oncall) {
+                add(contact, of: other)
+            }
         }
         return out
     }

@@ -10,8 +10,8 @@ public enum EmailKind: ChannelKind {
 
     public static func checkTarget(_ target: String?, settings: EmailSettings) throws(ChannelTargetError) -> String {
         if let target, RoleAddress.isRoleTarget(target) {
-            guard RoleAddress.role(in: target) != nil else {
-                throw ChannelTargetError("target role must be one of \(ContactRole.allCases.map { "role:\($0.rawValue)" }.joined(separator: ", "))")
+            guard RoleAddress.role(in: target) != nil || target == RoleAddress.outOfBandTarget else {
+                throw ChannelTargetError("target role must be one of \((ContactRole.allCases.map { "role:\($0.rawValue)" } + [RoleAddress.outOfBandTarget]).joined(separator: ", "))")
             }
             return target
         }

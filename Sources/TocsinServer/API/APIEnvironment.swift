@@ -60,7 +60,7 @@ public struct APIEnvironment: Sendable {
             guard let orgId = principal.orgId, let org = try await store.organisation(id: orgId) else {
                 throw Problem.forbidden("the token's organisation no longer exists")
             }
-            return ReadScope(clearance: org.tlpClearance, region: org.regionScope)
+            return ReadScope(clearance: org.tlpClearance, region: org.regionScope, kind: org.kind)
         }
     }
 
@@ -87,6 +87,8 @@ public struct APIEnvironment: Sendable {
 struct ReadScope: Sendable {
     var clearance: TLP
     var region: String?
+    /// The organisation's kind, so that the live stream narrows alerts meant for some kinds as routing does.
+    var kind: Organisation.Kind? = nil
 
     func allows(_ alert: Alert) -> Bool { alert.refusal(clearance: clearance, region: region) == nil }
 }

@@ -83,6 +83,15 @@ struct AuditMiddleware: RouterMiddleware {
             "POST escalation-policies": "escalation-policy.create",
             "PATCH escalation-policies/{id}": "escalation-policy.update",
             "DELETE escalation-policies/{id}": "escalation-policy.delete",
+            "POST incidents": "incident.declare",
+            "POST incidents/{id}/acknowledge": "incident.acknowledge",
+            "POST incidents/{id}/close": "incident.close",
+            "POST incidents/{id}/messages": "incident.message",
+            "POST incidents/{id}/indicators": "incident.indicators",
+            "POST incidents/{id}/flash": "incident.flash",
+            "POST alerts/{id}/sightings": "alert.sighting",
+            "PUT orgs/{id}/compromised": "organisation.compromise",
+            "DELETE orgs/{id}/compromised": "organisation.restore",
         ]
         let key = "\(method.rawValue) \(route)"
         if let action = known[key] { return action }

@@ -124,12 +124,13 @@ struct OrganisationView: Encodable {
         try container.encode(org.national, forKey: .national)
         try container.encode(org.tlpClearance, forKey: .tlpClearance)
         try container.encode(org.locale, forKey: .locale)
+        try container.encode(org.compromised, forKey: .compromised)
         if showsContacts { try container.encode(org.contacts, forKey: .contacts) }
         try container.encode(org.createdAt, forKey: .createdAt)
         try container.encode(org.updatedAt, forKey: .updatedAt)
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, kind, region, national, tlpClearance, locale, contacts, createdAt, updatedAt }
+    enum CodingKeys: String, CodingKey { case id, name, kind, region, national, tlpClearance, locale, compromised, contacts, createdAt, updatedAt }
 }
 
 /// `/api/v1/tokens`: API tokens, shown once and stored hashed; listed without their values, revoked at once.

@@ -110,6 +110,16 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             }
         case let error as AlertLifecycle.TransitionError:
             return .conflict(error.description)
+        case let error as IncidentLifecycle.TransitionError:
+            return .conflict(error.description)
+        case let error as IncidentError:
+            switch error {
+            case .notFound: return .notFound(error.description)
+            case .conflict: return .conflict(error.description)
+            }
+        case let error as FlashError:
+            return Problem(status: .unprocessableContent, slug: "tlp-wider-than-requested", title: "Marking wider than the declarant asked",
+                           detail: error.description, field: "tlp")
         case is NIOTooManyBytesError:
             return Problem(status: .contentTooLarge, slug: "payload-too-large", title: "Request body too large",
                            detail: "the body exceeds the configured limit (api.maxBodyBytes)")

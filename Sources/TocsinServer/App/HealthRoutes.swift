@@ -39,6 +39,9 @@ struct HealthRoutes {
             if let reach = try? await env.store.reachMetrics(bounds: ReachMetricsText.bounds, since: Date() - ReachMetricsText.window) {
                 text += Array(ReachMetricsText.render(reach).utf8)
             }
+            if let timelines = try? await IncidentMetricsText.timelines(env.store, now: Date()) {
+                text += Array(IncidentMetricsText.render(timelines).utf8)
+            }
             return JSONResponse.raw(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
     }

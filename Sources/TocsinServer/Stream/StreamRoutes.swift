@@ -66,7 +66,7 @@ struct StreamRoutes {
         let filter = SubscriptionFilter(minSeverity: minSeverity, categories: category.map { [$0] } ?? [], includeExercises: includeExercises)
         @Sendable func reader(_ scope: ReadScope?) -> RoutableSubscription {
             RoutableSubscription(subscriptionId: "stream", orgId: principal.orgId ?? "", channel: .feed, clearance: scope?.clearance ?? .red,
-                                 orgRegion: scope == nil ? Region.all : scope?.region, filter: filter, pulled: true)
+                                 orgRegion: scope == nil ? Region.all : scope?.region, filter: filter, pulled: true, orgKind: scope?.kind)
         }
 
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",

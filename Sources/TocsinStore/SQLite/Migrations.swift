@@ -410,6 +410,49 @@ enum SQLiteMigrations {
                 CREATE INDEX escalation_steps_alert ON escalation_steps(alert_id, org_id);
                 """)
         }
+        migrator.registerMigration("2026-12-03-incidents") { db in
+            // The flash lane: incidents declared by establishments (the document, with the columns the queue and
+            // the flash alert are found by), their threads, and the sightings peers report (one row per alert,
+            // indicator and organisation). An organisation may be flagged compromised; its routing moves then, so
+            // the flag bumps the routing version like its region and clearance do.
+            try db.execute(sql: """
+                CREATE TABLE incidents (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    org_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL,
+                    flash_alert_id TEXT,
+                    doc TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX incidents_org ON incidents(org_id, seq);
+                CREATE INDEX incidents_status ON incidents(status, seq);
+                CREATE UNIQUE INDEX incidents_flash ON incidents(flash_alert_id) WHERE flash_alert_id IS NOT NULL;
+                CREATE TABLE incident_messages (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    incident_id TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+                    doc TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX incident_messages_incident ON incident_messages(incident_id, seq);
+                CREATE TABLE sightings (
+                    seq INTEGER PRIMARY KEY,
+                    alert_id TEXT NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+                    indicator_type TEXT NOT NULL,
+                    indicator_value TEXT NOT NULL,
+                    org_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                    region TEXT,
+                    at INTEGER NOT NULL,
+                    UNIQUE (alert_id, indicator_type, indicator_value, org_id)
+                );
+                ALTER TABLE organisations ADD COLUMN compromised INTEGER NOT NULL DEFAULT 0;
+                CREATE TRIGGER routing_org_compromised AFTER UPDATE OF compromised, kind ON organisations BEGIN
+                    UPDATE routing_state SET version = version + 1;
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -259,8 +259,9 @@ struct SQLiteRoutingReads: RoutingReads {
     }
 
     func organisations() throws -> [AudienceMember] {
-        try Row.fetchAll(db, sql: "SELECT id, tlp_rank, region FROM organisations ORDER BY seq").map { row in
-            AudienceMember(orgId: row["id"], clearance: TLP(rank: row["tlp_rank"]) ?? .clear, region: row["region"])
+        try Row.fetchAll(db, sql: "SELECT id, tlp_rank, region, kind FROM organisations ORDER BY seq").map { row in
+            AudienceMember(orgId: row["id"], clearance: TLP(rank: row["tlp_rank"]) ?? .clear, region: row["region"],
+                           kind: Organisation.Kind(rawValue: row["kind"]))
         }
     }
 }

@@ -35,9 +35,9 @@ extension SQLiteStore {
             // The organisation's clearance and region are read again at send time: an organisation whose
             // clearance was lowered since routing never receives what it may no longer read.
             var targets: [String: (target: String, secrets: [SubscriptionSecret], active: Bool, clearance: TLP, region: String?, name: String,
-                                   locale: String, digest: DigestMode, addresses: [String])] = [:]
+                                   locale: String, digest: DigestMode, addresses: [String], laneClosed: Bool)] = [:]
             let subscriptionStatement = try db.cachedStatement(sql: """
-                SELECT s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale, o.contacts,
+                SELECT s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale, o.contacts, o.compromised,
                     CASE WHEN s.previous_secret_until > :now THEN s.previous_secret END AS previous_secret
                 FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE s.id = :id
                 """)
@@ -48,7 +48,10 @@ extension SQLiteStore {
                     let addresses = RoleAddress.isRoleTarget(target)
                         ? RoleAddress.addresses(for: target, contacts: (try? decodeJSON([Contact].self, row["contacts"])) ?? []) : [target]
                     targets[id] = (target, Self.secrets(row), row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"],
-                                   row["name"], row["locale"], DigestMode(rawValue: row["digest"]) ?? .immediate, addresses)
+                                   row["name"], row["locale"], DigestMode(rawValue: row["digest"]) ?? .immediate, addresses,
+                                   // The exit check of the out-of-band rule, as routing applies it (`RoutableSubscription.laneOpen`):
+                                   // an organisation flagged compromised since routing is reached out of band only.
+                                   ((row["compromised"] as Bool?) ?? false) != (target == RoleAddress.outOfBandTarget))
                 }
             }
             // A digest goes out whole: whatever else of that subscription is due is claimed with it, whatever the limit.
@@ -80,6 +83,11 @@ extension SQLiteStore {
                 guard let target = targets[delivery.subscriptionId], target.active else {
                     let reason = targets[delivery.subscriptionId] == nil ? "subscription deleted" : "subscription disabled"
                     try abandon.execute(arguments: [reason, now.millis, delivery.id])
+                    abandoned.insert(delivery.subscriptionId)
+                    continue
+                }
+                if target.laneClosed {
+                    try abandon.execute(arguments: ["organisation compromised: reached out of band only", now.millis, delivery.id])
                     abandoned.insert(delivery.subscriptionId)
                     continue
                 }

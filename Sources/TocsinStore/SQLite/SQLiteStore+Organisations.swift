@@ -7,10 +7,10 @@ extension SQLiteStore {
         let contacts = try encodeJSON(org.contacts)
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT INTO organisations (id, name, kind, region, tlp_rank, locale, contacts, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO organisations (id, name, kind, region, tlp_rank, locale, contacts, compromised, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [org.id, org.name, org.kind.rawValue, org.regionScope, org.tlpClearance.rank, org.locale, contacts,
-                                 org.createdAt.millis, org.updatedAt.millis])
+                                 org.compromised, org.createdAt.millis, org.updatedAt.millis])
         }
     }
 
@@ -34,10 +34,10 @@ extension SQLiteStore {
         let contacts = try encodeJSON(org.contacts)
         try await pool.write { db in
             try db.execute(sql: """
-                UPDATE organisations SET name = ?, kind = ?, region = ?, tlp_rank = ?, locale = ?, contacts = ?, updated_at = ?
+                UPDATE organisations SET name = ?, kind = ?, region = ?, tlp_rank = ?, locale = ?, contacts = ?, compromised = ?, updated_at = ?
                 WHERE id = ?
                 """, arguments: [org.name, org.kind.rawValue, org.regionScope, org.tlpClearance.rank, org.locale, contacts,
-                                 org.updatedAt.millis, org.id])
+                                 org.compromised, org.updatedAt.millis, org.id])
             if db.changesCount == 0 { throw StoreError.notFound("organisation \(org.id)") }
         }
     }
@@ -63,7 +63,8 @@ extension SQLiteStore {
             id: row["id"], name: row["name"], kind: Organisation.Kind(rawValue: row["kind"]) ?? .other,
             region: region == Region.all ? nil : region, tlpClearance: TLP(rank: row["tlp_rank"]) ?? .clear, locale: row["locale"],
             contacts: try decodeJSON([Organisation.Contact].self, row["contacts"]),
-            createdAt: row.date("created_at") ?? Date(), updatedAt: row.date("updated_at") ?? Date(), national: region == Region.all
+            createdAt: row.date("created_at") ?? Date(), updatedAt: row.date("updated_at") ?? Date(), national: region == Region.all,
+            compromised: row["compromised"] ?? false
         )
     }
 
@@ -257,7 +258,7 @@ extension SQLiteStore {
         guard version != known else { return (version, nil) }
         let decoder = TocsinJSON.decoder()
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT s.id, s.org_id, s.channel, s.filter, s.digest, o.tlp_rank, o.region
+            SELECT s.id, s.org_id, s.channel, s.target, s.filter, s.digest, o.tlp_rank, o.region, o.kind, o.compromised
             FROM subscriptions s JOIN organisations o ON o.id = s.org_id
             WHERE s.active = 1 ORDER BY s.seq
             """)
@@ -265,10 +266,13 @@ extension SQLiteStore {
         while let row = try rows.next() {
             let filterText: String = row["filter"]
             let filter = filterText == "{}" ? SubscriptionFilter() : try decoder.decode(SubscriptionFilter.self, from: Data(filterText.utf8))
+            let channel = try channel(row)
+            let target: String = row["target"]
             compiled.append(RoutableSubscription(
-                subscriptionId: row["id"], orgId: row["org_id"], channel: try channel(row),
+                subscriptionId: row["id"], orgId: row["org_id"], channel: channel,
                 clearance: TLP(rank: row["tlp_rank"]) ?? .clear, orgRegion: row["region"], filter: filter,
-                digest: DigestMode(rawValue: row["digest"]) ?? .immediate))
+                digest: DigestMode(rawValue: row["digest"]) ?? .immediate, orgKind: Organisation.Kind(rawValue: row["kind"]),
+                orgCompromised: row["compromised"] ?? false, outOfBand: channel.rawValue == "email" && target == RoleAddress.outOfBandTarget))
         }
         return (version, compiled)
     }
