@@ -10,7 +10,7 @@ struct Tocsin: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Serve.self, Migrate.self, Backup.self, Restore.self, TokenCommand.self, OrgCommand.self, SubscriptionCommand.self,
                       Publish.self, Import.self, Enrich.self, CVSSCommand.self, Deliveries.self, ReachCommand.self, EscalationCommand.self, AuditCommand.self,
-                      Tail.self, Bench.self]
+                      Tail.self, UpstreamCommand.self, Annotate.self, Bench.self]
     )
 }
 
