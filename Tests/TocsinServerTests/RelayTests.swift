@@ -12,7 +12,8 @@ final class RelayTests: XCTestCase {
     var nationalId = ""
     var relayTokenIds: [String: String] = [:]
 
-    static let relayEnvironment = ["TOCSIN_RELAY_REACH_INTERVAL": "300ms"]
+    /// Reach reported often; a delivery claimed by a broker killed with -9 is taken again within seconds.
+    static let relayEnvironment = ["TOCSIN_RELAY_REACH_INTERVAL": "300ms", "TOCSIN_WEBHOOKS_TIMEOUT": "2s", "TOCSIN_DELIVERY_LEASE": "4s"]
 
     override func setUp() async throws {
         receiver = try await WebhookReceiver.start()
@@ -198,7 +199,8 @@ final class RelayTests: XCTestCase {
             let copy = try await normandie.get("/api/v1/alerts/\(id)").json
             XCTAssertEqual(copy["revision"] as? Int, 1, "no duplicate revision of \(id)")
             let deliveries = try await normandie.deliveries(alert: id)
-            XCTAssertEqual(deliveries.filter { ($0["revision"] as? Int) == 1 }.count, 1, "one delivery to Rouen for \(id)")
+            XCTAssertEqual(deliveries.count, 2, "one delivery to Rouen and one to Évreux for \(id)")
+            XCTAssertEqual(Set(deliveries.compactMap { $0["subscriptionId"] as? String }).count, deliveries.count, "never two for one subscription")
         }
         // Retries after the crash keep their webhook-id: each alert is one delivery.
         let received = receiver.received("rouen").filter { ids.contains(data($0.json)["id"] as? String ?? "") }
@@ -210,6 +212,7 @@ final class RelayTests: XCTestCase {
         let arsOrgAtNormandie = try await normandie.createOrg("CERT Santé", clearance: "AMBER", region: "28")
         let token = try await normandie.token("relay", org: arsOrgAtNormandie)
         national.stop()
+        national.keepsPort = true
         let added = try national.cli(["upstream", "add", "--name", "normandie", "--url", "http://127.0.0.1:\(normandie.port)", "--token", token])
         XCTAssertEqual(added.status, 0, added.stderr)
         try await national.launch()

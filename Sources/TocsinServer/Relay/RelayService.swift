@@ -93,6 +93,8 @@ public final class RelayService: Service, Sendable {
 
     /// One item the curl thread hands to the task that stores.
     enum StreamItem: Sendable {
+        /// The stream answered as a stream (its first line is the `retry:` field or a comment).
+        case opened
         case event(ServerSentEventParser.Event)
         case ended(Result<Int, HTTPClientError>)
     }
@@ -110,7 +112,12 @@ public final class RelayService: Service, Sendable {
             let url = upstream.streamURL
             let thread = Thread { [self] in
                 var parser = ServerSentEventParser()
+                var first = true
                 let result = CurlStream.get(url: url, headers: headers) { bytes in
+                    if first {
+                        first = false
+                        if bytes.first == UInt8(ascii: "r") || bytes.first == UInt8(ascii: ":") { continuation.yield(.opened) }
+                    }
                     for event in parser.feed(bytes) { continuation.yield(.event(event)) }
                     return !self.stopping.load(ordering: .relaxed)
                 }
@@ -121,6 +128,8 @@ public final class RelayService: Service, Sendable {
             var progressed = false
             for await item in stream {
                 switch item {
+                case .opened:
+                    update(upstream.name) { $0.state = .connected }
                 case .event(let event):
                     if await handle(event, from: upstream) { progressed = true }
                 case .ended(let result):
