@@ -5,7 +5,8 @@ import TocsinStore
 
 /// Between brokers: `GET /api/v1/upstreams` (how following each upstream goes), `POST /api/v1/relay/reach` (a
 /// downstream broker reports the reach of the alerts it relayed, with its relay token) and
-/// `GET|PUT /api/v1/alerts/{id}/annotation` (this broker's note on an alert, apart from the origin's text).
+/// `GET|PUT /api/v1/alerts/{id}/annotation` (this broker's note on an alert, apart from the origin's text; `text` null
+/// when it has none).
 struct RelayRoutes {
     let env: APIEnvironment
 
@@ -69,19 +70,30 @@ struct RelayRoutes {
     /// An annotation as the API shows it.
     struct AnnotationView: Encodable {
         var alertId: String
-        var text: String
-        var createdAt: Date
-        var updatedAt: Date
+        var text: String?
+        var createdAt: Date?
+        var updatedAt: Date?
+
+        enum CodingKeys: String, CodingKey { case alertId, text, createdAt, updatedAt }
+
+        /// Every key, null when the alert has no annotation.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(alertId, forKey: .alertId)
+            try c.encode(text, forKey: .text)
+            try c.encode(createdAt, forKey: .createdAt)
+            try c.encode(updatedAt, forKey: .updatedAt)
+        }
     }
 
     @Sendable func annotation(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        guard let alert = try await env.store.alert(id: id), try await env.access(of: principal).canRead(alert),
-              let note = try await env.store.annotation(alertId: id) else {
-            throw Problem.notFound("no annotation on alert \(id.prefix(64))")
+        guard let alert = try await env.store.alert(id: id), try await env.access(of: principal).canRead(alert) else {
+            throw Problem.notFound("alert \(id.prefix(64)) not found")
         }
-        return try JSONResponse.make(AnnotationView(alertId: id, text: note.text, createdAt: note.createdAt, updatedAt: note.updatedAt))
+        let note = try await env.store.annotation(alertId: id)
+        return try JSONResponse.make(AnnotationView(alertId: id, text: note?.text, createdAt: note?.createdAt, updatedAt: note?.updatedAt))
     }
 
     @Sendable func annotate(_ request: Request, context: TocsinRequestContext) async throws -> Response {

@@ -65,6 +65,8 @@ struct StreamRoutes {
             guard exercises == "include" || exercises == "exclude" else { throw Problem.validation("exercises must be include or exclude", field: "exercises") }
             includeExercises = exercises == "include"
         }
+        // Another broker relays drills as it relays real alerts: they go through the real channels, marked, downstream too.
+        if principal.role == .relay { includeExercises = true }
         let filter = SubscriptionFilter(minSeverity: minSeverity, categories: category.map { [$0] } ?? [], includeExercises: includeExercises)
         @Sendable func reader(_ scope: ReadScope?) -> RoutableSubscription {
             RoutableSubscription(subscriptionId: "stream", orgId: principal.orgId ?? "", channel: .feed, clearance: scope?.clearance ?? .red,
