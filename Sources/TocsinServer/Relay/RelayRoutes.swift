@@ -46,7 +46,7 @@ struct RelayRoutes {
         }
         let access = try await env.access(of: principal)
         var kept: [(alertId: String, json: String)] = []
-        for report in batch.reports {
+        for var report in batch.reports {
             // Only about an alert the caller may read and that may be relayed to it; anything else is ignored,
             // answered the same whether the alert exists or not.
             guard report.alertId.count <= 64, let alert = try await env.store.alert(id: report.alertId), access.canRead(alert),
@@ -55,6 +55,11 @@ struct RelayRoutes {
                 guard region.count <= 16, [counts.concerned, counts.delivered, counts.seen, counts.acknowledged].allSatisfy({ (0...1_000_000).contains($0) }) else {
                     throw Problem.validation("byRegion['\(region.prefix(16))'] must hold counts from 0 to 1000000", field: "reports.byRegion")
                 }
+            }
+            // A regional relay speaks for its own region only: what it says of another is not kept.
+            if let region = access.region, region != Region.all {
+                report.byRegion = report.byRegion.filter { $0.key == region }
+                report.establishments = report.establishments.filter { $0.region == region }
             }
             kept.append((alert.id, String(decoding: try TocsinJSON.encoder().encode(report), as: UTF8.self)))
         }
