@@ -110,6 +110,9 @@ public final class RelayService: Service, Sendable {
             let headers = [("Authorization", "Bearer \(upstream.token)"), ("Accept", "text/event-stream"),
                            ("Last-Event-ID", "\(checkpoint ?? 0)")]
             let url = upstream.streamURL
+            // Set when an event could not be stored: this connection ends, and the next resumes from the checkpoint,
+            // so that no later event moves the checkpoint past the one that failed.
+            let abandoned = ConnectionFlag()
             let thread = Thread { [self] in
                 var parser = ServerSentEventParser()
                 var first = true
@@ -119,19 +122,25 @@ public final class RelayService: Service, Sendable {
                         if bytes.first == UInt8(ascii: "r") || bytes.first == UInt8(ascii: ":") { continuation.yield(.opened) }
                     }
                     for event in parser.feed(bytes) { continuation.yield(.event(event)) }
-                    return !self.stopping.load(ordering: .relaxed)
+                    return !self.stopping.load(ordering: .relaxed) && !abandoned.isSet
                 }
                 continuation.yield(.ended(result))
                 continuation.finish()
             }
             thread.start()
             var progressed = false
-            for await item in stream {
+            reading: for await item in stream {
                 switch item {
                 case .opened:
                     update(upstream.name) { $0.state = .connected }
                 case .event(let event):
-                    if await handle(event, from: upstream) { progressed = true }
+                    switch await handle(event, from: upstream) {
+                    case .progressed: progressed = true
+                    case .ignored: break
+                    case .failed:
+                        abandoned.set()
+                        break reading
+                    }
                 case .ended(let result):
                     switch result {
                     case .success(let status) where status == 401 || status == 403:
@@ -155,13 +164,23 @@ public final class RelayService: Service, Sendable {
         stopping.store(true, ordering: .relaxed)
     }
 
-    /// Handles one event of an upstream's stream; true when it moved the checkpoint.
-    func handle(_ event: ServerSentEventParser.Event, from upstream: UpstreamConfiguration) async -> Bool {
+    /// What handling one event did.
+    enum Handled {
+        /// The checkpoint moved past it.
+        case progressed
+        /// It carried nothing to store (no event id).
+        case ignored
+        /// It could not be stored: read it again from the checkpoint.
+        case failed
+    }
+
+    /// Handles one event of an upstream's stream.
+    func handle(_ event: ServerSentEventParser.Event, from upstream: UpstreamConfiguration) async -> Handled {
         if event.type == "revoked" {
             failed(upstream.name, "the upstream revoked the relay token (or it expired): ask the upstream for a new relay token")
-            return false
+            return .ignored
         }
-        guard let idText = event.id, let eventId = Int64(idText) else { return false }
+        guard let idText = event.id, let eventId = Int64(idText) else { return .ignored }
         update(upstream.name) { $0.state = .connected }
         do {
             let outcome: RelayOutcome
@@ -176,7 +195,7 @@ public final class RelayService: Service, Sendable {
             default:
                 try await store.saveRelayCheckpoint(upstream: upstream.name, eventId: eventId)
                 update(upstream.name) { $0.lastEventId = eventId; $0.lastEventAt = Date() }
-                return true
+                return .progressed
             }
             let now = Date()
             switch outcome {
@@ -194,17 +213,17 @@ public final class RelayService: Service, Sendable {
                 logger.info("relayed event dropped", metadata: ["upstream": "\(upstream.name)", "event": "\(eventId)", "reason": "\(reason.rawValue)"])
             }
             update(upstream.name) { $0.lastEventId = eventId; $0.lastEventAt = now }
-            return true
+            return .progressed
         } catch let error as DecodingError {
             // An event this broker cannot read is counted and passed, never retried for ever.
             Counter(label: "tocsin_relay_dropped_total", dimensions: [("reason", RelayDrop.malformed.rawValue)]).increment()
             update(upstream.name) { $0.dropped[RelayDrop.malformed.rawValue, default: 0] += 1 }
             logger.warning("relayed event unreadable", metadata: ["upstream": "\(upstream.name)", "event": "\(eventId)", "error": "\(error)"])
-            try? await store.saveRelayCheckpoint(upstream: upstream.name, eventId: eventId)
-            return true
+            do { try await store.saveRelayCheckpoint(upstream: upstream.name, eventId: eventId) } catch { return .failed }
+            return .progressed
         } catch {
             failed(upstream.name, "cannot store event \(eventId): \(error)")
-            return false
+            return .failed
         }
     }
 
@@ -256,4 +275,12 @@ public struct RelayReachBatch: Codable, Sendable {
 
     /// The most reports one batch may carry.
     public static let maximum = 500
+}
+
+/// A flag one connection's reader sets and its curl thread reads.
+final class ConnectionFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func set() { value.store(true, ordering: .relaxed) }
 }
