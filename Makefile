@@ -79,6 +79,7 @@ bench: release test-deps bench-deps
 	.build/release/tocsin bench enrich
 	.build/release/tocsin bench drill --orgs 3000
 	.build/release/tocsin bench flash --orgs 3000
+	.build/release/tocsin bench relay --regions 18 --orgs 3000
 
 # libFuzzer targets for the parsers (docs/fuzzing.md): each runs FUZZ_SECONDS seconds, one after the other; the
 # seeds come from ../shared/fixtures (or TOCSIN_FIXTURES) at run time. FUZZ_TARGETS=FuzzCVSS runs only one.

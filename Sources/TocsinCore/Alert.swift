@@ -39,11 +39,17 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
     /// drill stays a drill. It goes through the real channels and escalation, every message marked `[EXERCICE]`,
     /// and stays out of real metrics.
     public var exerciseId: String?
+    /// For an alert relayed from another broker: the broker that published it and its id there; nil for an alert
+    /// published here.
+    public var origin: AlertOrigin?
+    /// The brokers a relayed alert went through, the origin first and this broker last; empty for an alert published
+    /// here. A broker drops an alert whose path already names it (a loop) or is longer than its hop limit.
+    public var relayPath: [String] = []
 
     /// The identity's keys, beside the content's in the same object: everything recipients receive but the
     /// bookkeeping of who published it.
     enum CodingKeys: String, CodingKey {
-        case id, source, revision, status, sourcePublishedAt, receivedAt, publishedAt, updatedAt, exerciseId
+        case id, source, revision, status, sourcePublishedAt, receivedAt, publishedAt, updatedAt, exerciseId, origin, relayPath
     }
 
     public init(
@@ -87,6 +93,8 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         publishedAt = try c.decode(Date.self, forKey: .publishedAt)
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
         exerciseId = try c.decodeIfPresent(String.self, forKey: .exerciseId)
+        origin = try c.decodeIfPresent(AlertOrigin.self, forKey: .origin)
+        relayPath = try c.decodeIfPresent([String].self, forKey: .relayPath) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -101,7 +109,12 @@ public struct Alert: Codable, Sendable, Hashable, Identifiable {
         try c.encode(publishedAt, forKey: .publishedAt)
         try c.encode(updatedAt, forKey: .updatedAt)
         try c.encodeIfPresent(exerciseId, forKey: .exerciseId)
+        try c.encodeIfPresent(origin, forKey: .origin)
+        if !relayPath.isEmpty { try c.encode(relayPath, forKey: .relayPath) }
     }
+
+    /// True for a copy of an alert another broker published.
+    public var isRelayed: Bool { origin != nil }
 
     /// Why the publisher cancelled the alert, as written, when it said.
     public static let cancelReasonAttribute = "tocsin.cancelReason"

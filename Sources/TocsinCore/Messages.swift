@@ -170,6 +170,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case unsubscribeUnknown = "unsubscribe.unknown"
     /// The acknowledgement link in emails.
     case ackLink = "ack.link"
+    /// The heading of a relaying broker's note in emails, shown apart from the origin's text.
+    case annotationHeading = "annotation.heading"
     /// The acknowledgement pages (`/ack/{token}`): `{org}` the organisation's name, `{by}` and `{at}` who
     /// acknowledged first and when.
     case ackTitle = "ack.title"

@@ -23,9 +23,20 @@ public struct ReachReport: Codable, Sendable, Hashable {
     public var delays: ReachDelays
     /// The rows the report was made from (the organisations that may still read the alert), for the CSV export.
     public var rows: [OrganisationReach]
+    /// What downstream brokers reported of the establishments they relayed the alert to; nil when none did. Their
+    /// counts are also in `byRegion`, under each establishment's region.
+    public var relayed: RelayedReachSummary?
 
     enum CodingKeys: String, CodingKey {
-        case alertId, revision, exerciseId, generatedAt, counts, uninformed, unacknowledged, byRegion, delays
+        case alertId, revision, exerciseId, generatedAt, counts, uninformed, unacknowledged, byRegion, delays, relayed
+    }
+
+    /// The report with what downstream brokers reported: their establishments counted under their regions.
+    public func addingRelayed(_ summary: RelayedReachSummary) -> ReachReport {
+        var report = self
+        report.relayed = summary
+        for (region, counts) in summary.byRegion { report.byRegion[region, default: ReachCounts()].add(counts) }
+        return report
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +50,7 @@ public struct ReachReport: Codable, Sendable, Hashable {
         unacknowledged = try c.decode([UnacknowledgedOrganisation].self, forKey: .unacknowledged)
         byRegion = try c.decode([String: ReachCounts].self, forKey: .byRegion)
         delays = try c.decode(ReachDelays.self, forKey: .delays)
+        relayed = try c.decodeIfPresent(RelayedReachSummary.self, forKey: .relayed)
         rows = []
     }
 
@@ -53,6 +65,7 @@ public struct ReachReport: Codable, Sendable, Hashable {
         try c.encode(unacknowledged, forKey: .unacknowledged)
         try c.encode(byRegion, forKey: .byRegion)
         try c.encode(delays, forKey: .delays)
+        try c.encodeIfPresent(relayed, forKey: .relayed)
     }
 
     /// The report for `alert` (its current revision) from its reach rows. Rows of organisations that may no longer

@@ -9,12 +9,15 @@ public enum AlertRevisionError: Error, CustomStringConvertible {
     case notFound(String)
     /// The caller may read the alert but its organisation did not publish it.
     case notPublisher(String)
+    /// The alert was relayed from another broker: only its origin changes its content.
+    case relayed(String)
     /// The revision reaches further than the alert does now and the publisher did not confirm it.
     case wideningNotConfirmed(reasons: [String], newRecipients: [String], count: Int)
 
     public var description: String {
         switch self {
         case .notFound(let id): "alert \(id) not found"
+        case .relayed(let id): "alert \(id) was relayed from another broker: only its origin revises or cancels it (add an annotation instead)"
         case .notPublisher(let id): "only the organisation that published alert \(id), or an admin, may revise or cancel it"
         case .wideningNotConfirmed(let reasons, let names, let count):
             "this revision widens the alert's audience (\(reasons.joined(separator: "; "))): \(count) organisation\(count == 1 ? "" : "s") "
@@ -53,6 +56,8 @@ public struct AlertReviser: Sendable {
         case .notPublisher: throw .notPublisher(alert.id)
         case nil: break
         }
+        // Only the origin changes a relayed alert's content; its copies change only with the origin's revisions.
+        if alert.isRelayed { throw .relayed(alert.id) }
     }
 
     public func revise(alertId: String, patch body: Data, access: AlertAccess, publishedBy: String?) async throws -> PublishResult {

@@ -69,6 +69,9 @@ public struct ClaimedDelivery: Sendable {
     /// the revision was claimed; nil for an event that is not an alert revision.
     public var alertStatus: AlertStatus?
     public var alertPublishedAt: Date?
+    /// The note this broker added to the alert (`AlertAnnotation`), delivered with it and shown apart from the
+    /// origin's text; nil when none.
+    public var annotation: String?
     /// The channel's own data: the secrets the subscription holds now, newest first (a signing secret, and the one a
     /// rotation replaced while their overlap lasts; an unsubscribe token).
     public var secrets: [SubscriptionSecret]

@@ -11,7 +11,7 @@ struct Tocsin: AsyncParsableCommand {
         subcommands: [Serve.self, Migrate.self, Backup.self, Restore.self, TokenCommand.self, OrgCommand.self, SubscriptionCommand.self,
                       Publish.self, Import.self, Enrich.self, CVSSCommand.self, Deliveries.self, ReachCommand.self, EscalationCommand.self, AuditCommand.self,
                       IncidentCommand.self,
-                      Tail.self, Bench.self]
+                      Tail.self, UpstreamCommand.self, Annotate.self, Bench.self]
     )
 }
 

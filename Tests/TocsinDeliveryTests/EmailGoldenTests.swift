@@ -70,7 +70,10 @@ final class EmailGoldenTests: XCTestCase {
             }
         }
         for (index, alert) in alerts.enumerated() {
-            out += show("alert \(index + 1)", try channel.message(for: claimed(alert, digest: .immediate, concerns: index == 0 ? Self.concerns : [])))
+            var delivery = try claimed(alert, digest: .immediate, concerns: index == 0 ? Self.concerns : [])
+            // Alert 2 is relayed by a regional broker that annotated it: its note, in a section of its own.
+            if index == 1 { delivery.annotation = "Note de l'ARS Normandie : contactez la cellule régionale au 02 00 00 00 00." }
+            out += show("alert \(index + 1)", try channel.message(for: delivery))
         }
         out += show("hourly digest", try channel.digestMessage(for: try alerts.enumerated().map { index, alert in
             try claimed(alert, digest: .hourly, concerns: index == 0 ? Self.concerns : [])

@@ -44,4 +44,16 @@ final class WebhookBodyTests: XCTestCase {
         let without = WebhookChannel(client: withLinks.client, guardrail: TargetGuard())
         XCTAssertFalse(String(decoding: without.body(for: try claimed(alert)), as: UTF8.self).contains("ackUrl"))
     }
+
+    func testAnAnnotationTravelsApartFromTheAlertItNeverEdits() throws {
+        let alert = Alert.first(from: AlertDraft(title: "Hameçonnage", summary: "Texte de l'émetteur", severity: .high, tlp: .green))
+        var delivery = try claimed(alert)
+        delivery.annotation = "Note de l'ARS Normandie : contactez \"la cellule\"."
+        let body = WebhookChannel.body(for: delivery)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        XCTAssertEqual((json["annotation"] as? [String: Any])?["text"] as? String, "Note de l'ARS Normandie : contactez \"la cellule\".")
+        XCTAssertEqual((json["data"] as? [String: Any])?["summary"] as? String, "Texte de l'émetteur")
+        XCTAssertNotNil(String(decoding: body, as: UTF8.self).range(of: #""data":"# + String(decoding: delivery.alertJSON, as: UTF8.self) + ","))
+        XCTAssertNil((try JSONSerialization.jsonObject(with: Data(WebhookChannel.body(for: try claimed(alert)))) as? [String: Any])?["annotation"])
+    }
 }

@@ -128,6 +128,41 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// The `upstreams:` list and the relay settings: read as written, a misspelt key or a bad value refused with its place.
+    func testUpstreamsAndRelaySettingsAreReadAndCheckedFromTheFile() throws {
+        let path = NSTemporaryDirectory() + "tocsin-config-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+            broker:
+              name: ARS Normandie
+            relay:
+              regions: [28]
+              hopLimit: 3
+              shareNames: true
+            upstreams:
+              - name: national
+                url: https://tocsin.national.example/
+                token: tcs_abc
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let configuration = try TocsinConfiguration.load(file: path, environment: [:])
+        XCTAssertEqual(configuration.brokerName, "ARS Normandie")
+        XCTAssertEqual(configuration.upstreams, [UpstreamConfiguration(name: "national", url: "https://tocsin.national.example", token: "tcs_abc")])
+        XCTAssertEqual(configuration.relayPolicy(brokerId: "b"), RelayPolicy(brokerId: "b", hopLimit: 3, regions: ["28"]))
+        XCTAssertTrue(configuration.relayShareNames)
+        let cases = [
+            ("upstreams:\n  - name: national\n    url: https://n.example\n    tokn: x\n", "upstreams[0].tokn"),
+            ("upstreams:\n  - name: national\n    url: ftp://n.example\n    token: x\n", "upstreams.url"),
+            ("upstreams:\n  - {name: a, url: https://n.example, token: x}\n  - {name: a, url: https://m.example, token: y}\n", "used twice"),
+            ("relay:\n  regions: [99]\n", "relay.regions"),
+        ]
+        for (text, message) in cases {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try TocsinConfiguration.load(file: path, environment: [:]), text) { error in
+                XCTAssertTrue("\(error)".contains(message), "\(error)")
+            }
+        }
+    }
+
     /// A typo anywhere in the file, sources included, stops the broker with the file, the line and the key, instead
     /// of leaving a default in place (`intervall: 1h` used to poll at the default).
     func testUnknownKeysAnywhereStopTheBrokerWithFileLineAndKey() throws {

@@ -27,6 +27,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testRevisionsKeepEveryVersionAndTellTheRoutingStepWhatCameBefore() async throws { try await conformance.revisionsKeepEveryVersionAndTellTheRoutingStepWhatCameBefore() }
     func testARevisionSupersedesWhatEarlierOnesStillHaveWaitingWhenThePlanSaysSo() async throws { try await conformance.aRevisionSupersedesWhatEarlierOnesStillHaveWaitingWhenThePlanSaysSo() }
     func testIngestFindsTheAlertByAnyOfItsKeys() async throws { try await conformance.ingestFindsTheAlertByAnyOfItsKeys() }
+    func testTheRelayStoreKeepsIdentityUpstreamsCheckpointsAnnotationsAndReports() async throws { try await conformance.theRelayStoreKeepsIdentityUpstreamsCheckpointsAnnotationsAndReports() }
     func testListsFilterByClearanceRegionSeverityAndPage() async throws { try await conformance.listsFilterByClearanceRegionSeverityAndPage() }
     func testTheRoutableSubscriptionsFollowSubscriptionAndOrganisationChanges() async throws { try await conformance.theRoutableSubscriptionsFollowSubscriptionAndOrganisationChanges() }
     func testAChangedDigestModeMovesWhatWaitsToTheGivenDate() async throws { try await conformance.aChangedDigestModeMovesWhatWaitsToTheGivenDate() }
@@ -79,7 +80,8 @@ final class SQLiteStoreTests: XCTestCase {
         let expected = ["2026-11-23-spine", "2026-11-23-alert-events", "2026-11-23-email-unsubscribe", "2026-11-23-digests", "2026-11-23-ingest", "2026-11-23-sources", "2026-11-23-inventory",
                         "2026-12-02-alert-publishers", "2026-12-02-token-expiry", "2026-12-02-audit-log",
                         "2026-12-02-delivery-order", "2026-12-03-inventory-parts", "2026-12-03-reach",
-                        "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation", "2026-12-03-incidents"]
+                        "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation", "2026-12-03-incidents",
+                        "2026-12-03-relay"]
         XCTAssertEqual(try store.appliedMigrations(), expected)
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         XCTAssertEqual(try again.appliedMigrations(), expected)

@@ -791,6 +791,73 @@ struct StoreConformance {
         let sightings = try await store.sightings(alertId: alert.id)
         assertEqual(sightings.count, 2, "one row per organisation and indicator")
         assertEqual(sightings.first { $0.orgId == other.id }?.at, now + 60)
+    // MARK: Relay
+
+    func theRelayStoreKeepsIdentityUpstreamsCheckpointsAnnotationsAndReports() async throws {
+        let id = try await store.brokerId()
+        assertFalse(id.isEmpty)
+        assertEqual(try await store.brokerId(), id, "the broker's id is made once and kept")
+
+        try await store.addUpstream(UpstreamRecord(name: "national", url: "https://national.example", token: "tcs_x"))
+        do {
+            try await store.addUpstream(UpstreamRecord(name: "national", url: "https://other.example", token: "tcs_y"))
+            XCTFail("a name is taken once")
+        } catch StoreError.conflict {}
+        assertEqual(try await store.upstreams().map(\.name), ["national"])
+
+        assertNil(try await store.relayCheckpoint(upstream: "national"))
+        try await store.saveRelayCheckpoint(upstream: "national", eventId: 7)
+        try await store.saveRelayCheckpoint(upstream: "national", eventId: 3)
+        assertEqual(try await store.relayCheckpoint(upstream: "national"), 7, "a checkpoint never moves back")
+
+        // The relayed revision and the checkpoint are one transaction.
+        let green = try await org(.green)
+        try await webhook(green)
+        var incoming = Alert.first(from: draft())
+        incoming.revision = 3
+        let copy = incoming
+        let stored = try await store.storeRelayed(alertId: copy.id, upstream: "national", eventId: 9, route: Self.everyoneCleared) { held in
+            assertNil(held)
+            return copy
+        }
+        assertEqual(stored?.alert.revision, 3, "the origin's revision number is kept")
+        assertEqual(stored?.deliveriesQueued, 1)
+        assertEqual(try await store.relayCheckpoint(upstream: "national"), 9)
+        struct Refused: Error {}
+        do {
+            _ = try await store.storeRelayed(alertId: copy.id, upstream: "national", eventId: 10, route: Self.everyoneCleared) { _ in throw Refused() }
+            XCTFail("the refusal is thrown")
+        } catch is Refused {}
+        assertEqual(try await store.relayCheckpoint(upstream: "national"), 9, "nothing stored, the checkpoint did not move")
+        let dropped = try await store.storeRelayed(alertId: copy.id, upstream: "national", eventId: 11, route: Self.everyoneCleared) { held in
+            assertEqual(held?.revision, 3)
+            return nil
+        }
+        assertNil(dropped)
+        assertEqual(try await store.relayCheckpoint(upstream: "national"), 11, "a dropped event moves the checkpoint")
+        do {
+            _ = try await store.storeRelayed(alertId: copy.id, upstream: "national", eventId: 12, route: Self.everyoneCleared) { _ in copy }
+            XCTFail("a revision no newer than the one held is refused")
+        } catch StoreError.conflict {}
+
+        // Annotations, and the reach downstream brokers report, apart from the alert log.
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        try await store.setAnnotation(AlertAnnotation(alertId: copy.id, text: "Note de l'ARS", author: nil, createdAt: now, updatedAt: now))
+        assertEqual(try await store.annotation(alertId: copy.id)?.text, "Note de l'ARS")
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: Date() + 60, leaseUntil: Date() + 90, limit: 10)
+        assertEqual(claimed.first?.annotation, "Note de l'ARS", "deliveries carry the annotation")
+        do {
+            try await store.setAnnotation(AlertAnnotation(alertId: "unknown", text: "x", author: nil, createdAt: now, updatedAt: now))
+            XCTFail("no annotation on an unknown alert")
+        } catch StoreError.notFound {}
+        try await store.saveRelayedReach([(copy.id, "{\"a\":1}")], reporterOrgId: green.id, now: now)
+        try await store.saveRelayedReach([(copy.id, "{\"a\":2}")], reporterOrgId: green.id, now: now)
+        assertEqual(try await store.relayedReach(alertId: copy.id).map(\.json), ["{\"a\":2}"], "a report replaces the previous one")
+        assertEqual(try await store.alert(id: copy.id)?.revision, 3, "a report is never a revision")
+
+        assertTrue(try await store.removeUpstream(name: "national"))
+        assertNil(try await store.relayCheckpoint(upstream: "national"))
+        assertFalse(try await store.removeUpstream(name: "national"))
     }
 }
 

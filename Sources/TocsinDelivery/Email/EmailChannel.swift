@@ -67,6 +67,11 @@ public struct EmailChannel: DeliveryChannel {
         var context = Self.context(alert, subject: subject, locale: locale, messages: templates.messages, orgName: claimed.orgName,
                                    alertUrl: "\(publicUrl)/api/v1/alerts/\(alert.id)", unsubscribeUrl: unsubscribeUrl)
         Self.addConcerns(claimed.concerns, locale: locale, to: &context)
+        // The relaying broker's note, in a section of its own: never mixed into the origin's text.
+        if let annotation = claimed.annotation {
+            context["annotation"] = annotation
+            context["annotationHeading"] = templates.messages.text(.annotationHeading, locale: locale)
+        }
         addAckLink(for: claimed, alert: alert, locale: locale, to: &context)
         var headers: [(String, String)] = [
             ("From", "Tocsin <\(sender.configuration.from)>"),

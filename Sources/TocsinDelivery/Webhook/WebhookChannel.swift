@@ -7,7 +7,7 @@ import TocsinNet
 /// retry of the same delivery carries the same idempotency key.
 ///
 /// Body: `{"ackUrl": "…", "data": <the alert revision as GET /alerts/{id} returns it>, "timestamp": "…",
-/// "type": "alert.published"}`, `ackUrl` being the subscription's acknowledgement link (none for a cancellation).
+/// "type": "alert.published"}` (and `"annotation": {"text": …}` when this broker annotated a relayed alert), `ackUrl` being the subscription's acknowledgement link (none for a cancellation).
 public struct WebhookChannel: DeliveryChannel {
     public let client: CurlHTTPClient
     public let guardrail: TargetGuard
@@ -44,6 +44,12 @@ public struct WebhookChannel: DeliveryChannel {
             body.append(contentsOf: Array(#""concerns":"#.utf8))
             body.append(contentsOf: concerns)
             body.append(contentsOf: Array(",".utf8))
+        }
+        // The relaying broker's own note, apart from the origin's text, which it never edits.
+        if let annotation = claimed.annotation, let text = try? TocsinJSON.encode(annotation) {
+            body.append(contentsOf: Array(#""annotation":{"text":"#.utf8))
+            body.append(contentsOf: text)
+            body.append(contentsOf: Array("},".utf8))
         }
         body.append(contentsOf: Array(#""data":"#.utf8))
         body.append(contentsOf: claimed.alertJSON)

@@ -23,6 +23,10 @@ public struct APIEnvironment: Sendable {
     /// they open; the `/ack` pages answer 404 without them.
     public var ackLinks: AckLinks?
     var pages: PageTemplates?
+    /// This broker's identity (its stable id and display name), as other brokers see it.
+    public var identity = BrokerIdentity(id: "", name: "Tocsin")
+    /// The upstream brokers this one follows, for their health.
+    var relay: RelayService?
 
     /// The pipeline's match and route steps: every organisation's inventory and the routing index, cached once.
     var routing: AlertRouter

@@ -81,6 +81,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             switch error {
             case .notFound: return .notFound(error.description)
             case .notPublisher: return .forbidden(error.description)
+            case .relayed: return .conflict(error.description)
             case .wideningNotConfirmed:
                 return Problem(status: .unprocessableContent, slug: "widening-not-confirmed", title: "The revision widens the audience",
                                detail: error.description, field: "confirmWiden")

@@ -36,6 +36,7 @@ struct HealthRoutes {
             }
             var text = registry.emitToBuffer()
             if let polling = env.polling { text += Array(SourceMetricsText.render(await polling.health()).utf8) }
+            if let relay = env.relay { text += Array(RelayMetricsText.render(relay.health()).utf8) }
             if let reach = try? await env.store.reachMetrics(bounds: ReachMetricsText.bounds, since: Date() - ReachMetricsText.window) {
                 text += Array(ReachMetricsText.render(reach).utf8)
             }

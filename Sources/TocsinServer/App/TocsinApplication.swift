@@ -42,6 +42,10 @@ public struct TocsinBroker: Sendable {
     let pages: PageTemplates
     /// The acknowledgement links in emails and webhook bodies, signed with the key the store keeps.
     public let ackLinks: AckLinks
+    /// This broker's stable id (made at first start, kept in the store) and display name.
+    public let identity: BrokerIdentity
+    /// Follows the upstream brokers and reports the reach of what they relayed.
+    let relay: RelayService
 
     /// Opens the store (migrating it), reads the templates and the acknowledgement key, and prepares the worker;
     /// nothing listens until `run`.
@@ -94,6 +98,11 @@ public struct TocsinBroker: Sendable {
             hub.notify()
         }
         routing = AlertRouter(store: store, messages: messages, digests: configuration.digests, escalation: configuration.escalation)
+        identity = BrokerIdentity(id: try await store.brokerId(), name: configuration.brokerName)
+        relay = RelayService(upstreams: configuration.upstreams, store: store,
+                             pipeline: AlertPipeline(store: store, enricher: enricher, routing: routing),
+                             policy: configuration.relayPolicy(brokerId: identity.id), client: sourceClient,
+                             reachInterval: configuration.relayReachInterval, shareNames: configuration.relayShareNames, onChange: wake)
         polling = PollingService(sources: configuration.sources, store: store,
                                  ingest: IngestService(store: store, enricher: enricher, routing: routing),
                                  client: sourceClient, guardrail: try configuration.pollingGuard(),
@@ -110,6 +119,8 @@ public struct TocsinBroker: Sendable {
         env.routing = routing
         env.ackLinks = ackLinks
         env.pages = pages
+        env.identity = identity
+        env.relay = relay
         let router = Router(context: TocsinRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -137,6 +148,7 @@ public struct TocsinBroker: Sendable {
         EscalationRoutes(env: env).register(on: api)
         AuditRoutes(env: env).register(on: api)
         StreamRoutes(env: env, hub: env.hub).register(on: api)
+        RelayRoutes(env: env).register(on: api)
         if answeringOtherMethods { MethodNotAllowedRoutes.register(on: router) }
         return router
     }
@@ -167,7 +179,7 @@ public struct TocsinBroker: Sendable {
         // Services stop in reverse order on SIGTERM/SIGINT: first the outbox worker and the live streams (which
         // would otherwise hold their connections open), then the HTTP server, which finishes the requests in flight.
         let group = ServiceGroup(configuration: .init(
-            services: [app, OutboxService(worker: worker, hub: hub), EscalationService(worker: escalation), polling], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [app, OutboxService(worker: worker, hub: hub), EscalationService(worker: escalation), polling, relay], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         httpClient.shutdown()
         for sender in senders { sender.shutdown() }

@@ -57,8 +57,26 @@ public struct TocsinConfiguration: Sendable {
     public var escalationLease: TimeInterval = 60
     /// Longest sleep of the escalation worker between two looks at the due steps.
     public var escalationPollInterval: TimeInterval = 1
+    /// The name other brokers and people see for this broker (its id is made at first start and kept in the store).
+    public var brokerName = "Tocsin"
+    /// The upstream brokers this one follows (the `upstreams:` list of the configuration file).
+    public var upstreams: [UpstreamConfiguration] = []
+    /// The longest path a relayed alert may have once this broker is added to it.
+    public var relayHopLimit = RelayPolicy.defaultHopLimit
+    /// The regions this broker serves; empty for a national broker. A regional broker re-delivers national alerts and
+    /// those of its regions, never another region's.
+    public var relayRegions: [String] = []
+    /// Whether the reach reported upstream names the establishments (counts only by default).
+    public var relayShareNames = false
+    /// How often the reach of relayed alerts is reported upstream.
+    public var relayReachInterval: TimeInterval = 30
 
     public init() {}
+
+    /// The relay rules of this broker.
+    public func relayPolicy(brokerId: String) -> RelayPolicy {
+        RelayPolicy(brokerId: brokerId, hopLimit: relayHopLimit, regions: Set(relayRegions))
+    }
 
     /// The SQLite database file inside the data directory.
     public var databasePath: String { (dataDir as NSString).appendingPathComponent("tocsin.sqlite") }
@@ -150,6 +168,21 @@ extension TocsinConfiguration {
         ("escalation.pollInterval", { c, v throws(ConfigurationError) in
             c.escalationPollInterval = max(try SettingText.duration(v, "escalation.pollInterval"), 0.05)
         }),
+        ("broker.name", { c, v throws(ConfigurationError) in
+            let name = v.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, name.count <= 200 else { throw ConfigurationError(key: "broker.name", message: "must be 1 to 200 characters") }
+            c.brokerName = name
+        }),
+        ("relay.hopLimit", { c, v throws(ConfigurationError) in c.relayHopLimit = try SettingText.int(v, "relay.hopLimit", 1...16) }),
+        ("relay.regions", { c, v throws(ConfigurationError) in
+            let regions = SettingText.list(v)
+            for region in regions where !Region.isKnown(region) {
+                throw ConfigurationError(key: "relay.regions", message: "'\(region.prefix(16))' is not an INSEE region code such as 28 or 11")
+            }
+            c.relayRegions = regions
+        }),
+        ("relay.shareNames", { c, v throws(ConfigurationError) in c.relayShareNames = try SettingText.bool(v, "relay.shareNames") }),
+        ("relay.reachInterval", { c, v throws(ConfigurationError) in c.relayReachInterval = max(try SettingText.duration(v, "relay.reachInterval"), 0.2) }),
         ("delivery.retryJitter", { c, v throws(ConfigurationError) in
             guard let value = Double(v), value >= 0, value <= 1 else {
                 throw ConfigurationError(key: "delivery.retryJitter", message: "must be a number from 0 to 1")
@@ -211,6 +244,7 @@ extension TocsinConfiguration {
             var flat: [String: String] = [:]
             var settings = document as? [String: Any] ?? [:]
             if let list = settings.removeValue(forKey: "sources") { configuration.sources = try sources(from: list, file: file, root: node) }
+            if let list = settings.removeValue(forKey: "upstreams") { configuration.upstreams = try upstreams(from: list, file: file, root: node) }
             if var escalation = settings["escalation"] as? [String: Any], let policy = escalation["defaultPolicy"], !(policy is String) {
                 // The default policy may be written in YAML as the JSON document it is.
                 guard JSONSerialization.isValidJSONObject(policy), let json = try? JSONSerialization.data(withJSONObject: policy) else {
@@ -315,6 +349,28 @@ extension TocsinConfiguration {
         } catch {
             throw ConfigurationError(key: "sources", message: "\(error)")
         }
+    }
+
+    /// The `upstreams:` list: each entry a name, the upstream broker's base URL and the relay token it issued.
+    static func upstreams(from node: Any, file: String, root: Node? = nil) throws -> [UpstreamConfiguration] {
+        guard let list = node as? [Any] else { throw ConfigurationError(key: "upstreams", message: "must be a list of upstreams") }
+        var result: [UpstreamConfiguration] = []
+        for (index, item) in list.enumerated() {
+            guard let entry = item as? [String: Any] else { throw ConfigurationError(key: "upstreams[\(index)]", message: "must be a mapping") }
+            for key in entry.keys where !["name", "url", "token"].contains(key) {
+                let path = "upstreams[\(index)].\(key)"
+                throw ConfigurationError(key: path, message: "is not a known key of an upstream (name, url, token; see docs/relay.md)\(location(path, file: file, root: root))")
+            }
+            guard let name = entry["name"].map({ "\($0)" }), let url = entry["url"] as? String, let token = entry["token"].map({ "\($0)" }) else {
+                throw ConfigurationError(key: "upstreams[\(index)]", message: "needs name, url and token\(location("upstreams[\(index)]", file: file, root: root))")
+            }
+            let upstream = try UpstreamConfiguration(name: name, url: url, token: token).validated()
+            guard !result.contains(where: { $0.name == upstream.name }) else {
+                throw ConfigurationError(key: "upstreams[\(index)].name", message: "'\(upstream.name)' is used twice")
+            }
+            result.append(upstream)
+        }
+        return result
     }
 
     /// `, in FILE line N` for a dotted key path (`smtp.urll`, `sources[0].intervall`) found in the parsed file.

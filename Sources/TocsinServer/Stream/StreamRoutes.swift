@@ -54,6 +54,8 @@ struct StreamRoutes {
         let hub = self.hub
         let heartbeat = env.configuration.streamHeartbeat
         let logger = context.logger
+        let relaying = principal.role == .relay
+        let brokerId = env.identity.id
 
         // The reader as a subscription: what its organisation may read (everything for admins and publishers),
         // narrowed by `minSeverity` and `category`, matched by the predicate routing applies.
@@ -63,6 +65,8 @@ struct StreamRoutes {
             guard exercises == "include" || exercises == "exclude" else { throw Problem.validation("exercises must be include or exclude", field: "exercises") }
             includeExercises = exercises == "include"
         }
+        // Another broker relays drills as it relays real alerts: they go through the real channels, marked, downstream too.
+        if principal.role == .relay { includeExercises = true }
         let filter = SubscriptionFilter(minSeverity: minSeverity, categories: category.map { [$0] } ?? [], includeExercises: includeExercises)
         @Sendable func reader(_ scope: ReadScope?) -> RoutableSubscription {
             RoutableSubscription(subscriptionId: "stream", orgId: principal.orgId ?? "", channel: .feed, clearance: scope?.clearance ?? .red,
@@ -100,7 +104,26 @@ struct StreamRoutes {
                 for event in events {
                     start = event.sequence
                     // The stream pushes; a backfill is read, not pushed.
-                    guard !event.alert.isBackfilled, subscriber.takes(event.alert) else { continue }
+                    guard !event.alert.isBackfilled else { continue }
+                    if relaying {
+                        // Another broker reads: only what may be relayed, with its origin and path; a withdrawal
+                        // notice, naming the alert alone, when a revision it had may no longer be relayed.
+                        let previous = event.alert.revision > 1 ? try await store.alert(id: event.alert.id, revision: event.alert.revision - 1) : nil
+                        switch RelayPolicy.send(event.alert, previous: previous, to: subscriber, brokerId: brokerId) {
+                        case .send(let alert):
+                            let json = String(decoding: try TocsinJSON.encoder().encode(alert), as: UTF8.self)
+                            chunk += "id: \(event.sequence)\nevent: \(alert.eventType)\ndata: \(json)\n\n"
+                            sent.append(alert.id)
+                        case .withdraw(let alertId, let revision):
+                            let json = String(decoding: try TocsinJSON.encoder().encode(RelayWithdrawal(id: alertId, revision: revision)), as: UTF8.self)
+                            chunk += "id: \(event.sequence)\nevent: \(RelayWithdrawal.eventType)\ndata: \(json)\n\n"
+                        case .skip:
+                            // Still numbered, so that the reader's checkpoint moves past it.
+                            chunk += "id: \(event.sequence)\nevent: skipped\ndata: {}\n\n"
+                        }
+                        continue
+                    }
+                    guard subscriber.takes(event.alert) else { continue }
                     let json = String(decoding: try TocsinJSON.encoder().encode(event.alert), as: UTF8.self)
                     chunk += "id: \(event.sequence)\nevent: \(event.alert.eventType)\ndata: \(json)\n\n"
                     sent.append(event.alert.id)

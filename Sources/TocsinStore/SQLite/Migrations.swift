@@ -453,6 +453,41 @@ enum SQLiteMigrations {
                 END;
                 """)
         }
+        migrator.registerMigration("2026-12-03-relay") { db in
+            // Between brokers: this broker's stable identity (one row, made at first start); the upstreams added from
+            // the command line (their relay token is needed in clear to be sent, like a webhook secret); each
+            // upstream's checkpoint (the last stream event handled, written in the transaction that stores what it
+            // carried); the annotations a relaying broker adds to an alert, kept apart from its content; and the reach
+            // that relaying brokers report back, kept apart from the alert log.
+            try db.execute(sql: """
+                CREATE TABLE broker_identity (id INTEGER PRIMARY KEY CHECK (id = 1), broker_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+                CREATE TABLE upstreams (
+                    name TEXT PRIMARY KEY,
+                    url TEXT NOT NULL,
+                    token TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE relay_checkpoints (
+                    upstream TEXT PRIMARY KEY,
+                    last_event_id INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE alert_annotations (
+                    alert_id TEXT PRIMARY KEY REFERENCES alerts(id) ON DELETE CASCADE,
+                    text TEXT NOT NULL,
+                    author TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE relayed_reach (
+                    alert_id TEXT NOT NULL,
+                    reporter_org TEXT NOT NULL,
+                    doc TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (alert_id, reporter_org)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -75,6 +75,7 @@ extension SQLiteStore {
             }
 
             var claimed: [ClaimedDelivery] = []
+            var annotations: [String: String?] = [:]
             var abandoned: Set<String> = []
             let abandon = try db.cachedStatement(sql: """
                 UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?
@@ -118,6 +119,8 @@ extension SQLiteStore {
                                                concerns: delivery.concerns, secrets: target.secrets, addresses: target.addresses))
                 claimed[claimed.count - 1].alertStatus = document.alert.status
                 claimed[claimed.count - 1].alertPublishedAt = document.alert.publishedAt
+                if annotations[delivery.alertId] == nil { annotations[delivery.alertId] = .some(try Self.annotation(db, alertId: delivery.alertId)?.text) }
+                claimed[claimed.count - 1].annotation = annotations[delivery.alertId] ?? nil
             }
             for subscription in abandoned { try Self.releaseSuccessors(db, subscriptionId: subscription, now: now) }
             return claimed
