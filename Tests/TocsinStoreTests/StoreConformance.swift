@@ -791,6 +791,8 @@ struct StoreConformance {
         let sightings = try await store.sightings(alertId: alert.id)
         assertEqual(sightings.count, 2, "one row per organisation and indicator")
         assertEqual(sightings.first { $0.orgId == other.id }?.at, now + 60)
+    }
+
     // MARK: Relay
 
     func theRelayStoreKeepsIdentityUpstreamsCheckpointsAnnotationsAndReports() async throws {
