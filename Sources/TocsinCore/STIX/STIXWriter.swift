@@ -5,7 +5,8 @@ import Foundation
 /// An alert becomes an `identity` for the publishing broker (named by every `created_by_ref`), a `report`
 /// (`object_refs` listing everything else), an `indicator` with a STIX pattern for each indicator meant for
 /// detection (`Indicator.isForDetection`), a cyber-observable for each other indicator (an extracted one, or one its
-/// source flags not for detection: shown, never a pattern), a `vulnerability` per CVE (external reference
+/// source flags not for detection: shown, never a pattern; hashes and file names, which the strict profile allows no
+/// producer on as observables, are listed in a `note` on the report instead), a `vulnerability` per CVE (external reference
 /// `source_name: cve`), a `software` per affected product (with its CPE 2.3 name when known) and, for an
 /// organisation's reader, a `note` with the inventory items the alert concerns.
 ///
@@ -81,6 +82,7 @@ public struct STIXWriter: Sendable {
             return object
         }
 
+        var unconfirmed: [String] = []
         for indicator in alert.indicators {
             guard let (type, properties) = STIXPattern.observable(indicator) else { continue }
             if indicator.isForDetection, let pattern = STIXPattern.pattern(indicator) {
@@ -91,9 +93,19 @@ public struct STIXWriter: Sendable {
                     "description": description, "indicator_types": ["malicious-activity"],
                     "pattern": pattern, "pattern_type": "stix", "pattern_version": "2.1", "valid_from": created,
                 ]))
+            } else if type == "file" {
+                // A `file` observable cannot carry its producer in the strict profile (its extensions are
+                // property-extensions only): a hash or file name to check goes into the alert's note instead.
+                unconfirmed.append("\(indicator.type.rawValue): \(indicator.value)")
             } else {
                 add(observable(type, properties, contributing: ["value", "hashes", "name"]))
             }
+        }
+        if !unconfirmed.isEmpty {
+            add(domain("note", "note:unconfirmed", [
+                "abstract": "tocsin:unconfirmed-indicators", "content": unconfirmed.joined(separator: "\n"),
+                "object_refs": [STIXIdentifier.domain("report", name: alert.id)],
+            ]))
         }
 
         var cves = alert.cves
@@ -134,7 +146,7 @@ public struct STIXWriter: Sendable {
         var description = alert.summary
         if let body = alert.body, !body.isEmpty { description += description.isEmpty ? body : "\n\n" + body }
         var references: [[String: Any]] = [["source_name": "tocsin", "external_id": alert.id]]
-        if let sourceRef = alert.sourceRef, !sourceRef.isEmpty { references.append(["source_name": alert.source, "external_id": sourceRef]) }
+        if let sourceRef = alert.sourceRef, !sourceRef.isEmpty { references.append(["source_name": "tocsin:\(alert.source)", "external_id": sourceRef]) }
         // A URL without a hash is refused by the strict profile: the link is given as the reference's description.
         for reference in alert.references {
             references.append(["source_name": URL(string: reference.url)?.host ?? "reference", "description": reference.url])
