@@ -45,6 +45,8 @@ final class TAXIITests: XCTestCase {
         let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any], first.output)
         XCTAssertEqual(result["collections"] as? [String], ["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"])
         XCTAssertEqual(result["can_write"] as? Bool, false)
+        XCTAssertEqual((result["api_roots"] as? [String])?.map { $0.hasSuffix("/taxii2/api/") }, [true])
+        XCTAssertEqual(result["root_versions"] as? [String], ["application/taxii+json;version=2.1"])
         let objects = try XCTUnwrap(result["objects"] as? [[String]])
         // Shared objects (identity, extension definition, marking) and per alert a report, a vulnerability, 600 indicators.
         XCTAssertEqual(objects.count, 3 + 2 * 602)

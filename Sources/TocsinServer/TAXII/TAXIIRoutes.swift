@@ -125,12 +125,13 @@ struct TAXIIRoutes {
                       id: String? = nil, takesVersionMatch: Bool = true) async throws -> (TAXIIObjectPage, TAXIIFilters) {
         var filters = try TAXIIFilters(request, collection: collection, kind: kind, takesVersionMatch: takesVersionMatch)
         var limit = Self.defaultPageSize
-        if let text = request.uri.queryParameters.get("limit") {
+        let parameters = TAXIIQuery(request)
+        if let text = parameters.get("limit") {
             guard let value = Int(text), value > 0 else { throw TAXIIFilters.badRequest("limit must be a positive integer", field: "limit") }
             limit = min(value, Self.maximumPageSize)
         }
         var after = filters.addedAfter
-        if let next = request.uri.queryParameters.get("next") {
+        if let next = parameters.get("next") {
             after = try filters.resume(next)
             filters.resumed = true
         }
@@ -173,7 +174,7 @@ struct TAXIIFilters {
     let digest: String
 
     init(_ request: Request, collection: TAXIICollection, kind: String, takesVersionMatch: Bool) throws {
-        let parameters = request.uri.queryParameters
+        let parameters = TAXIIQuery(request)
         func list(_ name: String) throws -> [String] {
             let values = parameters.getAll(name).flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             guard values.count <= 100, values.allSatisfy({ !$0.isEmpty && $0.count <= 300 }) else {
@@ -237,4 +238,23 @@ struct TAXIIFilters {
         }
         return after
     }
+}
+
+/// The query string of a TAXII request, names and values percent-decoded (`match%5Bid%5D` is `match[id]`).
+struct TAXIIQuery {
+    var pairs: [(String, String)] = []
+
+    init(_ request: Request) {
+        for part in (request.uri.query ?? "").split(separator: "&") {
+            let halves = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            pairs.append((decode(halves[0]), halves.count > 1 ? decode(halves[1]) : ""))
+        }
+    }
+
+    func get(_ name: String) -> String? { pairs.first { $0.0 == name }?.1 }
+    func getAll(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
 }

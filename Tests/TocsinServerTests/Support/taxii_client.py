@@ -8,13 +8,16 @@ With ADDED_AFTER, only the objects added after it, page by page.
 import json
 import sys
 
-from taxii2client.v21 import Server, as_pages
+from taxii2client.v21 import ApiRoot, Server, as_pages
 
 base, token, title = sys.argv[1], sys.argv[2], sys.argv[3]
 added_after = sys.argv[4] if len(sys.argv) > 4 else None
 server = Server(base + "/taxii2/", user="tocsin", password=token)
-root = server.default
-result = {"title": server.title, "api_roots": [r.url for r in server.api_roots],
+# The broker names its API root under its public URL; the test's broker listens on another port, so the root is
+# opened at the address the test reached.
+api_roots = [r.url for r in server.api_roots]
+root = ApiRoot(base + "/taxii2/api/", user="tocsin", password=token)
+result = {"title": server.title, "api_roots": api_roots, "root_versions": root.versions,
           "collections": [c.title for c in root.collections]}
 collection = next(c for c in root.collections if c.title == title)
 result["can_write"] = collection.can_write
