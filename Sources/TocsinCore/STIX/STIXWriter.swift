@@ -146,7 +146,11 @@ public struct STIXWriter: Sendable {
         var description = alert.summary
         if let body = alert.body, !body.isEmpty { description += description.isEmpty ? body : "\n\n" + body }
         var references: [[String: Any]] = [["source_name": "tocsin", "external_id": alert.id]]
-        if let sourceRef = alert.sourceRef, !sourceRef.isEmpty { references.append(["source_name": "tocsin:\(alert.source)", "external_id": sourceRef]) }
+        if let sourceRef = alert.sourceRef, !sourceRef.isEmpty {
+            // A CVE id may only be named under `cve`; any other reference under the source's name, kept apart from it.
+            references.append(CVE.isValid(sourceRef) ? ["source_name": "cve", "external_id": sourceRef]
+                                                      : ["source_name": "tocsin:\(alert.source)", "external_id": sourceRef])
+        }
         // A URL without a hash is refused by the strict profile: the link is given as the reference's description.
         for reference in alert.references {
             references.append(["source_name": URL(string: reference.url)?.host ?? "reference", "description": reference.url])
