@@ -10,7 +10,7 @@ import TocsinStore
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the broker on this machine.", subcommands: [Fanout.self, Route.self, Email.self, Ingest.self, Enrich.self, Drill.self])
+        abstract: "Measure the broker on this machine.", subcommands: [Fanout.self, Route.self, Email.self, Ingest.self, Enrich.self, Drill.self, TAXII.self])
 
     struct Fanout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
