@@ -79,6 +79,7 @@ final class TAXIITests: XCTestCase {
         alert["indicators"] = (0..<30).map { ["type": "sha256", "value": sha256($0, "m")] }
         let alertId = try await broker.publish(alert)
         let amber = try await collectionId(broker, "TLP:AMBER")
+        XCTAssertEqual(amber, "9bbafbd5-8b06-48d9-93c0-5bbb2d229e7e", "the id docs/taxii-and-misp.md gives")
         let objects = "api/collections/\(amber)/objects/"
 
         let discovery = try await taxii(broker, "", token: broker.adminToken)
