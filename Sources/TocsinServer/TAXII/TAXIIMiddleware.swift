@@ -12,11 +12,23 @@ struct TAXIIMiddleware: RouterMiddleware {
     let store: any Store
     /// The API root's `max_content_length`.
     let maxContentLength: Int
+    let throttle = RefusalThrottle()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             var context = context
-            context.principal = try await principal(request)
+            do {
+                context.principal = try await principal(request)
+            } catch let refusal as Problem where refusal.status == .unauthorized {
+                // Recorded in the audit log as the API's refusals are: at most one entry a minute per address.
+                if let suppressed = throttle.admit(context.remoteAddress ?? "-", now: Date()) {
+                    let note = (refusal.detail ?? "") + (suppressed > 0 ? " (and \(suppressed) more refusals from this address in the minute before)" : "")
+                    await AuditMiddleware.append(AuditEntry(actor: nil, actorRole: nil, orgId: nil, action: "auth.refused", target: "taxii2",
+                                                            sourceAddress: context.remoteAddress, outcome: .refused, status: 401, detail: note),
+                                                 to: store, logger: context.logger)
+                }
+                throw refusal
+            }
             guard TAXIIMedia.acceptable(request.headers[.accept]) else {
                 throw Problem(status: .notAcceptable, slug: "not-acceptable", title: "Not acceptable",
                               detail: "TAXII answers are \(TAXIIMedia.taxii); send it in Accept")
