@@ -27,7 +27,8 @@ run: build
 	.build/debug/tocsin serve --demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
 
 # The email tests run a real SMTP server (aiosmtpd) and read mail back with Python's email package; the TLS
-# tests make a throwaway certificate with openssl; SchemathesisTests runs schemathesis against a live broker.
+# tests make a throwaway certificate with openssl; SchemathesisTests runs schemathesis against a live broker;
+# STIXExportTests, TAXIITests and MISPFeedTests run stix2-validator, taxii2-client and PyMISP against one.
 test-deps: deps
 	@command -v openssl >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl; \
@@ -45,6 +46,10 @@ test-deps: deps
 		|| { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip \
 			&& python3 -m pip install --quiet --break-system-packages schemathesis; } \
 		|| { echo "could not install schemathesis for the tests"; exit 1; }
+	@python3 -c "import stix2validator, taxii2client, pymisp" 2>/dev/null \
+		|| python3 -m pip install --quiet stix2-validator taxii2-client pymisp 2>/dev/null \
+		|| python3 -m pip install --quiet --break-system-packages stix2-validator taxii2-client pymisp 2>/dev/null \
+		|| { echo "could not install stix2-validator, taxii2-client and pymisp for the tests"; exit 1; }
 
 test: test-deps
 	$(SWIFT) build --build-tests
@@ -80,6 +85,7 @@ bench: release test-deps bench-deps
 	.build/release/tocsin bench drill --orgs 3000
 	.build/release/tocsin bench flash --orgs 3000
 	.build/release/tocsin bench relay --regions 18 --orgs 3000
+	.build/release/tocsin bench taxii --objects 100000
 
 # libFuzzer targets for the parsers (docs/fuzzing.md): each runs FUZZ_SECONDS seconds, one after the other; the
 # seeds come from ../shared/fixtures (or TOCSIN_FIXTURES) at run time. FUZZ_TARGETS=FuzzCVSS runs only one.

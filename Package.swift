@@ -104,7 +104,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Support/smtp_sink.py", "Support/parse_mail.py", "Support/schemathesis.toml", "Golden"]
+            exclude: ["Support/smtp_sink.py", "Support/parse_mail.py", "Support/taxii_client.py", "Support/misp_feed.py", "Support/schemathesis.toml", "Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

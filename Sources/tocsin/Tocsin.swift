@@ -9,7 +9,7 @@ struct Tocsin: AsyncParsableCommand {
         abstract: "Tocsin, a cyber-alert dissemination broker.",
         version: "0.1.0",
         subcommands: [Serve.self, Migrate.self, Backup.self, Restore.self, TokenCommand.self, OrgCommand.self, SubscriptionCommand.self,
-                      Publish.self, Import.self, Enrich.self, CVSSCommand.self, Deliveries.self, ReachCommand.self, EscalationCommand.self, AuditCommand.self,
+                      Publish.self, Import.self, Export.self, Enrich.self, CVSSCommand.self, Deliveries.self, ReachCommand.self, EscalationCommand.self, AuditCommand.self,
                       IncidentCommand.self,
                       Tail.self, UpstreamCommand.self, Annotate.self, Bench.self]
     )

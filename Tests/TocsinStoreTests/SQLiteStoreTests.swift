@@ -55,6 +55,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testACancelledAlertEscalatesNoFurther() async throws { try await conformance.aCancelledAlertEscalatesNoFurther() }
     func testSourceStatesRoundTrip() async throws { try await conformance.sourceStatesRoundTrip() }
     func testTheAuditLogAppendsAndFilters() async throws { try await conformance.theAuditLogAppendsAndFilters() }
+    func testTAXIIObjectsAreAddedInOrderAndPagedAfterADate() async throws { try await conformance.taxiiObjectsAreAddedInOrderAndPagedAfterADate() }
 
     // MARK: SQLite only
 
@@ -81,7 +82,7 @@ final class SQLiteStoreTests: XCTestCase {
                         "2026-12-02-alert-publishers", "2026-12-02-token-expiry", "2026-12-02-audit-log",
                         "2026-12-02-delivery-order", "2026-12-03-inventory-parts", "2026-12-03-reach",
                         "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation", "2026-12-03-incidents",
-                        "2026-12-03-relay"]
+                        "2026-12-03-relay", "2026-12-03-taxii"]
         XCTAssertEqual(try store.appliedMigrations(), expected)
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         XCTAssertEqual(try again.appliedMigrations(), expected)

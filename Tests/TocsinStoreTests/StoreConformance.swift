@@ -745,6 +745,49 @@ struct StoreConformance {
         assertEqual(try await store.sourceState(name: "cert-fr"), #"{"etag":"b"}"#)
     }
 
+    /// TAXII objects: `date_added` strictly increasing per collection even when the clock stands still, paging after a
+    /// date exclusive, the latest version across collections, the region scope, and catching up only from where the
+    /// collections stand.
+    func taxiiObjectsAreAddedInOrderAndPagedAfterADate() async throws {
+        func object(_ id: String, _ version: String) -> STIXObject {
+            STIXObject(id: id, type: String(id.prefix { $0 != "-" }), version: version, json: "{\"id\":\"\(id)\"}")
+        }
+        let initial = try await store.taxiiSyncedSequence()
+        XCTAssertEqual(initial, 0)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let records = [
+            TAXIIObjectRecord(collection: .green, object: object("report--a", "2026-01-01T00:00:00.000Z"), regions: []),
+            TAXIIObjectRecord(collection: .green, object: object("indicator--b", "2026-01-01T00:00:00.000Z"), regions: ["28"]),
+            TAXIIObjectRecord(collection: .red, object: object("report--c", "2026-01-01T00:00:00.000Z"), regions: []),
+            TAXIIObjectRecord(collection: .green, object: object("report--a", "2026-01-01T00:00:00.000Z"), regions: []),
+        ]
+        let appended = try await store.appendTAXIIObjects(records, after: 0, through: 2, now: now)
+        XCTAssertTrue(appended)
+        let stale = try await store.appendTAXIIObjects(records, after: 0, through: 3, now: now)
+        XCTAssertFalse(stale, "another writer caught up first")
+        let synced = try await store.taxiiSyncedSequence()
+        XCTAssertEqual(synced, 2)
+        // A later version of report--a, moved to RED: GREEN keeps its old version, no longer the latest.
+        let revised = try await store.appendTAXIIObjects([TAXIIObjectRecord(collection: .red, object: object("report--a", "2026-01-02T00:00:00.000Z"), regions: [])],
+                                                         after: 2, through: 3, now: now)
+        XCTAssertTrue(revised)
+        let green = try await store.taxiiObjects(TAXIIObjectQuery(collection: .green, versions: .all, limit: 10))
+        XCTAssertEqual(green.rows.map(\.id), ["report--a", "indicator--b"])
+        XCTAssertEqual(green.rows[1].dateAdded, green.rows[0].dateAdded + 1, "unique and strictly increasing with a still clock")
+        XCTAssertFalse(green.more)
+        let latest = try await store.taxiiObjects(TAXIIObjectQuery(collection: .green, limit: 10))
+        XCTAssertEqual(latest.rows.map(\.id), ["indicator--b"])
+        let after = try await store.taxiiObjects(TAXIIObjectQuery(collection: .green, addedAfter: green.rows[0].dateAdded, versions: .all, limit: 10))
+        XCTAssertEqual(after.rows.map(\.id), ["indicator--b"], "added_after is exclusive")
+        let paged = try await store.taxiiObjects(TAXIIObjectQuery(collection: .green, versions: .all, limit: 1))
+        XCTAssertEqual(paged.rows.count, 1)
+        XCTAssertTrue(paged.more)
+        let elsewhere = try await store.taxiiObjects(TAXIIObjectQuery(collection: .green, versions: .all, region: .some("11"), limit: 10))
+        XCTAssertEqual(elsewhere.rows.map(\.id), ["report--a"], "a regional object is only for its region")
+        let red = try await store.taxiiObjects(TAXIIObjectQuery(collection: .red, ids: ["report--a"], versions: .all, limit: 10))
+        XCTAssertEqual(red.rows.map(\.version), ["2026-01-02T00:00:00.000Z"])
+    }
+
     func theAuditLogAppendsAndFilters() async throws {
         for (action, outcome) in [("alert.publish", AuditEntry.Outcome.ok), ("token.revoke", .refused), ("alert.publish", .failed)] {
             try await store.appendAudit(AuditEntry(actor: "tok_1", actorRole: .admin, orgId: nil, action: action, target: nil,

@@ -97,6 +97,7 @@ struct AlertRoutes {
             throw Problem.notFound("alert \(id) not found")
         }
         await env.markSeen([alert.id], by: principal, channel: "api", logger: context.logger)
+        if STIXMedia.accepts(request) { return try await env.stixBundle(alert, for: principal) }
         return try JSONResponse.make(AlertView(alert, for: principal))
     }
 

@@ -129,8 +129,10 @@ public struct TocsinBroker: Sendable {
             JSONResponse.raw(OpenAPIDocument.bytes, contentType: "application/json; charset=utf-8")
         }
         FeedRoutes(env: env).register(on: router)
+        MISPFeedRoutes(env: env).register(on: router)
         UnsubscribeRoutes(env: env).register(on: router)
         AckLinkRoutes(env: env).register(on: router)
+        TAXIIRoutes(env: env).register(on: router)
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store)).add(middleware: AuditMiddleware(store: store))
         AlertRoutes(env: env).register(on: api)
         AckRoutes(env: env).register(on: api)

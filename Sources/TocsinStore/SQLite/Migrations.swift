@@ -488,6 +488,30 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("2026-12-03-taxii") { db in
+            // The TAXII collections' objects: one row per STIX object version, `date_added` (microseconds) unique and
+            // strictly increasing within its collection (a TLP rank), so that a page after a date is one index range.
+            // `latest` and `first` mark each object's newest and first version across collections, kept by the writer.
+            try db.execute(sql: """
+                CREATE TABLE taxii_objects (
+                    seq INTEGER PRIMARY KEY,
+                    collection INTEGER NOT NULL,
+                    date_added INTEGER NOT NULL,
+                    stix_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    regions TEXT NOT NULL,
+                    latest INTEGER NOT NULL,
+                    first INTEGER NOT NULL,
+                    doc TEXT NOT NULL,
+                    UNIQUE (collection, date_added),
+                    UNIQUE (collection, stix_id, version)
+                );
+                CREATE INDEX taxii_objects_id ON taxii_objects(stix_id, latest);
+                CREATE TABLE taxii_state (id INTEGER PRIMARY KEY CHECK (id = 1), event_seq INTEGER NOT NULL);
+                INSERT INTO taxii_state (id, event_seq) VALUES (1, 0);
+                """)
+        }
         return migrator
     }
 }
