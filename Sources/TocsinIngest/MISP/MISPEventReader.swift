@@ -90,7 +90,7 @@ struct MISPEventReader {
             for mapped in MISPTypeMapping.indicators(type: type, value: value) {
                 if mapped.kind == .cve { cves.append(mapped.value) }
                 let note = mapped.note.map { note in comment.flatMap { $0.isEmpty ? nil : "\(note): \($0)" } ?? note } ?? comment
-                indicators.append(Indicator(type: mapped.kind, value: mapped.value, toIds: toIds, comment: note, origin: .stated))
+                indicators.append(Indicator(type: mapped.kind, value: mapped.value, toIds: toIds, comment: note))
             }
         }
         attributes["misp.detections"] = ThreatDraftSupport.joined(detections)

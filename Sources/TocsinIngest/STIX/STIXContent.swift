@@ -126,7 +126,7 @@ struct STIXContent: Sendable {
             let path = STIXObjectPath(objectType: type, components: properties.map { .property($0) })
             guard let mapped = STIXObservableMapping.indicator(path: path, value: value) else { return }
             found.append(Indicator(type: mapped.kind, value: mapped.value, toIds: false,
-                                   comment: mapped.kind == .other ? path.description : nil, origin: .stated))
+                                   comment: mapped.kind == .other ? path.description : nil))
         }
         if let value = try object.string("value") { add(["value"], value) }
         if type == "file", let name = try object.string("name") { add(["name"], name) }

@@ -18,7 +18,7 @@ extension STIXPattern {
             for value in values {
                 guard let mapped = STIXObservableMapping.indicator(path: comparison.path, value: value) else { continue }
                 let note = mapped.kind == .other ? [comparison.path.description, comment].compactMap { $0 }.joined(separator: ": ") : comment
-                result.append(Indicator(type: mapped.kind, value: mapped.value, toIds: toIds, comment: note, origin: .stated))
+                result.append(Indicator(type: mapped.kind, value: mapped.value, toIds: toIds, comment: note))
             }
         }
         return result
