@@ -51,12 +51,13 @@ public struct Enricher: Sendable {
             let context = IOCAlertContext(draft: draft, publicSuffixes: indicators.publicSuffixes)
             let extractor = indicators.with(productWords: context.productWords)
             let text = [draft.title, draft.summary, draft.body ?? ""].joined(separator: "\n")
-            var found = extractor.extract(text)
+            let result = extractor.extractDetailed(text)
+            var found = result.indicators
             if draft.content.isAdvisoryProse, !advisoryIndicators {
                 found = found.filter { $0.type == .cve }
             } else {
-                found = IOCConfidence.scored(found.filter { $0.type == .cve || context.keeps($0, publicSuffixes: indicators.publicSuffixes) },
-                                             in: text)
+                found = IOCConfidence.scored(context.filter(found, dropped: result.warninglistHits.map(\.indicator),
+                                                            publicSuffixes: indicators.publicSuffixes), in: text)
             }
             Self.merge(found, into: &draft)
             let referenceCVEs = indicators.extract(draft.references.map { [$0.url, $0.title ?? ""].joined(separator: " ") })

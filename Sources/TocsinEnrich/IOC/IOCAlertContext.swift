@@ -5,17 +5,21 @@ import TocsinCore
 /// - the hosts of its references, and the names of its publisher and of the vendors of its affected products: a
 ///   domain (or the host of a URL, or the domain of an email address) whose registrable domain is one of the
 ///   references', or whose registrable label is such a name (`access.redhat.com` for Red Hat, `www.siemens.com`
-///   for Siemens, `cisa.gov` for CISA), is the alert's own and never an indicator; a publisher's name also
+///   for Siemens, `cisa.gov` for CISA, `docs.openshift.com` for OpenShift), is the alert's own and never an
+///   indicator, nor is what the path of such a URL holds; a publisher's name also
 ///   matches any label of the host (`cisa.dhs.gov` for CISA), a vendor's only the registrable one, so that
 ///   `siemens.update-check.net` stays an indicator;
 /// - the versions of its affected products: a dotted quad equal to one (`12.2.8` is `12.2.8.0`), in the same
 ///   release line (`9.1.0.11` beside `9.1.0.12`), or inside one of its ranges is a version, not an address;
-/// - the words of its product and vendor names, for the scanner's "product name before a quad" rule.
+/// - the words of its product and vendor names, for the scanner's "product name before a quad" rule;
+/// - its reference URLs: a value one of them holds (the commit id of a patch) is no indicator.
 ///
 /// Pure: built from the draft alone.
 public struct IOCAlertContext: Sendable, Hashable {
     /// Registrable domains of the alert's references.
     public var ownDomains: Set<String>
+    /// The alert's reference URLs, lower case: a value one of them holds (a commit id) is the alert's own.
+    public var referenceURLs: [String] = []
     /// Publisher and vendor names, lower case, letters and digits only (`redhat`, `siemens`, `cisa`).
     public var ownNames: Set<String>
     /// The publisher's names alone, which match any label of a host.
@@ -36,6 +40,10 @@ public struct IOCAlertContext: Sendable, Hashable {
         "foundation", "project", "group", "community", "open", "team", "security", "networks", "network", "limited",
         "gmbh", "the", "and", "solutions", "services", "international", "global", "labs", "products", "product",
         "digital", "cyber", "data", "cloud", "web", "server", "client", "mobile", "android", "windows", "linux",
+        "enterprise", "platform", "container", "manager", "management", "center", "edition", "suite", "portal",
+        "gateway", "firewall", "router", "switch", "camera", "agent", "desktop", "office", "studio", "engine", "core",
+        "access", "connect", "secure", "remote", "update", "support", "login", "account", "mail", "online", "service",
+        "services", "apps", "application", "firmware", "device", "devices", "version", "versions", "multiple",
     ]
 
     public init(ownDomains: Set<String> = [], ownNames: Set<String> = [], publisherNames: Set<String> = [],
@@ -51,6 +59,7 @@ public struct IOCAlertContext: Sendable, Hashable {
     /// The context of `draft`.
     public init(draft: AlertDraft, publicSuffixes: IOCPublicSuffixList) {
         var domains: Set<String> = []
+        let referenceURLs = draft.references.map { $0.url.lowercased() }
         for reference in draft.references {
             let host = IOCWarninglist.host(ofURL: reference.url.lowercased())
             if let registrable = publicSuffixes.registrableDomain(of: host) { domains.insert(registrable) }
@@ -75,6 +84,16 @@ public struct IOCAlertContext: Sendable, Hashable {
         var ranges: [ClosedRange<IOCVersionNumber>] = []
         for product in draft.affectedProducts {
             if let vendor = product.vendor { addName(vendor, to: &names) }
+            // `cpe:/a:redhat:openshift:4.6`, `cpe:2.3:a:siemens:simatic_s7:…`: the vendor and product parts.
+            if let cpe = product.cpe?.lowercased() {
+                let parts = cpe.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                let offset = parts.first == "cpe" && parts.count > 1 && parts[1] == "2.3" ? 3 : 2
+                for index in [offset, offset + 1] where index < parts.count {
+                    addName(parts[index].replacingOccurrences(of: "_", with: " "), to: &names)
+                }
+            }
+            // A product's own site (`docs.openshift.com` for OpenShift, `rubyonrails.org` for Ruby on Rails).
+            addName(product.product, to: &names)
             for text in [product.vendor ?? "", product.product] {
                 for word in text.lowercased().split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "," || $0 == "(" || $0 == ")" })
                 where word.count >= 2 && word.contains(where: \.isLetter) {
@@ -91,11 +110,41 @@ public struct IOCAlertContext: Sendable, Hashable {
         }
         self.init(ownDomains: domains, ownNames: names, publisherNames: publishers, productWords: words.subtracting(Self.genericNames),
                   versions: versions, ranges: ranges)
+        self.referenceURLs = referenceURLs
     }
 
     /// Whether an extracted indicator is kept: not the alert's own host, not one of its versions.
     public func keeps(_ indicator: Indicator, publicSuffixes: IOCPublicSuffixList) -> Bool {
         !isOwn(indicator, publicSuffixes: publicSuffixes) && !isVersion(indicator)
+            && !(indicator.type == .domain && Self.technologyNames.contains(indicator.value))
+    }
+
+    /// Names of technologies that are written like domains (`ASP.NET`).
+    static let technologyNames: Set<String> = ["asp.net", "ado.net", "vb.net"]
+
+    /// What the URL path of a source-control or code-review page holds: commit ids, not file hashes.
+    static let sourceControlMarks = ["/commit", "/tree/", "/blob/", "/compare/", "?id=", ";h=", "&id=", "/rev/", "/changeset", "/pull/", "/merge_requests/"]
+
+    /// The indicators found in one text that are kept (`keeps`), also leaving out what the path of one of the
+    /// alert's own URLs (or of a warninglisted one) holds (a domain or a hash in `https://github.com/vendor/project/commit/<sha1>`) and the
+    /// hashes that only appear in source-control links (commit ids).
+    ///
+    /// `dropped` are the values extraction found but a warninglist left out: what the path of such a URL holds is
+    /// left out too.
+    public func filter(_ found: [Indicator], dropped: [Indicator] = [], publicSuffixes: IOCPublicSuffixList) -> [Indicator] {
+        let urls = (found + dropped).filter { $0.type == .url }
+        let ownURLs = (found.filter { $0.type == .url && isOwn($0, publicSuffixes: publicSuffixes) } + dropped.filter { $0.type == .url })
+            .map { $0.value.lowercased() }
+        let sourceControlURLs = urls.map { $0.value.lowercased() }.filter { url in Self.sourceControlMarks.contains { url.contains($0) } }
+        let hashes: Set<Indicator.Kind> = [.md5, .sha1, .sha256, .sha512]
+        return found.filter { indicator in
+            guard indicator.type == .cve || keeps(indicator, publicSuffixes: publicSuffixes) else { return false }
+            guard indicator.type != .url, indicator.type != .cve else { return true }
+            let value = indicator.value.lowercased()
+            if ownURLs.contains(where: { $0.contains(value) }) || referenceURLs.contains(where: { $0.contains(value) }) { return false }
+            if hashes.contains(indicator.type), sourceControlURLs.contains(where: { $0.contains(value) }) { return false }
+            return true
+        }
     }
 
     /// Whether the indicator names the alert's own references, publisher or vendors.
