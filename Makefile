@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config publicsuffix
 
-.PHONY: run test deps test-deps build release bench bench-deps clean fuzz fuzz-deps fuzz-build
+.PHONY: run test deps test-deps warninglists build release bench bench-deps clean fuzz fuzz-deps fuzz-build
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -22,14 +22,22 @@ deps:
 build: deps
 	$(SWIFT) build --product tocsin
 
-run: build
+# MISP warninglists (docs/enrichment.md): the broker loads a default selection from the PyPI package
+# pymispwarninglists when it is installed, and starts without them (saying so in its log) when it is not.
+warninglists:
+	@python3 -c "import pymispwarninglists" 2>/dev/null || python3 -m pip install --quiet pymispwarninglists 2>/dev/null \
+		|| python3 -m pip install --quiet --user pymispwarninglists 2>/dev/null \
+		|| python3 -m pip install --quiet --break-system-packages pymispwarninglists 2>/dev/null \
+		|| echo "could not install pymispwarninglists: the broker runs without MISP warninglists"
+
+run: build warninglists
 	.build/debug/tocsin migrate --data-dir $(DATA_DIR)
 	.build/debug/tocsin serve --demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
 
 # The email tests run a real SMTP server (aiosmtpd) and read mail back with Python's email package; the TLS
 # tests make a throwaway certificate with openssl; SchemathesisTests runs schemathesis against a live broker;
 # STIXExportTests, TAXIITests and MISPFeedTests run stix2-validator, taxii2-client and PyMISP against one.
-test-deps: deps
+test-deps: deps warninglists
 	@command -v openssl >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl; \
 		else echo "openssl is required for the tests"; exit 1; fi; }

@@ -142,6 +142,9 @@ extension AlertContent {
             }
             try TextRules.check(value, field: "indicators[\(index)].value")
             content.indicators[index].value = value
+            if let confidence = indicator.confidence, !(0...1).contains(confidence) {
+                throw ValidationError(field: "indicators[\(index)].confidence", message: "must be from 0 to 1")
+            }
         }
         for (index, reference) in references.enumerated() {
             guard reference.url.count <= Limits.value, let url = URL(string: reference.url),

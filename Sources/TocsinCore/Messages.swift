@@ -160,6 +160,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     /// `{cves}`: the CVE ids, comma-separated.
     case feedCves = "feed.cves"
     case feedIndicators = "feed.indicators"
+    /// The heading of the indicators Tocsin extracted from the prose, listed apart from the stated ones (emails
+    /// and feeds).
+    case indicatorsExtracted = "indicators.extracted"
     case feedReferences = "feed.references"
     case unsubscribeTitle = "unsubscribe.title"
     case unsubscribeQuestion = "unsubscribe.question"

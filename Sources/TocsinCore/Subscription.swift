@@ -15,11 +15,15 @@ public struct SubscriptionFilter: Codable, Sendable, Hashable {
     /// Whether a pulled channel (a feed) lists drills (`exerciseId` alerts) too. Pushed channels (webhooks, email)
     /// always get drills: going through the real channels is the point of a drill.
     public var includeExercises: Bool
+    /// Whether the subscription receives only the indicators the source stated: those Tocsin extracted from the
+    /// prose (origin `extracted`) are left out of what it receives, for a SOC that feeds them to a blocklist.
+    public var statedIndicatorsOnly: Bool
 
     public init(minSeverity: Severity? = nil, categories: [String] = [], regions: [String] = [], keywords: [String] = [], cves: [String] = [],
-                onlyInventoryMatches: Bool = false, includeExercises: Bool = false) {
+                onlyInventoryMatches: Bool = false, includeExercises: Bool = false, statedIndicatorsOnly: Bool = false) {
         self.onlyInventoryMatches = onlyInventoryMatches
         self.includeExercises = includeExercises
+        self.statedIndicatorsOnly = statedIndicatorsOnly
         self.minSeverity = minSeverity
         self.categories = categories
         self.regions = regions
@@ -36,9 +40,11 @@ public struct SubscriptionFilter: Codable, Sendable, Hashable {
         cves = try c.decodeIfPresent([String].self, forKey: .cves) ?? []
         onlyInventoryMatches = try c.decodeIfPresent(Bool.self, forKey: .onlyInventoryMatches) ?? false
         includeExercises = try c.decodeIfPresent(Bool.self, forKey: .includeExercises) ?? false
+        statedIndicatorsOnly = try c.decodeIfPresent(Bool.self, forKey: .statedIndicatorsOnly) ?? false
     }
 
-    /// Every field, `includeExercises` only when set (a filter written before drills reads the same).
+    /// Every field, `includeExercises` and `statedIndicatorsOnly` only when set (a filter written before them reads
+    /// the same).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(minSeverity, forKey: .minSeverity)
@@ -48,9 +54,10 @@ public struct SubscriptionFilter: Codable, Sendable, Hashable {
         try c.encode(cves, forKey: .cves)
         try c.encode(onlyInventoryMatches, forKey: .onlyInventoryMatches)
         if includeExercises { try c.encode(true, forKey: .includeExercises) }
+        if statedIndicatorsOnly { try c.encode(true, forKey: .statedIndicatorsOnly) }
     }
 
-    enum CodingKeys: String, CodingKey { case minSeverity, categories, regions, keywords, cves, onlyInventoryMatches, includeExercises }
+    enum CodingKeys: String, CodingKey { case minSeverity, categories, regions, keywords, cves, onlyInventoryMatches, includeExercises, statedIndicatorsOnly }
 
     /// Normalised copy (lower-case categories, upper-case CVEs) with each value checked.
     public func validated() throws(ValidationError) -> SubscriptionFilter {

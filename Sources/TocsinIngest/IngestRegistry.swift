@@ -31,6 +31,10 @@ public enum IngestRegistry {
         guard let adapter = adapter(for: resolved) else {
             throw IngestError(format: resolved, path: "", message: "this format has no adapter yet")
         }
-        return (resolved, try adapter.parse(data, options: options))
+        var alerts = try adapter.parse(data, options: options)
+        for index in alerts.indices where resolved.writesAdvisoryProse(alerts[index].draft) {
+            alerts[index].draft.attributes[AlertContent.proseAttribute] = AlertContent.advisoryProse
+        }
+        return (resolved, alerts)
     }
 }

@@ -93,7 +93,27 @@ extension Bench {
             guard alerts >= 1, alerts <= 10_000_000 else { throw CLIError("--alerts must be from 1 to 10000000") }
             let root = try BenchCorpus.locate(fixtures)
             let configuration = TocsinConfiguration()
-            let enricher = try configuration.makeEnricher(warning: printWarning)
+            // (0) The warninglists' cost at start: building the enricher without and with them, and the memory they hold.
+            var withoutLists = configuration
+            withoutLists.enrichWarninglists = "none"
+            let residentBefore = Self.residentMegabytes()
+            var bare: Enricher?
+            let bareSeconds = BenchTiming.seconds { bare = try? withoutLists.makeEnricher(warning: { _ in }); return 0 }
+            let residentBare = Self.residentMegabytes()
+            var loaded = ""
+            var enricher = Enricher()
+            let fullSeconds = try BenchTiming.seconds {
+                enricher = try configuration.makeEnricher(warning: printWarning, notice: { loaded = $0 })
+                return 0
+            }
+            let residentFull = Self.residentMegabytes()
+            if loaded.isEmpty {
+                print("warninglists: none loaded (install pymispwarninglists: make warninglists)")
+            } else {
+                print(String(format: "warninglists at start: %@; enricher built in %.0f ms with them, %.0f ms without (Public Suffix List only); %.1f MB resident for the lists (%.1f MB before, %.1f MB with the Public Suffix List)",
+                             loaded, fullSeconds * 1000, bareSeconds * 1000, residentFull - residentBare, residentBefore, residentBare))
+            }
+            _ = bare
             guard let extractor = enricher.indicators else {
                 throw CLIError("indicator extraction is off (no Public Suffix List at \(configuration.enrichPublicSuffixList)): install Debian's publicsuffix package")
             }
@@ -158,7 +178,34 @@ extension Bench {
                          Double(alerts) / draftScanSeconds, BenchTiming.median(enrichCosts)))
             print("  indicators found in the text: \(added) over the \(drafts.count) distinct drafts")
 
-            // (3) Precision and recall on ioc-finder's cases, with the same Public Suffix List and warninglists.
+            // (3) Precision on the advisories of the corpus: what enrichment publishes against what they stated.
+            let advisories = corpus.documents.flatMap { document in
+                document.alerts.map(\.draft).filter { document.format.writesAdvisoryProse($0) }
+            }
+            let advisoryDefault = IOCAdvisoryPrecision(drafts: advisories, enricher: enricher)
+            var proseOn = enricher
+            proseOn.advisoryIndicators = true
+            let advisoryProse = IOCAdvisoryPrecision(drafts: advisories, enricher: proseOn)
+            print("IOC precision on the advisories of the corpus (CSAF, CVE, KEV, CERT-FR avis; truth: the indicators each stated):")
+            print("  as configured (advisory prose gives no indicators): " + advisoryDefault.report())
+            print("  with enrich.advisoryIndicators on (the context rules alone): " + advisoryProse.report())
+            print(String(format: "  goal: precision >= 98%% as configured: %@; with advisory prose on, %d values the advisories did not state over %d advisories (none stated any)",
+                         advisoryDefault.precision >= 0.98 ? "met" : "NOT MET", advisoryProse.falsePositives.count, advisoryProse.advisories))
+
+            // (4) Recall on the threat reports of ioc/: iocextract's and ioc-finder's expectations, with the extraction
+            // rules alone (no warninglist: their cases expect benign values such as google.com to be found).
+            let rules = IOCExtractor(publicSuffixes: extractor.publicSuffixes)
+            guard let input = FileManager.default.contents(atPath: root.appendingPathComponent("ioc/iocextract/input.txt").path),
+                  let valid = FileManager.default.contents(atPath: root.appendingPathComponent("ioc/iocextract/valid.txt").path) else {
+                throw CLIError("cannot read iocextract's input.txt and valid.txt in the corpus at \(root.path)")
+            }
+            let iocextract = IOCEvaluationCase.iocextractCase(input: String(decoding: input, as: UTF8.self),
+                                                              valid: String(decoding: valid, as: UTF8.self))
+            let iocextractEvaluation = IOCEvaluation(cases: [iocextract], kinds: Set(iocextract.expected.keys)) { rules.extract($0) }
+            print("IOC recall on iocextract's input.txt against valid.txt (ioc/iocextract):")
+            print(iocextractEvaluation.report())
+
+            // (5) Precision and recall on ioc-finder's cases, with the same Public Suffix List and no warninglist.
             let casesPath = "ioc/ioc-finder/find_iocs_cases.json"
             guard let casesData = FileManager.default.contents(atPath: root.appendingPathComponent(casesPath).path) else {
                 throw CLIError("cannot read the ioc-finder cases at \(root.appendingPathComponent(casesPath).path)")
@@ -166,11 +213,23 @@ extension Bench {
             let cases = try IOCEvaluationCase.iocFinderCases(casesData)
             let options = Dictionary(cases.map { ($0.evaluationCase.id, $0.options) }, uniquingKeysWith: { first, _ in first })
             let evaluation = IOCEvaluation(cases: cases.map(\.evaluationCase), kinds: IOCExtractor.Options.extractableKinds) { item in
-                IOCExtractor(publicSuffixes: extractor.publicSuffixes, warninglists: extractor.warninglists,
-                             options: options[item.id] ?? .init()).extract(item.text)
+                IOCExtractor(publicSuffixes: extractor.publicSuffixes, options: options[item.id] ?? .init()).extract(item.text)
             }
             print("IOC precision and recall on ioc-finder's find_iocs cases (\(casesPath)):")
             print(evaluation.report())
+            let threatRecall = IOCEvaluation.Score(
+                truePositives: iocextractEvaluation.overall.truePositives + evaluation.overall.truePositives,
+                falsePositives: iocextractEvaluation.overall.falsePositives + evaluation.overall.falsePositives,
+                falseNegatives: iocextractEvaluation.overall.falseNegatives + evaluation.overall.falseNegatives)
+            print(String(format: "recall on the threat reports (iocextract and ioc-finder together): %.1f%%; goal >= 95%%: %@",
+                         threatRecall.recall * 100, threatRecall.recall >= 0.95 ? "met" : "NOT MET"))
+        }
+
+        /// The resident memory of this process now, from `/proc/self/statm` (0 where there is none).
+        static func residentMegabytes() -> Double {
+            guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+                  let pages = text.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+            return pages * 4096 / 1_048_576
         }
 
         /// The ASCII digits in `text`: one read of every UTF-8 byte.
@@ -285,9 +344,9 @@ enum BenchTiming {
     }
 
     /// Seconds of one call to `body`.
-    static func seconds(_ body: () -> Int) -> Double {
+    static func seconds(_ body: () throws -> Int) rethrows -> Double {
         let start = ContinuousClock.now
-        let total = body()
+        let total = try body()
         let elapsed = (ContinuousClock.now - start).seconds
         consume(total)
         return elapsed

@@ -24,7 +24,7 @@ final class EmailGoldenTests: XCTestCase {
                              body: "Détails : le serveur 203.0.113.7 diffuse la charge.", severity: .critical, tlp: .amber,
                              cves: ["CVE-2026-0001", "CVE-2026-0002"],
                              indicators: [Indicator(type: .domain, value: "evil.example.com"), Indicator(type: .ipv4, value: "203.0.113.7"),
-                                          Indicator(type: .url, value: "http://evil.example.com/a.exe")],
+                                          Indicator(type: .url, value: "http://evil.example.com/a.exe", origin: .extracted, confidence: 0.8)],
                              references: [Reference(url: "https://cert.example/avis/1", title: "Avis <CERT> & co"),
                                           Reference(url: "http://evil.example.com/a.exe")])),
             try GoldenAlerts.alert("0000000a-0000-4000-8000-000000000002", revision: 3, status: .updated, updated: revised,

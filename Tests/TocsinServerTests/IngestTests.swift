@@ -205,12 +205,13 @@ final class IngestTests: BrokerTestCase {
         XCTAssertEqual(malformed.status, 1)
         XCTAssertTrue(malformed.stderr.contains("AC"), malformed.stderr)
 
-        let text = "Rançongiciel : bloquer hxxps://evil-c2[.]example[.]org/gate et 185.220.101[.]47, voir CVE-2024-3400."
+        // (Not a subdomain of example.org: the default warninglists drop subdomains of the top sites.)
+        let text = "Rançongiciel : bloquer hxxps://evil-c2[.]net/gate et 185.220.101[.]47, voir CVE-2024-3400."
         let enriched = try broker.cli(["enrich", "-"], stdin: text)
         XCTAssertEqual(enriched.status, 0, enriched.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(enriched.stdout.utf8)) as? [String: Any])
         let values = (json["indicators"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }
-        XCTAssertTrue(values.contains("https://evil-c2.example.org/gate"), "\(values)")
+        XCTAssertTrue(values.contains("https://evil-c2.net/gate"), "\(values)")
         XCTAssertTrue(values.contains("185.220.101.47"), "\(values)")
         XCTAssertEqual(json["cves"] as? [String], ["CVE-2024-3400"])
 

@@ -40,6 +40,35 @@ final class PublishAndDeliverTests: BrokerTestCase {
         XCTAssertNotNil(ledger[0]["deliveredAt"])
     }
 
+    /// Indicators found in the prose are marked extracted, with a confidence; a subscription that takes stated
+    /// indicators only receives the alert without them.
+    func testASubscriptionForStatedIndicatorsOnlyReceivesNoExtractedOne() async throws {
+        let org = try await broker.createOrg("CHU de Lille", clearance: "AMBER")
+        _ = try await broker.subscribeWebhook(org: org, url: receiver.url("all"))
+        _ = try await broker.subscribeWebhook(org: org, url: receiver.url("stated"), filter: ["statedIndicatorsOnly": true])
+        let published = try await broker.post("/api/v1/alerts", [
+            "title": "Campagne en cours", "summary": "Trafic suspect vers 5.188.86.172 observé ; appliquer le correctif 12.2.8.0.",
+            "severity": "high", "tlp": "AMBER", "indicators": [["type": "domain", "value": "evil-c2.net"]],
+        ] as [String: Any])
+        XCTAssertEqual(published.status, 201, published.text)
+        try await eventually(self.broker.log) { self.receiver.received("all").count == 1 && self.receiver.received("stated").count == 1 }
+        func indicators(_ name: String) throws -> [[String: Any]] {
+            let data = try XCTUnwrap(receiver.received(name)[0].json["data"] as? [String: Any])
+            return try XCTUnwrap(data["indicators"] as? [[String: Any]])
+        }
+        let all = try indicators("all")
+        XCTAssertEqual(all.map { $0["value"] as? String }, ["evil-c2.net", "5.188.86.172"])
+        XCTAssertEqual(all.map { $0["origin"] as? String }, ["stated", "extracted"])
+        XCTAssertNil(all[0]["confidence"])
+        XCTAssertEqual(all[1]["confidence"] as? Double, 0.75)
+        let stated = try indicators("stated")
+        XCTAssertEqual(stated.map { $0["value"] as? String }, ["evil-c2.net"])
+        XCTAssertEqual(stated.map { $0["origin"] as? String }, ["stated"])
+        // The subscription's filter reads back as it was written.
+        let subscriptions = try await broker.get("/api/v1/subscriptions")
+        XCTAssertTrue(subscriptions.text.contains("statedIndicatorsOnly"), subscriptions.text)
+    }
+
     func testAnOrganisationClearedGreenNeverReceivesAmber() async throws {
         let green = try await broker.createOrg("EHPAD des Tilleuls", clearance: "GREEN")
         let amber = try await broker.createOrg("CHU de Caen", clearance: "AMBER")

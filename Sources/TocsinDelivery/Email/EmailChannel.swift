@@ -137,8 +137,12 @@ public struct EmailChannel: DeliveryChannel {
             "revision": alert.revision, "revised": alert.revision > 1, "cancelled": alert.status == .cancelled,
             "cancelReason": Defang.text(alert.cancelReason ?? "", indicators: alert.indicators),
             "cves": alert.cves, "hasCves": !alert.cves.isEmpty,
-            "indicators": alert.indicators.map { ["type": $0.type.rawValue, "value": Defang.indicator($0.value)] },
-            "hasIndicators": !alert.indicators.isEmpty,
+            // Stated indicators; those found in the prose are listed apart, for a person to check before blocking.
+            "indicators": alert.indicators.stated.map { ["type": $0.type.rawValue, "value": Defang.indicator($0.value)] },
+            "hasIndicators": !alert.indicators.stated.isEmpty,
+            "extractedIndicators": alert.indicators.extracted.map { ["type": $0.type.rawValue, "value": Defang.indicator($0.value)] },
+            "hasExtractedIndicators": !alert.indicators.extracted.isEmpty,
+            "extractedIndicatorsLabel": messages.text(.indicatorsExtracted, locale: locale),
             // The advisory's own links stay clickable; one that points at an indicator is shown defanged, not linked.
             "references": alert.references.map { reference -> [String: Any] in
                 let indicator = Defang.isIndicator(reference.url, indicators: alert.indicators)

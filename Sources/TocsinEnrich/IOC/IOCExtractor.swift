@@ -12,8 +12,10 @@ import TocsinCore
 ///
 /// False positives are rejected by rule (see `IOCDomainRules` for domain names):
 /// - IPv4: octets above 255 or with a leading zero, dotted runs of other lengths (`1.1.0`, `1.3.6.1.4.1`), a
-///   dotted quad glued to letters or right after a version word (`version`, `ver`, `v`, `release`, `build`,
-///   `firmware`, `rev`…);
+///   dotted quad glued to letters, or one that the words around it make a version or a section number, in
+///   French or English (`version`, `correctif`, `micrologiciel`, `mise à jour`, `antérieures à`, `upgrade to`,
+///   `fixed in`, `build`, a product name, `or later`, `section`, `§`…; see `IOCVersionContext`). A defanged
+///   quad (`5.188.86[.]172`) is always an address: the writer marked it as one;
 /// - addresses in the documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32,
 ///   3fff::/20), always; loopback, private and other non-public ranges only when `rejectNonPublicAddresses` is
 ///   set, because an internal address in an incident report can matter (the `rfc1918` and `rfc5735`
@@ -48,6 +50,9 @@ public struct IOCExtractor: Sendable {
         /// Reject loopback, private, link-local, multicast and other non-public addresses.
         public var rejectNonPublicAddresses: Bool
         public var warninglistAction: WarninglistAction
+        /// Lower-case words of product and vendor names (an alert's affected products): a dotted quad right after
+        /// one is a version (`Junos 21.4.3.1`). Common product names are known without it (`IOCVersionContext`).
+        public var productWords: Set<String>
 
         /// The kinds this extractor can find.
         public static let extractableKinds: Set<Indicator.Kind> = [
@@ -58,8 +63,9 @@ public struct IOCExtractor: Sendable {
             maxIndicators: Int = 10_000, kinds: Set<Indicator.Kind> = Options.extractableKinds,
             hostsFromURLs: Bool = true, domainsFromEmails: Bool = true, indicatorsFromURLPaths: Bool = true,
             rejectDocumentationAddresses: Bool = true, rejectNonPublicAddresses: Bool = false,
-            warninglistAction: WarninglistAction = .drop
+            warninglistAction: WarninglistAction = .drop, productWords: Set<String> = []
         ) {
+            self.productWords = productWords
             self.maxIndicators = maxIndicators
             self.kinds = kinds
             self.hostsFromURLs = hostsFromURLs
@@ -119,5 +125,15 @@ public struct IOCExtractor: Sendable {
         refanged.bytes.withUnsafeBufferPointer { scanner.scan($0, marks: refanged.marks, inURL: false) }
         return Result(indicators: scanner.sink.indicators, warninglistHits: scanner.sink.hits,
                       reachedLimit: scanner.sink.isFull)
+    }
+}
+
+extension IOCExtractor {
+    /// The same extractor that also knows `productWords` (an alert's product and vendor names) as product names.
+    public func with(productWords: Set<String>) -> IOCExtractor {
+        guard !productWords.isEmpty else { return self }
+        var options = options
+        options.productWords = productWords
+        return IOCExtractor(publicSuffixes: publicSuffixes, warninglists: warninglists, options: options)
     }
 }

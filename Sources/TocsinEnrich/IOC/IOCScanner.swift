@@ -15,11 +15,6 @@ struct IOCScanner {
         "irc", "rdp",
     ]
 
-    /// Words that, right before a dotted quad, make it a version number.
-    static let versionWords: Set<String> = [
-        "v", "ver", "vers", "version", "versions", "release", "build", "firmware", "fw", "rev", "revision",
-    ]
-
     init(psl: IOCPublicSuffixList, options: IOCExtractor.Options, sink: IOCSink) {
         self.psl = psl
         self.options = options
@@ -107,6 +102,7 @@ struct IOCScanner {
             return scanIPv4(s, a, z, runEnd: end, marks: marks, inURL: inURL)
         }
         if dots == 6, let range = addressRange(s, a, z) {
+            if !isDefanged(marks, a, z), IOCVersionContext.isVersion(s, a, end, productWords: options.productWords) { return end }
             for value in range where isReportable(.v4(value)) { sink.emit(.ipv4, IOCAddress.formatIPv4(value)) }
             return end
         }
@@ -206,7 +202,9 @@ struct IOCScanner {
         _ s: UnsafeBufferPointer<UInt8>, _ a: Int, _ z: Int, runEnd: Int, marks: [Int], inURL: Bool
     ) -> Int {
         guard let value = IOCAddress.parseIPv4(s, a, z) else { return runEnd }
-        if !isDefanged(marks, a, z), followsVersionWord(s, a) { return runEnd }
+        if !isDefanged(marks, a, z), IOCVersionContext.isVersion(s, a, runEnd, productWords: options.productWords) {
+            return runEnd
+        }
         let address = IOCAddress.v4(value)
         guard isReportable(address) else { return runEnd }
         let text = IOCAddress.formatIPv4(value)
@@ -285,30 +283,6 @@ struct IOCScanner {
         if options.rejectDocumentationAddresses, address.isDocumentation { return false }
         if options.rejectNonPublicAddresses, address.isNonPublic { return false }
         return true
-    }
-
-    /// Whether the word before `a` (past spaces, `:`, `=`, `#`, `(` or `.`) is one of `versionWords`.
-    private func followsVersionWord(_ s: UnsafeBufferPointer<UInt8>, _ a: Int) -> Bool {
-        var k = a - 1
-        var skipped = 0
-        while k >= 0, skipped < 3 {
-            switch s[k] {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: "#"),
-                 UInt8(ascii: "("), UInt8(ascii: "."):
-                k -= 1
-                skipped += 1
-                continue
-            default:
-                break
-            }
-            break
-        }
-        let wordEnd = k + 1
-        while k >= 0, IOCByteClass.isLetter(s[k]), wordEnd - k <= 9 { k -= 1 }
-        guard wordEnd - k - 1 >= 1, k < 0 || !IOCByteClass.isAlnum(s[k]) else { return false }
-        let word = String(decoding: UnsafeBufferPointer(rebasing: s[(k + 1)..<wordEnd]).map(IOCByteClass.lowercased),
-                          as: UTF8.self)
-        return Self.versionWords.contains(word)
     }
 
     // MARK: Email addresses

@@ -17,6 +17,13 @@ public struct IOCWarninglists: Sendable {
     /// order). In a folder, JSON files that are not warninglists (no `list` member, such as `schema.json`) are
     /// skipped; a file that claims to be one but is malformed is an error.
     public init(contentsOf path: String) throws(IOCError) {
+        try self.init(contentsOf: path, only: nil)
+    }
+
+    /// The same, keeping only the lists whose name is in `only` (nil for all). A list's name here is the one MISP
+    /// gives its folder: `rfc1918` for `lists/rfc1918/list.json`; a file with another name is named by it without
+    /// `.json`. Files of lists left out are not read.
+    public init(contentsOf path: String, only: Set<String>?) throws(IOCError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .unreadable(path: path, reason: "no such file or folder")
@@ -34,6 +41,7 @@ public struct IOCWarninglists: Sendable {
             if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { files.append(url) }
         }
         for url in files.sorted(by: { $0.path < $1.path }) {
+            if let only, !only.contains(Self.folderName(of: url)) { continue }
             let data = try Self.read(url.path)
             guard Self.looksLikeWarninglist(data) else { continue }
             lists.append(try IOCWarninglist(data: data, source: url.path))
@@ -87,6 +95,12 @@ public struct IOCWarninglists: Sendable {
         } catch {
             throw .unreadable(path: path, reason: error.localizedDescription)
         }
+    }
+
+    /// `rfc1918` for `…/rfc1918/list.json`, `rfc1918` for `…/rfc1918.json`.
+    static func folderName(of url: URL) -> String {
+        url.lastPathComponent == "list.json" ? url.deletingLastPathComponent().lastPathComponent
+            : url.deletingPathExtension().lastPathComponent
     }
 
     private static func looksLikeWarninglist(_ data: Data) -> Bool {

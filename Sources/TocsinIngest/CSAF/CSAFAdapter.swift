@@ -110,6 +110,7 @@ public struct CSAFAdapter: IngestAdapter {
             "csaf.status": meta.tracking.status,
             "csaf.publisher": publisher,
             "csaf.publisherCategory": meta.publisher.category,
+            "csaf.publisherNamespace": meta.publisher.namespace,
             "tocsin.severitySource": severitySource,
         ]
         if let aggregate = meta.aggregateSeverity?.text { attributes["csaf.aggregateSeverity"] = aggregate }

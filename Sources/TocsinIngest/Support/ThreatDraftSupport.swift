@@ -27,8 +27,8 @@ enum ThreatDraftSupport {
         return kept.isEmpty ? nil : kept.joined(separator: "\n")
     }
 
-    /// Indicators without duplicates (the first occurrence wins, except that one flagged for detection replaces an
-    /// unflagged copy), without values the draft would refuse (empty or longer than the limit).
+    /// Indicators without duplicates (the first occurrence wins, except that a stated one replaces an extracted
+    /// copy and one flagged for detection an unflagged copy), without values the draft would refuse (empty or longer than the limit).
     static func cleaned(_ indicators: [Indicator]) -> [Indicator] {
         var result: [Indicator] = []
         var positions: [String: Int] = [:]
@@ -38,10 +38,14 @@ enum ThreatDraftSupport {
             if let comment = indicator.comment?.trimmingWhitespace() {
                 indicator.comment = comment.isEmpty ? nil : IngestDraft.truncated(comment, to: AlertDraft.Limits.value)
             }
-            let caseSensitive: Set<Indicator.Kind> = [.url, .filename, .other]
-            let key = indicator.type.rawValue + "|" + (caseSensitive.contains(indicator.type) ? indicator.value : indicator.value.lowercased())
+            let key = indicator.deduplicationKey
             if let position = positions[key] {
-                if indicator.toIds == true, result[position].toIds != true { result[position] = indicator }
+                let kept = result[position]
+                if kept.effectiveOrigin == .extracted, indicator.effectiveOrigin == .stated {
+                    result[position] = indicator
+                } else if kept.effectiveOrigin == indicator.effectiveOrigin, indicator.toIds == true, kept.toIds != true {
+                    result[position] = indicator
+                }
             } else {
                 positions[key] = result.count
                 result.append(indicator)

@@ -55,7 +55,7 @@ public struct TocsinBroker: Sendable {
         self.registry = registry
         self.logger = logger
         store = try SQLiteStore(path: configuration.databasePath, channels: ChannelRegistry.catalog, logger: Logger(label: "tocsin.store"))
-        enricher = try configuration.makeEnricher { logger.warning("\($0)") }
+        enricher = try configuration.makeEnricher(warning: { logger.warning("\($0)") }, notice: { logger.info("\($0)") })
         messages = try configuration.loadMessages()
         let templatesDirectory = try configuration.templatesDirectory()
         pages = try PageTemplates(directory: templatesDirectory, messages: messages)

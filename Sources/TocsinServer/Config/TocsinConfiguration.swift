@@ -32,8 +32,15 @@ public struct TocsinConfiguration: Sendable {
     public var pollingStartSpread: TimeInterval = 30
     /// The Public Suffix List that validates domain names found in alert text.
     public var enrichPublicSuffixList = Enricher.defaultPublicSuffixList
-    /// MISP warninglists (a file or a folder) that filter indicators found in alert text; none by default.
+    /// MISP warninglists (a file or a folder) that filter indicators found in alert text; by default the lists of
+    /// the installed PyPI package `pymispwarninglists` (`IOCWarninglistDefaults.packageData()`); `none` for none.
     public var enrichWarninglists: String?
+    /// Which lists of that folder are loaded: empty for the default selection (`IOCWarninglistDefaults.names`)
+    /// of the package's lists and every list of a folder the operator names; names replace it, `+name` and
+    /// `-name` add to and remove from it, `all` takes every list.
+    public var enrichWarninglistNames: [String] = []
+    /// Whether the prose of vulnerability advisories (CSAF, CVE, KEV, CERT-FR avis) gives indicators too.
+    public var enrichAdvisoryIndicators = false
     /// The Mustache templates folder; found next to the working directory or the binary when unset.
     public var templatesDir: String?
     /// Each channel's own section (`webhooks:`, `smtp:`), read by the channel's settings type
@@ -122,6 +129,10 @@ extension TocsinConfiguration {
         ("polling.minimumInterval", { c, v throws(ConfigurationError) in c.pollingMinimumInterval = try SettingText.duration(v, "polling.minimumInterval") }),
         ("polling.startSpread", { c, v throws(ConfigurationError) in c.pollingStartSpread = try SettingText.duration(v, "polling.startSpread") }),
         ("enrich.warninglists", { c, v in c.enrichWarninglists = v }),
+        ("enrich.warninglistNames", { c, v in c.enrichWarninglistNames = SettingText.list(v) }),
+        ("enrich.advisoryIndicators", { c, v throws(ConfigurationError) in
+            c.enrichAdvisoryIndicators = try SettingText.bool(v, "enrich.advisoryIndicators")
+        }),
         ("ingest.maxDocumentBytes", { c, v throws(ConfigurationError) in
             c.ingestMaxDocumentBytes = try SettingText.int(v, "ingest.maxDocumentBytes", 1_024...(32 << 20))
         }),
@@ -436,16 +447,54 @@ extension TocsinConfiguration {
 
 extension TocsinConfiguration {
     /// The enrichment step as configured. Without a readable Public Suffix List, indicators are not extracted from
-    /// text (the rest of enrichment runs) and `warning` says why; unreadable warninglists are an error.
-    public func makeEnricher(warning: (String) -> Void) throws(ConfigurationError) -> Enricher {
+    /// text (the rest of enrichment runs) and `warning` says why. Without `enrich.warninglists`, the lists of the
+    /// installed `pymispwarninglists` package are loaded (the default selection, or `enrich.warninglistNames`);
+    /// when the package is absent the broker runs without lists and `warning` says so. Lists the operator names
+    /// but that cannot be read are an error. `notice` says what was loaded and what it cost.
+    public func makeEnricher(warning: (String) -> Void, notice: (String) -> Void = { _ in }) throws(ConfigurationError) -> Enricher {
         guard FileManager.default.isReadableFile(atPath: enrichPublicSuffixList) else {
             warning("no Public Suffix List at \(enrichPublicSuffixList) (Debian package publicsuffix): indicators are not extracted from alert text")
-            return Enricher()
+            return Enricher(advisoryIndicators: enrichAdvisoryIndicators)
         }
+        let selection = IOCWarninglistDefaults.selection(enrichWarninglistNames)
+        var path = enrichWarninglists
+        var only = enrichWarninglistNames.isEmpty ? nil : selection
+        if path == nil {
+            if let found = IOCWarninglistDefaults.packageData() {
+                path = found
+                only = selection
+            } else {
+                warning("no MISP warninglists: the Python package pymispwarninglists is not installed (make run and make test install it) and enrich.warninglists is not set; indicators found in alert text are not checked against warninglists")
+            }
+        } else if path == "none" {
+            path = nil
+        }
+        let suffixes: IOCPublicSuffixList
         do {
-            return try Enricher.make(publicSuffixList: enrichPublicSuffixList, warninglists: enrichWarninglists)
+            suffixes = try IOCPublicSuffixList(contentsOfFile: enrichPublicSuffixList)
         } catch {
-            throw ConfigurationError(key: enrichWarninglists != nil ? "enrich.warninglists" : "enrich.publicSuffixList", message: "\(error)")
+            throw ConfigurationError(key: "enrich.publicSuffixList", message: "\(error)")
         }
+        var lists = IOCWarninglists.empty
+        if let path {
+            let clock = ContinuousClock()
+            let started = clock.now
+            do {
+                lists = try IOCWarninglists(contentsOf: path, only: only)
+            } catch {
+                throw ConfigurationError(key: enrichWarninglists != nil ? "enrich.warninglists" : "enrich.warninglistNames", message: "\(error)")
+            }
+            let elapsed = clock.now - started
+            let milliseconds = Int(Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
+            let entries = lists.lists.reduce(0) { $0 + $1.entryCount }
+            notice("loaded \(lists.lists.count) MISP warninglists (\(entries) entries) from \(path) in \(milliseconds) ms")
+            if let only {
+                let missing = only.filter { name in
+                    !FileManager.default.fileExists(atPath: "\(path)/\(name)/list.json") && !FileManager.default.fileExists(atPath: "\(path)/\(name).json")
+                }
+                if !missing.isEmpty { warning("MISP warninglists not found in \(path): \(missing.sorted().joined(separator: ", "))") }
+            }
+        }
+        return Enricher(indicators: IOCExtractor(publicSuffixes: suffixes, warninglists: lists), advisoryIndicators: enrichAdvisoryIndicators)
     }
 }

@@ -82,7 +82,12 @@ struct FeedDocuments {
                 "severity": alert.severity.rawValue, "tlp": alert.tlp.rawValue,
                 "status": alert.status.rawValue, "revision": alert.revision, "cves": alert.cves, "regions": alert.regions,
             ]
-            tocsin["indicators"] = alert.indicators.map { ["type": $0.type.rawValue, "value": $0.value] }
+            tocsin["indicators"] = alert.indicators.map { indicator -> [String: Any] in
+                var item: [String: Any] = ["type": indicator.type.rawValue, "value": indicator.value,
+                                           "origin": indicator.effectiveOrigin.rawValue]
+                if let confidence = indicator.confidence { item["confidence"] = confidence }
+                return item
+            }
             items.append([
                 "id": entry.id, "url": entry.link, "title": entry.title, "summary": alert.summary, "content_text": entry.text,
                 "date_published": RFC3339.format(alert.publishedAt), "date_modified": RFC3339.format(alert.updatedAt),

@@ -32,9 +32,16 @@ struct FeedEntry {
         parts.append(alert.summary)
         if let body = alert.body, !body.isEmpty { parts.append(body) }
         if !alert.cves.isEmpty { parts.append(messages.text(.feedCves, locale: locale, ["cves": alert.cves.joined(separator: ", ")])) }
-        if !alert.indicators.isEmpty {
+        // Stated indicators first; those found in the prose apart, for a person to check before blocking.
+        let stated = alert.indicators.stated
+        let extracted = alert.indicators.extracted
+        if !stated.isEmpty {
             parts.append(messages.text(.feedIndicators, locale: locale) + "\n"
-                         + alert.indicators.map { "- \($0.type.rawValue) \($0.value)" }.joined(separator: "\n"))
+                         + stated.map { "- \($0.type.rawValue) \($0.value)" }.joined(separator: "\n"))
+        }
+        if !extracted.isEmpty {
+            parts.append(messages.text(.indicatorsExtracted, locale: locale) + "\n"
+                         + extracted.map { "- \($0.type.rawValue) \($0.value)" }.joined(separator: "\n"))
         }
         if !alert.references.isEmpty {
             parts.append(messages.text(.feedReferences, locale: locale) + "\n" + alert.references.map { "- \($0.url)" }.joined(separator: "\n"))

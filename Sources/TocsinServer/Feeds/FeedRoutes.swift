@@ -107,6 +107,7 @@ struct FeedRoutes {
             cursor = result.nextCursor
             if cursor == nil { break }
         }
+        if subscription.filter.statedIndicatorsOnly { matched = matched.map { $0.keepingStatedIndicators() } }
         return (matched, cursor)
     }
 }

@@ -35,9 +35,10 @@ extension SQLiteStore {
             // The organisation's clearance and region are read again at send time: an organisation whose
             // clearance was lowered since routing never receives what it may no longer read.
             var targets: [String: (target: String, secrets: [SubscriptionSecret], active: Bool, clearance: TLP, region: String?, name: String,
-                                   locale: String, digest: DigestMode, addresses: [String], laneClosed: Bool)] = [:]
+                                   locale: String, digest: DigestMode, addresses: [String], laneClosed: Bool, statedIndicatorsOnly: Bool)] = [:]
             let subscriptionStatement = try db.cachedStatement(sql: """
                 SELECT s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale, o.contacts, o.compromised,
+                    json_extract(s.filter, '$.statedIndicatorsOnly') AS stated_only,
                     CASE WHEN s.previous_secret_until > :now THEN s.previous_secret END AS previous_secret
                 FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE s.id = :id
                 """)
@@ -51,7 +52,8 @@ extension SQLiteStore {
                                    row["name"], row["locale"], DigestMode(rawValue: row["digest"]) ?? .immediate, addresses,
                                    // The exit check of the out-of-band rule, as routing applies it (`RoutableSubscription.laneOpen`):
                                    // an organisation flagged compromised since routing is reached out of band only.
-                                   ((row["compromised"] as Bool?) ?? false) != (target == RoleAddress.outOfBandTarget))
+                                   ((row["compromised"] as Bool?) ?? false) != (target == RoleAddress.outOfBandTarget),
+                                   (row["stated_only"] as Int64?) == 1)
                 }
             }
             // A digest goes out whole: whatever else of that subscription is due is claimed with it, whatever the limit.
@@ -76,6 +78,7 @@ extension SQLiteStore {
 
             var claimed: [ClaimedDelivery] = []
             var annotations: [String: String?] = [:]
+            var statedOnly: [String: [UInt8]] = [:]
             var abandoned: Set<String> = []
             let abandon = try db.cachedStatement(sql: """
                 UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?
@@ -113,7 +116,17 @@ extension SQLiteStore {
                                                    locale: target.locale, digest: .immediate, secrets: target.secrets, addresses: target.addresses))
                     continue
                 }
-                claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, alertJSON: document.json,
+                // A subscription that takes stated indicators only gets the revision without the extracted ones.
+                var json = document.json
+                if target.statedIndicatorsOnly {
+                    let key = "\(delivery.alertId)#\(delivery.revision)"
+                    if let stripped = statedOnly[key] { json = stripped } else {
+                        let alert = document.alert.keepingStatedIndicators()
+                        if alert != document.alert { json = Array(try encodeJSON(alert).utf8) }
+                        statedOnly[key] = json
+                    }
+                }
+                claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, alertJSON: json,
                                                eventType: document.alert.eventType, eventTime: document.alert.updatedAt,
                                                orgName: target.name, locale: target.locale, digest: target.digest,
                                                concerns: delivery.concerns, secrets: target.secrets, addresses: target.addresses))
