@@ -74,6 +74,21 @@ public enum IOCAddress: Sendable, Hashable {
         }
     }
 
+    /// The network of this address with `prefix` bits kept: equal for two addresses exactly when `isIn` holds
+    /// between them at that prefix.
+    func masked(_ prefix: Int) -> IOCAddress {
+        switch self {
+        case .v4(let a):
+            if prefix <= 0 { return .v4(0) }
+            return .v4(a & (prefix >= 32 ? ~0 : ~(~0 >> UInt32(prefix))))
+        case .v6(let high, let low):
+            if prefix <= 0 { return .v6(0, 0) }
+            if prefix <= 64 { return .v6(high & (prefix == 64 ? ~0 : ~(~0 >> UInt64(prefix))), 0) }
+            let bits = min(prefix, 128) - 64
+            return .v6(high, low & (bits == 64 ? ~0 : ~(~0 >> UInt64(bits))))
+        }
+    }
+
     var bitWidth: Int {
         if case .v4 = self { return 32 }
         return 128

@@ -30,7 +30,9 @@ public struct IOCWarninglist: Sendable {
     private let kinds: Set<Indicator.Kind>
     private let strings: Set<String>
     private let substrings: [String]
-    private let networks: [Network]
+    /// CIDR entries by prefix length and family, each as the set of its masked networks: an address is checked with
+    /// one set lookup per prefix length present, whatever the number of entries (`public-dns-v4` holds 62,745).
+    private let networks: [(prefix: Int, v4: Bool, bases: Set<IOCAddress>)]
     private let patterns: [IOCCompiledPattern]
 
     private struct Network: Sendable {
@@ -94,7 +96,7 @@ public struct IOCWarninglist: Sendable {
         var networks: [Network] = []
         var patterns: [IOCCompiledPattern] = []
         for (index, raw) in entries.enumerated() {
-            let entry = raw.trimmingCharacters(in: .whitespaces)
+            let entry = raw.trimmingWhitespace()
             guard !entry.isEmpty else { continue }
             switch type {
             case .string:
@@ -122,7 +124,13 @@ public struct IOCWarninglist: Sendable {
         }
         self.strings = strings
         self.substrings = substrings
-        self.networks = networks
+        var byPrefix: [Int: Set<IOCAddress>] = [:]
+        for network in networks {
+            let isV4: Bool
+            if case .v4 = network.base { isV4 = true } else { isV4 = false }
+            byPrefix[(isV4 ? 0 : 1000) + network.prefix, default: []].insert(network.base.masked(network.prefix))
+        }
+        self.networks = byPrefix.keys.sorted().map { key in (key % 1000, key < 1000, byPrefix[key]!) }
         self.patterns = patterns
     }
 
@@ -148,7 +156,9 @@ public struct IOCWarninglist: Sendable {
             return matchesHostname(host)
         case .cidr:
             guard let (address, prefix) = Self.addressAndPrefix(indicator) else { return false }
-            return networks.contains { address.isIn($0.base, prefix: $0.prefix) && prefix >= $0.prefix }
+            let isV4: Bool
+            if case .v4 = address { isV4 = true } else { isV4 = false }
+            return networks.contains { $0.v4 == isV4 && prefix >= $0.prefix && $0.bases.contains(address.masked($0.prefix)) }
         case .regex:
             return patterns.contains { $0.matches(indicator.value) }
         }

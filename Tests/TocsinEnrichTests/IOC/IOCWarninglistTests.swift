@@ -123,3 +123,37 @@ final class IOCWarninglistTests: XCTestCase {
         XCTAssertThrowsError(try IOCWarninglists(contentsOf: "/nonexistent/lists"))
     }
 }
+
+extension IOCWarninglistTests {
+    /// CIDR lists are indexed by prefix length: on random networks, addresses and blocks, a match is exactly "some
+    /// entry contains it", computed here bit by bit.
+    func testCIDRListsMatchExactlyTheAddressesAndBlocksTheirEntriesContain() throws {
+        var generator = SystemRandomNumberGenerator()
+        func dotted(_ value: UInt32) -> String { (0..<4).map { String(value >> (24 - 8 * $0) & 0xFF) }.joined(separator: ".") }
+        func mask(_ prefix: Int) -> UInt32 { prefix == 0 ? 0 : ~UInt32(0) << (32 - prefix) }
+        for _ in 0..<20 {
+            let networks: [(UInt32, Int)] = (0..<Int.random(in: 1...40, using: &generator)).map { _ in
+                (UInt32.random(in: 0...UInt32.max, using: &generator), [0, 8, 12, 16, 20, 24, 28, 31, 32].randomElement(using: &generator)!)
+            }
+            let list = try IOCWarninglist(name: "réseaux", type: .cidr, entries: networks.map { "\(dotted($0.0))/\($0.1)" },
+                                          matchingAttributes: ["ip-dst"])
+            for _ in 0..<300 {
+                let (base, prefix) = networks.randomElement(using: &generator)!
+                // Inside a listed network half the time, anywhere otherwise; a single address or a block.
+                let address = Bool.random(using: &generator)
+                    ? (base & mask(prefix)) | (UInt32.random(in: 0...UInt32.max, using: &generator) & ~mask(prefix))
+                    : UInt32.random(in: 0...UInt32.max, using: &generator)
+                let block = Bool.random(using: &generator) ? Int.random(in: 0...32, using: &generator) : 32
+                let expected = networks.contains { block >= $0.1 && address & mask($0.1) == $0.0 & mask($0.1) }
+                let value = block == 32 ? dotted(address) : "\(dotted(address))/\(block)"
+                XCTAssertEqual(list.matches(Indicator(type: .ipv4, value: value)), expected, value)
+            }
+        }
+        let v6 = try IOCWarninglist(name: "v6", type: .cidr, entries: ["2001:db8::/32", "2a00:1450:4007:80c::200e"], matchingAttributes: ["ip-dst"])
+        XCTAssertTrue(v6.matches(Indicator(type: .ipv6, value: "2001:db8:1::5")))
+        XCTAssertTrue(v6.matches(Indicator(type: .ipv6, value: "2a00:1450:4007:80c::200e")))
+        XCTAssertFalse(v6.matches(Indicator(type: .ipv6, value: "2a00:1450:4007:80c::200f")))
+        XCTAssertFalse(v6.matches(Indicator(type: .ipv6, value: "2001:db9::1")))
+        XCTAssertFalse(v6.matches(Indicator(type: .ipv4, value: "32.1.13.184")), "an IPv4 address never matches an IPv6 network")
+    }
+}
