@@ -30,9 +30,10 @@ public struct IOCWarninglist: Sendable {
     private let kinds: Set<Indicator.Kind>
     private let strings: Set<String>
     private let substrings: [String]
-    /// CIDR entries by prefix length and family, each as the set of its masked networks: an address is checked with
-    /// one set lookup per prefix length present, whatever the number of entries (`public-dns-v4` holds 62,745).
-    private let networks: [(prefix: Int, v4: Bool, bases: Set<IOCAddress>)]
+    /// CIDR entries by address width (32 or 128) and prefix length, each as the set of its masked networks: an
+    /// address is checked with one set lookup per prefix length present, whatever the number of entries
+    /// (`public-dns-v4` holds 62,745).
+    private let networks: [Int: [Int: Set<IOCAddress>]]
     private let patterns: [IOCCompiledPattern]
 
     private struct Network: Sendable {
@@ -124,13 +125,11 @@ public struct IOCWarninglist: Sendable {
         }
         self.strings = strings
         self.substrings = substrings
-        var byPrefix: [Int: Set<IOCAddress>] = [:]
+        var indexed: [Int: [Int: Set<IOCAddress>]] = [:]
         for network in networks {
-            let isV4: Bool
-            if case .v4 = network.base { isV4 = true } else { isV4 = false }
-            byPrefix[(isV4 ? 0 : 1000) + network.prefix, default: []].insert(network.base.masked(network.prefix))
+            indexed[network.base.bitWidth, default: [:]][network.prefix, default: []].insert(network.base.masked(network.prefix))
         }
-        self.networks = byPrefix.keys.sorted().map { key in (key % 1000, key < 1000, byPrefix[key]!) }
+        self.networks = indexed
         self.patterns = patterns
     }
 
@@ -156,9 +155,7 @@ public struct IOCWarninglist: Sendable {
             return matchesHostname(host)
         case .cidr:
             guard let (address, prefix) = Self.addressAndPrefix(indicator) else { return false }
-            let isV4: Bool
-            if case .v4 = address { isV4 = true } else { isV4 = false }
-            return networks.contains { $0.v4 == isV4 && prefix >= $0.prefix && $0.bases.contains(address.masked($0.prefix)) }
+            return networks[address.bitWidth]?.contains { prefix >= $0.key && $0.value.contains(address.masked($0.key)) } ?? false
         case .regex:
             return patterns.contains { $0.matches(indicator.value) }
         }

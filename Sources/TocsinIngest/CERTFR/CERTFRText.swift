@@ -50,7 +50,7 @@ enum CERTFRText {
     static func updateDates(in text: String) -> [Date] {
         var dates: [Date] = []
         // Most descriptions hold no such note: a byte scan says so before any case-insensitive search.
-        guard text.utf8.containsASCIICaseInsensitive("jour du ") else { return dates }
+        guard Array(text.utf8).containsASCIICaseInsensitive("jour du ") else { return dates }
         var searchStart = text.startIndex
         while let range = text.range(of: "mise à jour du ", options: .caseInsensitive, range: searchStart..<text.endIndex) {
             let tail = String(text[range.upperBound...].prefix(40))
@@ -85,21 +85,8 @@ enum CERTFRText {
     /// True when the text states a remote code execution, the risk that raises an avis to `high`.
     static func statesRemoteCodeExecution(_ text: String) -> Bool {
         // Both phrases end in "distance": a byte scan rules most texts out before the folding, which is costly.
-        guard text.utf8.containsASCIICaseInsensitive("distance") else { return false }
+        guard Array(text.utf8).containsASCIICaseInsensitive("distance") else { return false }
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         return folded.contains("execution de code arbitraire a distance") || folded.contains("execution de code a distance")
-    }
-}
-
-extension String.UTF8View {
-    /// Whether the lower-case ASCII `needle` occurs, ignoring the case of ASCII letters.
-    fileprivate func containsASCIICaseInsensitive(_ needle: String) -> Bool {
-        let pattern = Array(needle.utf8), bytes = Array(self)
-        guard !pattern.isEmpty, bytes.count >= pattern.count else { return false }
-        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-        for start in 0...(bytes.count - pattern.count) where lower(bytes[start]) == pattern[0] {
-            if (1..<pattern.count).allSatisfy({ lower(bytes[start + $0]) == pattern[$0] }) { return true }
-        }
-        return false
     }
 }

@@ -302,10 +302,10 @@ extension Array where Element == UInt8 {
     }
 
     /// Whether the ASCII `needle` (lower-case) occurs, ignoring the case of ASCII letters.
-    fileprivate func containsASCIICaseInsensitive(_ needle: String) -> Bool { firstASCIICaseInsensitive(needle, from: 0) != nil }
+    func containsASCIICaseInsensitive(_ needle: String) -> Bool { firstASCIICaseInsensitive(needle, from: 0) != nil }
 
     /// Where the ASCII `needle` (lower-case) first occurs from `start`, ignoring the case of ASCII letters.
-    fileprivate func firstASCIICaseInsensitive(_ needle: String, from start: Int) -> Int? {
+    func firstASCIICaseInsensitive(_ needle: String, from start: Int) -> Int? {
         let pattern = Array(needle.utf8)
         guard let head = pattern.first, count - start >= pattern.count else { return nil }
         var index = start
