@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Logging
 import TocsinCore
 import TocsinDelivery
@@ -218,9 +219,23 @@ final class NginxReceiver: @unchecked Sendable {
     }
 
     /// Requests logged so far under `/name/`.
+    /// Each log's bytes read so far and the lines among them: a poll reads only what nginx appended since the last,
+    /// so that counting does not take the cores from the systems being measured.
+    private let counted = Mutex<[String: (offset: UInt64, lines: Int)]>([:])
+
     func count(_ name: String) -> Int {
-        guard let data = FileManager.default.contents(atPath: "\(directory)/\(name).log") else { return 0 }
-        return data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        counted.withLock { counted in
+            var (offset, lines) = counted[name] ?? (0, 0)
+            if let log = FileHandle(forReadingAtPath: "\(directory)/\(name).log") {
+                defer { try? log.close() }
+                if (try? log.seek(toOffset: offset)) != nil, let data = try? log.readToEnd() {
+                    offset += UInt64(data.count)
+                    lines += data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                }
+            }
+            counted[name] = (offset, lines)
+            return lines
+        }
     }
 
     /// Waits until `expected` requests are logged under `/name/`, and returns the seconds since `start`.
