@@ -16,10 +16,12 @@ extension AlertPipeline {
     /// `policy` takes it: the origin's id, revision and publication time are kept, the path gets this broker, and
     /// routing, reach, escalation and delivery apply as to any alert. The upstream's checkpoint moves in the same
     /// transaction, so a crash neither loses the event nor stores it twice. Enrichment is not run again: only the
-    /// origin changes the content.
-    public func relay(_ incoming: Alert, upstream: String, eventId: Int64, policy: RelayPolicy, now: Date = Date()) async throws -> RelayOutcome {
+    /// origin changes the content. A revision read by a catch-up has no `eventId` and moves only the upstream time
+    /// seen (its update time).
+    public func relay(_ incoming: Alert, upstream: String, eventId: Int64?, policy: RelayPolicy, now: Date = Date()) async throws -> RelayOutcome {
         let dropped = Mutex<RelayDrop?>(nil)
-        let result = try await store.storeRelayed(alertId: incoming.id, upstream: upstream, eventId: eventId, route: try await routing.router()) { held in
+        let result = try await store.storeRelayed(alertId: incoming.id, upstream: upstream, eventId: eventId, seen: incoming.updatedAt,
+                                                  route: try await routing.router()) { held in
             switch policy.receive(incoming, held: held, now: now) {
             case .store(var copy):
                 copy.source = Self.relaySource(upstream)
@@ -36,10 +38,11 @@ extension AlertPipeline {
 
     /// Withdraws the copy held of `alertId` when the upstream says its revision `revision` may no longer be relayed
     /// here (a withdrawal notice, which names the alert and nothing of its content).
-    public func relayWithdrawal(alertId: String, revision: Int, upstream: String, eventId: Int64, policy: RelayPolicy,
+    public func relayWithdrawal(alertId: String, revision: Int, upstream: String, eventId: Int64?, policy: RelayPolicy,
                                 now: Date = Date()) async throws -> RelayOutcome {
         let dropped = Mutex<RelayDrop?>(nil)
-        let result = try await store.storeRelayed(alertId: alertId, upstream: upstream, eventId: eventId, route: try await routing.router()) { held in
+        let result = try await store.storeRelayed(alertId: alertId, upstream: upstream, eventId: eventId, seen: nil,
+                                                  route: try await routing.router()) { held in
             switch policy.withdraw(held: held.flatMap { $0.isRelayed ? $0 : nil }, revision: revision, now: now) {
             case .store(let copy): return copy
             case .drop(let reason): dropped.withLock { $0 = reason }; return nil

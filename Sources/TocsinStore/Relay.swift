@@ -36,6 +36,40 @@ public struct AlertAnnotation: Codable, Sendable, Hashable {
     }
 }
 
+/// Where following an upstream stands, as kept in the store.
+public struct RelayCatchUpMark: Sendable, Hashable {
+    /// The last stream event handled (the checkpoint).
+    public var lastEventId: Int64
+    /// The newest upstream update time seen (stream and catch-ups), where the next catch-up starts; nil before one.
+    public var seenUntil: Date?
+    /// When the last catch-up ended.
+    public var caughtUpAt: Date?
+    /// When the checkpoint last moved.
+    public var updatedAt: Date
+    /// The last alert event read from the stream since the checkpoint was last reset, with its time in the upstream's
+    /// log (the revision's update time): sent back on resuming, so that the upstream can tell whether its log is still
+    /// the one the checkpoint was taken in.
+    public var checkEventId: Int64?
+    public var checkEventAt: Date?
+
+    public init(lastEventId: Int64, seenUntil: Date?, caughtUpAt: Date?, updatedAt: Date, checkEventId: Int64? = nil, checkEventAt: Date? = nil) {
+        self.lastEventId = lastEventId
+        self.seenUntil = seenUntil
+        self.caughtUpAt = caughtUpAt
+        self.updatedAt = updatedAt
+        self.checkEventId = checkEventId
+        self.checkEventAt = checkEventAt
+    }
+}
+
+extension RelayStore {
+    /// Stores what an upstream's stream event carried (see `storeRelayed(alertId:upstream:eventId:seen:route:_:)`).
+    public func storeRelayed(alertId: String, upstream: String, eventId: Int64, route: @escaping RoutingStep,
+                             _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> PublishResult? {
+        try await storeRelayed(alertId: alertId, upstream: upstream, eventId: eventId, seen: nil, route: route, decide)
+    }
+}
+
 /// What relaying between brokers keeps: this broker's identity, the upstreams added from the command line, each
 /// upstream's checkpoint, annotations, and the reach that downstream brokers report.
 public protocol RelayStore: Sendable {
@@ -50,11 +84,20 @@ public protocol RelayStore: Sendable {
     func relayCheckpoint(upstream: String) async throws -> Int64?
     /// Moves the checkpoint forward (never back) without storing anything: for an event that was dropped.
     func saveRelayCheckpoint(upstream: String, eventId: Int64) async throws
-    /// Stores what an upstream's event carried and moves the checkpoint, in one transaction: `decide` gets the
-    /// copy held of the alert (nil when none) and returns the revision to store, or nil to store nothing. A revision
-    /// is stored under the origin's id and revision number (no newer one is checked by `decide`).
-    func storeRelayed(alertId: String, upstream: String, eventId: Int64, route: @escaping RoutingStep,
+    /// Stores what an upstream's event (or catch-up item, `eventId` nil) carried and moves the checkpoint and the
+    /// upstream time seen (`seen`, never back), in one transaction; an event with both is also kept as the one the
+    /// upstream is asked to recognise on resuming (`RelayCatchUpMark.checkEventId`): `decide` gets the copy held of the alert (nil when
+    /// none) and returns the revision to store, or nil to store nothing. A revision is stored under the origin's id
+    /// and revision number (no newer one is checked by `decide`).
+    func storeRelayed(alertId: String, upstream: String, eventId: Int64?, seen: Date?, route: @escaping RoutingStep,
                       _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> PublishResult?
+    /// Where following `upstream` stands: its checkpoint, the last upstream time seen and the last catch-up; nil
+    /// before the first event.
+    func relayCatchUpMark(upstream: String) async throws -> RelayCatchUpMark?
+    /// Ends a catch-up: the checkpoint becomes `resumeAfter` (the upstream's head when the catch-up began), even when
+    /// that is below it (the upstream's event ids restarted), the event to recognise is forgotten, the upstream time
+    /// seen moves to `seen` (never back), and the catch-up's time is kept.
+    func finishRelayCatchUp(upstream: String, resumeAfter: Int64, seen: Date?, at: Date) async throws
     /// The newest alerts relayed from `upstream` (their `source` is `relay:<upstream>`), at most `limit`.
     func relayedAlertIds(upstream: String, limit: Int) async throws -> [String]
     func annotation(alertId: String) async throws -> AlertAnnotation?

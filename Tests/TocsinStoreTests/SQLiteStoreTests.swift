@@ -82,7 +82,7 @@ final class SQLiteStoreTests: XCTestCase {
                         "2026-12-02-alert-publishers", "2026-12-02-token-expiry", "2026-12-02-audit-log",
                         "2026-12-02-delivery-order", "2026-12-03-inventory-parts", "2026-12-03-reach",
                         "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation", "2026-12-03-incidents",
-                        "2026-12-03-relay", "2026-12-03-taxii"]
+                        "2026-12-03-relay", "2026-12-03-taxii", "2026-12-03-relay-catchup"]
         XCTAssertEqual(try store.appliedMigrations(), expected)
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         XCTAssertEqual(try again.appliedMigrations(), expected)

@@ -885,6 +885,28 @@ struct StoreConformance {
             XCTFail("a revision no newer than the one held is refused")
         } catch StoreError.conflict {}
 
+        // A catch-up item moves the upstream time seen (never back) and not the checkpoint; ending the catch-up sets
+        // the checkpoint to the upstream's head, below it when the upstream's event ids restarted.
+        let seen = Date(timeIntervalSince1970: 1_800_000_000)
+        var newer = copy
+        newer.revision = 4
+        let caughtUp = newer
+        let storedByCatchUp = try await store.storeRelayed(alertId: copy.id, upstream: "national", eventId: nil, seen: seen,
+                                                           route: Self.everyoneCleared) { _ in caughtUp }
+        assertEqual(storedByCatchUp?.alert.revision, 4)
+        _ = try await store.storeRelayed(alertId: copy.id, upstream: "national", eventId: nil, seen: seen - 60, route: Self.everyoneCleared) { _ in nil }
+        var mark = try await store.relayCatchUpMark(upstream: "national")
+        assertEqual(mark?.lastEventId, 11, "a catch-up item does not move the checkpoint")
+        assertEqual(mark?.seenUntil, seen, "the time seen never moves back")
+        assertNil(mark?.caughtUpAt)
+        try await store.finishRelayCatchUp(upstream: "national", resumeAfter: 5, seen: seen - 30, at: seen + 10)
+        mark = try await store.relayCatchUpMark(upstream: "national")
+        assertEqual(mark?.lastEventId, 5, "the upstream's head, below the old checkpoint")
+        assertEqual(mark?.caughtUpAt, seen + 10)
+        assertEqual(mark?.seenUntil, seen)
+        assertEqual(try await store.relayCheckpoint(upstream: "national"), 5)
+        assertNil(try await store.relayCatchUpMark(upstream: "elsewhere"))
+
         // Annotations, and the reach downstream brokers report, apart from the alert log.
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         try await store.setAnnotation(AlertAnnotation(alertId: copy.id, text: "Note de l'ARS", author: nil, createdAt: now, updatedAt: now))
@@ -898,7 +920,7 @@ struct StoreConformance {
         try await store.saveRelayedReach([(copy.id, "{\"a\":1}")], reporterOrgId: green.id, now: now)
         try await store.saveRelayedReach([(copy.id, "{\"a\":2}")], reporterOrgId: green.id, now: now)
         assertEqual(try await store.relayedReach(alertId: copy.id).map(\.json), ["{\"a\":2}"], "a report replaces the previous one")
-        assertEqual(try await store.alert(id: copy.id)?.revision, 3, "a report is never a revision")
+        assertEqual(try await store.alert(id: copy.id)?.revision, 4, "a report is never a revision")
 
         assertTrue(try await store.removeUpstream(name: "national"))
         assertNil(try await store.relayCheckpoint(upstream: "national"))

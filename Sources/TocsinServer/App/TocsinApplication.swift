@@ -102,7 +102,8 @@ public struct TocsinBroker: Sendable {
         relay = RelayService(upstreams: configuration.upstreams, store: store,
                              pipeline: AlertPipeline(store: store, enricher: enricher, routing: routing),
                              policy: configuration.relayPolicy(brokerId: identity.id), client: sourceClient,
-                             reachInterval: configuration.relayReachInterval, shareNames: configuration.relayShareNames, onChange: wake)
+                             reachInterval: configuration.relayReachInterval, catchUpAfter: configuration.relayCatchUpAfter,
+                             shareNames: configuration.relayShareNames, onChange: wake)
         polling = PollingService(sources: configuration.sources, store: store,
                                  ingest: IngestService(store: store, enricher: enricher, routing: routing),
                                  client: sourceClient, guardrail: try configuration.pollingGuard(),
@@ -151,6 +152,7 @@ public struct TocsinBroker: Sendable {
         AuditRoutes(env: env).register(on: api)
         StreamRoutes(env: env, hub: env.hub).register(on: api)
         RelayRoutes(env: env).register(on: api)
+        RelayCatchUpRoutes(env: env).register(on: api)
         if answeringOtherMethods { MethodNotAllowedRoutes.register(on: router) }
         return router
     }

@@ -77,6 +77,9 @@ public struct TocsinConfiguration: Sendable {
     public var relayShareNames = false
     /// How often the reach of relayed alerts is reported upstream.
     public var relayReachInterval: TimeInterval = 30
+    /// How long the upstream's stream may be out of reach before the broker catches up through its alert log rather
+    /// than replaying the stream.
+    public var relayCatchUpAfter: TimeInterval = 600
 
     public init() {}
 
@@ -194,6 +197,7 @@ extension TocsinConfiguration {
         }),
         ("relay.shareNames", { c, v throws(ConfigurationError) in c.relayShareNames = try SettingText.bool(v, "relay.shareNames") }),
         ("relay.reachInterval", { c, v throws(ConfigurationError) in c.relayReachInterval = max(try SettingText.duration(v, "relay.reachInterval"), 0.2) }),
+        ("relay.catchUpAfter", { c, v throws(ConfigurationError) in c.relayCatchUpAfter = max(try SettingText.duration(v, "relay.catchUpAfter"), 0) }),
         ("delivery.retryJitter", { c, v throws(ConfigurationError) in
             guard let value = Double(v), value >= 0, value <= 1 else {
                 throw ConfigurationError(key: "delivery.retryJitter", message: "must be a number from 0 to 1")

@@ -135,6 +135,18 @@ enum RelayMetricsText {
         for h in health { text += "tocsin_upstream_relayed_total{upstream=\"\(label(h.name))\"} \(h.relayed)\n" }
         text += "# HELP tocsin_upstream_errors_total Errors following the upstream since the start.\n# TYPE tocsin_upstream_errors_total counter\n"
         for h in health { text += "tocsin_upstream_errors_total{upstream=\"\(label(h.name))\"} \(h.errors)\n" }
+        text += "# HELP tocsin_relay_catchup_total Catch-ups through the upstream's alert log since the start, by reason (reset, outage).\n# TYPE tocsin_relay_catchup_total counter\n"
+        for h in health {
+            for reason in RelayCatchUp.Reason.allCases {
+                text += "tocsin_relay_catchup_total{upstream=\"\(label(h.name))\",reason=\"\(reason.rawValue)\"} \(h.catchUps[reason.rawValue] ?? 0)\n"
+            }
+        }
+        text += "# HELP tocsin_relay_caught_up_total Revisions and withdrawals stored by catch-ups since the start.\n# TYPE tocsin_relay_caught_up_total counter\n"
+        for h in health { text += "tocsin_relay_caught_up_total{upstream=\"\(label(h.name))\"} \(h.caughtUp)\n" }
+        text += "# HELP tocsin_upstream_catching_up Whether a catch-up through the upstream's alert log runs (1) or not (0).\n# TYPE tocsin_upstream_catching_up gauge\n"
+        for h in health { text += "tocsin_upstream_catching_up{upstream=\"\(label(h.name))\"} \(h.catchingUp ? 1 : 0)\n" }
+        text += "# HELP tocsin_upstream_last_catchup_timestamp_seconds When the last catch-up ended (0 before one).\n# TYPE tocsin_upstream_last_catchup_timestamp_seconds gauge\n"
+        for h in health { text += "tocsin_upstream_last_catchup_timestamp_seconds{upstream=\"\(label(h.name))\"} \(Int(h.lastCatchUpAt?.timeIntervalSince1970 ?? 0))\n" }
         return text
     }
 }

@@ -13,7 +13,10 @@ import TocsinStore
 /// under the relay rules (`RelayPolicy`); then reports, in batches, the reach of the relayed alerts back up.
 ///
 /// An upstream that cannot be reached is tried again with a growing pause (1 s up to 30 s); one that refuses the
-/// token (revoked, expired) says so in its health and is tried again at the longest pause.
+/// token (revoked, expired) says so in its health and is tried again at the longest pause. When the stream cannot
+/// resume from the checkpoint (the upstream answers `stream.reset`: its event ids restarted below it), or was out of
+/// reach longer than `catchUpAfter`, the broker first catches up through the upstream's alert log
+/// (`RelayService+CatchUp.swift`), then follows the stream again.
 public final class RelayService: Service, Sendable {
     let configured: [UpstreamConfiguration]
     let store: any Store
@@ -21,6 +24,7 @@ public final class RelayService: Service, Sendable {
     let policy: RelayPolicy
     let client: CurlHTTPClient
     let reachInterval: TimeInterval
+    let catchUpAfter: TimeInterval
     let shareNames: Bool
     let onChange: @Sendable () -> Void
     let logger: Logger
@@ -28,7 +32,7 @@ public final class RelayService: Service, Sendable {
     private let stopping = Atomic<Bool>(false)
 
     init(upstreams: [UpstreamConfiguration], store: any Store, pipeline: AlertPipeline, policy: RelayPolicy, client: CurlHTTPClient,
-         reachInterval: TimeInterval, shareNames: Bool, onChange: @escaping @Sendable () -> Void,
+         reachInterval: TimeInterval, catchUpAfter: TimeInterval = 600, shareNames: Bool, onChange: @escaping @Sendable () -> Void,
          logger: Logger = Logger(label: "tocsin.relay")) {
         self.configured = upstreams
         self.store = store
@@ -36,6 +40,7 @@ public final class RelayService: Service, Sendable {
         self.policy = policy
         self.client = client
         self.reachInterval = reachInterval
+        self.catchUpAfter = catchUpAfter
         self.shareNames = shareNames
         self.onChange = onChange
         self.logger = logger
@@ -55,10 +60,12 @@ public final class RelayService: Service, Sendable {
         let upstreams = await upstreams()
         guard !upstreams.isEmpty else { return try await gracefulShutdown() }
         for upstream in upstreams {
-            let checkpoint = try? await store.relayCheckpoint(upstream: upstream.name)
+            let mark = (try? await store.relayCatchUpMark(upstream: upstream.name)) ?? nil
             healths.withLock {
                 var health = UpstreamHealth(name: upstream.name, url: upstream.url)
-                health.lastEventId = checkpoint ?? nil
+                health.lastEventId = mark?.lastEventId
+                health.seenUntil = mark?.seenUntil
+                health.lastCatchUpAt = mark?.caughtUpAt
                 $0[upstream.name] = health
             }
         }
@@ -77,11 +84,11 @@ public final class RelayService: Service, Sendable {
     /// The health of every upstream.
     public func health() -> [UpstreamHealth] { healths.withLock { $0.values.sorted { $0.name < $1.name } } }
 
-    private func update(_ name: String, _ change: (inout UpstreamHealth) -> Void) {
+    func update(_ name: String, _ change: (inout UpstreamHealth) -> Void) {
         healths.withLock { if var health = $0[name] { change(&health); $0[name] = health } }
     }
 
-    private func failed(_ name: String, _ message: String) {
+    func failed(_ name: String, _ message: String) {
         update(name) {
             $0.state = .failing
             $0.errors += 1
@@ -102,13 +109,35 @@ public final class RelayService: Service, Sendable {
     /// Follows one upstream until the broker stops.
     func follow(_ upstream: UpstreamConfiguration) async {
         var pause: TimeInterval = 1
+        // The last moment the stream was known open: at the start, when the checkpoint last moved or the last catch-up
+        // ended (none for a broker that never read this upstream: it reads the whole stream).
+        let mark = (try? await store.relayCatchUpMark(upstream: upstream.name)) ?? nil
+        var lastContact: Date? = mark.map { max($0.updatedAt, $0.caughtUpAt ?? .distantPast) }
+        var pending: RelayCatchUp.Reason?
         while !Task.isCancelled {
-            let checkpoint = (try? await store.relayCheckpoint(upstream: upstream.name)) ?? nil
+            if pending == nil, RelayCatchUp.outageCalls(lastContact: lastContact, now: Date(), after: catchUpAfter) { pending = .outage }
+            if let reason = pending {
+                guard await catchUp(upstream, reason: reason) else {
+                    if Task.isCancelled { break }
+                    pause = min(pause * 2, 30)
+                    try? await Task.sleep(for: .seconds(pause))
+                    continue
+                }
+                pending = nil
+                lastContact = Date()
+                pause = 1
+            }
+            let mark = (try? await store.relayCatchUpMark(upstream: upstream.name)) ?? nil
+            let checkpoint = mark?.lastEventId
             update(upstream.name) { $0.state = .connecting }
             let (stream, continuation) = AsyncStream<StreamItem>.makeStream()
             // A new broker (no checkpoint) reads the upstream's log from its start: nothing published before is lost.
             let headers = [("Authorization", "Bearer \(upstream.token)"), ("Accept", "text/event-stream"),
                            ("Last-Event-ID", "\(checkpoint ?? 0)")]
+                // The last alert event read and its time: the upstream answers `stream.reset` when its log no longer
+                // holds that event (its ids restarted), even if they have since passed the checkpoint again.
+                + (mark.flatMap { mark in mark.checkEventId.flatMap { id in mark.checkEventAt.map { at in
+                    [("Tocsin-Resume-Check", "\(id)@\(Int64((at.timeIntervalSince1970 * 1000).rounded()))")] } } } ?? [])
             let url = upstream.streamURL
             // Set when an event could not be stored: this connection ends, and the next resumes from the checkpoint,
             // so that no later event moves the checkpoint past the one that failed.
@@ -129,19 +158,32 @@ public final class RelayService: Service, Sendable {
             }
             thread.start()
             var progressed = false
+            var opened = false
             reading: for await item in stream {
                 switch item {
                 case .opened:
+                    opened = true
+                    lastContact = Date()
                     update(upstream.name) { $0.state = .connected }
                 case .event(let event):
+                    lastContact = Date()
                     switch await handle(event, from: upstream) {
                     case .progressed: progressed = true
                     case .ignored: break
+                    case .reset(let requested, let head, let reason):
+                        logger.notice("the upstream cannot resume the stream from the checkpoint: catching up", metadata: [
+                            "upstream": "\(upstream.name)", "checkpoint": "\(requested.map(String.init) ?? "?")", "head": "\(head.map(String.init) ?? "?")",
+                            "reason": "\(reason ?? "?")"])
+                        pending = .reset
+                        progressed = true
+                        abandoned.set()
+                        break reading
                     case .failed:
                         abandoned.set()
                         break reading
                     }
                 case .ended(let result):
+                    if opened { lastContact = Date() }
                     switch result {
                     case .success(let status) where status == 401 || status == 403:
                         failed(upstream.name, "the upstream refused the relay token (HTTP \(status)): it was revoked, has expired or is unknown there; ask the upstream for a new relay token")
@@ -172,6 +214,15 @@ public final class RelayService: Service, Sendable {
         case ignored
         /// It could not be stored: read it again from the checkpoint.
         case failed
+        /// The upstream cannot resume from the checkpoint (`stream.reset`, with the id asked and its head).
+        case reset(requested: Int64?, head: Int64?, reason: String?)
+    }
+
+    /// The data of a `stream.reset` event.
+    struct ResetNotice: Decodable {
+        var lastEventId: Int64?
+        var head: Int64?
+        var reason: String?
     }
 
     /// Handles one event of an upstream's stream.
@@ -179,6 +230,10 @@ public final class RelayService: Service, Sendable {
         if event.type == "revoked" {
             failed(upstream.name, "the upstream revoked the relay token (or it expired): ask the upstream for a new relay token")
             return .ignored
+        }
+        if event.type == RelayCatchUp.resetEventType {
+            let notice = try? JSONDecoder().decode(ResetNotice.self, from: Data(event.data.utf8))
+            return .reset(requested: notice?.lastEventId, head: notice?.head, reason: notice?.reason)
         }
         guard let idText = event.id, let eventId = Int64(idText) else { return .ignored }
         update(upstream.name) { $0.state = .connected }
@@ -198,20 +253,7 @@ public final class RelayService: Service, Sendable {
                 return .progressed
             }
             let now = Date()
-            switch outcome {
-            case .stored(let result):
-                onChange()
-                update(upstream.name) {
-                    $0.relayed += 1
-                    $0.lagSeconds = max(0, now.timeIntervalSince(result.alert.updatedAt))
-                }
-                logger.info("alert relayed", metadata: ["upstream": "\(upstream.name)", "alert": "\(result.alert.id)",
-                                                        "revision": "\(result.alert.revision)", "deliveries": "\(result.deliveriesQueued)"])
-            case .dropped(let reason):
-                Counter(label: "tocsin_relay_dropped_total", dimensions: [("reason", reason.rawValue)]).increment()
-                update(upstream.name) { $0.dropped[reason.rawValue, default: 0] += 1 }
-                logger.info("relayed event dropped", metadata: ["upstream": "\(upstream.name)", "event": "\(eventId)", "reason": "\(reason.rawValue)"])
-            }
+            record(outcome, from: upstream, event: "\(eventId)", now: now)
             update(upstream.name) { $0.lastEventId = eventId; $0.lastEventAt = now }
             return .progressed
         } catch let error as DecodingError {
@@ -224,6 +266,24 @@ public final class RelayService: Service, Sendable {
         } catch {
             failed(upstream.name, "cannot store event \(eventId): \(error)")
             return .failed
+        }
+    }
+
+    /// Counts and logs what became of one event or catch-up item (`event` names it in the logs).
+    func record(_ outcome: RelayOutcome, from upstream: UpstreamConfiguration, event: String, now: Date) {
+        switch outcome {
+        case .stored(let result):
+            onChange()
+            update(upstream.name) {
+                $0.relayed += 1
+                $0.lagSeconds = max(0, now.timeIntervalSince(result.alert.updatedAt))
+            }
+            logger.info("alert relayed", metadata: ["upstream": "\(upstream.name)", "alert": "\(result.alert.id)",
+                                                    "revision": "\(result.alert.revision)", "deliveries": "\(result.deliveriesQueued)"])
+        case .dropped(let reason):
+            Counter(label: "tocsin_relay_dropped_total", dimensions: [("reason", reason.rawValue)]).increment()
+            update(upstream.name) { $0.dropped[reason.rawValue, default: 0] += 1 }
+            logger.info("relayed event dropped", metadata: ["upstream": "\(upstream.name)", "event": "\(event)", "reason": "\(reason.rawValue)"])
         }
     }
 

@@ -33,6 +33,8 @@ public struct UpstreamConfiguration: Codable, Sendable, Hashable {
 
     /// The upstream's live stream.
     var streamURL: String { url + "/api/v1/stream" }
+    /// The upstream's alert log as a relaying broker catches up with it.
+    var catchUpURL: String { url + "/api/v1/relay/alerts" }
     /// Where reach reports go.
     var reachURL: String { url + "/api/v1/relay/reach" }
 }

@@ -23,6 +23,19 @@ public struct UpstreamHealth: Codable, Sendable, Hashable {
     /// Reach reports sent upstream, and when the last batch was accepted.
     public var reachReported = 0
     public var lastReachReportAt: Date?
+    /// True while a catch-up through the upstream's alert log runs.
+    public var catchingUp = false
+    /// Catch-ups completed since the start, by reason (`reset`, `outage`).
+    public var catchUps: [String: Int] = [:]
+    /// Revisions and withdrawals stored by catch-ups since the start.
+    public var caughtUp = 0
+    /// Items read by the running catch-up, or by the last one.
+    public var catchUpRead: Int?
+    /// When the last catch-up ended (kept in the store), and why it ran.
+    public var lastCatchUpAt: Date?
+    public var lastCatchUpReason: String?
+    /// The newest upstream update time seen: where the next catch-up starts (less an hour).
+    public var seenUntil: Date?
 
     public init(name: String, url: String) {
         self.name = name

@@ -12,6 +12,12 @@ import TocsinStore
 /// `Last-Event-ID` receives every revision published since, from the store, without loss. Only what the caller
 /// may read is sent (TLP clearance, region); `minSeverity` and `category` narrow it further. A comment line is
 /// sent every `stream.heartbeat` to keep proxies from closing an idle connection.
+///
+/// A `Last-Event-ID` beyond the log's last event, or one whose `Tocsin-Resume-Check` event is not the one the reader
+/// read (the broker's event ids restarted, for instance after a restore from an older backup), cannot be resumed:
+/// the stream's first event is then `stream.reset`, whose id and `head` are the log's last event and from which it
+/// goes on; what was published in between must be read from the alert log (a relaying broker catches up through
+/// `GET /api/v1/relay/alerts`).
 struct StreamRoutes {
     let env: APIEnvironment
     let hub: EventHub
@@ -44,12 +50,38 @@ struct StreamRoutes {
         }
         let fromHeader = try eventId(request.headers[HTTPField.Name("Last-Event-ID")!], field: "Last-Event-ID")
         let fromQuery = try eventId(request.query("lastEventId"), field: "lastEventId")
-        let from: Int64
+        // `Tocsin-Resume-Check: <event id>@<milliseconds>`: an event the reader read before the one it resumes from,
+        // with its time, so that a log whose ids restarted and have since passed the reader's id again is told apart.
+        var check: (eventId: Int64, millis: Int64)?
+        if let text = request.headers[HTTPField.Name("Tocsin-Resume-Check")!] {
+            let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ (1...18).contains($0.count) && $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }),
+                  let eventId = Int64(parts[0]), let millis = Int64(parts[1]) else {
+                throw Problem.validation("Tocsin-Resume-Check must be an event id received from this stream, '@', and its time in milliseconds",
+                                         field: "Tocsin-Resume-Check")
+            }
+            check = (eventId, millis)
+        }
+        var from: Int64
+        // Set when the stream cannot resume the reader: the id to resume from is beyond the log, or the event it checks
+        // is not the one it read (the log's event ids restarted, for instance after a restore from an older backup).
+        // The stream says so first, and goes on from its head.
+        var reset: (requested: Int64, head: Int64, reason: String)?
         if let resume = fromHeader ?? fromQuery {
             from = resume
+            let head = try await env.store.lastEventSequence()
+            if resume > head {
+                reset = (resume, head, "beyond_log")
+            } else if let check, check.eventId <= resume,
+                      try await env.store.eventTime(sequence: check.eventId).map({ Int64(($0.timeIntervalSince1970 * 1000).rounded()) }) != check.millis {
+                reset = (resume, head, "other_log")
+            }
+            if let reset { from = reset.head }
         } else {
             from = try await env.store.lastEventSequence()
         }
+        let resetNotice = reset
+        let resumeFrom = from
         let store = env.store
         let hub = self.hub
         let heartbeat = env.configuration.streamHeartbeat
@@ -76,12 +108,18 @@ struct StreamRoutes {
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
                                    HTTPField.Name("X-Accel-Buffering")!: "no"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            var start = from
+            var start = resumeFrom
             let signal = WakeSignal()
             hub.register(signal)
             defer { hub.unregister(signal) }
             logger.info("stream opened", metadata: ["from_event": "\(start)"])
             try await writer.write(ByteBuffer(string: "retry: 2000\n: tocsin stream, from event \(start)\n\n"))
+            if let resetNotice {
+                logger.notice("stream cannot resume from the event id", metadata: ["requested": "\(resetNotice.requested)", "head": "\(resetNotice.head)",
+                                                                                  "reason": "\(resetNotice.reason)"])
+                try await writer.write(ByteBuffer(string: "id: \(resetNotice.head)\nevent: \(RelayCatchUp.resetEventType)\n"
+                                                  + "data: {\"lastEventId\":\(resetNotice.requested),\"head\":\(resetNotice.head),\"reason\":\"\(resetNotice.reason)\"}\n\n"))
+            }
             var lastBeat = ContinuousClock.now
             var lastCheck = ContinuousClock.now
             var subscriber = reader(initialScope)

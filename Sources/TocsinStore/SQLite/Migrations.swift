@@ -512,6 +512,18 @@ enum SQLiteMigrations {
                 INSERT INTO taxii_state (id, event_seq) VALUES (1, 0);
                 """)
         }
+        migrator.registerMigration("2026-12-03-relay-catchup") { db in
+            // Where a catch-up through the upstream's alert log starts (the newest upstream update time seen, in
+            // milliseconds), when the last one ended, and the last alert event read from the stream with its time in
+            // the upstream's log (sent back on resuming, so that the upstream tells whether its log is still the one
+            // the checkpoint was taken in).
+            try db.execute(sql: """
+                ALTER TABLE relay_checkpoints ADD COLUMN seen_until INTEGER;
+                ALTER TABLE relay_checkpoints ADD COLUMN caught_up_at INTEGER;
+                ALTER TABLE relay_checkpoints ADD COLUMN check_event_id INTEGER;
+                ALTER TABLE relay_checkpoints ADD COLUMN check_event_at INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -57,7 +57,7 @@ extension SQLiteStore {
             """, arguments: [upstream, eventId, Date().millis])
     }
 
-    public func storeRelayed(alertId: String, upstream: String, eventId: Int64, route: @escaping RoutingStep,
+    public func storeRelayed(alertId: String, upstream: String, eventId: Int64?, seen: Date?, route: @escaping RoutingStep,
                              _ decide: @Sendable (Alert?) throws -> Alert?) async throws -> PublishResult? {
         try await pool.write { db in
             let held = try Row.fetchOne(db, sql: "SELECT \(Self.alertColumns) FROM alerts WHERE id = ?", arguments: [alertId]).map(Self.alert(from:))
@@ -68,8 +68,44 @@ extension SQLiteStore {
                 }
                 result = held == nil ? try self.insertAlert(db, next, route: route) : try self.storeRevision(db, next, route: route)
             }
-            try Self.moveCheckpoint(db, upstream: upstream, eventId: eventId)
+            if let eventId { try Self.moveCheckpoint(db, upstream: upstream, eventId: eventId) }
+            if let seen { try Self.moveSeen(db, upstream: upstream, seen: seen) }
+            if let eventId, let seen {
+                try db.execute(sql: "UPDATE relay_checkpoints SET check_event_id = ?, check_event_at = ? WHERE upstream = ?",
+                               arguments: [eventId, seen.millis, upstream])
+            }
             return result
+        }
+    }
+
+    /// Moves the upstream time seen forward (never back); creates the checkpoint at 0 when there is none yet.
+    static func moveSeen(_ db: Database, upstream: String, seen: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO relay_checkpoints (upstream, last_event_id, updated_at, seen_until) VALUES (?, 0, ?, ?)
+            ON CONFLICT (upstream) DO UPDATE SET seen_until = MAX(COALESCE(seen_until, 0), excluded.seen_until)
+            """, arguments: [upstream, Date().millis, seen.millis])
+    }
+
+    public func relayCatchUpMark(upstream: String) async throws -> RelayCatchUpMark? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT last_event_id, seen_until, caught_up_at, updated_at, check_event_id, check_event_at FROM relay_checkpoints WHERE upstream = ?
+                """, arguments: [upstream]).map { row in
+                RelayCatchUpMark(lastEventId: row["last_event_id"], seenUntil: (row["seen_until"] as Int64?).map(Date.init(millis:)),
+                                 caughtUpAt: (row["caught_up_at"] as Int64?).map(Date.init(millis:)), updatedAt: Date(millis: row["updated_at"]),
+                                 checkEventId: row["check_event_id"], checkEventAt: (row["check_event_at"] as Int64?).map(Date.init(millis:)))
+            }
+        }
+    }
+
+    public func finishRelayCatchUp(upstream: String, resumeAfter: Int64, seen: Date?, at: Date) async throws {
+        try await pool.write { db in
+            if let seen { try Self.moveSeen(db, upstream: upstream, seen: seen) }
+            try db.execute(sql: """
+                INSERT INTO relay_checkpoints (upstream, last_event_id, updated_at, caught_up_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (upstream) DO UPDATE SET last_event_id = excluded.last_event_id, updated_at = excluded.updated_at,
+                    caught_up_at = excluded.caught_up_at, check_event_id = NULL, check_event_at = NULL
+                """, arguments: [upstream, resumeAfter, at.millis, at.millis])
         }
     }
 
