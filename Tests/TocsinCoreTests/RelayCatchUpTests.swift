@@ -50,10 +50,12 @@ final class RelayCatchUpTests: XCTestCase {
         let national = alert()
         let moved = try revised(national, regions: ["84"])
         XCTAssertEqual(RelayPolicy.catchUp(moved, earlier: [national], to: reader(.amber, region: "28"), brokerId: "N"), .withdraw(alertId: national.id, revision: 2))
-        // A cancelled revision the reader had does not call for a withdrawal: it was told already.
-        let cancelled = try AlertLifecycle.cancel(first, reason: nil, by: nil)
-        let cancelledRed = try revised(cancelled, tlp: .red)
-        XCTAssertEqual(RelayPolicy.catchUp(cancelledRed, earlier: [cancelled], to: reader(.amber), brokerId: "N"), .skip)
+        // A cancellation goes as the stream sends it; one of an alert the reader never had goes nowhere.
+        let cancelled = try AlertLifecycle.cancel(second, reason: nil, by: nil)
+        guard case .send(let cancellation) = RelayPolicy.catchUp(cancelled, earlier: [], to: reader(.amber), brokerId: "N") else { return XCTFail("sent") }
+        XCTAssertEqual(RelayCatchUpItem(.send(cancellation)).event, "alert.cancelled")
+        let cancelledRed = try AlertLifecycle.cancel(try revised(alwaysRed), reason: nil, by: nil)
+        XCTAssertEqual(RelayPolicy.catchUp(cancelledRed, earlier: [alwaysRed], to: reader(.amber), brokerId: "N"), .skip)
     }
 
     func testItemsAreStoredWithdrawalsFirstThenFromTheOldestUpdateAndReadFromAnHourBeforeTheLastSeen() throws {
