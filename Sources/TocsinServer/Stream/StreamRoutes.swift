@@ -52,15 +52,14 @@ struct StreamRoutes {
         let fromQuery = try eventId(request.query("lastEventId"), field: "lastEventId")
         // `Tocsin-Resume-Check: <event id>@<milliseconds>`: an event the reader read before the one it resumes from,
         // with its time, so that a log whose ids restarted and have since passed the reader's id again is told apart.
+        // A hint only: one that is not in that form is not used.
         var check: (eventId: Int64, millis: Int64)?
         if let text = request.headers[HTTPField.Name("Tocsin-Resume-Check")!] {
             let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "@", omittingEmptySubsequences: false)
-            guard parts.count == 2, parts.allSatisfy({ (1...18).contains($0.count) && $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }),
-                  let eventId = Int64(parts[0]), let millis = Int64(parts[1]) else {
-                throw Problem.validation("Tocsin-Resume-Check must be an event id received from this stream, '@', and its time in milliseconds",
-                                         field: "Tocsin-Resume-Check")
+            if parts.count == 2, parts.allSatisfy({ (1...18).contains($0.count) && $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }),
+               let eventId = Int64(parts[0]), let millis = Int64(parts[1]) {
+                check = (eventId, millis)
             }
-            check = (eventId, millis)
         }
         var from: Int64
         // Set when the stream cannot resume the reader: the id to resume from is beyond the log, or the event it checks
