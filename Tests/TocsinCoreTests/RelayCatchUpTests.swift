@@ -71,9 +71,9 @@ final class RelayCatchUpTests: XCTestCase {
 
         XCTAssertNil(RelayCatchUp.since(seenUntil: nil), "never seen anything: the whole log")
         XCTAssertEqual(RelayCatchUp.since(seenUntil: now), now - 3600)
-        XCTAssertFalse(RelayCatchUp.outageCalls(lastContact: nil, now: now, after: 600), "a broker that never read the upstream reads its whole stream")
-        XCTAssertFalse(RelayCatchUp.outageCalls(lastContact: now - 599, now: now, after: 600))
-        XCTAssertTrue(RelayCatchUp.outageCalls(lastContact: now - 601, now: now, after: 600))
+        XCTAssertFalse(RelayCatchUp.isLongOutage(lastContact: nil, now: now, after: 600), "a broker that never read the upstream reads its whole stream")
+        XCTAssertFalse(RelayCatchUp.isLongOutage(lastContact: now - 599, now: now, after: 600))
+        XCTAssertTrue(RelayCatchUp.isLongOutage(lastContact: now - 601, now: now, after: 600))
 
         // The page as it goes on the wire and comes back.
         let page = RelayCatchUpPage(head: 42, items: items, nextCursor: "17")

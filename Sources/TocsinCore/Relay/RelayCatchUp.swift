@@ -29,7 +29,7 @@ public enum RelayCatchUp {
     public static func since(seenUntil: Date?) -> Date? { seenUntil.map { $0.addingTimeInterval(-overlap) } }
 
     /// Whether the stream has been out of contact long enough that a catch-up runs before it is read again.
-    public static func outageCalls(lastContact: Date?, now: Date, after threshold: TimeInterval) -> Bool {
+    public static func isLongOutage(lastContact: Date?, now: Date, after threshold: TimeInterval) -> Bool {
         guard let lastContact else { return false }
         return now.timeIntervalSince(lastContact) > threshold
     }

@@ -115,7 +115,7 @@ public final class RelayService: Service, Sendable {
         var lastContact: Date? = mark.map { max($0.updatedAt, $0.caughtUpAt ?? .distantPast) }
         var pending: RelayCatchUp.Reason?
         while !Task.isCancelled {
-            if pending == nil, RelayCatchUp.outageCalls(lastContact: lastContact, now: Date(), after: catchUpAfter) { pending = .outage }
+            if pending == nil, RelayCatchUp.isLongOutage(lastContact: lastContact, now: Date(), after: catchUpAfter) { pending = .outage }
             if let reason = pending {
                 guard await catchUp(upstream, reason: reason) else {
                     if Task.isCancelled { break }
