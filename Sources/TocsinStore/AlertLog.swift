@@ -29,9 +29,6 @@ public protocol AlertLogStore: Sendable {
     func events(after sequence: Int64, limit: Int) async throws -> [AlertEvent]
     /// The sequence number of the latest published revision (0 when none).
     func lastEventSequence() async throws -> Int64
-    /// The time of the stream's event `sequence` (its revision's update time), nil when the log has no such event:
-    /// a reader resuming from an event tells by it whether the log is still the one it read.
-    func eventTime(sequence: Int64) async throws -> Date?
 }
 
 /// The pipeline's routing step, run by the store inside the transaction that stores `revision`: what it reads

@@ -66,21 +66,15 @@ struct StreamRoutes {
         // is not the one it read (the log's event ids restarted, for instance after a restore from an older backup).
         // The stream says so first, and goes on from its head.
         var reset: (requested: Int64, head: Int64, reason: String)?
-        if let resume = fromHeader ?? fromQuery {
+        var head: Int64 = 0
+        let resume = fromHeader ?? fromQuery
+        if let resume {
             from = resume
-            let head = try await env.store.lastEventSequence()
-            if resume > head {
-                reset = (resume, head, "beyond_log")
-            } else if let check, check.eventId <= resume,
-                      try await env.store.eventTime(sequence: check.eventId).map({ Int64(($0.timeIntervalSince1970 * 1000).rounded()) }) != check.millis {
-                reset = (resume, head, "other_log")
-            }
-            if let reset { from = reset.head }
+            head = try await env.store.lastEventSequence()
+            if resume > head { reset = (resume, head, "beyond_log") }
         } else {
             from = try await env.store.lastEventSequence()
         }
-        let resetNotice = reset
-        let resumeFrom = from
         let store = env.store
         let hub = self.hub
         let heartbeat = env.configuration.streamHeartbeat
@@ -103,6 +97,23 @@ struct StreamRoutes {
             RoutableSubscription(subscriptionId: "stream", orgId: principal.orgId ?? "", channel: .feed, clearance: scope?.clearance ?? .red,
                                  orgRegion: scope == nil ? Region.all : scope?.region, filter: filter, pulled: true, orgKind: scope?.kind)
         }
+        // The checked event must be in the log with the time the reader read it at. One the reader may not read is no
+        // evidence either way, and is not used: the answer tells nothing of what it may not read.
+        if reset == nil, let resume, let check, check.eventId <= resume {
+            let event = try await store.events(after: check.eventId - 1, limit: 1).first
+            if let event, event.sequence == check.eventId {
+                let subscriber = reader(initialScope)
+                let readable = relaying ? RelayPolicy.allowed(event.alert, to: subscriber) : subscriber.takes(event.alert)
+                if readable, Int64((event.alert.updatedAt.timeIntervalSince1970 * 1000).rounded()) != check.millis {
+                    reset = (resume, head, "other_log")
+                }
+            } else {
+                reset = (resume, head, "other_log")
+            }
+        }
+        if let reset { from = reset.head }
+        let resetNotice = reset
+        let resumeFrom = from
 
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
                                    HTTPField.Name("X-Accel-Buffering")!: "no"]

@@ -170,12 +170,6 @@ extension SQLiteStore {
         try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM alert_events") ?? 0 }
     }
 
-    public func eventTime(sequence: Int64) async throws -> Date? {
-        try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT published_at FROM alert_events WHERE seq = ?", arguments: [sequence]).map(Date.init(millis:))
-        }
-    }
-
     public func alert(id: String) async throws -> Alert? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.alertColumns) FROM alerts WHERE id = ?", arguments: [id]).map(Self.alert(from:))
