@@ -1,0 +1,56 @@
+"""An RSSI follows the emailed "full alert" link while signed out, signs in with the one-time link the test SMTP
+server received, lands back on the alert, reads it, acknowledges it, and the acknowledgement is in the reach API."""
+
+import json
+
+from console_harness import Console, check, load_scenario
+
+scenario = load_scenario()
+alert = scenario["alertId"]
+alert_path = f"/console/alerts/{alert}"
+
+with Console(scenario) as console:
+    # Signed out, the alert's page sends to the login page, which will come back to it.
+    console.open(alert_path)
+    check(console.path().startswith("/console/login?next=/console/alerts/"), f"not sent to login: {console.path()}")
+    console.check_page_basics()
+    console.screenshot("login")
+
+    # The link is asked for, read from the mail, opened (a button, nothing more), and pressed.
+    console.sign_in_by_email(scenario["rssiEmail"], next_path=alert_path)
+    console.wait_for("#ack")
+    check(console.path() == alert_path, f"not back on the alert after login: {console.path()}")
+    console.check_page_basics()
+    check(scenario["alertTitle"] in console.title(), f"title: {console.title()}")
+    check("TLP:AMBER" in console.text("#tlp"), "no TLP badge")
+    check(console.find_all(".concerns li"), "no 'concerne votre …' line")
+    check("203[.]0[.]113[.]7" in console.text("#indicators table"), "indicators not shown defanged")
+    check("203.0.113.7" in console.find("#export-csv").get_attribute("value"), "no CSV export")
+    stix = json.loads(console.find("#export-stix").get_attribute("value"))
+    check(stix["type"] == "bundle" and any(o["type"] == "indicator" for o in stix["objects"]), "no STIX bundle with the indicator")
+    misp = json.loads(console.find("#export-misp").get_attribute("value"))
+    check(any(a["value"] == "203.0.113.7" for a in misp["Event"]["Attribute"]), "no MISP event with the indicator")
+    console.screenshot("rssi-alert")
+
+    # The inbox lists it first, with what it concerns leading.
+    console.open("/console/alerts")
+    first = console.find("#inbox li.alert-item")
+    check(first.get_attribute("data-alert") == alert, "the alert is not first in the inbox")
+    check(first.find_element("css selector", ".concerns"), "the inbox item has no 'concerne votre …'")
+    console.check_page_basics()
+    console.screenshot("rssi-inbox")
+
+    # Keyboard only: the first link is "skip to content", and the menu is reachable by Tab.
+    console.open(alert_path)
+    console.click("#ack-button")
+    done = console.wait_for("#ack-done")
+    check(scenario["rssiName"] in done.text, f"acknowledgement does not name the RSSI: {done.text}")
+    console.screenshot("rssi-alert-acknowledged")
+
+    # The acknowledgement is the API's: the reach report counts it for the organisation.
+    status, report = console.api("GET", f"/api/v1/alerts/{alert}/reach", scenario["adminToken"])
+    check(status == 200, f"reach: {status}")
+    rows = [row for row in report.get("organisations", []) if row.get("orgId") == scenario["orgId"]]
+    acknowledged = report.get("counts", {}).get("acknowledged")
+    check(acknowledged == 1, f"the reach report does not count the acknowledgement: {report}")
+    print("ok: signed in by email, read the alert, acknowledged it; reach counts", acknowledged, rows[:1])
