@@ -49,6 +49,36 @@ final class ConsoleTemplateTests: XCTestCase {
         }
     }
 
+    /// Every word the console's Swift code asks for (`env.text("group.key", …)`, menu entries) exists in every
+    /// locale, and so do the words it makes from a contact role or a digest mode.
+    func testEveryWordTheConsoleAsksForExists() throws {
+        let messages = try TemplatesFolder.messages(in: Self.templates)
+        let pages = try ConsolePages(directory: Self.templates, messages: messages)
+        let folder = ConsoleBrowserTests.repository.appendingPathComponent("Sources/TocsinServer/Console").path
+        var keys: Set<String> = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            for match in text.matches(of: /"((?:layout|errors|login|inbox|alert|inventory|organisation)\.[a-zA-Z]+)"/) {
+                keys.insert(String(match.1))
+            }
+        }
+        for key in ["errors.notFound", "errors.forbidden", "errors.tooLarge", "errors.badRequest", "errors.failed", "errors.csrf",
+                    "errors.signedOut", "login.linkInvalid", "login.throttledPage"] {
+            keys.insert(key)
+            keys.insert(key + "Text")
+        }
+        for role in ContactRole.allCases { keys.insert("organisation.role\(role.rawValue.capitalized)") }
+        for mode in DigestMode.allCases { keys.insert("organisation.digest\(mode.rawValue.capitalized)") }
+        XCTAssertGreaterThan(keys.count, 30)
+        for locale in ["fr", "en"] {
+            let words = pages.words.all(locale: locale)
+            for key in keys.sorted() {
+                let parts = key.split(separator: ".").map(String.init)
+                XCTAssertNotNil(words[parts[0]]?[parts[1]], "\(locale) lacks the console word \(key)")
+            }
+        }
+    }
+
     /// The layout carries the language, the stylesheet and the script of the broker, and no value unescaped.
     func testAPageIsWrappedInTheLayoutAndEscapesValues() throws {
         let messages = try TemplatesFolder.messages(in: Self.templates)

@@ -29,6 +29,8 @@ struct ConsoleRoutes {
     static let viewGroups: [any ConsoleViewGroup.Type] = [
         Inbox.self,
         AlertPage.self,
+        Inventory.self,
+        OrganisationPage.self,
     ]
 
     /// The menu a role sees.

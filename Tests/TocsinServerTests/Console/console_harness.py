@@ -141,6 +141,8 @@ class Console:
             url = element.get_attribute("src") or element.get_attribute("href")
             check(url.startswith(self.base + "/console/static/"), f"the page loads {url}, not from the broker")
         check(not self.find_all("script:not([src])"), "the page has an inline script")
+        untranslated = re.findall(r"\b(?:layout|errors|login|inbox|alert|inventory|organisation)\.[a-z][a-zA-Z]+\b", self.text())
+        check(not untranslated, f"words missing from the messages: {untranslated}")
 
     # Signing in
 

@@ -2,6 +2,7 @@
 server received, lands back on the alert, reads it, acknowledges it, and the acknowledgement is in the reach API."""
 
 import json
+import os
 
 from console_harness import Console, check, load_scenario
 
@@ -53,4 +54,30 @@ with Console(scenario) as console:
     rows = [row for row in report.get("organisations", []) if row.get("orgId") == scenario["orgId"]]
     acknowledged = report.get("counts", {}).get("acknowledged")
     check(acknowledged == 1, f"the reach report does not count the acknowledgement: {report}")
+    # The inventory: what was declared, the alert that matches it, and a CSV upload that replaces it.
+    console.open("/console/inventory")
+    console.check_page_basics()
+    check("Vue PACS" in console.text("#items"), "the declared item is not shown")
+    check(console.find("#matching li.alert-item").get_attribute("data-alert") == alert, "the matching alert is not listed")
+    console.screenshot("rssi-inventory")
+    csv_path = os.path.join(scenario["screenshots"], "inventory.csv")
+    with open(csv_path, "w", encoding="utf-8") as handle:
+        handle.write("éditeur;produit;version;libellé\nPhilips;Vue PACS;12.2.6.10;PACS radiologie\nFortinet;FortiOS;7.2.4;Pare-feu\n")
+    console.find("#file").send_keys(csv_path)
+    console.fill("#part", "radiologie")
+    console.click("#inventory-submit")
+    message = console.wait_for("#inventory-message")
+    check("2" in message.text, f"upload not confirmed: {message.text}")
+    check("PACS radiologie" in console.text("#items") and "radiologie" in console.text("#parts"), "the uploaded part is not shown")
+    console.find("#file").send_keys(csv_path.replace("inventory.csv", "login.png"))
+    console.click("#inventory-submit")
+    check("refusé" in console.wait_for("#inventory-error").text, "a file that is no inventory is not refused")
+
+    # The organisation: its contacts, subscriptions and escalation policies.
+    console.open("/console/organisation")
+    console.check_page_basics()
+    check(scenario["rssiEmail"] in console.text("#contacts"), "the contact is not listed")
+    check(scenario["rssiEmail"] in console.text("#subscriptions"), "the subscription is not listed")
+    check(console.find_all("ol.steps li"), "no escalation step shown")
+    console.screenshot("rssi-organisation")
     print("ok: signed in by email, read the alert, acknowledged it; reach counts", acknowledged, rows[:1])
