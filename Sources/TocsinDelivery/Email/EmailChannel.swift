@@ -113,7 +113,7 @@ public struct EmailChannel: DeliveryChannel {
 
     /// The link that acknowledges the alert (`ackUrl`, with its words `ackLabel`); none for a cancelled revision.
     func addAckLink(for claimed: ClaimedDelivery, alert: Alert, locale: String, to context: inout [String: Any]) {
-        guard let url = ackLinks?.url(for: claimed, alert: alert) else { return }
+        guard let url = ackLinks?.url(for: claimed, alert: alert, reader: .person) else { return }
         context["ackUrl"] = url
         context["ackLabel"] = templates.messages.text(.ackLink, locale: locale)
     }

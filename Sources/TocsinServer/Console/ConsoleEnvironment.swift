@@ -72,6 +72,14 @@ struct ConsoleEnvironment: Sendable {
                  context: context)
     }
 
+    /// The CSRF value of a form shown without a session (login, acknowledgement links): the pre-login cookie's when
+    /// the browser has one, else a new one, with the `Set-Cookie` value that gives it to the browser.
+    func preLoginToken(_ request: Request) -> (value: String, setCookie: String?) {
+        if let value = ConsoleCookies.value(ConsoleCookies.preLogin, in: request) { return (value, nil) }
+        let value = TocsinID.secret(prefix: "", bytes: 24)
+        return (value, ConsoleCookies.set(ConsoleCookies.preLogin, value, secure: secureCookies, maxAge: 3600))
+    }
+
     /// `303 See Other` to a path of this broker.
     static func redirect(to path: String, headers: HTTPFields = [:]) -> Response {
         var headers = headers

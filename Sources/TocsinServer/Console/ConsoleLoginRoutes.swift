@@ -28,12 +28,7 @@ struct ConsoleLoginRoutes {
         group.post("logout") { _, context in try await logout(context: context) }
     }
 
-    /// The pre-login CSRF value: the cookie's when the browser has one, else a new one set with the page.
-    private func preLoginToken(_ request: Request) -> (value: String, setCookie: String?) {
-        if let value = ConsoleCookies.value(ConsoleCookies.preLogin, in: request) { return (value, nil) }
-        let value = TocsinID.secret(prefix: "", bytes: 24)
-        return (value, ConsoleCookies.set(ConsoleCookies.preLogin, value, secure: env.secureCookies, maxAge: 3600))
-    }
+    private func preLoginToken(_ request: Request) -> (value: String, setCookie: String?) { env.preLoginToken(request) }
 
     private func loginView(_ request: Request, context: TocsinRequestContext, next: String?, message: String? = nil, error: String? = nil,
                            status: HTTPResponse.Status = .ok) throws -> Response {

@@ -46,6 +46,8 @@ struct ConsoleRoutes {
             .add(middleware: ConsoleCSRFMiddleware(env: env))
         ConsoleStaticRoutes.register(on: console)
         ConsoleLoginRoutes(env: env).register(on: console)
+        // Pages open without a session (their link is their authority) are registered here, beside the login pages.
+        AckLink(env: env).register(on: console)
         let signedIn = console.group("").add(middleware: ConsoleRequireSessionMiddleware(env: env))
         signedIn.get("") { _, context in
             let home = Self.menu(for: try context.requirePrincipal().role).first?.path ?? "/console/login"

@@ -20,7 +20,8 @@ struct ConsoleSecurityHeadersMiddleware: RouterMiddleware {
         headers[HTTPField.Name("Content-Security-Policy")!] = policy
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        // A page whose address carries a secret (a login or acknowledgement link) sets `no-referrer` itself.
+        if headers[HTTPField.Name("Referrer-Policy")!] == nil { headers[HTTPField.Name("Referrer-Policy")!] = "same-origin" }
         headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         if headers[.cacheControl] == nil { headers[.cacheControl] = cacheable ? "public, max-age=3600" : "no-store" }
     }
