@@ -4,7 +4,7 @@ server received, lands back on the alert, reads it, acknowledges it, and the ack
 import json
 import os
 
-from console_harness import Console, check, load_scenario
+from console_harness import Console, Keys, check, load_scenario
 
 scenario = load_scenario()
 alert = scenario["alertId"]
@@ -41,9 +41,24 @@ with Console(scenario) as console:
     console.check_page_basics()
     console.screenshot("rssi-inbox")
 
-    # Keyboard only: the first link is "skip to content", and the menu is reachable by Tab.
+    # On a phone: no sideways scrolling.
+    console.driver.set_window_size(390, 844)
     console.open(alert_path)
-    console.click("#ack-button")
+    overflow = console.driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    check(overflow <= 0, f"the alert page scrolls sideways on a phone by {overflow} px")
+    console.screenshot("rssi-alert-phone")
+    console.driver.set_window_size(1280, 1000)
+
+    # Keyboard only: the first Tab reaches "skip to content", further Tabs the acknowledge button, Enter presses it.
+    console.open(alert_path)
+    console.find("body").send_keys(Keys.TAB)
+    check("skip" in (console.driver.switch_to.active_element.get_attribute("class") or ""), "the first Tab does not reach 'skip to content'")
+    for _ in range(30):
+        if console.driver.switch_to.active_element.get_attribute("id") == "ack-button":
+            break
+        console.driver.switch_to.active_element.send_keys(Keys.TAB)
+    check(console.driver.switch_to.active_element.get_attribute("id") == "ack-button", "the acknowledge button is not reachable by Tab")
+    console.driver.switch_to.active_element.send_keys(Keys.ENTER)
     done = console.wait_for("#ack-done")
     check(scenario["rssiName"] in done.text, f"acknowledgement does not name the RSSI: {done.text}")
     console.screenshot("rssi-alert-acknowledged")
