@@ -31,7 +31,12 @@ extension ConsoleRoutes {
         func show(context: TocsinRequestContext) async throws -> Response {
             let principal = try context.requirePrincipal()
             let alert = try await readable(context)
-            await env.api.markSeen([alert.id], by: principal, channel: "console", logger: context.logger)
+            if let session = context.consoleSession, session.origin == .contact, let orgId = session.orgId, let contactId = session.contactId {
+                await env.api.markSeen([alert.id], orgId: orgId, mark: ReachMark(at: Date(), by: "contact:\(contactId)", channel: "console"),
+                                       logger: context.logger)
+            } else {
+                await env.api.markSeen([alert.id], by: principal, channel: "console", logger: context.logger)
+            }
             let locale = env.locale(context)
             let messages = env.api.messages
             let concerns = try await principal.orgId.asyncMap { try await env.api.inventories.snapshot().concerns(for: alert, orgId: $0) } ?? []
