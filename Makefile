@@ -36,7 +36,10 @@ run: build warninglists
 
 # The email tests run a real SMTP server (aiosmtpd) and read mail back with Python's email package; the TLS
 # tests make a throwaway certificate with openssl; SchemathesisTests runs schemathesis against a live broker;
-# STIXExportTests, TAXIITests and MISPFeedTests run stix2-validator, taxii2-client and PyMISP against one.
+# STIXExportTests, TAXIITests and MISPFeedTests run stix2-validator, taxii2-client and PyMISP against one;
+# ConsoleBrowserTests drive the web console in headless Chromium with Selenium.
+BROWSER_PACKAGES := chromium chromium-driver
+
 test-deps: deps warninglists
 	@command -v openssl >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl; \
@@ -58,6 +61,16 @@ test-deps: deps warninglists
 		|| python3 -m pip install --quiet stix2-validator taxii2-client pymisp 2>/dev/null \
 		|| python3 -m pip install --quiet --break-system-packages stix2-validator taxii2-client pymisp 2>/dev/null \
 		|| { echo "could not install stix2-validator, taxii2-client and pymisp for the tests"; exit 1; }
+	@missing=""; for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "Missing Debian packages:$$missing (run as root or install them)"; exit 1; fi; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install --quiet selenium 2>/dev/null \
+		|| python3 -m pip install --quiet --break-system-packages selenium 2>/dev/null \
+		|| { echo "could not install selenium for the tests"; exit 1; }
 
 test: test-deps
 	$(SWIFT) build --build-tests

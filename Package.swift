@@ -79,7 +79,7 @@ let package = Package(
             ],
             // The OpenAPI document, compiled into the binary as it is (PackageResources.openapi_json): served by
             // GET /api/v1/openapi.json byte for byte, with no file to install beside `tocsin`.
-            resources: [.embedInCode("Resources/openapi.json")]
+            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/console.css"), .embedInCode("Resources/console.js")]
         ),
         .executableTarget(
             name: "tocsin",

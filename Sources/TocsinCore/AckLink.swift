@@ -88,14 +88,23 @@ public struct AckLinks: Sendable {
     public static func expiry(of alert: Alert) -> Date { expiry(publishedAt: alert.publishedAt) }
     static func expiry(publishedAt: Date) -> Date { publishedAt.addingTimeInterval(AckLinkSigner.defaultLifetime) }
 
+    /// Who follows a link: a person reading an email opens the web console's page (`/console/ack/{token}`), a
+    /// program reading a webhook body POSTs to `/ack/{token}`. Both take the same token and record the same way.
+    public enum Reader: Sendable {
+        case person, program
+
+        var path: String { self == .person ? "/console/ack/" : "/ack/" }
+    }
+
     /// The link `recipient` (`subscription:<id>`, `contact:<id>`) of `orgId` follows to acknowledge `alert`.
-    public func url(alert: Alert, orgId: String, recipient: String) -> String {
-        url(alertId: alert.id, publishedAt: alert.publishedAt, orgId: orgId, recipient: recipient)
+    public func url(alert: Alert, orgId: String, recipient: String, reader: Reader = .program) -> String {
+        url(alertId: alert.id, publishedAt: alert.publishedAt, orgId: orgId, recipient: recipient, reader: reader)
     }
 
     /// The same link from the alert's id and first publication, for a caller that holds the alert as JSON.
-    public func url(alertId: String, publishedAt: Date, orgId: String, recipient: String) -> String {
-        "\(publicUrl)/ack/\(signer.token(for: AckClaim(alertId: alertId, orgId: orgId, recipient: recipient, expiresAt: Self.expiry(publishedAt: publishedAt))))"
+    public func url(alertId: String, publishedAt: Date, orgId: String, recipient: String, reader: Reader = .program) -> String {
+        let claim = AckClaim(alertId: alertId, orgId: orgId, recipient: recipient, expiresAt: Self.expiry(publishedAt: publishedAt))
+        return "\(publicUrl)\(reader.path)\(signer.token(for: claim))"
     }
 }
 

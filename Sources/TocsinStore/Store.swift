@@ -9,7 +9,7 @@ import TocsinCore
 /// Every method is one transaction. Every engine passes the same conformance suite (`StoreConformance`, in the
 /// store's tests).
 public protocol Store: DirectoryStore, AlertLogStore, OutboxStore, ReachStore, EscalationStore, PolledSourceStore, AuditStore, IncidentStore,
-    RelayStore, TAXIIStore {
+    RelayStore, TAXIIStore, ConsoleSessionStore {
     /// Commits a tiny write, so that readiness means the store accepts writes (a full disk fails it).
     func probeWrite(now: Date) async throws
 }

@@ -49,13 +49,16 @@ final class AcknowledgementTests: XCTestCase {
         return (try XCTUnwrap(answer.json["id"] as? String), try XCTUnwrap(answer.json["token"] as? String))
     }
 
-    /// The path of the acknowledgement link in the plain-text part of the `index`th email received.
+    /// The token path (`/ack/{token}`) of the acknowledgement link in the plain-text part of the `index`th email
+    /// received. Emails link to the console's page of the token (`/console/ack/{token}`, whose form carries a CSRF
+    /// token: `ConsoleTests`); these tests follow the same token at `/ack/{token}`, as a program would, which goes
+    /// through the same checks.
     func ackPath(inMail index: Int = 0, label: String = "Accuser réception : ") throws -> String {
         let text = try XCTUnwrap(try sink.messages()[index]["text"] as? String)
         let line = try XCTUnwrap(text.split(whereSeparator: \.isNewline).first { $0.hasPrefix(label) }, text)
         let url = String(line.dropFirst(label.count))
-        XCTAssertTrue(url.hasPrefix("\(Self.publicUrl)/ack/v1."), url)
-        return String(url.dropFirst(Self.publicUrl.count))
+        XCTAssertTrue(url.hasPrefix("\(Self.publicUrl)/console/ack/v1."), url)
+        return String(url.dropFirst(Self.publicUrl.count + "/console".count))
     }
 
     func reach(_ alert: String, _ org: String) async throws -> OrganisationReach? {
@@ -81,7 +84,7 @@ final class AcknowledgementTests: XCTestCase {
         let path = try ackPath()
         let html = try XCTUnwrap(try sink.messages()[0]["html"] as? String)
         XCTAssertTrue(html.contains(">Accuser réception</a>"), html)
-        XCTAssertTrue(html.contains(Self.publicUrl + path), "the same link in both parts")
+        XCTAssertTrue(html.contains(Self.publicUrl + "/console" + path), "the same link in both parts")
 
         // A mail scanner opens the link, twice: a page, and nothing recorded.
         for _ in 0..<2 {

@@ -67,7 +67,7 @@ final class EscalationTests: XCTestCase {
         let text = try XCTUnwrap(mail["text"] as? String)
         XCTAssertTrue(text.hasPrefix("Non acquittée par CHU de Rouen après 2 s."), text)
         XCTAssertTrue(text.contains("Des indicateurs de compromission ont été publiés."), text)
-        XCTAssertTrue(text.contains("Acquitter pour CHU de Rouen : https://tocsin.cert-sante.test/ack/v1."), text)
+        XCTAssertTrue(text.contains("Acquitter pour CHU de Rouen : https://tocsin.cert-sante.test/console/ack/v1."), text)
         XCTAssertFalse(broker.log.contains("adjoint@chu-rouen.test"), "no address in the log")
 
         // The hospital acknowledges: the on-call step, due at 5 s, never leaves.

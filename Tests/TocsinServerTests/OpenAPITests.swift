@@ -41,7 +41,10 @@ final class OpenAPITests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let broker = try await TocsinBroker(configuration: configuration)
         defer { broker.httpClient.shutdown() }
-        let routed = Set(broker.routes().map { Self.key($0.method, $0.path) })
+        // The web console (`/console/…`) answers HTML pages to browsers, not the JSON API: it is described in
+        // docs/console.md and left out of the OpenAPI document (and so of schemathesis, which reads the document).
+        let routed = Set(broker.routes().filter { !$0.path.hasPrefix("/console") }.map { Self.key($0.method, $0.path) })
+        XCTAssertTrue(broker.routes().contains { $0.path.hasPrefix("/console") }, "the console is routed")
         XCTAssertGreaterThan(routed.count, 30, "the router lists its routes")
 
         let paths = try XCTUnwrap(Self.document()["paths"] as? [String: [String: Any]])

@@ -22,6 +22,8 @@ final class SQLiteStoreTests: XCTestCase {
 
     // MARK: The conformance suite (one test per check, so each runs on a fresh store and fails by name)
 
+    func testConsoleSessionsLiveWhileTheirTokenDoesAndEndWhenRevoked() async throws { try await conformance.consoleSessionsLiveWhileTheirTokenDoesAndEndWhenRevoked() }
+    func testLoginLinksWorkOnceAndExpire() async throws { try await conformance.loginLinksWorkOnceAndExpire() }
     func testPublishingWritesTheAlertAndWhatTheRoutingStepPlansTogether() async throws { try await conformance.publishingWritesTheAlertAndWhatTheRoutingStepPlansTogether() }
     func testAFailedPublishOrRoutingStepStoresNothing() async throws { try await conformance.aFailedPublishOrRoutingStepStoresNothing() }
     func testRevisionsKeepEveryVersionAndTellTheRoutingStepWhatCameBefore() async throws { try await conformance.revisionsKeepEveryVersionAndTellTheRoutingStepWhatCameBefore() }
@@ -82,7 +84,8 @@ final class SQLiteStoreTests: XCTestCase {
                         "2026-12-02-alert-publishers", "2026-12-02-token-expiry", "2026-12-02-audit-log",
                         "2026-12-02-delivery-order", "2026-12-03-inventory-parts", "2026-12-03-reach",
                         "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation", "2026-12-03-incidents",
-                        "2026-12-03-relay", "2026-12-03-taxii", "2026-12-03-relay-catchup"]
+                        "2026-12-03-relay", "2026-12-03-taxii", "2026-12-03-relay-catchup",
+                        "2026-12-03-console-sessions"]
         XCTAssertEqual(try store.appliedMigrations(), expected)
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         XCTAssertEqual(try again.appliedMigrations(), expected)

@@ -65,7 +65,7 @@ public struct EmailChannel: DeliveryChannel {
         let subject = Self.subject(alert, locale: locale, messages: templates.messages)
         let unsubscribeUrl = claimed.unsubscribeToken.map { "\(publicUrl)/unsubscribe/\($0)" } ?? publicUrl
         var context = Self.context(alert, subject: subject, locale: locale, messages: templates.messages, orgName: claimed.orgName,
-                                   alertUrl: "\(publicUrl)/api/v1/alerts/\(alert.id)", unsubscribeUrl: unsubscribeUrl)
+                                   alertUrl: "\(publicUrl)/console/alerts/\(alert.id)", unsubscribeUrl: unsubscribeUrl)
         Self.addConcerns(claimed.concerns, locale: locale, to: &context)
         // The relaying broker's note, in a section of its own: never mixed into the origin's text.
         if let annotation = claimed.annotation {
@@ -113,7 +113,7 @@ public struct EmailChannel: DeliveryChannel {
 
     /// The link that acknowledges the alert (`ackUrl`, with its words `ackLabel`); none for a cancelled revision.
     func addAckLink(for claimed: ClaimedDelivery, alert: Alert, locale: String, to context: inout [String: Any]) {
-        guard let url = ackLinks?.url(for: claimed, alert: alert) else { return }
+        guard let url = ackLinks?.url(for: claimed, alert: alert, reader: .person) else { return }
         context["ackUrl"] = url
         context["ackLabel"] = templates.messages.text(.ackLink, locale: locale)
     }
@@ -185,7 +185,7 @@ extension EmailChannel {
         let formatter = Self.dateFormatter(locale: locale, messages: messages)
         let items: [[String: Any]] = alerts.enumerated().map { index, pair in
             var context = Self.context(pair.1, subject: subject, locale: locale, messages: messages, orgName: first.orgName,
-                                       alertUrl: "\(publicUrl)/api/v1/alerts/\(pair.1.id)", unsubscribeUrl: unsubscribeUrl, formatter: formatter)
+                                       alertUrl: "\(publicUrl)/console/alerts/\(pair.1.id)", unsubscribeUrl: unsubscribeUrl, formatter: formatter)
             context["index"] = index + 1
             Self.addConcerns(pair.0.concerns, locale: locale, to: &context)
             addAckLink(for: pair.0, alert: pair.1, locale: locale, to: &context)

@@ -164,7 +164,7 @@ public final class EscalationWorker: Sendable {
         var failures: [String] = []
         for recipient in recipients {
             let ackUrl = recipient.ownOrganisation
-                ? ackLinks.url(alert: claimed.alert, orgId: claimed.organisation.id, recipient: "contact:\(recipient.contact.id)") : nil
+                ? ackLinks.url(alert: claimed.alert, orgId: claimed.organisation.id, recipient: "contact:\(recipient.contact.id)", reader: .person) : nil
             let message = try notice.message(for: claimed, recipient: recipient, ackUrl: ackUrl).render()
             var outcome = await sender.send(to: [recipient.contact.email], message: message).outcome
             for delay in configuration.retryDelays {

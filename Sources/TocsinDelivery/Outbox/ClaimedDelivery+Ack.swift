@@ -5,8 +5,8 @@ import TocsinStore
 extension AckLinks {
     /// The acknowledgement link of one delivery, bound to its alert, its organisation and its subscription; nil for a
     /// cancelled revision, which asks nothing of anyone.
-    public func url(for claimed: ClaimedDelivery, alert: Alert) -> String? {
-        url(for: claimed, alertId: alert.id, status: alert.status, publishedAt: alert.publishedAt)
+    public func url(for claimed: ClaimedDelivery, alert: Alert, reader: Reader = .program) -> String? {
+        url(for: claimed, alertId: alert.id, status: alert.status, publishedAt: alert.publishedAt, reader: reader)
     }
 
     /// The same, read from the delivery's alert JSON without decoding the whole alert; nil also when the JSON does not
@@ -22,10 +22,10 @@ extension AckLinks {
         return url(for: claimed, alertId: facts.id, status: facts.status, publishedAt: facts.publishedAt)
     }
 
-    private func url(for claimed: ClaimedDelivery, alertId: String, status: AlertStatus, publishedAt: Date) -> String? {
+    private func url(for claimed: ClaimedDelivery, alertId: String, status: AlertStatus, publishedAt: Date, reader: Reader = .program) -> String? {
         guard status != .cancelled else { return nil }
         return url(alertId: alertId, publishedAt: publishedAt, orgId: claimed.delivery.orgId,
-                   recipient: AckRecipient.subscription(claimed.delivery.subscriptionId).description)
+                   recipient: AckRecipient.subscription(claimed.delivery.subscriptionId).description, reader: reader)
     }
 
     /// What of an alert its acknowledgement link depends on.

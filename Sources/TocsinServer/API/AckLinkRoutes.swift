@@ -29,15 +29,35 @@ struct AckLinkRoutes {
 
     /// The page for a link: the confirmation (GET), the outcome (POST), or why the link is refused.
     func answer(_ token: String, recording: Bool, logger: Logger) async throws -> Response {
-        guard let links = env.ackLinks, let pages = env.pages else {
-            return try page(.invalid, language: nil, status: .notFound)
+        let outcome = try await self.outcome(token, recording: recording, logger: logger)
+        guard let pages = env.pages else {
+            let title = XMLText.escape(outcome.context["title"] as? String ?? "")
+            return HTMLPage.simple(title: title, body: "<p>\(XMLText.escape(outcome.context["message"] as? String ?? ""))</p>", status: outcome.status)
         }
+        return HTMLPage.response(try pages.render("ack", outcome.context, locale: outcome.locale ?? Messages.defaultLocale), status: outcome.status)
+    }
+
+    /// What a link's page says, whoever renders it (this page, or the console's `/console/ack/{token}`): its status,
+    /// the reader's language (nil when not known: the words are then in every language), the template's values, and
+    /// the alert, when the page may show it.
+    struct Outcome {
+        var status: HTTPResponse.Status
+        var locale: String?
+        var context: [String: Any]
+        var alertId: String?
+        /// True when the page asks the question and shows the button.
+        var asks = false
+    }
+
+    /// Checks the link and, when `recording`, records the acknowledgement: the one path both pages take.
+    func outcome(_ token: String, recording: Bool, logger: Logger) async throws -> Outcome {
+        guard let links = env.ackLinks else { return refusal(.invalid, language: nil, status: .notFound) }
         let claim: AckClaim
         switch links.signer.verify(token, now: Date()) {
         case .failure(.invalid):
-            return try page(.invalid, language: nil, status: .badRequest)
+            return refusal(.invalid, language: nil, status: .badRequest)
         case .failure(.expired(let expired)):
-            return try page(.expired, language: try await language(of: expired), status: .gone)
+            return refusal(.expired, language: try await language(of: expired), status: .gone)
         case .success(let valid):
             claim = valid
         }
@@ -45,25 +65,25 @@ struct AckLinkRoutes {
         // moved, or a contact no longer listed, acknowledges nothing.
         guard let org = try await env.store.organisation(id: claim.orgId), let recipient = try await recipient(of: claim, in: org) else {
             logger.notice("acknowledgement link refused: its recipient is not of its organisation", metadata: ["recipient": "\(claim.recipient)"])
-            return try page(.refused, language: try await language(of: claim), status: .forbidden)
+            return refusal(.refused, language: try await language(of: claim), status: .forbidden)
         }
         guard let alert = try await env.store.alert(id: claim.alertId) else {
-            return try page(.unknown, language: recipient.locale, status: .notFound)
+            return refusal(.unknown, language: recipient.locale, status: .notFound)
         }
         // The organisation's clearance and region as they are now: an alert it may no longer read is not shown.
         guard alert.refusal(clearance: org.tlpClearance, region: org.regionScope) == nil else {
             logger.notice("acknowledgement link refused: the organisation may not read the alert", metadata: ["alert": "\(alert.id)", "org": "\(org.id)"])
-            return try page(.refused, language: recipient.locale, status: .forbidden)
+            return refusal(.refused, language: recipient.locale, status: .forbidden)
         }
         let locale = recipient.locale
         let messages = env.messages
-        var context: [String: Any] = [
+        var outcome = Outcome(status: .ok, locale: locale, context: [
             "hasAlert": true, "tlp": alert.tlp.label, "alertTitle": Defang.text(alert.title, indicators: alert.indicators),
             "recipient": messages.text(.ackRecipient, locale: locale, ["org": org.name]),
-        ]
+        ], alertId: alert.id)
         func already(_ first: ReachMark) {
-            context["title"] = messages.text(.ackAlreadyTitle, locale: locale)
-            context["message"] = messages.text(.ackAlready, locale: locale, [
+            outcome.context["title"] = messages.text(.ackAlreadyTitle, locale: locale)
+            outcome.context["message"] = messages.text(.ackAlready, locale: locale, [
                 "by": first.byName ?? first.by ?? "?", "at": messages.dateFormatter(locale: locale).string(from: first.at),
             ])
         }
@@ -72,11 +92,12 @@ struct AckLinkRoutes {
             if let first = try await env.store.reach(alertId: alert.id, orgId: org.id)?.acknowledged {
                 already(first)
             } else {
-                context["title"] = messages.text(.ackTitle, locale: locale)
-                context["message"] = messages.text(.ackQuestion, locale: locale, ["org": org.name])
-                context["button"] = messages.text(.ackButton, locale: locale)
+                outcome.context["title"] = messages.text(.ackTitle, locale: locale)
+                outcome.context["message"] = messages.text(.ackQuestion, locale: locale, ["org": org.name])
+                outcome.context["button"] = messages.text(.ackButton, locale: locale)
+                outcome.asks = true
             }
-            return HTMLPage.response(try pages.render("ack", context, locale: locale))
+            return outcome
         }
         let mark = ReachMark(at: Date(), by: claim.recipient, byName: recipient.name, channel: "link")
         switch try await env.store.acknowledge(alertId: alert.id, orgId: org.id, mark: mark, note: nil) {
@@ -84,10 +105,10 @@ struct AckLinkRoutes {
             already(first)
         case .recorded:
             logger.info("alert acknowledged", metadata: ["alert": "\(alert.id)", "org": "\(org.id)", "channel": "link", "recipient": "\(claim.recipient)"])
-            context["title"] = messages.text(.ackDoneTitle, locale: locale)
-            context["message"] = messages.text(.ackDone, locale: locale, ["org": org.name])
+            outcome.context["title"] = messages.text(.ackDoneTitle, locale: locale)
+            outcome.context["message"] = messages.text(.ackDone, locale: locale, ["org": org.name])
         }
-        return HTMLPage.response(try pages.render("ack", context, locale: locale))
+        return outcome
     }
 
     /// Who a link was sent to, as the organisation knows them now: their name as the reach report shows it, and the
@@ -132,14 +153,10 @@ struct AckLinkRoutes {
         }
     }
 
-    /// A refusal's page in the reader's language, or in every language, French first, when it is not known.
-    func page(_ refusal: Refusal, language: String?, status: HTTPResponse.Status) throws -> Response {
+    /// A refusal in the reader's language, or in every language, French first, when it is not known.
+    func refusal(_ refusal: Refusal, language: String?, status: HTTPResponse.Status) -> Outcome {
         let messages = env.messages
         func words(_ key: MessageKey) -> String { language.map { messages.text(key, locale: $0) } ?? messages.everyLocale(key) }
-        let context: [String: Any] = ["title": words(refusal.words.title), "message": words(refusal.words.text)]
-        guard let pages = env.pages else {
-            return HTMLPage.simple(title: XMLText.escape(words(refusal.words.title)), body: "<p>\(XMLText.escape(words(refusal.words.text)))</p>", status: status)
-        }
-        return HTMLPage.response(try pages.render("ack", context, locale: language ?? Messages.defaultLocale), status: status)
+        return Outcome(status: status, locale: language, context: ["title": words(refusal.words.title), "message": words(refusal.words.text)])
     }
 }

@@ -56,12 +56,16 @@ struct InventoryRoutes {
     /// `sbom:intellibridge-ec40`), 1 to 128 characters among letters, digits and `. _ : @ -`.
     static func partName(_ context: TocsinRequestContext) throws -> String {
         // The path segment as sent, percent-encoding undone (`sbom%3Apacs` is `sbom:pacs`).
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@-")
-        guard let name = try context.parameters.require("part").removingPercentEncoding, (1...128).contains(name.count),
-              name.allSatisfy(allowed.contains), name.first.map({ $0.isLetter || $0.isNumber }) == true else {
+        guard let name = try context.parameters.require("part").removingPercentEncoding, isPartName(name) else {
             throw Problem.validation("a part name is 1 to 128 letters, digits or . _ : @ -, starting with a letter or digit", field: "part")
         }
         return name
+    }
+
+    /// Whether `name` may name a part: 1 to 128 letters, digits or `. _ : @ -`, starting with a letter or digit.
+    static func isPartName(_ name: String) -> Bool {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:@-")
+        return (1...128).contains(name.count) && name.allSatisfy(allowed.contains) && name.first.map({ $0.isLetter || $0.isNumber }) == true
     }
 
     private func items(_ json: String?) throws -> [InventoryItem] {

@@ -40,6 +40,8 @@ public struct TocsinBroker: Sendable {
     public let messages: Messages
     /// The pages of the links people follow (acknowledgement), compiled once at start.
     let pages: PageTemplates
+    /// The web console's pages and words, compiled once at start.
+    let consolePages: ConsolePages
     /// The acknowledgement links in emails and webhook bodies, signed with the key the store keeps.
     public let ackLinks: AckLinks
     /// This broker's stable id (made at first start, kept in the store) and display name.
@@ -59,6 +61,7 @@ public struct TocsinBroker: Sendable {
         messages = try configuration.loadMessages()
         let templatesDirectory = try configuration.templatesDirectory()
         pages = try PageTemplates(directory: templatesDirectory, messages: messages)
+        consolePages = try ConsolePages(directory: templatesDirectory, messages: messages)
         ackLinks = AckLinks(signer: try await store.ackLinkSigner(), publicUrl: configuration.publicUrl)
         httpClient = CurlHTTPClient(threads: configuration.deliveryConcurrency, userAgent: "Tocsin/\(TocsinVersion.current)")
         let context = ChannelContext(httpClient: httpClient, publicUrl: configuration.publicUrl,
@@ -134,6 +137,9 @@ public struct TocsinBroker: Sendable {
         UnsubscribeRoutes(env: env).register(on: router)
         AckLinkRoutes(env: env).register(on: router)
         TAXIIRoutes(env: env).register(on: router)
+        let email = senders.compactMap({ $0 as? EmailChannel }).first
+        let mailer = email.map { ConsoleLoginMailer(sender: $0.sender, from: $0.sender.configuration.from, replyTo: $0.sender.configuration.replyTo) }
+        ConsoleRoutes(env: ConsoleEnvironment(api: env, pages: consolePages, mailer: mailer)).register(on: router)
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(store: store)).add(middleware: AuditMiddleware(store: store))
         AlertRoutes(env: env).register(on: api)
         AckRoutes(env: env).register(on: api)

@@ -524,6 +524,38 @@ enum SQLiteMigrations {
                 ALTER TABLE relay_checkpoints ADD COLUMN check_event_at INTEGER;
                 """)
         }
+        migrator.registerMigration("2026-12-03-console-sessions") { db in
+            // The web console's sessions and one-time login links, each under the SHA-256 of its secret. A session
+            // made from a token names it, so that revoking the token ends the session.
+            try db.execute(sql: """
+                CREATE TABLE console_sessions (
+                    id TEXT PRIMARY KEY,
+                    hash TEXT NOT NULL UNIQUE,
+                    origin TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    org_id TEXT REFERENCES organisations(id) ON DELETE CASCADE,
+                    token_id TEXT,
+                    contact_id TEXT,
+                    locale TEXT NOT NULL,
+                    csrf TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    last_seen_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                );
+                CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
+                CREATE TABLE console_login_links (
+                    hash TEXT PRIMARY KEY,
+                    org_id TEXT NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                    contact_id TEXT NOT NULL,
+                    next TEXT,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    used_at INTEGER
+                );
+                CREATE INDEX console_login_links_expiry ON console_login_links(expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -32,6 +32,8 @@ final class BrokerProcess: @unchecked Sendable {
     /// Whether a relaunch listens on the port of the previous launch (so that other brokers following this one find
     /// it again) rather than on a new one.
     var keepsPort = false
+    /// The port to listen on rather than one the system picks (a test whose `publicUrl` must name the broker).
+    var fixedPort: Int?
 
     init(environment: [String: String] = [:], dataDir: String? = nil) throws {
         self.dataDir = dataDir ?? NSTemporaryDirectory() + "tocsin-it-\(UUID().uuidString)"
@@ -67,7 +69,7 @@ final class BrokerProcess: @unchecked Sendable {
         launches += 1
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", keepsPort && port != 0 ? "\(port)" : "0"] + (configFile.map { ["--config", $0] } ?? []) + serveArguments
+        process.arguments = ["serve", "--data-dir", dataDir, "--host", "127.0.0.1", "--port", fixedPort.map(String.init) ?? (keepsPort && port != 0 ? "\(port)" : "0")] + (configFile.map { ["--config", $0] } ?? []) + serveArguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stdoutPath = "\(dataDir)/stdout-\(launches).log"
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
