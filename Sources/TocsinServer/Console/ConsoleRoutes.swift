@@ -29,6 +29,10 @@ struct ConsoleRoutes {
     static let viewGroups: [any ConsoleViewGroup.Type] = [
         Inbox.self,
         AlertPage.self,
+        Compose.self,
+        Reach.self,
+        Ingest.self,
+        SourcesPage.self,
     ]
 
     /// The menu a role sees.
