@@ -146,7 +146,7 @@ struct ConsoleAlertForm: Sendable, Equatable {
     /// The form's values for a template, with the choices of severity and marking and which is selected.
     func values(messages: Messages, locale: String) -> [String: Any] {
         [
-            "title": title, "summary": summary, "body": body, "regions": regions, "categories": categories, "cves": cves,
+            "alertTitle": title, "summary": summary, "body": body, "regions": regions, "categories": categories, "cves": cves,
             "indicators": indicators, "products": products,
             "severities": Severity.allCases.reversed().map { severity -> [String: Any] in ["value": severity.rawValue, "label": messages.severity(severity, locale: locale), "selected": severity.rawValue == self.severity] },
             "tlps": TLP.allCases.map { marking -> [String: Any] in ["value": marking.rawValue, "label": marking.label, "selected": marking.rawValue == tlp] },
