@@ -1,9 +1,11 @@
 import Foundation
+import TocsinTestSupport
 import XCTest
 
 extension ConsoleBrowserTests {
     /// A CERT analyst composes an alert in the browser, previews it as an establishment would receive it, publishes
-    /// it and watches the reach board count the deliveries as they arrive, without a reload. The webhook receivers
+    /// it and watches the reach board count the deliveries as they arrive, without a reload; then revises it, cancels
+    /// it, and reviews then publishes a CSAF advisory. The webhook receivers
     /// answer after 4 s, so the board is shown before any delivery and must follow them live. The board's screenshot
     /// is kept as `docs/images/console-reach-board.png`.
     func testAnAnalystComposesPreviewsPublishesAndWatchesTheReachBoardFillLive() async throws {
@@ -27,7 +29,7 @@ extension ConsoleBrowserTests {
         let scenario: [String: Any] = [
             "publisherToken": try await broker.token("publisher"), "alertTitle": "Vue PACS : exécution de code à distance <script>",
             "concernedOrg": "CHU de Chartres", "concernedOrgId": concerned, "unsubscribedOrg": "Clinique sans abonnement",
-            "expectedDeliveries": 3,
+            "expectedDeliveries": 3, "csafPath": try Fixtures.url("csaf/cisa/icsma-24-163-01.json").path,
         ]
         try runScript("analyst_reach.py", scenario)
         XCTAssertTrue(receiver.received("rouen").isEmpty, "another region's establishment received the alert")

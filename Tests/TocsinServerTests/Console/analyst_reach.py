@@ -72,12 +72,46 @@ with Console(scenario) as console:
     check(scenario["unsubscribedOrg"] in uninformed and "abonnement" in uninformed, f"the uninformed list says not why: {uninformed}")
     console.screenshot("analyst-reach-board")
 
-    # The revision page is the same form, filled; the source health page answers.
-    console.open(console.path().replace("/reach", "/edit"))
+    # A revision goes through the same form, filled with the alert; the board then shows revision 2.
+    alert_path = console.path().removesuffix("/reach")
+    console.open(alert_path + "/edit")
     console.wait_for("#compose-form")
     check(console.find("#title").get_attribute("value") == scenario["alertTitle"], "the revision form is not filled")
+    console.check_page_basics()
+    console.fill("#summary", "Correctif disponible : mettre à jour Vue PACS en 12.2.8.410.")
+    console.click("#preview-button")
+    console.wait_for("#publish-button")
+    console.click("#publish-button")
+    console.wait_for("#reach-board")
+    check("révision 2" in console.text("main"), "the board does not show the revision")
+
+    # Cancelling, with a reason, reaches everyone who was told; the board shows the alert cancelled.
+    console.open(alert_path + "/edit")
+    console.fill("#reason", "Alerte remplacée par l'avis de l'éditeur.")
+    console.click("#cancel-button")
+    console.wait_for("#reach-board")
+    check(console.find_all(".badge.cancelled"), "the board does not show the alert cancelled")
+
+    # A source document is read and reviewed before it goes out, then published.
+    console.open("/console/ingest")
+    console.wait_for("#ingest-form")
+    console.check_page_basics()
+    console.find("#document").send_keys(scenario["csafPath"])
+    console.click("#ingest-review-button")
+    console.wait_for("#ingest-review")
+    check(console.find_all("#ingest-review article"), "the review shows no alert")
+    check("csaf" in console.text("#review-title"), f"the format was not recognised: {console.text('#review-title')}")
+    console.screenshot("analyst-ingest-review")
+    console.click("#ingest-publish")
+    console.wait_for("#ingest-done")
+    check(console.find_all("#ingest-done a[href$='/reach']"), "the published alert has no link to its reach board")
+
+    # The list of the analyst's alerts and the source health page.
+    console.open("/console/reach")
+    console.wait_for("#published")
+    check(len(console.find_all("#published li")) >= 2, "the analyst's alerts are not listed")
     console.check_page_basics()
     console.open("/console/sources")
     console.wait_for("h1")
     console.check_page_basics()
-    print("ok: composed, previewed as", scenario["concernedOrg"], "published, and the board counted", expected, "deliveries live")
+    print("ok: composed, previewed as", scenario["concernedOrg"], "published, the board counted", expected, "deliveries live; revised, cancelled, imported a CSAF")
