@@ -7,6 +7,10 @@ import TocsinStore
 /// own index and the inventories as they stand), and for the chosen one the email and the webhook body, rendered by
 /// the email channel's templates and the webhook channel's encoder. Nothing is stored or sent; no acknowledgement
 /// link or unsubscribe token is written into a preview.
+///
+/// What an establishment declared it runs is its own business: the "concerne votre …" lines drawn from its
+/// inventory are shown to admins only, as the deliveries API shows a delivery's `concerns` (publishers read the
+/// preview without them, and are told they are added when the alert is sent).
 struct ConsoleAlertPreview {
     /// At most this many recipients are offered to choose from (the count says how many there are).
     static let listed = 300
@@ -16,7 +20,7 @@ struct ConsoleAlertPreview {
 
     /// The template values of the preview of `alert` for `chosen` (an organisation id among the recipients; the
     /// first recipient when nil or not one of them).
-    func values(_ alert: Alert, chosen: String?, locale: String) async throws -> [String: Any] {
+    func values(_ alert: Alert, chosen: String?, showsConcerns: Bool) async throws -> [String: Any] {
         let snapshot = try await env.api.inventories.snapshot()
         let concerns = snapshot.concerns(for: alert)
         let subscriptions = try await env.api.routing.index().route(alert, concerned: Set(concerns.keys))
@@ -45,14 +49,15 @@ struct ConsoleAlertPreview {
             "recipients": organisations.map { organisation -> [String: Any] in ["id": organisation.id, "name": organisation.name, "region": organisation.region ?? "", "selected": organisation.id == target?.id] },
         ]
         guard let target else { return values }
+        let shown = showsConcerns ? concerns[target.id] ?? [] : []
+        values["concernsWithheld"] = !showsConcerns
         let claimed = ClaimedDelivery(
             delivery: Delivery(id: "preview", alertId: alert.id, revision: alert.revision, subscriptionId: "preview", orgId: target.id, channel: .email,
-                               concerns: concerns[target.id] ?? []),
+                               concerns: shown),
             target: "", alertJSON: Array(try TocsinJSON.encoder().encode(alert)), eventType: alert.eventType, eventTime: alert.updatedAt,
-            orgName: target.name, locale: target.locale, concerns: concerns[target.id] ?? [])
+            orgName: target.name, locale: target.locale, concerns: shown)
         values["orgName"] = target.name
         values["orgChannels"] = Array(Set((channels[target.id] ?? []).map(\.rawValue))).sorted().joined(separator: ", ")
-        values["concerns"] = (concerns[target.id] ?? []).map { ["text": $0.text(locale: target.locale)] }
         if let emailTemplates {
             let email = try EmailChannel.preview(claimed, templates: emailTemplates, publicUrl: env.publicUrl)
             values["email"] = ["subject": email.subject, "text": email.text, "html": email.html]

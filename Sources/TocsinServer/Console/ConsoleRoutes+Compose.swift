@@ -82,7 +82,7 @@ extension ConsoleRoutes {
                 let alert = Alert.first(from: env.api.enricher.enrich(try draft.validated()), id: "preview", source: "console",
                                         publishedBy: principal.tokenId, publisherOrgId: principal.orgId)
                 let preview = try await ConsoleAlertPreview(env: env, emailTemplates: emailTemplates)
-                    .values(alert, chosen: fields["previewOrg"], locale: env.locale(context))
+                    .values(alert, chosen: fields["previewOrg"], showsConcerns: principal.role == .admin)
                 return try await compose(form, preview: preview, context: context)
             } catch {
                 return try await refused(error, form: form, context: context)
@@ -137,7 +137,7 @@ extension ConsoleRoutes {
                 let patched = try AlertPatch.apply(body, to: current.draft)
                 let next = try AlertLifecycle.revise(current, with: env.api.enricher.enrich(try patched.draft.validated()), by: principal.tokenId)
                 let preview = try await ConsoleAlertPreview(env: env, emailTemplates: emailTemplates)
-                    .values(next, chosen: fields["previewOrg"], locale: env.locale(context))
+                    .values(next, chosen: fields["previewOrg"], showsConcerns: principal.role == .admin)
                 return try await compose(form, current: current, preview: preview, confirmWiden: confirm, context: context)
             } catch {
                 return try await refused(error, form: form, current: current, confirmWiden: confirm, context: context)

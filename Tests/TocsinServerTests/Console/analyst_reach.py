@@ -39,15 +39,19 @@ with Console(scenario) as console:
     console.wait_for("#preview-email")
     check(scenario["concernedOrg"] in console.text("#preview-org"), "the preview is not for the chosen establishment")
     mail = console.text("#preview-email")
-    check("concerne votre" in mail.lower(), f"the email preview has no 'concerne votre …': {mail[:600]}")
+    check(scenario["concernedOrg"] in mail and "CRITIQUE" in mail, f"the email preview is not the establishment's email: {mail[:600]}")
+    # What an establishment declared it runs is shown to admins only (as in the deliveries API): a publisher's
+    # preview leaves the "concerne votre …" lines out, and says they are added when the alert is sent.
+    check("concerne votre" not in mail.lower(), "a publisher's preview shows the establishment's inventory")
+    check(console.find_all("#preview-concerns-withheld"), "the preview does not say the inventory lines are left out")
     check("[TLP:AMBER]" in console.text("#preview-subject"), "the preview's subject has no marking")
     check("203[.]0[.]113[.]7" in mail, "the email preview does not defang the indicator")
     check("<b>non interprété</b>" in console.text("#summary") or "<b>" in console.find("#summary").get_attribute("value"),
           "the summary was not kept as text")
     check(not console.find_all("#preview b"), "markup from a value was interpreted")
     webhook = console.find("#preview-webhook").get_attribute("value")
-    check('"concerns"' in webhook and '"type": "alert.published"' in webhook.replace('"type" : ', '"type": '),
-          f"the webhook body preview is not the delivery's: {webhook[:400]}")
+    check('"type": "alert.published"' in webhook.replace('"type" : ', '"type": ') and '"concerns"' not in webhook,
+          f"the webhook body preview is not the delivery's as a publisher may read it: {webhook[:400]}")
     check("ackUrl" not in webhook, "a preview must carry no acknowledgement link")
     console.screenshot("analyst-preview")
 
@@ -114,4 +118,22 @@ with Console(scenario) as console:
     console.open("/console/sources")
     console.wait_for("h1")
     console.check_page_basics()
+    # An admin's preview shows the establishment's email with its "concerne votre …" line, and the webhook's concerns.
+    console.click(".logout button")
+    console.sign_in_with_token(scenario["adminToken"], next_path="/console/compose")
+    console.wait_for("#compose-form")
+    console.fill("#title", "Vue PACS : second avis")
+    console.fill("#summary", "Mise à jour requise.")
+    console.fill("#regions", "28")
+    console.fill("#products", "Philips | Vue PACS | <12.2.8.410")
+    console.click("#preview-button")
+    console.wait_for("#previewOrg")
+    console.find("#previewOrg option[value='%s']" % scenario["concernedOrgId"]).click()
+    console.click("#preview-button")
+    console.wait_for("#preview-email")
+    mail = console.text("#preview-email")
+    check("concerne votre" in mail.lower(), f"the admin's email preview has no 'concerne votre …': {mail[:600]}")
+    check('"concerns"' in console.find("#preview-webhook").get_attribute("value"), "the admin's webhook preview has no concerns")
+    check(not console.find_all("#preview-concerns-withheld"), "an admin's preview says the inventory is withheld")
+    console.screenshot("analyst-preview-admin")
     print("ok: composed, previewed as", scenario["concernedOrg"], "published, the board counted", expected, "deliveries live; revised, cancelled, imported a CSAF")
