@@ -120,7 +120,10 @@ with Console(scenario) as console:
     console.check_page_basics()
     # An admin's preview shows the establishment's email with its "concerne votre …" line, and the webhook's concerns.
     console.click(".logout button")
-    console.sign_in_with_token(scenario["adminToken"], next_path="/console/compose")
+    console.wait_until(lambda: console.path().startswith("/console/login"), message="not signed out")
+    console.sign_in_with_token(scenario["adminToken"])
+    console.wait_until(lambda: not console.path().startswith("/console/login"), message="the admin was not signed in")
+    console.open("/console/compose")
     console.wait_for("#compose-form")
     console.fill("#title", "Vue PACS : second avis")
     console.fill("#summary", "Mise à jour requise.")
