@@ -62,16 +62,9 @@ public struct EmailChannel: DeliveryChannel {
     public func message(for claimed: ClaimedDelivery) throws -> MIMEMessage {
         let alert = try claimed.alert()
         let locale = claimed.locale
-        let subject = Self.subject(alert, locale: locale, messages: templates.messages)
-        let unsubscribeUrl = claimed.unsubscribeToken.map { "\(publicUrl)/unsubscribe/\($0)" } ?? publicUrl
-        var context = Self.context(alert, subject: subject, locale: locale, messages: templates.messages, orgName: claimed.orgName,
-                                   alertUrl: "\(publicUrl)/console/alerts/\(alert.id)", unsubscribeUrl: unsubscribeUrl)
-        Self.addConcerns(claimed.concerns, locale: locale, to: &context)
-        // The relaying broker's note, in a section of its own: never mixed into the origin's text.
-        if let annotation = claimed.annotation {
-            context["annotation"] = annotation
-            context["annotationHeading"] = templates.messages.text(.annotationHeading, locale: locale)
-        }
+        let content = Self.content(for: claimed, alert: alert, templates: templates, publicUrl: publicUrl)
+        let (subject, unsubscribeUrl) = (content.subject, content.unsubscribeUrl)
+        var context = content.context
         addAckLink(for: claimed, alert: alert, locale: locale, to: &context)
         var headers: [(String, String)] = [
             ("From", "Tocsin <\(sender.configuration.from)>"),
@@ -91,6 +84,24 @@ public struct EmailChannel: DeliveryChannel {
         ]
         return MIMEMessage(headers: headers, text: try templates.render(context, locale: locale, part: "text"),
                            html: try templates.render(context, locale: locale, part: "html"))
+    }
+
+    /// The subject, the unsubscribe link and the templates' values of the message for one delivery, but its
+    /// acknowledgement link: what `message(for:)` sends and what the console's preview shows.
+    static func content(for claimed: ClaimedDelivery, alert: Alert, templates: EmailTemplates,
+                        publicUrl: String) -> (subject: String, unsubscribeUrl: String, context: [String: Any]) {
+        let locale = claimed.locale
+        let subject = Self.subject(alert, locale: locale, messages: templates.messages)
+        let unsubscribeUrl = claimed.unsubscribeToken.map { "\(publicUrl)/unsubscribe/\($0)" } ?? publicUrl
+        var context = Self.context(alert, subject: subject, locale: locale, messages: templates.messages, orgName: claimed.orgName,
+                                   alertUrl: "\(publicUrl)/console/alerts/\(alert.id)", unsubscribeUrl: unsubscribeUrl)
+        Self.addConcerns(claimed.concerns, locale: locale, to: &context)
+        // The relaying broker's note, in a section of its own: never mixed into the origin's text.
+        if let annotation = claimed.annotation {
+            context["annotation"] = annotation
+            context["annotationHeading"] = templates.messages.text(.annotationHeading, locale: locale)
+        }
+        return (subject, unsubscribeUrl, context)
     }
 
     /// A permanent failure for a role-addressed subscription whose organisation has nobody in that role: the

@@ -22,17 +22,7 @@ struct ReachRoutes {
         guard let alert = try await env.store.alert(id: id) else { throw Problem.notFound("alert \(id) not found") }
         let access = try await env.access(of: principal)
         if access.reviseRefusal(alert) != nil { throw Problem.forbidden("only the alert's publisher and admins may read its reach") }
-        var report = ReachReport.make(alert: alert, rows: try await env.store.reach(alertId: id), now: Date())
-        let relayed = try await env.store.relayedReach(alertId: id)
-        if !relayed.isEmpty {
-            var reports: [(orgId: String, orgName: String, updatedAt: Date, report: RelayedReach)] = []
-            for entry in relayed {
-                guard let decoded = try? TocsinJSON.decoder().decode(RelayedReach.self, from: Data(entry.json.utf8)) else { continue }
-                let name = try await env.store.organisation(id: entry.reporterOrgId)?.name ?? entry.reporterOrgId
-                reports.append((entry.reporterOrgId, name, entry.updatedAt, decoded))
-            }
-            report = report.addingRelayed(RelayedReachSummary.make(reports))
-        }
+        let report = try await env.reachReport(alert)
         guard csv else { return try JSONResponse.make(report) }
         var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
         headers[.contentDisposition] = "attachment; filename=\"reach-\(id).csv\""

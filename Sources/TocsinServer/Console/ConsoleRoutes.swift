@@ -31,6 +31,10 @@ struct ConsoleRoutes {
         AlertPage.self,
         Inventory.self,
         OrganisationPage.self,
+        Compose.self,
+        Reach.self,
+        Ingest.self,
+        SourcesPage.self,
     ]
 
     /// The menu a role sees.
