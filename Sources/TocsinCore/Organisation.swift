@@ -35,14 +35,18 @@ public struct Organisation: Codable, Sendable, Hashable, Identifiable {
     /// Flagged by itself or by the CERT when its own systems may be in the attacker's hands: its deliveries then go
     /// to its out-of-band contacts only, by email, never to its webhooks or its own mail server.
     public var compromised: Bool = false
+    /// The establishment's FINESS number (nine characters, see `FINESS`), unique among organisations; nil for a
+    /// body that has none (a CERT, a ministry) or one created before it was recorded.
+    public var finess: String?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String = TocsinID.make(), name: String, kind: Kind, region: String?, tlpClearance: TLP,
         locale: String = "fr", contacts: [Contact] = [], createdAt: Date = Date(), updatedAt: Date = Date(), national: Bool = false,
-        compromised: Bool = false
+        compromised: Bool = false, finess: String? = nil
     ) {
+        self.finess = finess
         self.compromised = compromised
         self.national = national
         self.id = id

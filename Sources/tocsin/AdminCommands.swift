@@ -92,7 +92,7 @@ enum TokenLifetime {
 }
 
 struct OrgCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "org", abstract: "Manage organisations.", subcommands: [Create.self, ContactCommand.self])
+    static let configuration = CommandConfiguration(commandName: "org", abstract: "Manage organisations.", subcommands: [Create.self, OrgImportCommand.self, ContactCommand.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an organisation and print it as JSON.")
