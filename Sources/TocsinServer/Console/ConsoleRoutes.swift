@@ -29,6 +29,7 @@ struct ConsoleRoutes {
     static let viewGroups: [any ConsoleViewGroup.Type] = [
         Inbox.self,
         AlertPage.self,
+        RegionBoard.self, Admin.self,
     ]
 
     /// The menu a role sees.
