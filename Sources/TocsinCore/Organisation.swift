@@ -75,9 +75,12 @@ public struct OrganisationInput: Codable, Sendable {
     public var locale: String?
     public var contacts: [Organisation.Contact]?
     public var national: Bool?
+    /// A FINESS number, checked and stored in its nine-character form (`FINESS.normalise`).
+    public var finess: String?
 
     public init(name: String? = nil, kind: Organisation.Kind? = nil, region: String? = nil, tlpClearance: TLP? = nil,
-                locale: String? = nil, contacts: [Organisation.Contact]? = nil, national: Bool? = nil) {
+                locale: String? = nil, contacts: [Organisation.Contact]? = nil, national: Bool? = nil, finess: String? = nil) {
+        self.finess = finess
         self.national = national
         self.name = name
         self.kind = kind
@@ -119,6 +122,7 @@ public struct OrganisationInput: Codable, Sendable {
             throw ValidationError(field: region != nil ? "region" : "national", message: "a national organisation covers every region and names none")
         }
         if let tlpClearance { org.tlpClearance = tlpClearance }
+        if let finess { org.finess = try FINESS.normalise(finess).get() }
         if let locale {
             guard ["fr", "en"].contains(locale) else { throw ValidationError(field: "locale", message: "must be fr or en") }
             org.locale = locale

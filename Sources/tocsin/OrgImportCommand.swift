@@ -30,8 +30,8 @@ struct OrgImportCommand: AsyncParsableCommand {
         do {
             report = try await OrganisationImporter(store: store).run(bytes, dryRun: dryRun)
         } catch let error as OrganisationImportError {
-            if !dryRun { await store.auditCLI("organisation.import", target: nil, outcome: .failed, detail: "\(error.lines.count) lines at fault") }
-            FileHandle.standardError.write(Data("\(file): nothing imported, \(error.lines.count) lines at fault:\n\(error.description)\n".utf8))
+            if !dryRun { await store.auditCLI("organisation.import", target: nil, outcome: .failed, detail: error.summary) }
+            FileHandle.standardError.write(Data("\(file): nothing imported, \(error.summary):\n\(error.description)\n".utf8))
             throw ExitCode(1)
         }
         if !dryRun {

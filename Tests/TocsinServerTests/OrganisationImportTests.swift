@@ -107,6 +107,29 @@ final class OrganisationImportTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(refusals.items.count, 6, refusals.text)
     }
 
+    func testAFINESSNumberIsCheckedAndBelongsToOneOrganisation() async throws {
+        let created = try await broker.post("/api/v1/orgs", ["name": "CHU de Rouen", "kind": "CHU", "region": "28", "finess": "76 078 023 9"])
+        XCTAssertEqual(created.status, 201, created.text)
+        XCTAssertEqual(created.json["finess"] as? String, "760780239")
+        let taken = try await broker.post("/api/v1/orgs", ["name": "Autre", "finess": "760780239"])
+        XCTAssertEqual(taken.status, 409, taken.text)
+        let wrongKey = try await broker.post("/api/v1/orgs", ["name": "Autre", "finess": "760780238"])
+        XCTAssertEqual(wrongKey.status, 422, wrongKey.text)
+        XCTAssertEqual(wrongKey.json["field"] as? String, "finess")
+        let other = try await broker.createOrg("Clinique du Parc", clearance: "GREEN")
+        let patched = try await broker.request("PATCH", "/api/v1/orgs/\(other)", token: broker.adminToken, json: ["finess": "750712184"])
+        XCTAssertEqual(patched.status, 200, patched.text)
+        XCTAssertEqual(patched.json["finess"] as? String, "750712184")
+        let clash = try await broker.request("PATCH", "/api/v1/orgs/\(other)", token: broker.adminToken, json: ["finess": "760780239"])
+        XCTAssertEqual(clash.status, 409, clash.text)
+        let cli = try broker.cli(["org", "create", "--name", "CH de Dieppe", "--finess", "760780239"])
+        XCTAssertNotEqual(cli.status, 0, "the command line refuses a number already taken")
+        // The import then finds them by their numbers.
+        let imported = try await importCSV("name;finess;clearance\nCHU Charles-Nicolle;760780239;RED\nClinique du Parc;750712184;GREEN\n")
+        XCTAssertEqual(imported.json["updated"] as? Int, 1, imported.text)
+        XCTAssertEqual(imported.json["unchanged"] as? Int, 1, imported.text)
+    }
+
     func testTheCommandLineImportsWithADryRunAndNamesBadLines() async throws {
         let directory = broker.dataDir + "/import"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -8,7 +8,7 @@ extension OrganisationImport {
     /// `director`/`directeur`/`direction`, `it`/`dsi`. Each contact is checked by `Contact.validated`.
     static func contacts(_ cell: String) throws(ValidationError) -> [Contact] {
         let entries = cell.split(whereSeparator: { $0 == "|" || $0.isNewline })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         guard entries.count <= Contact.maximumPerOrganisation else {
             throw ValidationError(field: "contacts", message: "has more than \(Contact.maximumPerOrganisation) contacts")
         }
@@ -32,19 +32,19 @@ extension OrganisationImport {
         guard let role = contactRole(roleText) else {
             throw ValidationError(field: field, message: "'\(roleText.prefix(20))' is not a role: rssi, deputy, oncall, director or it")
         }
-        let rest = entry[entry.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let rest = entry[entry.index(after: colon)...].trimmingWhitespace()
         var name: String?, email: String, phone: String?
         if let open = rest.firstIndex(of: "<") {
             guard let close = rest[open...].firstIndex(of: ">") else {
                 throw ValidationError(field: "\(field) email", message: "opens < without closing >")
             }
-            name = rest[..<open].trimmingCharacters(in: .whitespaces)
-            email = rest[rest.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
-            phone = rest[rest.index(after: close)...].trimmingCharacters(in: .whitespaces)
+            name = rest[..<open].trimmingWhitespace()
+            email = rest[rest.index(after: open)..<close].trimmingWhitespace()
+            phone = rest[rest.index(after: close)...].trimmingWhitespace()
         } else {
             let words = rest.split(separator: " ", maxSplits: 1)
             email = words.first.map(String.init) ?? ""
-            phone = words.count > 1 ? words[1].trimmingCharacters(in: .whitespaces) : nil
+            phone = words.count > 1 ? words[1].trimmingWhitespace() : nil
         }
         if name?.isEmpty == true { name = nil }
         if phone?.isEmpty == true { phone = nil }

@@ -112,7 +112,7 @@ public enum OrganisationImport {
     static func row(_ record: CSVTable.Record, columns: [Column]) throws(ValidationError) -> Row {
         var row = Row(line: record.line, name: "")
         for (column, raw) in zip(columns, record.fields) {
-            let cell = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let cell = raw.trimmingWhitespace()
             if cell.isEmpty {
                 if column == .name { throw ValidationError(field: "name", message: "is empty") }
                 continue
@@ -156,6 +156,8 @@ public enum OrganisationImport {
 
     /// A kind as people write it: its wire name in any case, or the French `clinique` and `autre`.
     static func kind(_ text: String) -> Organisation.Kind? {
+        let lower = text.lowercased()
+        if let kind = Organisation.Kind.allCases.first(where: { $0.rawValue.lowercased() == lower }) { return kind }
         let folded = fold(text)
         if folded == "clinique" { return .clinic }
         if folded == "autre" { return .other }

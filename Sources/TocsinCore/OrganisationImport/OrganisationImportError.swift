@@ -15,6 +15,9 @@ public struct OrganisationImportError: Error, Sendable, Hashable, CustomStringCo
 
     public init(_ lines: [Line]) { self.lines = lines }
 
+    /// "1 line at fault", "12 lines at fault".
+    public var summary: String { "\(lines.count) \(lines.count == 1 ? "line" : "lines") at fault" }
+
     /// One `line N: reason` per line at fault.
     public var description: String { lines.map { "line \($0.line): \($0.reason)" }.joined(separator: "\n") }
 

@@ -94,11 +94,13 @@ public struct OrganisationImportPlan: Sendable {
 
     /// The row applied to its target, or a new establishment.
     static func entry(_ row: OrganisationImport.Row, target: Organisation?, now: Date) throws(ValidationError) -> Entry {
-        var input = OrganisationInput(name: row.name, kind: row.kind, region: row.region, tlpClearance: row.clearance, locale: row.locale,
-                                      contacts: row.contacts.map { merge($0, into: target?.contacts ?? []) })
+        // The contacts were checked as the row was read: they are set as they are, not checked a second time.
+        let contacts = row.contacts.map { merge($0, into: target?.contacts ?? []) }
+        var input = OrganisationInput(name: row.name, kind: row.kind, region: row.region, tlpClearance: row.clearance, locale: row.locale)
         guard let before = target else {
             var org = try input.makeOrganisation(now: now)
             org.finess = row.finess
+            if let contacts { org.contacts = contacts }
             let given: [(String, Bool)] = [("name", true), ("finess", row.finess != nil), ("kind", row.kind != nil), ("region", row.region != nil),
                                            ("clearance", row.clearance != nil), ("locale", row.locale != nil), ("contacts", row.contacts != nil)]
             return Entry(line: row.line, action: .create, organisation: org, fields: given.filter(\.1).map(\.0))
@@ -109,6 +111,7 @@ public struct OrganisationImportPlan: Sendable {
         var org = before
         try input.apply(to: &org, now: now)
         if let finess = row.finess { org.finess = finess }
+        if let contacts { org.contacts = contacts }
         let fields = changedFields(before, org)
         guard !fields.isEmpty else { return Entry(line: row.line, action: .unchanged, organisation: before, fields: []) }
         return Entry(line: row.line, action: .update, organisation: org, fields: fields)

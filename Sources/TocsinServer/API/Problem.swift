@@ -114,7 +114,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             }
         case let error as OrganisationImportError:
             var problem = Problem(status: .unprocessableContent, slug: "invalid-import", title: "Rows refused; nothing was imported",
-                                  detail: "\(error.lines.count) lines at fault; the first: line \(error.lines.first?.line ?? 1): \(error.lines.first?.reason ?? "")")
+                                  detail: "\(error.summary); the first: line \(error.lines.first?.line ?? 1): \(error.lines.first?.reason ?? "")")
             problem.lines = error.lines
             return problem
         case let error as AlertLifecycle.TransitionError:
