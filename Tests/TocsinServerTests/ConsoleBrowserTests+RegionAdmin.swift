@@ -45,6 +45,7 @@ extension ConsoleBrowserTests {
             "otherRegion": ["Hôpital Lariboisière", "Clinique du Louvre", "Clinique parisienne relayée"],
             "unreachable": "CH d'Évreux", "reachable": "CH de Dieppe",
         ])
+        keep("ars-board", as: "console-ars-board")
     }
 
     /// 3,000 establishments through the import page: a file with a bad row is refused with that row's line and
@@ -64,6 +65,7 @@ extension ConsoleBrowserTests {
             "adminToken": broker.adminToken, "badFile": badFile, "goodFile": goodFile, "count": count,
             "badLine": bad.lines[badRow - 1],
         ])
+        keep("admin-import-refused", as: "console-admin-import-refused")
         // Every establishment is there once, found by its FINESS number.
         var seen = Set<String>()
         var cursor: String?
@@ -75,5 +77,15 @@ extension ConsoleBrowserTests {
         } while cursor != nil
         XCTAssertEqual(seen.count, count)
         XCTAssertTrue(seen.contains(EstablishmentsCSV.finess(serial: badRow)))
+    }
+
+    /// Keeps a screenshot of this run in `docs/images/<name>.png`, which docs/console.md shows.
+    func keep(_ shot: String, as name: String) {
+        let source = URL(fileURLWithPath: Self.screenshots + "/\(shot).png")
+        guard FileManager.default.fileExists(atPath: source.path) else { return }
+        let kept = Self.repository.appendingPathComponent("docs/images/\(name).png")
+        try? FileManager.default.createDirectory(at: kept.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(at: kept)
+        try? FileManager.default.copyItem(at: source, to: kept)
     }
 }
