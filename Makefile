@@ -107,6 +107,7 @@ bench: release test-deps bench-deps
 	.build/release/tocsin bench flash --orgs 3000
 	.build/release/tocsin bench relay --regions 18 --orgs 3000
 	.build/release/tocsin bench taxii --objects 100000
+	.build/release/tocsin bench console --orgs 3000 --alerts 10000
 
 # libFuzzer targets for the parsers (docs/fuzzing.md): each runs FUZZ_SECONDS seconds, one after the other; the
 # seeds come from ../shared/fixtures (or TOCSIN_FIXTURES) at run time. FUZZ_TARGETS=FuzzCVSS runs only one.

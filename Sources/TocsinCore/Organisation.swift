@@ -35,14 +35,18 @@ public struct Organisation: Codable, Sendable, Hashable, Identifiable {
     /// Flagged by itself or by the CERT when its own systems may be in the attacker's hands: its deliveries then go
     /// to its out-of-band contacts only, by email, never to its webhooks or its own mail server.
     public var compromised: Bool = false
+    /// The establishment's FINESS number (nine characters, see `FINESS`), unique among organisations; nil for a
+    /// body that has none (a CERT, a ministry) or one created before it was recorded.
+    public var finess: String?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String = TocsinID.make(), name: String, kind: Kind, region: String?, tlpClearance: TLP,
         locale: String = "fr", contacts: [Contact] = [], createdAt: Date = Date(), updatedAt: Date = Date(), national: Bool = false,
-        compromised: Bool = false
+        compromised: Bool = false, finess: String? = nil
     ) {
+        self.finess = finess
         self.compromised = compromised
         self.national = national
         self.id = id
@@ -71,9 +75,12 @@ public struct OrganisationInput: Codable, Sendable {
     public var locale: String?
     public var contacts: [Organisation.Contact]?
     public var national: Bool?
+    /// A FINESS number, checked and stored in its nine-character form (`FINESS.normalise`).
+    public var finess: String?
 
     public init(name: String? = nil, kind: Organisation.Kind? = nil, region: String? = nil, tlpClearance: TLP? = nil,
-                locale: String? = nil, contacts: [Organisation.Contact]? = nil, national: Bool? = nil) {
+                locale: String? = nil, contacts: [Organisation.Contact]? = nil, national: Bool? = nil, finess: String? = nil) {
+        self.finess = finess
         self.national = national
         self.name = name
         self.kind = kind
@@ -115,6 +122,7 @@ public struct OrganisationInput: Codable, Sendable {
             throw ValidationError(field: region != nil ? "region" : "national", message: "a national organisation covers every region and names none")
         }
         if let tlpClearance { org.tlpClearance = tlpClearance }
+        if let finess { org.finess = try FINESS.normalise(finess).get() }
         if let locale {
             guard ["fr", "en"].contains(locale) else { throw ValidationError(field: "locale", message: "must be fr or en") }
             org.locale = locale

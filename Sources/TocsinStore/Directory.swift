@@ -9,6 +9,9 @@ public protocol DirectoryStore: Sendable {
     func organisations(page: PageRequest) async throws -> Page<Organisation>
     func updateOrganisation(_ org: Organisation) async throws
     func deleteOrganisation(id: String) async throws -> Bool
+    /// Stores a bulk import in one transaction: the new organisations and the changed ones, or nothing at all when
+    /// one of them is refused (an updated organisation gone, a FINESS number already another's: `StoreError`).
+    func importOrganisations(creating created: [Organisation], updating updated: [Organisation]) async throws
 
     // MARK: Tokens
     func createToken(_ token: APIToken, secret: String) async throws

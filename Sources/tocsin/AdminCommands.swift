@@ -92,7 +92,7 @@ enum TokenLifetime {
 }
 
 struct OrgCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "org", abstract: "Manage organisations.", subcommands: [Create.self, ContactCommand.self])
+    static let configuration = CommandConfiguration(commandName: "org", abstract: "Manage organisations.", subcommands: [Create.self, OrgImportCommand.self, ContactCommand.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an organisation and print it as JSON.")
@@ -104,11 +104,12 @@ struct OrgCommand: AsyncParsableCommand {
         @Flag(help: "A national body (CERT, ministry): receives the alerts of every region its filters match.") var national = false
         @Option(help: "TLP clearance: CLEAR, GREEN, AMBER, AMBER+STRICT or RED.") var clearance: TLP = .green
         @Option(help: "fr or en.") var locale: String = "fr"
+        @Option(help: "FINESS number, nine digits (see docs/organisations.md).") var finess: String?
 
         func run() async throws {
             let (_, store) = try options.openStore()
             let org = try OrganisationInput(name: name, kind: kind, region: region, tlpClearance: clearance, locale: locale,
-                                             national: national ? true : nil).makeOrganisation()
+                                             national: national ? true : nil, finess: finess).makeOrganisation()
             try await store.createOrganisation(org)
             await store.auditCLI("organisation.create", target: org.id)
             try printJSON(org)

@@ -37,6 +37,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testTokensAreFoundByValueAndRevocable() async throws { try await conformance.tokensAreFoundByValueAndRevocable() }
     func testInventoryPartsMergeAndKeepTheirBounds() async throws { try await conformance.inventoryPartsMergeAndKeepTheirBounds() }
     func testDeletingAnOrganisationEndsWhatWaitsForIt() async throws { try await conformance.deletingAnOrganisationEndsWhatWaitsForIt() }
+    func testAnImportIsStoredWholeOrNotAtAll() async throws { try await conformance.anImportIsStoredWholeOrNotAtAll() }
     func testClaimsHoldALeaseAndExpiredLeasesAreClaimedAgain() async throws { try await conformance.claimsHoldALeaseAndExpiredLeasesAreClaimedAgain() }
     func testResultsMoveDeliveriesOnAndAStaleClaimCannotOverwriteANewerOne() async throws { try await conformance.resultsMoveDeliveriesOnAndAStaleClaimCannotOverwriteANewerOne() }
     func testGoneDisablesTheSubscriptionAndItsWaitingDeliveries() async throws { try await conformance.goneDisablesTheSubscriptionAndItsWaitingDeliveries() }
@@ -85,7 +86,7 @@ final class SQLiteStoreTests: XCTestCase {
                         "2026-12-02-delivery-order", "2026-12-03-inventory-parts", "2026-12-03-reach",
                         "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation", "2026-12-03-incidents",
                         "2026-12-03-relay", "2026-12-03-taxii", "2026-12-03-relay-catchup",
-                        "2026-12-03-console-sessions"]
+                        "2026-12-03-console-sessions", "2026-12-03-org-finess"]
         XCTAssertEqual(try store.appliedMigrations(), expected)
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         XCTAssertEqual(try again.appliedMigrations(), expected)

@@ -332,6 +332,42 @@ struct StoreConformance {
         assertFalse(try await store.deleteOrganisation(id: amber.id))
     }
 
+    func anImportIsStoredWholeOrNotAtAll() async throws {
+        var known = try await org(.green)
+        known.finess = "760780239"
+        known.name = "CHU de Rouen"
+        try await store.importOrganisations(creating: [], updating: [known])
+        assertEqual(try await store.organisation(id: known.id)?.finess, "760780239")
+        assertEqual(try await store.organisation(id: known.id)?.name, "CHU de Rouen")
+
+        let fresh = Organisation(name: "Clinique du Parc", kind: .clinic, region: "28", tlpClearance: .amber, finess: "750712184")
+        var renamed = known
+        renamed.name = "CHU Charles-Nicolle"
+        // A FINESS number already another's refuses the whole batch: the rename is not kept either.
+        let taken = Organisation(name: "Doublon", kind: .ch, region: "28", tlpClearance: .green, finess: "760780239")
+        do {
+            try await store.importOrganisations(creating: [fresh, taken], updating: [renamed])
+            XCTFail("a FINESS number taken twice must be refused")
+        } catch let error as StoreError {
+            guard case .conflict = error else { return XCTFail("\(error)") }
+        }
+        assertNil(try await store.organisation(id: fresh.id))
+        assertEqual(try await store.organisation(id: known.id)?.name, "CHU de Rouen")
+        // An organisation gone since the plan refuses the batch too.
+        let gone = Organisation(name: "Disparu", kind: .ch, region: "28", tlpClearance: .green)
+        do {
+            try await store.importOrganisations(creating: [fresh], updating: [gone])
+            XCTFail("an unknown organisation must be refused")
+        } catch {}
+        assertNil(try await store.organisation(id: fresh.id))
+
+        try await store.importOrganisations(creating: [fresh], updating: [renamed])
+        assertEqual(try await store.organisation(id: fresh.id)?.finess, "750712184")
+        assertEqual(try await store.organisation(id: fresh.id)?.kind, .clinic)
+        assertEqual(try await store.organisation(id: known.id)?.name, "CHU Charles-Nicolle")
+        assertEqual(try await store.organisations(page: PageRequest(limit: 10)).items.compactMap(\.finess).sorted(), ["750712184", "760780239"])
+    }
+
     // MARK: Outbox and ledger
 
     func claimsHoldALeaseAndExpiredLeasesAreClaimedAgain() async throws {

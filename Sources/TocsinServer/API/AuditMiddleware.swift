@@ -66,6 +66,7 @@ struct AuditMiddleware: RouterMiddleware {
             "POST alerts/{id}/ack": "alert.acknowledge",
             "POST ingest/{format}": "ingest",
             "POST orgs": "organisation.create",
+            "POST orgs/import": "organisation.import",
             "PATCH orgs/{id}": "organisation.update",
             "DELETE orgs/{id}": "organisation.delete",
             "PUT orgs/{id}/inventory": "inventory.replace",

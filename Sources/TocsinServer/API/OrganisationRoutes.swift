@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TocsinCore
+import TocsinPipeline
 import TocsinStore
 
 /// `/api/v1/orgs`: the organisations that receive alerts.
@@ -9,6 +10,7 @@ struct OrganisationRoutes {
 
     func register(on group: RouterGroup<TocsinRequestContext>) {
         group.post("orgs", use: create)
+        group.post("orgs/import", use: importCSV)
         group.get("orgs", use: list)
         group.get("orgs/:id", use: show)
         group.patch("orgs/:id", use: update)
@@ -21,6 +23,30 @@ struct OrganisationRoutes {
         try await env.store.createOrganisation(org)
         context.logger.info("organisation created", metadata: ["org": "\(org.id)"])
         return try JSONResponse.make(org, status: .created, headers: [.location: "/api/v1/orgs/\(org.id)"])
+    }
+
+    /// `POST /api/v1/orgs/import`: creates and updates establishments from a CSV body, every row or none;
+    /// `dryRun=true` reports what would change and stores nothing. A file with a bad row is a 422 listing each line.
+    @Sendable func importCSV(_ request: Request, context: TocsinRequestContext) async throws -> Response {
+        try context.requirePrincipal().require([.admin], to: "import organisations")
+        let dryRun: Bool
+        switch request.query("dryRun") {
+        case nil, "false": dryRun = false
+        case "true": dryRun = true
+        default: throw Problem.validation("dryRun must be true or false", field: "dryRun")
+        }
+        let contentType = (request.headers[.contentType] ?? "").lowercased()
+        guard contentType.hasPrefix("text/csv") || contentType.hasPrefix("text/plain") else {
+            throw Problem(status: .unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
+                          detail: "send the file as text/csv")
+        }
+        let buffer = try await request.body.collectOrRefuse(upTo: OrganisationImport.maximumBytes, setting: "the import format (docs/organisations.md)")
+        let report = try await OrganisationImporter(store: env.store).run(buffer.readableBytesView, dryRun: dryRun)
+        context.logger.info("organisations imported", metadata: [
+            "dry_run": "\(dryRun)", "rows": "\(report.rows)", "created": "\(report.created)", "updated": "\(report.updated)",
+            "duration_ms": "\(report.durationMs)",
+        ])
+        return try JSONResponse.make(report)
     }
 
     @Sendable func list(_ request: Request, context: TocsinRequestContext) async throws -> Response {
@@ -125,12 +151,13 @@ struct OrganisationView: Encodable {
         try container.encode(org.tlpClearance, forKey: .tlpClearance)
         try container.encode(org.locale, forKey: .locale)
         try container.encode(org.compromised, forKey: .compromised)
+        try container.encodeIfPresent(org.finess, forKey: .finess)
         if showsContacts { try container.encode(org.contacts, forKey: .contacts) }
         try container.encode(org.createdAt, forKey: .createdAt)
         try container.encode(org.updatedAt, forKey: .updatedAt)
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, kind, region, national, tlpClearance, locale, compromised, contacts, createdAt, updatedAt }
+    enum CodingKeys: String, CodingKey { case id, name, kind, region, national, tlpClearance, locale, compromised, finess, contacts, createdAt, updatedAt }
 }
 
 /// `/api/v1/tokens`: API tokens, shown once and stored hashed; listed without their values, revoked at once.

@@ -16,6 +16,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var detail: String?
     /// The path of the offending input field (`indicators[2].value`), when one is at fault.
     public var field: String?
+    /// The lines of a refused file, each with its reason (`errors` in the document), for an import.
+    public var lines: [OrganisationImportError.Line]?
     public var headers: HTTPFields = [:]
 
     public init(status: HTTPResponse.Status, slug: String, title: String, detail: String? = nil, field: String? = nil) {
@@ -32,6 +34,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         var object: [String: Any] = ["type": type, "title": title, "status": Int(status.code), "instance": request.uri.path]
         if let detail { object["detail"] = detail }
         if let field { object["field"] = field }
+        if let lines { object["errors"] = lines.map { ["line": $0.line, "reason": $0.reason] as [String: Any] } }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         var fields = headers
         fields[.contentType] = "application/problem+json"
@@ -109,6 +112,11 @@ public struct Problem: Error, HTTPResponseError, Sendable {
             case .conflict: return .conflict(error.description)
             case .invalid: return .validation(error.description)
             }
+        case let error as OrganisationImportError:
+            var problem = Problem(status: .unprocessableContent, slug: "invalid-import", title: "Rows refused; nothing was imported",
+                                  detail: "\(error.summary); the first: line \(error.lines.first?.line ?? 1): \(error.lines.first?.reason ?? "")")
+            problem.lines = error.lines
+            return problem
         case let error as AlertLifecycle.TransitionError:
             return .conflict(error.description)
         case let error as IncidentLifecycle.TransitionError:

@@ -35,6 +35,8 @@ struct ConsoleRoutes {
         Reach.self,
         Ingest.self,
         SourcesPage.self,
+        RegionBoard.self,
+        Admin.self,
     ]
 
     /// The menu a role sees.

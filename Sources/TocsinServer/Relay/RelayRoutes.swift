@@ -26,7 +26,7 @@ struct RelayRoutes {
 
     @Sendable func upstreams(_ request: Request, context: TocsinRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require([.admin, .publisher], to: "see the upstreams")
+        try principal.require([.admin, .publisher, .relay], to: "see the upstreams")
         return try JSONResponse.make(UpstreamsBody(broker: env.identity, items: env.relay?.health() ?? [], nextCursor: nil))
     }
 

@@ -556,6 +556,14 @@ enum SQLiteMigrations {
                 CREATE INDEX console_login_links_expiry ON console_login_links(expires_at);
                 """)
         }
+        migrator.registerMigration("2026-12-03-org-finess") { db in
+            // An establishment's FINESS number, by which a bulk import finds it again; the organisations there were
+            // before have none, and two may never share one.
+            try db.execute(sql: """
+                ALTER TABLE organisations ADD COLUMN finess TEXT;
+                CREATE UNIQUE INDEX organisations_finess ON organisations(finess) WHERE finess IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

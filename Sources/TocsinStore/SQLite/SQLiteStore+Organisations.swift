@@ -5,12 +5,47 @@ import TocsinCore
 extension SQLiteStore {
     public func createOrganisation(_ org: Organisation) async throws {
         let contacts = try encodeJSON(org.contacts)
-        try await pool.write { db in
+        try await pool.write { db in try Self.insert(org, contacts: contacts, db) }
+    }
+
+    static func insert(_ org: Organisation, contacts: String, _ db: Database) throws {
+        try Self.refusingTakenFINESS(org) {
             try db.execute(sql: """
-                INSERT INTO organisations (id, name, kind, region, tlp_rank, locale, contacts, compromised, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO organisations (id, name, kind, region, tlp_rank, locale, contacts, compromised, finess, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [org.id, org.name, org.kind.rawValue, org.regionScope, org.tlpClearance.rank, org.locale, contacts,
-                                 org.compromised, org.createdAt.millis, org.updatedAt.millis])
+                                 org.compromised, org.finess, org.createdAt.millis, org.updatedAt.millis])
+        }
+    }
+
+    static func update(_ org: Organisation, contacts: String, _ db: Database) throws {
+        try Self.refusingTakenFINESS(org) {
+            try db.execute(sql: """
+                UPDATE organisations SET name = ?, kind = ?, region = ?, tlp_rank = ?, locale = ?, contacts = ?, compromised = ?, finess = ?,
+                    updated_at = ?
+                WHERE id = ?
+                """, arguments: [org.name, org.kind.rawValue, org.regionScope, org.tlpClearance.rank, org.locale, contacts,
+                                 org.compromised, org.finess, org.updatedAt.millis, org.id])
+        }
+        if db.changesCount == 0 { throw StoreError.notFound("organisation \(org.id)") }
+    }
+
+    /// Runs a write, turning the unique index on FINESS numbers into a conflict that names the number.
+    static func refusingTakenFINESS(_ org: Organisation, _ write: () throws -> Void) throws {
+        do {
+            try write()
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && error.message?.contains("finess") == true {
+            throw StoreError.conflict("FINESS number \(org.finess ?? "") is already another organisation's")
+        }
+    }
+
+    public func importOrganisations(creating created: [Organisation], updating updated: [Organisation]) async throws {
+        let created = try created.map { ($0, try encodeJSON($0.contacts)) }
+        let updated = try updated.map { ($0, try encodeJSON($0.contacts)) }
+        // One transaction: a file is imported whole or not at all.
+        try await pool.write { db in
+            for (org, contacts) in updated { try Self.update(org, contacts: contacts, db) }
+            for (org, contacts) in created { try Self.insert(org, contacts: contacts, db) }
         }
     }
 
@@ -32,14 +67,7 @@ extension SQLiteStore {
 
     public func updateOrganisation(_ org: Organisation) async throws {
         let contacts = try encodeJSON(org.contacts)
-        try await pool.write { db in
-            try db.execute(sql: """
-                UPDATE organisations SET name = ?, kind = ?, region = ?, tlp_rank = ?, locale = ?, contacts = ?, compromised = ?, updated_at = ?
-                WHERE id = ?
-                """, arguments: [org.name, org.kind.rawValue, org.regionScope, org.tlpClearance.rank, org.locale, contacts,
-                                 org.compromised, org.updatedAt.millis, org.id])
-            if db.changesCount == 0 { throw StoreError.notFound("organisation \(org.id)") }
-        }
+        try await pool.write { db in try Self.update(org, contacts: contacts, db) }
     }
 
     public func deleteOrganisation(id: String) async throws -> Bool {
@@ -64,7 +92,7 @@ extension SQLiteStore {
             region: region == Region.all ? nil : region, tlpClearance: TLP(rank: row["tlp_rank"]) ?? .clear, locale: row["locale"],
             contacts: try decodeJSON([Organisation.Contact].self, row["contacts"]),
             createdAt: row.date("created_at") ?? Date(), updatedAt: row.date("updated_at") ?? Date(), national: region == Region.all,
-            compromised: row["compromised"] ?? false
+            compromised: row["compromised"] ?? false, finess: row["finess"]
         )
     }
 

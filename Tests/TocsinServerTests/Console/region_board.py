@@ -1,0 +1,55 @@
+"""A regional agency (ARS) signed in with its relay token sees, on its board, the establishments of its own region
+and how far the alert got with each (and what its own broker reported), and never an establishment of another
+region; the same on the page of establishments no channel reaches; and the upstreams' health."""
+
+from console_harness import Console, check, load_scenario
+
+scenario = load_scenario()
+
+with Console(scenario) as console:
+    console.sign_in_with_token(scenario["relayToken"])
+    console.wait_for("nav")
+    menu = [link.get_attribute("href") for link in console.find_all("nav a")]
+    check(any(href.endswith("/console/region") for href in menu), f"no regional board in the menu: {menu}")
+    check(not any("/console/admin/" in href for href in menu), "an agency sees the admin's pages in its menu")
+
+    console.open("/console/region")
+    console.wait_for("#region-board")
+    console.check_page_basics()
+    check(console.find("#region-board").get_attribute("data-region") == "28", "the board is not Normandie's")
+    item = console.find(f"#region-board li[data-alert='{scenario['alertId']}']")
+    direct = [cell.text for cell in item.find_elements("css selector", "table.establishments td.org-name")]
+    for name in scenario["ownRegion"]:
+        check(name in direct, f"{name} (of the region) is not on the board: {direct}")
+    relayed = [cell.text for cell in item.find_elements("css selector", "table.relayed td.org-name")]
+    check(scenario["relayedOwn"] in relayed, f"the establishment the agency's broker reported is missing: {relayed}")
+    page = console.driver.page_source
+    for name in scenario["otherRegion"]:
+        check(name not in page, f"{name}, of another region, is on the board")
+    # The establishment reached by email shows as delivered; the one with no channel as not delivered.
+    rows = {row.find_element("css selector", "td.org-name").text: row.get_attribute("class")
+            for row in item.find_elements("css selector", "table.establishments tbody tr")}
+    check(rows.get(scenario["reachable"]) in ("step-delivered", "step-seen", "step-acknowledged"), f"not delivered: {rows}")
+    check(rows.get(scenario["unreachable"]) == "step-concerned", f"an establishment without a channel is not shown as uninformed: {rows}")
+    console.screenshot("ars-board")
+
+    console.open("/console/region/unreachable")
+    console.wait_for("#unreachable")
+    console.check_page_basics()
+    names = [cell.text for cell in console.find_all("#unreachable td.org-name")]
+    check(scenario["unreachable"] in names, f"{scenario['unreachable']} is not listed as unreachable: {names}")
+    check(scenario["reachable"] not in names, "a reachable establishment is listed as unreachable")
+    for name in scenario["otherRegion"]:
+        check(name not in console.driver.page_source, f"{name}, of another region, is listed")
+    console.screenshot("ars-unreachable")
+
+    console.open("/console/region/upstreams")
+    console.wait_for("main h1")
+    console.check_page_basics()
+    check(console.find_all("#no-upstream") or console.find_all("#upstreams"), "no upstream health shown")
+    console.screenshot("ars-upstreams")
+
+    # The admin's pages are not the agency's.
+    check(console.status_of("/console/admin/orgs") == 403, "an agency opens the admin's organisations")
+    check(console.status_of("/console/admin/import") == 403, "an agency opens the import page")
+    print("ok: the agency's board, its unreachable establishments and the upstreams, its region only")
