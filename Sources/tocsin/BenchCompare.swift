@@ -276,7 +276,7 @@ enum Wrk {
 final class AlertmanagerProcess: @unchecked Sendable {
     private let process: Process
     private let port: Int
-    private let client = CurlHTTPClient(threads: 1)
+    private let client = CurlHTTPClient()
 
     private init(process: Process, port: Int) {
         self.process = process

@@ -80,7 +80,10 @@ public struct WebhookChannel: DeliveryChannel {
         ]
         // A drill says so in a header too, so a receiver can route it before reading the body.
         if let exerciseId = Self.exerciseId(claimed) { headers.append(("X-Tocsin-Exercise", exerciseId)) }
-        return HTTPRequest(url: claimed.target, headers: headers, body: body, timeout: timeout)
+        var request = HTTPRequest(url: claimed.target, headers: headers, body: body, timeout: timeout)
+        // Only the status decides the outcome.
+        request.keepHeaders = false
+        return request
     }
 
     /// The drill the delivery's alert belongs to, read from its document only when it names one.
