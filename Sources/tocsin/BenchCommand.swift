@@ -18,7 +18,7 @@ struct Bench: AsyncParsableCommand {
             abstract: "Publish one alert to N webhook subscribers served by a local receiver; compare with raw keep-alive POSTs.")
 
         @Option(help: "Number of webhook subscribers.") var subscribers: Int = 1_000
-        @Option(help: "Attempts in flight at once (also the baseline's concurrency).") var concurrency: Int = 16
+        @Option(help: "Attempts in flight at once (also the baseline's concurrency).") var concurrency: Int = 256
         @Option(name: .customLong("data-dir"), help: "Where to put the benchmark database (default: a new temporary directory).") var dataDir: String?
 
         func run() async throws {
