@@ -37,6 +37,45 @@ public enum RFC3339 {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (seconds, fraction) = millis.quotientAndRemainder(dividingBy: 1000)
         let adjusted = fraction < 0 ? (seconds - 1, fraction + 1000) : (seconds, fraction)
+        // Years 1583 to 9999 by arithmetic on the Gregorian calendar (a fan-out writes one per delivery); any other
+        // year through Foundation, which writes the same form and counts days before the 1582 reform as Julian.
+        let days = adjusted.0 >= 0 ? adjusted.0 / 86_400 : (adjusted.0 - 86_399) / 86_400
+        let secondOfDay = adjusted.0 - days * 86_400
+        let (year, month, day) = civil(days: days)
+        if (1_583...9_999).contains(year) {
+            var text = [UInt8](repeating: 0, count: 24)
+            func put(_ value: Int64, _ at: Int, _ width: Int) {
+                var value = value
+                for index in stride(from: at + width - 1, through: at, by: -1) {
+                    text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 0, 4); text[4] = UInt8(ascii: "-"); put(month, 5, 2); text[7] = UInt8(ascii: "-"); put(day, 8, 2)
+            text[10] = UInt8(ascii: "T"); put(secondOfDay / 3_600, 11, 2); text[13] = UInt8(ascii: ":"); put(secondOfDay / 60 % 60, 14, 2)
+            text[16] = UInt8(ascii: ":"); put(secondOfDay % 60, 17, 2); text[19] = UInt8(ascii: "."); put(adjusted.1, 20, 3)
+            text[23] = UInt8(ascii: "Z")
+            return String(decoding: text, as: UTF8.self)
+        }
+        return foundationFormat(seconds: adjusted.0, milliseconds: adjusted.1)
+    }
+
+    /// The year, month and day of a count of days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// The same text through Foundation's ISO 8601 style (what `format` checks itself against in the tests).
+    static func foundationFormat(seconds: Int64, milliseconds: Int64) -> String {
+        let adjusted = (seconds, milliseconds)
         let whole = Date(timeIntervalSince1970: Double(adjusted.0)).formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
         return whole.dropLast() + "." + String(format: "%03d", adjusted.1) + "Z"
     }

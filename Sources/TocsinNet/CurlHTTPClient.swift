@@ -10,6 +10,9 @@ public struct HTTPRequest: Sendable {
     public var timeout: TimeInterval
     /// The most response body kept; past it the transfer is aborted and the result marked `truncated`.
     public var maxBodyBytes: Int
+    /// Whether the answer's header lines are kept (`HTTPResult.headers`); a sender that reads only the status
+    /// skips them.
+    public var keepHeaders = true
 
     public init(url: String, method: String = "POST", headers: [(String, String)] = [], body: [UInt8] = [], timeout: TimeInterval = 15,
                 maxBodyBytes: Int = 64 * 1024) {
@@ -52,100 +55,111 @@ public enum HTTPClientError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// An HTTP client on libcurl, with a fixed pool of threads each reusing one easy handle (so one kept-alive
-/// connection per receiver and thread).
+/// An HTTP client on libcurl's multi interface: one thread drives every transfer at once, event-driven, with the
+/// connections to each receiver kept alive in one shared pool (up to `connectionsPerHost` to one host).
 ///
-/// Transfers block, so they never run on Swift's cooperative pool: each worker thread takes jobs from a queue and
-/// resumes the caller's continuation. Redirects are never followed and only http and https are allowed.
+/// Transfers never run on Swift's cooperative pool: a caller prepares its transfer and waits; the loop's thread
+/// resumes it when the answer is in. Redirects are never followed, only http and https are allowed, each request
+/// is pinned to the address its `pin` checked, and an answer is read up to the request's size limit only.
 public final class CurlHTTPClient: Sendable {
-    /// Chooses the address to connect to before a transfer, or refuses the target; runs on the worker thread.
+    /// Chooses the address to connect to before a transfer, or refuses the target. It runs before every request:
+    /// on the caller's task when the host is an IP address, on a thread of its own when a name must be resolved.
     public typealias Pin = @Sendable (URLComponents) throws(HTTPClientError) -> String?
 
-    private let workers: CurlWorkers
+    private let loop: CurlMultiLoop
     private let userAgent: String
 
-    /// Starts `threads` worker threads.
-    public init(threads: Int, userAgent: String = "Tocsin") {
-        self.workers = CurlWorkers(threads: threads, name: "tocsin-http")
+    /// Starts the client's thread. At most `connectionsPerHost` connections are kept open to one host and
+    /// `maxConnections` in all; requests beyond wait for one to be free.
+    public init(connectionsPerHost: Int = 16, maxConnections: Int = 256, userAgent: String = "Tocsin") {
+        loop = CurlMultiLoop(name: "tocsin-http", connectionsPerHost: connectionsPerHost, maxConnections: maxConnections)
         self.userAgent = userAgent
     }
 
     /// Sends `request`; `pin` may refuse the target or name the address to connect to.
     public func send(_ request: HTTPRequest, pin: Pin? = nil) async -> Result<HTTPResult, HTTPClientError> {
-        await workers.run({ [self] handle in self.perform(request, pin: pin, on: handle) },
-                          whenStopped: .failure(.transport("client is shutting down")))
-    }
-
-    /// Stops the threads once the queued requests are done.
-    public func shutdown() { workers.shutdown() }
-
-    private final class Sink {
-        var body: [UInt8] = []
-        var headers: [(String, String)] = []
-        let limit: Int
-        var truncated = false
-        init(limit: Int) { self.limit = limit }
-    }
-
-    private func perform(_ request: HTTPRequest, pin: Pin?, on handle: UnsafeMutableRawPointer) -> Result<HTTPResult, HTTPClientError> {
         guard let components = URLComponents(string: request.url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", components.host?.isEmpty == false else {
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
             return .failure(.refused("'\(request.url.prefix(200))' is not an http or https URL"))
         }
-        var resolveList: UnsafeMutablePointer<curl_slist>?
-        do {
-            if let pin, let entry = try pin(components) {
-                resolveList = curl_slist_append(nil, entry)
+        var resolve: String?
+        if let pin {
+            switch await Self.check(components, host: host, with: pin) {
+            case .success(let entry): resolve = entry
+            case .failure(let error): return .failure(error)
             }
-        } catch {
-            return .failure(error)
         }
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
-        headerList = curl_slist_append(headerList, "Expect:")
-        defer {
-            curl_slist_free_all(headerList)
-            curl_slist_free_all(resolveList)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResult, HTTPClientError>, Never>) in
+            start(request, resolve: resolve) { continuation.resume(returning: $0) }
         }
-        let sink = Sink(limit: request.maxBodyBytes)
-        let sinkPointer = Unmanaged.passRetained(sink).toOpaque()
-        defer { Unmanaged<Sink>.fromOpaque(sinkPointer).release() }
+    }
+
+    /// Stops taking requests; the client's thread ends once those in flight are done.
+    public func shutdown() { loop.shutdown() }
+
+    /// Runs `pin`: at once for an IP address, on a thread that may block for a name (the system resolver blocks, and
+    /// must not hold up the cooperative pool).
+    private static func check(_ components: URLComponents, host: String, with pin: @escaping Pin) async -> Result<String?, HTTPClientError> {
+        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        if IPAddress(bare) != nil {
+            do throws(HTTPClientError) { return .success(try pin(components)) } catch { return .failure(error) }
+        }
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                do throws(HTTPClientError) { continuation.resume(returning: .success(try pin(components))) } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+    }
+
+    /// Prepares the transfer on the caller's thread and hands it to the loop; `completion` runs once, on the loop's
+    /// thread or here if it never starts.
+    private func start(_ request: HTTPRequest, resolve: String?, completion: @escaping @Sendable (Result<HTTPResult, HTTPClientError>) -> Void) {
+        guard let handle = loop.handle() else { return completion(.failure(.transport("cannot create a curl handle"))) }
+        let transfer = CurlTransfer(handle: handle, limit: request.maxBodyBytes, keepHeaders: request.keepHeaders, completion: completion)
+        if let resolve { transfer.resolveList = curl_slist_append(nil, resolve) }
+        for (name, value) in request.headers { transfer.headerList = curl_slist_append(transfer.headerList, "\(name): \(value)") }
+        transfer.headerList = curl_slist_append(transfer.headerList, "Expect:")
 
         Curl.prepare(handle, url: request.url, protocols: "http,https", timeout: request.timeout)
         ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
         ccurl_setopt_str(handle, CURLOPT_USERAGENT, userAgent)
-        ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
-        if let resolveList { ccurl_setopt_slist(handle, CURLOPT_RESOLVE, resolveList) }
+        ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, transfer.headerList)
+        if let list = transfer.resolveList { ccurl_setopt_slist(handle, CURLOPT_RESOLVE, list) }
+        // The transfer outlives this call: the loop holds it until it ends.
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
         ccurl_setopt_writefn(handle) { pointer, size, count, userdata in
             let total = size * count
             guard let pointer, let userdata else { return total }
-            let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
-            let room = sink.limit - sink.body.count
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+            let room = transfer.limit - transfer.body.count
             if room > 0 {
                 pointer.withMemoryRebound(to: UInt8.self, capacity: total) { bytes in
-                    sink.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: min(room, total)))
+                    transfer.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: min(room, total)))
                 }
             }
             // Past the limit the transfer stops: a hostile server cannot make us read (or wait for) more.
             if total > room {
-                sink.truncated = true
+                transfer.truncated = true
                 return 0
             }
             return total
         }
-        ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, sinkPointer)
+        ccurl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
         ccurl_setopt_headerfn(handle) { pointer, size, count, userdata in
             let total = size * count
             guard let pointer, let userdata else { return total }
-            let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+            guard transfer.keepHeaders else { return total }
             let line = pointer.withMemoryRebound(to: UInt8.self, capacity: total) { String(decoding: UnsafeBufferPointer(start: $0, count: total), as: UTF8.self) }
-            if line.hasPrefix("HTTP/") { sink.headers.removeAll() }
-            if let colon = line.firstIndex(of: ":"), sink.headers.count < 100 {
-                sink.headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)))
+            if line.hasPrefix("HTTP/") { transfer.headers.removeAll() }
+            if let colon = line.firstIndex(of: ":"), transfer.headers.count < 100 {
+                transfer.headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)))
             }
             return total
         }
-        ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, sinkPointer)
+        ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
         switch request.method {
         case "GET": ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
         case "POST", "PUT", "PATCH", "DELETE":
@@ -159,17 +173,9 @@ public final class CurlHTTPClient: Sendable {
         default:
             ccurl_setopt_str(handle, CURLOPT_CUSTOMREQUEST, request.method)
         }
-        let code = curl_easy_perform(handle)
-        if sink.truncated {
-            var status = 0
-            ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-            return .success(HTTPResult(status: status, body: sink.body, headers: sink.headers, truncated: true))
+        guard loop.start(transfer) else {
+            loop.giveBack(handle)
+            return completion(.failure(.transport("client is shutting down")))
         }
-        guard code == CURLE_OK else {
-            return .failure(.transport(String(cString: curl_easy_strerror(code))))
-        }
-        var status = 0
-        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResult(status: status, body: sink.body, headers: sink.headers))
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// libcurl transfers block, so they never run on Swift's cooperative pool: a job waits in the queue, a worker
 /// thread runs it with its own handle (keeping that handle's connections alive from one job to the next, HTTP
-/// keep-alive or an open SMTP session) and resumes the caller. The HTTP and SMTP channels share this one home.
+/// an open SMTP session) and resumes the caller. The SMTP sender runs here; HTTP runs on `CurlHTTPClient`'s event loop.
 public final class CurlWorkers: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [(UnsafeMutableRawPointer) -> Void] = []

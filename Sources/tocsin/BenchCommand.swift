@@ -11,14 +11,14 @@ import TocsinStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the broker on this machine.",
-        subcommands: [Fanout.self, Route.self, Email.self, Ingest.self, Enrich.self, Drill.self, Flash.self, Relay.self, TAXII.self, Console.self, Compare.self])
+        subcommands: [Fanout.self, Parts.self, Route.self, Email.self, Ingest.self, Enrich.self, Drill.self, Flash.self, Relay.self, TAXII.self, Console.self, Compare.self])
 
     struct Fanout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Publish one alert to N webhook subscribers served by a local receiver; compare with raw keep-alive POSTs.")
 
         @Option(help: "Number of webhook subscribers.") var subscribers: Int = 1_000
-        @Option(help: "Attempts in flight at once (also the baseline's concurrency).") var concurrency: Int = 16
+        @Option(help: "Attempts in flight at once (also the baseline's concurrency).") var concurrency: Int = 256
         @Option(name: .customLong("data-dir"), help: "Where to put the benchmark database (default: a new temporary directory).") var dataDir: String?
 
         func run() async throws {
@@ -40,7 +40,7 @@ struct Bench: AsyncParsableCommand {
             print("Tocsin fan-out benchmark: \(subscribers) webhook subscribers, concurrency \(concurrency), receiver \(url)")
 
             // Baseline: the same receiver, the same client and concurrency, plain keep-alive POSTs of an alert-sized body.
-            let client = CurlHTTPClient(threads: concurrency)
+            let client = CurlHTTPClient(connectionsPerHost: 16, maxConnections: max(concurrency, 16))
             let sample = Array(repeating: UInt8(ascii: "x"), count: 1_200)
             let baselineCount = max(subscribers, 2_000)
             let baselineRate = await Baseline.rate(baselineCount, over: concurrency) { _ in

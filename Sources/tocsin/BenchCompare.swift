@@ -24,7 +24,7 @@ extension Bench {
         @Option(help: "Webhook receivers (Alertmanager webhook_configs, Tocsin subscriptions).") var receivers: Int = 1_000
         @Option(help: "Alerts in the burst workload.") var alerts: Int = 10
         @Option(name: .customLong("repeat"), help: "Alternating runs of each workload; the median and range are shown.") var repeats: Int = 3
-        @Option(help: "Tocsin's attempts in flight at once.") var concurrency: Int = 16
+        @Option(help: "Tocsin's attempts in flight at once.") var concurrency: Int = 256
 
         func run() async throws {
             guard receivers >= 1, receivers <= 100_000, alerts >= 1, alerts <= 100, repeats >= 1 else {
@@ -276,7 +276,7 @@ enum Wrk {
 final class AlertmanagerProcess: @unchecked Sendable {
     private let process: Process
     private let port: Int
-    private let client = CurlHTTPClient(threads: 1)
+    private let client = CurlHTTPClient()
 
     private init(process: Process, port: Int) {
         self.process = process

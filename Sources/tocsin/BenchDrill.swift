@@ -144,7 +144,7 @@ extension Bench {
 
             // Acknowledgements through the API: the fast ones, then the slow ones; a baseline of plain GET /healthz
             // on the same server, clients and concurrency.
-            let client = CurlHTTPClient(threads: clients)
+            let client = CurlHTTPClient(connectionsPerHost: clients)
             let fast = organisations.filter { fates[$0.id] == .fast }.map(\.id)
             let slow = organisations.filter { fates[$0.id] == .slow }.map(\.id)
             let failures = Mutex(0)

@@ -73,7 +73,7 @@ extension Bench {
             while listening.withLock({ $0 }) == nil, ContinuousClock.now < startDeadline { try await Task.sleep(for: .milliseconds(10)) }
             guard let port = listening.withLock({ $0 }) else { throw CLIError("the broker did not start listening within 30 s") }
             let api = "http://127.0.0.1:\(port)/api/v1"
-            let client = CurlHTTPClient(threads: clients)
+            let client = CurlHTTPClient(connectionsPerHost: clients)
             defer { client.shutdown() }
 
             func call(_ method: String, _ path: String, token: String, json: Any? = nil) async throws -> (Double, [String: Any]) {

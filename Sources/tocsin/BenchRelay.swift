@@ -129,7 +129,7 @@ extension Bench {
                 try await child.start(environment: environment.merging(["TOCSIN_BROKER_NAME": "ARS \(code)", "TOCSIN_RELAY_REGIONS": code]) { $1 })
                 regionalAdmins.append((child, admin))
             }
-            let client = CurlHTTPClient(threads: 4)
+            let client = CurlHTTPClient(connectionsPerHost: 4)
             defer { client.shutdown() }
             func get(_ port: Int, _ path: String, token: String) async -> [String: Any] {
                 guard case .success(let result) = await client.send(HTTPRequest(url: "http://127.0.0.1:\(port)\(path)", method: "GET",

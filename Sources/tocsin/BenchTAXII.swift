@@ -57,7 +57,7 @@ extension Bench {
             while listening.withLock({ $0 }) == nil, ContinuousClock.now < startDeadline { try await Task.sleep(for: .milliseconds(10)) }
             guard let port = listening.withLock({ $0 }) else { throw CLIError("the broker did not start listening within 30 s") }
             let base = "http://127.0.0.1:\(port)"
-            let client = CurlHTTPClient(threads: 1)
+            let client = CurlHTTPClient()
             defer { client.shutdown() }
             let headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/taxii+json;version=2.1")]
             func get(_ path: String) async throws -> HTTPResult {

@@ -1,5 +1,5 @@
 import Foundation
-import TocsinCore
+@testable import TocsinCore
 import XCTest
 
 /// Dates are read as RFC 3339 section 5.6 writes them, which is what the OpenAPI `date-time` format allows.
@@ -28,5 +28,26 @@ final class RFC3339Tests: XCTestCase {
                      "2024-04-12T10:00:00+24:00", "2024-04-12T10:00:00Zjunk", "２０２４-04-12T10:00:00Z"] {
             XCTAssertNil(RFC3339.parseStrict(text), text)
         }
+    }
+
+    /// Dates are written by arithmetic for years 1583 to 9999, through Foundation otherwise; the text is Foundation's to the byte.
+    func testFormatWritesWhatFoundationWrites() {
+        var generator = SystemRandomNumberGenerator()
+        var samples: [Double] = [0, -0.001, 951_782_400, 1_709_164_800.5, 253_402_300_799.999, -62_135_596_800, 4_102_444_800.123, -4_060_470_928.25]
+        for _ in 0..<5_000 { samples.append(Double(Int64.random(in: -62_135_596_800_000...253_402_300_799_999, using: &generator)) / 1000) }
+        for seconds in samples {
+            let millis = Int64((seconds * 1000).rounded())
+            let (whole, fraction) = millis.quotientAndRemainder(dividingBy: 1000)
+            let adjusted = fraction < 0 ? (whole - 1, fraction + 1000) : (whole, fraction)
+            XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: seconds)),
+                           RFC3339.foundationFormat(seconds: adjusted.0, milliseconds: adjusted.1), "\(seconds)")
+        }
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: 1_712_916_000.123)), "2024-04-12T10:00:00.123Z")
+    }
+
+    func testBase64URLHasNoPaddingNorURLUnsafeCharacters() {
+        XCTAssertEqual(Base64URL.encode([0xfb, 0xff, 0xfe]), "-__-")
+        XCTAssertEqual(Base64URL.encode([0x61]), "YQ")
+        XCTAssertEqual(Base64URL.decode(Base64URL.encode(Array(0...255))), Array(0...255))
     }
 }

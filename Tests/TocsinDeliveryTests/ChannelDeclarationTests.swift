@@ -68,7 +68,7 @@ final class ChannelDeclarationTests: XCTestCase {
 
     /// A pulled channel has no sender; a pushed one is off until its settings turn it on.
     func testSendersAreBuiltFromEachChannelsSettings() throws {
-        let client = CurlHTTPClient(threads: 1)
+        let client = CurlHTTPClient()
         defer { client.shutdown() }
         let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Templates").path

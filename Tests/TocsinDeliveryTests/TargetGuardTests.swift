@@ -45,7 +45,7 @@ final class TargetGuardTests: XCTestCase {
         let claimed = ClaimedDelivery(delivery: Delivery(alertId: alert.id, revision: 1, subscriptionId: "s", orgId: "o", channel: .webhook),
                                       target: "https://receiver.test/hook", alertJSON: json, eventType: "alert.published",
                                       eventTime: alert.updatedAt, secrets: [SubscriptionSecret(.signing, secret)])
-        let channel = WebhookChannel(client: CurlHTTPClient(threads: 1), guardrail: TargetGuard())
+        let channel = WebhookChannel(client: CurlHTTPClient(), guardrail: TargetGuard())
         let request = try channel.request(for: claimed, now: Date())
         let headers = Dictionary(uniqueKeysWithValues: request.headers)
         XCTAssertEqual(headers["webhook-id"], claimed.delivery.id)
@@ -67,7 +67,7 @@ final class TargetGuardTests: XCTestCase {
     }
 
     func testRefusedTargetsFailPermanentlyWithoutAConnection() async throws {
-        let channel = WebhookChannel(client: CurlHTTPClient(threads: 1), guardrail: TargetGuard(), timeout: 2)
+        let channel = WebhookChannel(client: CurlHTTPClient(), guardrail: TargetGuard(), timeout: 2)
         let claimed = ClaimedDelivery(delivery: Delivery(alertId: "a", revision: 1, subscriptionId: "s", orgId: "o", channel: .webhook),
                                       target: "http://127.0.0.1:1/hook", alertJSON: Array("{}".utf8),
                                       eventType: "alert.published", eventTime: Date(), secrets: [SubscriptionSecret.Kind.signing.make()])

@@ -20,7 +20,7 @@ final class WebhookBodyTests: XCTestCase {
     func testTheBodyCarriesTheRecipientsAckUrlBesideTheAlertAsStored() throws {
         let alert = Alert.first(from: AlertDraft(title: "Faille \"critique\" / VPN", summary: "s", severity: .high, tlp: .amber))
         let delivery = try claimed(alert)
-        let channel = WebhookChannel(client: CurlHTTPClient(threads: 1), guardrail: TargetGuard(), ackLinks: links)
+        let channel = WebhookChannel(client: CurlHTTPClient(), guardrail: TargetGuard(), ackLinks: links)
         defer { channel.client.shutdown() }
         let body = channel.body(for: delivery)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
@@ -37,7 +37,7 @@ final class WebhookBodyTests: XCTestCase {
     func testACancellationAndABrokerWithoutLinksCarryNone() throws {
         var alert = Alert.first(from: AlertDraft(title: "t", summary: "s", severity: .high, tlp: .green))
         alert.status = .cancelled
-        let withLinks = WebhookChannel(client: CurlHTTPClient(threads: 1), guardrail: TargetGuard(), ackLinks: links)
+        let withLinks = WebhookChannel(client: CurlHTTPClient(), guardrail: TargetGuard(), ackLinks: links)
         defer { withLinks.client.shutdown() }
         XCTAssertFalse(String(decoding: withLinks.body(for: try claimed(alert)), as: UTF8.self).contains("ackUrl"))
         alert.status = .published

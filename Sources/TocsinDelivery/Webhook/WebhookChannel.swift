@@ -32,11 +32,12 @@ public struct WebhookChannel: DeliveryChannel {
     /// The payload bytes, with `ackUrl` when given.
     public static func body(for claimed: ClaimedDelivery, ackUrl: String? = nil) -> [UInt8] {
         var body = Array("{".utf8)
+        body.reserveCapacity(claimed.alertJSON.count + 512)
         // How the receiving organisation acknowledges the alert (a POST to it): for this recipient only.
-        if let ackUrl, let url = try? TocsinJSON.encode(ackUrl) {
-            body.append(contentsOf: Array(#""ackUrl":"#.utf8))
-            body.append(contentsOf: url)
-            body.append(contentsOf: Array(",".utf8))
+        if let ackUrl {
+            body.append(contentsOf: #""ackUrl":"#.utf8)
+            appendJSONString(ackUrl, to: &body)
+            body.append(UInt8(ascii: ","))
         }
         // What of the recipient's declared inventory the alert concerns: for this recipient only, beside the
         // alert every recipient shares.
@@ -55,6 +56,27 @@ public struct WebhookChannel: DeliveryChannel {
         body.append(contentsOf: claimed.alertJSON)
         body.append(contentsOf: Array(#","timestamp":"\#(RFC3339.format(claimed.eventTime))","type":"\#(claimed.eventType)"}"#.utf8))
         return body
+    }
+
+    /// Appends `text` as a JSON string, as the encoder writes it (slashes unescaped), without an encoder per call.
+    static func appendJSONString(_ text: String, to body: inout [UInt8]) {
+        body.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): body.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): body.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): body.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): body.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): body.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                body.append(contentsOf: #"\u00"#.utf8)
+                body.append(hex[Int(byte >> 4)])
+                body.append(hex[Int(byte & 0xf)])
+            default: body.append(byte)
+            }
+        }
+        body.append(UInt8(ascii: "\""))
     }
 
     /// The signed request for one attempt at `now`.
@@ -80,7 +102,10 @@ public struct WebhookChannel: DeliveryChannel {
         ]
         // A drill says so in a header too, so a receiver can route it before reading the body.
         if let exerciseId = Self.exerciseId(claimed) { headers.append(("X-Tocsin-Exercise", exerciseId)) }
-        return HTTPRequest(url: claimed.target, headers: headers, body: body, timeout: timeout)
+        var request = HTTPRequest(url: claimed.target, headers: headers, body: body, timeout: timeout)
+        // Only the status decides the outcome.
+        request.keepHeaders = false
+        return request
     }
 
     /// The drill the delivery's alert belongs to, read from its document only when it names one.

@@ -63,7 +63,7 @@ public struct TocsinBroker: Sendable {
         pages = try PageTemplates(directory: templatesDirectory, messages: messages)
         consolePages = try ConsolePages(directory: templatesDirectory, messages: messages)
         ackLinks = AckLinks(signer: try await store.ackLinkSigner(), publicUrl: configuration.publicUrl)
-        httpClient = CurlHTTPClient(threads: configuration.deliveryConcurrency, userAgent: "Tocsin/\(TocsinVersion.current)")
+        httpClient = CurlHTTPClient(connectionsPerHost: 16, maxConnections: max(configuration.deliveryConcurrency, 64), userAgent: "Tocsin/\(TocsinVersion.current)")
         let context = ChannelContext(httpClient: httpClient, publicUrl: configuration.publicUrl,
                                      templatesDirectory: templatesDirectory, messages: messages, ackLinks: ackLinks)
         let built = try ChannelRegistry.senders(configuration.channels, context: context)
@@ -93,7 +93,7 @@ public struct TocsinBroker: Sendable {
                 logger.notice("escalation waits for email (smtp.url and smtp.from): its steps are scheduled but not sent meanwhile")
             }
         }
-        let sourceClient = CurlHTTPClient(threads: 2, userAgent: "Tocsin/\(TocsinVersion.current)")
+        let sourceClient = CurlHTTPClient(connectionsPerHost: 2, userAgent: "Tocsin/\(TocsinVersion.current)")
         // What a poll round stored is sent at once and shown on the live streams.
         let wake: @Sendable () -> Void = { [hub, worker, escalation] in
             worker.wake()

@@ -46,7 +46,7 @@ public struct TocsinConfiguration: Sendable {
     /// Each channel's own section (`webhooks:`, `smtp:`), read by the channel's settings type
     /// (`channels[WebhookSettings.self].timeout`).
     public var channels = ChannelSettingsSet()
-    public var deliveryConcurrency = 16
+    public var deliveryConcurrency = 256
     public var deliveryLease: TimeInterval = 60
     public var deliveryPollInterval: TimeInterval = 1
     public var deliveryRetrySchedule: [TimeInterval] = RetryPolicy.standardSchedule

@@ -36,14 +36,21 @@ extension SQLiteStore {
             // clearance was lowered since routing never receives what it may no longer read.
             var targets: [String: (target: String, secrets: [SubscriptionSecret], active: Bool, clearance: TLP, region: String?, name: String,
                                    locale: String, digest: DigestMode, addresses: [String], laneClosed: Bool, statedIndicatorsOnly: Bool)] = [:]
-            let subscriptionStatement = try db.cachedStatement(sql: """
-                SELECT s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale, o.contacts, o.compromised,
-                    json_extract(s.filter, '$.statedIndicatorsOnly') AS stated_only,
-                    CASE WHEN s.previous_secret_until > :now THEN s.previous_secret END AS previous_secret
-                FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE s.id = :id
-                """)
-            for id in Set(deliveries.map(\.subscriptionId)) {
-                if let row = try Row.fetchOne(subscriptionStatement, arguments: ["id": id, "now": now.millis]) {
+            // One query per 500 subscriptions rather than one per subscription.
+            let subscriptionIds = Array(Set(deliveries.map(\.subscriptionId)))
+            for start in stride(from: 0, to: subscriptionIds.count, by: 500) {
+                let chunk = Array(subscriptionIds[start..<min(start + 500, subscriptionIds.count)])
+                var arguments = StatementArguments([now.millis])
+                arguments += StatementArguments(chunk)
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT s.id, s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale, o.contacts,
+                        o.compromised, json_extract(s.filter, '$.statedIndicatorsOnly') AS stated_only,
+                        CASE WHEN s.previous_secret_until > ? THEN s.previous_secret END AS previous_secret
+                    FROM subscriptions s JOIN organisations o ON o.id = s.org_id
+                    WHERE s.id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                    """, arguments: arguments)
+                for row in rows {
+                    let id: String = row["id"]
                     let target: String = row["target"]
                     // A role names whoever holds it when the message leaves, not when the subscription was made.
                     let addresses = RoleAddress.isRoleTarget(target)
@@ -143,12 +150,9 @@ extension SQLiteStore {
     public func recordResults(_ results: [DeliveryResult]) async throws {
         guard !results.isEmpty else { return }
         try await pool.write { db in
-            let attempt = try db.cachedStatement(sql: """
-                INSERT INTO delivery_attempts (delivery_id, number, started_at, duration_ms, outcome, status, error)
-                VALUES (?1, MAX(?2, (SELECT COALESCE(MAX(number), 0) + 1 FROM delivery_attempts WHERE delivery_id = ?1)), ?3, ?4, ?5, ?6, ?7)
-                """)
-            // An attempt is numbered after every earlier one of the delivery, redeliveries included (a redelivery
-            // starts a fresh retry budget, not a fresh history).
+            // The attempts' history, many rows per statement. An attempt is numbered after every earlier one of the
+            // delivery, redeliveries included (a redelivery starts a fresh retry budget, not a fresh history).
+            try Self.insertAttempts(db, results.map(\.attempt))
             // Only the holder of the current claim may move the delivery on: a worker whose lease expired and was
             // taken over records its attempt but leaves the state to the newer claim.
             let update = try db.cachedStatement(sql: """
@@ -156,25 +160,31 @@ extension SQLiteStore {
                     updated_at = ?, delivered_at = COALESCE(?, delivered_at)
                 WHERE id = ? AND state = 'in_flight' AND attempts = ?
                 """)
+            // The subscriptions with something waiting behind a delivery of this batch: one look for the whole batch
+            // (a fan-out has none), so that only those are released one by one, in the batch's order.
+            let finishing = results.filter { $0.machine.state == .delivered || $0.machine.state == .dead }
+            let waiting = try Self.subscriptionsWaiting(db, Set(finishing.map(\.subscriptionId)),
+                                                        earliest: finishing.map(\.finishedAt).min() ?? Date(),
+                                                        latest: finishing.map(\.finishedAt).max() ?? Date())
+            var delivered: [(id: String, at: Date)] = []
             for result in results {
                 let a = result.attempt
-                try attempt.execute(arguments: [a.deliveryId, a.number, a.startedAt.millis, a.durationMs, a.outcome, a.status, a.error])
                 let machine = result.machine
                 let next = machine.nextAttemptAt?.millis
-                let delivered: Int64? = machine.state == .delivered ? result.finishedAt.millis : nil
+                let deliveredAt: Int64? = machine.state == .delivered ? result.finishedAt.millis : nil
                 var lastError = a.error
                 switch result.action {
                 case .markDead(let reason), .disableSubscription(let reason): lastError = reason
                 default: break
                 }
                 try update.execute(arguments: [machine.state.rawValue, next, next, lastError, a.status, result.finishedAt.millis,
-                                               delivered, result.deliveryId, machine.attempts])
-                if machine.state == .delivered { try Self.recordDelivered(db, deliveryId: result.deliveryId, at: result.finishedAt) }
+                                               deliveredAt, result.deliveryId, machine.attempts])
+                if machine.state == .delivered { delivered.append((result.deliveryId, result.finishedAt)) }
                 // A delivery that is done (sent or dead) releases what waited behind it in its subscription, at once.
-                if machine.state == .delivered || machine.state == .dead {
+                if machine.state == .delivered || machine.state == .dead, waiting.contains(result.subscriptionId) {
                     try Self.releaseSuccessors(db, subscriptionId: result.subscriptionId, now: result.finishedAt)
                 }
-                                if case .disableSubscription(let reason) = result.action {
+                if case .disableSubscription(let reason) = result.action {
                     try db.execute(sql: "UPDATE subscriptions SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ?",
                                    arguments: [reason, result.finishedAt.millis, result.subscriptionId])
                     try db.execute(sql: """
@@ -184,8 +194,51 @@ extension SQLiteStore {
                     logger.warning("subscription disabled", metadata: ["subscription": "\(result.subscriptionId)", "reason": "\(reason)"])
                 }
             }
+            try Self.recordDelivered(db, delivered)
         }
     }
+
+    /// Writes attempts' history rows, up to `attemptRows` per statement.
+    static func insertAttempts(_ db: Database, _ attempts: [DeliveryAttempt]) throws {
+        func sql(_ rows: Int) -> String {
+            "INSERT INTO delivery_attempts (delivery_id, number, started_at, duration_ms, outcome, status, error) VALUES "
+                + Array(repeating: "(?, MAX(?, (SELECT COALESCE(MAX(number), 0) + 1 FROM delivery_attempts WHERE delivery_id = ?)), ?, ?, ?, ?, ?)",
+                        count: rows).joined(separator: ", ")
+        }
+        var start = 0
+        while start < attempts.count {
+            let chunk = attempts[start..<min(start + attemptRows, attempts.count)]
+            let statement = try chunk.count == attemptRows ? db.cachedStatement(sql: sql(attemptRows)) : db.makeStatement(sql: sql(chunk.count))
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(chunk.count * 8)
+            for a in chunk { values += [a.deliveryId, a.number, a.deliveryId, a.startedAt.millis, a.durationMs, a.outcome, a.status, a.error] }
+            try statement.execute(arguments: StatementArguments(values))
+            start += chunk.count
+        }
+    }
+
+    /// Attempts written per statement (8 values each, far below SQLite's limit on variables).
+    static let attemptRows = 128
+
+    /// Of `subscriptions`, those with a delivery that a delivery finished between `earliest` and `latest` may release
+    /// (`releaseSuccessors`): a superset, read once for a batch of results.
+    static func subscriptionsWaiting(_ db: Database, _ subscriptions: Set<String>, earliest: Date, latest: Date) throws -> Set<String> {
+        guard !subscriptions.isEmpty else { return [] }
+        var waiting: Set<String> = []
+        let ids = Array(subscriptions)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            var arguments = StatementArguments(chunk)
+            arguments += [earliest.millis, latest.millis]
+            waiting.formUnion(try String.fetchAll(db, sql: """
+                SELECT DISTINCT subscription_id FROM deliveries WHERE subscription_id IN (\(marks)) AND due_at > ?
+                    AND (state IN ('pending', 'retry_scheduled') OR state = 'in_flight' AND lease_until <= ?)
+                """, arguments: arguments))
+        }
+        return waiting
+    }
+
 
     public func nextDueDate(channels: Set<Channel>) async throws -> Date? {
         guard !channels.isEmpty else { return nil }
@@ -317,18 +370,17 @@ extension SQLiteStore {
     /// How long one delivery may hold back the later ones of its subscription.
     static let orderHold: TimeInterval = 6 * 3_600
 
-    /// Notes the first delivery of an alert to an organisation, on whichever channel, in its reach: two lookups by
-    /// key (the delivery, then its reach line), so that a fan-out's results cost the same whatever the reach holds.
-    /// The ledger is this step's history; `reach_events` keeps the readers' steps.
-    static func recordDelivered(_ db: Database, deliveryId: String, at: Date) throws {
-        guard let delivery = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT alert_id, org_id, subscription_id, channel FROM deliveries WHERE id = ? AND event = 'alert'
-            """), arguments: [deliveryId]) else { return }
-        try db.cachedStatement(sql: """
-            UPDATE alert_reach SET delivered_at = ?, delivered_by = ?, delivered_channel = ?
-            WHERE alert_id = ? AND org_id = ? AND delivered_at IS NULL
-            """).execute(arguments: [at.millis, "subscription:" + (delivery["subscription_id"] as String), delivery["channel"] as String,
-                                     delivery["alert_id"] as String, delivery["org_id"] as String])
+    /// Notes the first delivery of an alert to an organisation, on whichever channel, in its reach: one update by key
+    /// per delivery (the delivery, then its reach line), so that a fan-out's results cost the same whatever the reach
+    /// holds. The ledger is this step's history; `reach_events` keeps the readers' steps.
+    static func recordDelivered(_ db: Database, _ delivered: [(id: String, at: Date)]) throws {
+        guard !delivered.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            UPDATE alert_reach SET delivered_at = ?1, delivered_by = 'subscription:' || d.subscription_id, delivered_channel = d.channel
+            FROM (SELECT alert_id, org_id, subscription_id, channel FROM deliveries WHERE id = ?2 AND event = 'alert') AS d
+            WHERE alert_reach.alert_id = d.alert_id AND alert_reach.org_id = d.org_id AND alert_reach.delivered_at IS NULL
+            """)
+        for (id, at) in delivered { try statement.execute(arguments: [at.millis, id]) }
     }
 
     /// Makes what waited behind a finished delivery of an immediate subscription due now.

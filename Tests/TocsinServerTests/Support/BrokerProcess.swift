@@ -12,7 +12,7 @@ final class BrokerProcess: @unchecked Sendable {
     private(set) var adminToken = ""
     private var launches = 0
 
-    static let http = CurlHTTPClient(threads: 8, userAgent: "tocsin-tests")
+    static let http = CurlHTTPClient(connectionsPerHost: 8, userAgent: "tocsin-tests")
 
     /// Settings every test broker runs with: loopback receivers allowed, fast retries and polling.
     static let testEnvironment: [String: String] = [

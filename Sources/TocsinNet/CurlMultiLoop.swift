@@ -1,0 +1,174 @@
+import CCurl
+import Foundation
+
+/// One transfer on a `CurlMultiLoop`: its easy handle, the lists libcurl reads while it runs, what came back so far,
+/// and who waits for the result.
+///
+/// Prepared by the caller's thread, then owned by the loop's thread from the moment it is started to its end.
+final class CurlTransfer {
+    let handle: UnsafeMutableRawPointer
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    var resolveList: UnsafeMutablePointer<curl_slist>?
+    /// The response body kept so far, at most `limit` bytes.
+    var body: [UInt8] = []
+    /// Header lines of the final response (none when `keepHeaders` is false).
+    var headers: [(String, String)] = []
+    let limit: Int
+    let keepHeaders: Bool
+    /// The body went past `limit` and the transfer was cut.
+    var truncated = false
+    let completion: @Sendable (Result<HTTPResult, HTTPClientError>) -> Void
+
+    init(handle: UnsafeMutableRawPointer, limit: Int, keepHeaders: Bool, completion: @escaping @Sendable (Result<HTTPResult, HTTPClientError>) -> Void) {
+        self.handle = handle
+        self.limit = limit
+        self.keepHeaders = keepHeaders
+        self.completion = completion
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+        curl_slist_free_all(resolveList)
+    }
+}
+
+/// libcurl's multi interface driven by one thread: every transfer of a client runs on it at once, event-driven,
+/// and the connections to each receiver stay open in one shared pool from one transfer to the next.
+///
+/// Callers prepare a transfer on their own thread (an easy handle from the pool, its options set) and hand it over;
+/// the loop adds it, drives every transfer with `curl_multi_perform` and `curl_multi_poll`, and calls the
+/// transfer's completion when it ends. Nothing blocks except the poll.
+final class CurlMultiLoop: @unchecked Sendable {
+    private let multi: UnsafeMutableRawPointer
+    private let lock = NSLock()
+    /// Transfers handed over and not yet added to the multi handle (guarded by `lock`).
+    private var incoming: [CurlTransfer] = []
+    /// Easy handles whose transfer ended, ready for another one (guarded by `lock`).
+    private var idle: [UnsafeMutableRawPointer] = []
+    private var stopping = false
+    private var stopped = false
+    /// A wake-up was asked since the loop last took the incoming transfers: no need to ask again.
+    private var wakePending = false
+    /// The transfers in flight, by easy handle (the loop's thread only).
+    private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+
+    /// Starts the loop's thread. At most `connectionsPerHost` connections are open to one host and `maxConnections`
+    /// in all; transfers beyond wait inside libcurl for a connection to be free.
+    init(name: String, connectionsPerHost: Int, maxConnections: Int) {
+        Curl.initialize()
+        guard let multi = curl_multi_init() else { fatalError("libcurl could not make a multi handle") }
+        self.multi = multi
+        ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(connectionsPerHost, 1))
+        ccurl_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max(maxConnections, 1))
+        // The pool keeps every connection the limits allow, so none is closed only to be opened again.
+        ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(maxConnections, 1))
+        let thread = Thread { [self] in self.run() }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// An easy handle for a new transfer: one whose transfer ended, or a new one. Reset it before use.
+    func handle() -> UnsafeMutableRawPointer? {
+        lock.lock()
+        let reused = idle.popLast()
+        lock.unlock()
+        return reused ?? curl_easy_init()
+    }
+
+    /// Gives back a handle taken with `handle()` whose transfer was never started.
+    func giveBack(_ handle: UnsafeMutableRawPointer) {
+        lock.lock()
+        if stopped {
+            lock.unlock()
+            curl_easy_cleanup(handle)
+            return
+        }
+        idle.append(handle)
+        lock.unlock()
+    }
+
+    /// Hands a prepared transfer to the loop; false (and nothing started) once the loop is stopping.
+    func start(_ transfer: CurlTransfer) -> Bool {
+        lock.lock()
+        guard !stopping else {
+            lock.unlock()
+            return false
+        }
+        incoming.append(transfer)
+        let wake = !wakePending
+        wakePending = true
+        lock.unlock()
+        if wake { curl_multi_wakeup(multi) }
+        return true
+    }
+
+    /// Stops taking transfers; the loop ends once those in flight are done.
+    func shutdown() {
+        lock.lock()
+        stopping = true
+        lock.unlock()
+        curl_multi_wakeup(multi)
+    }
+
+    private func run() {
+        var running: Int32 = 0
+        var left: Int32 = 0
+        while true {
+            lock.lock()
+            let added = incoming
+            incoming.removeAll(keepingCapacity: true)
+            wakePending = false
+            let stop = stopping
+            lock.unlock()
+            for transfer in added {
+                active[transfer.handle] = transfer
+                let code = curl_multi_add_handle(multi, transfer.handle)
+                if code != CURLM_OK {
+                    active[transfer.handle] = nil
+                    finish(transfer, .failure(.transport(String(cString: curl_multi_strerror(code)))))
+                }
+            }
+            if stop && active.isEmpty { break }
+            curl_multi_perform(multi, &running)
+            while let message = curl_multi_info_read(multi, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                      let transfer = active.removeValue(forKey: easy) else { continue }
+                let code = ccurl_msg_result(message)
+                curl_multi_remove_handle(multi, easy)
+                finish(transfer, Self.result(of: transfer, code: code))
+            }
+            lock.lock()
+            let more = !incoming.isEmpty
+            lock.unlock()
+            // The poll returns as soon as a socket is ready, a timer of libcurl's is due, or a transfer is handed over.
+            if !more { curl_multi_poll(multi, nil, 0, 1_000, nil) }
+        }
+        lock.lock()
+        stopped = true
+        let handles = idle
+        idle.removeAll()
+        lock.unlock()
+        for handle in handles { curl_easy_cleanup(handle) }
+        curl_multi_cleanup(multi)
+    }
+
+    /// Returns the transfer's handle to the pool and tells its caller.
+    private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPResult, HTTPClientError>) {
+        lock.lock()
+        idle.append(transfer.handle)
+        lock.unlock()
+        transfer.completion(result)
+    }
+
+    /// What a finished transfer gives its caller: a truncated answer is still an answer.
+    private static func result(of transfer: CurlTransfer, code: CURLcode) -> Result<HTTPResult, HTTPClientError> {
+        var status = 0
+        ccurl_getinfo_long(transfer.handle, CURLINFO_RESPONSE_CODE, &status)
+        if transfer.truncated {
+            return .success(HTTPResult(status: status, body: transfer.body, headers: transfer.headers, truncated: true))
+        }
+        guard code == CURLE_OK else { return .failure(.transport(String(cString: curl_easy_strerror(code)))) }
+        return .success(HTTPResult(status: status, body: transfer.body, headers: transfer.headers))
+    }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TocsinCore
+import TocsinDelivery
+import TocsinNet
+import TocsinPipeline
+import TocsinServer
+import TocsinStore
+
+extension Bench {
+    /// The cost of each part of a webhook delivery, measured one part at a time over the same N deliveries: the
+    /// publish transaction that writes them to the outbox, the claims, the body and its signature, the sending, and
+    /// the recording of the results in the ledger.
+    struct Parts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time each part of N webhook deliveries apart: outbox write, claim, body, signature, send (to nginx), record.",
+            discussion: "Needs nginx (`make bench-deps`). The parts run one after the other, each over all N deliveries, in the sizes the outbox worker uses.")
+
+        @Option(help: "Deliveries (webhook subscriptions, one organisation each).") var deliveries: Int = 10_000
+        @Option(help: "Requests in flight at once while sending.") var concurrency: Int = 256
+        @Option(help: "Deliveries per claim.") var claim: Int = 768
+        @Option(help: "Results per recording transaction.") var record: Int = 512
+
+        func run() async throws {
+            guard deliveries >= 1, deliveries <= 1_000_000, concurrency >= 1, claim >= 1, record >= 1 else {
+                throw CLIError("--deliveries must be from 1 to 1000000, the others at least 1")
+            }
+            let tools = try BenchTools.locate(["nginx"])
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = .warning
+                return handler
+            }
+            let work = NSTemporaryDirectory() + "tocsin-parts-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: work) }
+            let nginx = try await NginxReceiver.start(binary: tools["nginx"]!, directory: work + "/nginx")
+            defer { nginx.stop() }
+
+            var configuration = TocsinConfiguration()
+            configuration.dataDir = work + "/tocsin"
+            configuration.channels[WebhookSettings.self].allowedNetworks = ["127.0.0.0/8"]
+            try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true)
+            let store = try SQLiteStore(path: configuration.databasePath, channels: ChannelRegistry.catalog, logger: Logger(label: "tocsin.store"))
+            try await Baseline.seed(store, count: deliveries, kind: .ch, channel: .webhook) { index in
+                ("http://127.0.0.1:\(nginx.port)/tocsin/\(index)", StandardWebhooks.makeSecret())
+            }
+            let router = try await AlertRouter(store: store, messages: try configuration.loadMessages()).router()
+            let client = CurlHTTPClient(connectionsPerHost: 16, maxConnections: concurrency)
+            defer { client.shutdown() }
+            let channel = WebhookChannel(client: client, guardrail: try configuration.channels[WebhookSettings.self].targetGuard(),
+                                         ackLinks: AckLinks(signer: try await store.ackLinkSigner(), publicUrl: configuration.publicUrl))
+            print("Cost of each part of \(deliveries) webhook deliveries, one part at a time; nginx receiver on port \(nginx.port)")
+            func line(_ part: String, _ seconds: Double, _ note: String) {
+                let name = part.padding(toLength: 32, withPad: " ", startingAt: 0)
+                print(name + String(format: " %9.1f ms  %7.2f µs per delivery  ", seconds * 1000, seconds * 1_000_000 / Double(deliveries)) + note)
+            }
+            var total = 0.0
+
+            // The publish transaction: the alert, its routing, N outbox rows and N reach lines.
+            let draft = AlertDraft(title: "Rançongiciel : indicateurs de compromission", summary: "Benchmark alert", severity: .critical,
+                                   tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
+                                   indicators: [Indicator(type: .ipv4, value: "203.0.113.7")])
+            var clock = ContinuousClock.now
+            let published = try await store.publish(Alert.first(from: draft), route: router)
+            var seconds = (ContinuousClock.now - clock).seconds
+            total += seconds
+            line("publish (outbox write)", seconds, String(format: "routing %.1f ms", published.routingSeconds * 1000))
+
+            // Claims under a lease, in batches, with what sending needs (the stored alert, the subscriptions).
+            clock = ContinuousClock.now
+            var claimed: [ClaimedDelivery] = []
+            var claims = 0
+            while true {
+                let now = Date()
+                let batch = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now.addingTimeInterval(60), limit: claim)
+                if batch.isEmpty { break }
+                claims += 1
+                claimed += batch
+            }
+            seconds = (ContinuousClock.now - clock).seconds
+            total += seconds
+            line("claim", seconds, "\(claims) claims of up to \(claim)")
+            guard claimed.count == deliveries else { throw CLIError("claimed \(claimed.count) of \(deliveries)") }
+
+            // The body of each delivery (the shared alert JSON, the recipient's acknowledgement link), then its signature.
+            clock = ContinuousClock.now
+            var bodies: [[UInt8]] = []
+            bodies.reserveCapacity(claimed.count)
+            for item in claimed { bodies.append(channel.body(for: item)) }
+            seconds = (ContinuousClock.now - clock).seconds
+            total += seconds
+            line("body (incl. ack link HMAC)", seconds, "\(bodies.first?.count ?? 0) bytes each")
+            clock = ContinuousClock.now
+            let timestamp = Int(Date().timeIntervalSince1970)
+            var signatures = 0
+            for (item, body) in zip(claimed, bodies) {
+                signatures += try StandardWebhooks.sign(secret: item.secrets(.signing)[0], id: item.delivery.id, timestamp: timestamp, body: body).count
+            }
+            seconds = (ContinuousClock.now - clock).seconds
+            total += seconds
+            line("signature (HMAC-SHA256)", seconds, "")
+            clock = ContinuousClock.now
+            let requests = try claimed.map { try channel.request(for: $0) }
+            let requestSeconds = (ContinuousClock.now - clock).seconds
+
+            // Sending: the signed requests, `concurrency` at once, through the SSRF guard's pin, to nginx.
+            clock = ContinuousClock.now
+            let guardrail = channel.guardrail
+            let statuses = await withTaskGroup(of: Int.self) { group in
+                var next = 0
+                var statuses: [Int] = []
+                func add() {
+                    let request = requests[next]
+                    next += 1
+                    group.addTask {
+                        guard case .success(let answer) = await client.send(request, pin: { components throws(HTTPClientError) in try guardrail.pin(components) })
+                        else { return 0 }
+                        return answer.status
+                    }
+                }
+                while next < min(concurrency, requests.count) { add() }
+                for await status in group {
+                    statuses.append(status)
+                    if next < requests.count { add() }
+                }
+                return statuses
+            }
+            seconds = (ContinuousClock.now - clock).seconds
+            total += seconds
+            line("send (pin, HTTP POST, answer)", seconds, String(format: "%d in flight, %.0f/s", concurrency, Double(deliveries) / seconds))
+            guard statuses.allSatisfy({ $0 == 204 }) else { throw CLIError("not every request was answered 204: \(Set(statuses))") }
+
+            // Recording: each result through the state machine, then in the ledger in transactions of `record`.
+            clock = ContinuousClock.now
+            let finished = Date()
+            var results: [DeliveryResult] = []
+            results.reserveCapacity(claimed.count)
+            for item in claimed {
+                var machine = DeliveryMachine(item.delivery)
+                let action = try machine.finish(.success(status: 204), now: finished, policy: RetryPolicy(), random: 0.5)
+                results.append(DeliveryResult(deliveryId: item.delivery.id, subscriptionId: item.delivery.subscriptionId,
+                                              attempt: DeliveryAttempt(deliveryId: item.delivery.id, number: machine.attempts, startedAt: finished,
+                                                                       durationMs: 1, outcome: "success", status: 204, error: nil),
+                                              machine: machine, action: action, finishedAt: finished))
+            }
+            for start in stride(from: 0, to: results.count, by: record) {
+                try await store.recordResults(Array(results[start..<min(start + record, results.count)]))
+            }
+            seconds = (ContinuousClock.now - clock).seconds
+            total += seconds
+            line("record (ledger, reach)", seconds, "transactions of \(record)")
+            let delivered = try await store.deliveryCounts()[.delivered] ?? 0
+            guard delivered == deliveries else { throw CLIError("the ledger shows \(delivered) of \(deliveries) delivered") }
+            line("sum of the parts", total, String(format: "(building the whole requests: %.1f ms)", requestSeconds * 1000))
+        }
+    }
+}
