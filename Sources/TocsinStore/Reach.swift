@@ -10,6 +10,9 @@ import TocsinCore
 public protocol ReachStore: Sendable {
     /// Every organisation the alert concerns, with its steps, its subscriptions and the alert's deliveries to it.
     func reach(alertId: String) async throws -> [OrganisationReach]
+    /// The organisations of `region` the alert concerns, with their steps, subscriptions and deliveries: the rows
+    /// of `reach(alertId:)` whose region is `region`, read without the rest of the country.
+    func reach(alertId: String, region: String) async throws -> [OrganisationReach]
     /// The alert's standing with one organisation; nil when it does not concern it.
     func reach(alertId: String, orgId: String) async throws -> OrganisationReach?
     /// Notes that the organisation read these alerts, for those it had not read yet and that concern it.
@@ -28,6 +31,8 @@ public protocol ReachStore: Sendable {
     /// Every organisation with its subscriptions, each with its latest finished delivery: what the reachability rule
     /// (`OrganisationChannels.unreachableReasons`) reads.
     func organisationChannels() async throws -> [OrganisationChannels]
+    /// The organisations of `region` only, as `organisationChannels()` gives them.
+    func organisationChannels(region: String) async throws -> [OrganisationChannels]
     /// The alerts of one exercise, oldest first.
     func alerts(exerciseId: String) async throws -> [Alert]
 }

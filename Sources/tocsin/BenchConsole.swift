@@ -109,7 +109,7 @@ extension Bench {
             while listening.withLock({ $0 }) == nil, ContinuousClock.now < startDeadline { try await Task.sleep(for: .milliseconds(10)) }
             guard let port = listening.withLock({ $0 }) else { throw CLIError("the broker did not start listening within 60 s") }
             let base = "http://127.0.0.1:\(port)"
-            let client = CurlHTTPClient(threads: 1)
+            let client = CurlHTTPClient(connectionsPerHost: 1, maxConnections: 1)
             defer { client.shutdown() }
 
             func get(_ path: String, session: String?) async -> (status: Int, bytes: Int) {

@@ -35,11 +35,6 @@ extension ConsoleBrowserTests {
         // The regional alert stays in its region (the CSAF advisory, national, goes everywhere).
         let elsewhereTitles = receiver.received("rouen").compactMap { ($0.json["data"] as? [String: Any])?["title"] as? String }
         XCTAssertFalse(elsewhereTitles.contains { $0.hasPrefix("Vue PACS : exécution") }, "another region's establishment received the alert")
-        let shot = URL(fileURLWithPath: Self.screenshots + "/analyst-reach-board.png")
-        guard FileManager.default.fileExists(atPath: shot.path) else { return }
-        let kept = Self.repository.appendingPathComponent("docs/images/console-reach-board.png")
-        try? FileManager.default.createDirectory(at: kept.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? FileManager.default.removeItem(at: kept)
-        try FileManager.default.copyItem(at: shot, to: kept)
+        keep("analyst-reach-board", as: "console-reach-board")
     }
 }

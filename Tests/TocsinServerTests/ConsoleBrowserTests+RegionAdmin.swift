@@ -79,8 +79,10 @@ extension ConsoleBrowserTests {
         XCTAssertTrue(seen.contains(EstablishmentsCSV.finess(serial: badRow)))
     }
 
-    /// Keeps a screenshot of this run in `docs/images/<name>.png`, which docs/console.md shows.
+    /// Keeps a screenshot of this run in `docs/images/<name>.png`, which docs/console.md shows, when
+    /// `TOCSIN_KEEP_SCREENSHOTS=1` is set (an ordinary run leaves the working tree as it found it).
     func keep(_ shot: String, as name: String) {
+        guard ProcessInfo.processInfo.environment["TOCSIN_KEEP_SCREENSHOTS"] == "1" else { return }
         let source = URL(fileURLWithPath: Self.screenshots + "/\(shot).png")
         guard FileManager.default.fileExists(atPath: source.path) else { return }
         let kept = Self.repository.appendingPathComponent("docs/images/\(name).png")

@@ -3,7 +3,7 @@ import XCTest
 
 /// The web console in a real browser: headless Chromium driven by Selenium (the Python scripts in `Console/`,
 /// sharing `console_harness.py`) against the real broker, with a real SMTP server for the login links. Screenshots
-/// go to `.build/console-screenshots/`; the RSSI's alert page is also kept as `docs/images/console-rssi-alert.png`.
+/// go to `.build/console-screenshots/`; with `TOCSIN_KEEP_SCREENSHOTS=1` the pages docs/console.md shows are also copied to `docs/images/`.
 ///
 /// `make test-deps` installs Debian's `chromium` and `chromium-driver` and Selenium from PyPI; without them the
 /// tests are skipped (they fail under `CI=true`).
@@ -98,12 +98,7 @@ final class ConsoleBrowserTests: XCTestCase {
         let alertId = try XCTUnwrap(scenario["alertId"] as? String)
         XCTAssertTrue((mail["text"] as? String ?? "").contains("http://127.0.0.1:\(broker.port)/console/alerts/\(alertId)"), mail["text"] as? String ?? "")
         try runScript("rssi_alert.py", scenario)
-        let shot = URL(fileURLWithPath: Self.screenshots + "/rssi-alert.png")
-        guard FileManager.default.fileExists(atPath: shot.path) else { return }
-        let kept = Self.repository.appendingPathComponent("docs/images/console-rssi-alert.png")
-        try? FileManager.default.createDirectory(at: kept.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? FileManager.default.removeItem(at: kept)
-        try FileManager.default.copyItem(at: shot, to: kept)
+        keep("rssi-alert", as: "console-rssi-alert")
     }
 
     func testASubscriberCannotOpenAnotherOrganisationsAlertAndAPostWithoutCSRFIsRefused() async throws {

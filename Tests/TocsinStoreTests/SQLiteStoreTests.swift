@@ -51,6 +51,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testARoleAddressedEmailGoesToWhoeverHoldsTheRoleWhenItLeaves() async throws { try await conformance.aRoleAddressedEmailGoesToWhoeverHoldsTheRoleWhenItLeaves() }
     func testReachMetricsLeaveExercisesOutAndCountWhatWaitsForAnAcknowledgement() async throws { try await conformance.reachMetricsLeaveExercisesOutAndCountWhatWaitsForAnAcknowledgement() }
     func testOrganisationChannelsTellWhatLastHappenedOnEachSubscription() async throws { try await conformance.organisationChannelsTellWhatLastHappenedOnEachSubscription() }
+    func testRegionalReadsAreTheNationalOnesNarrowedToTheRegion() async throws { try await conformance.regionalReadsAreTheNationalOnesNarrowedToTheRegion() }
     func testTheBrokerKeepsItsKeys() async throws { try await conformance.theBrokerKeepsItsKeys() }
     func testEscalationPoliciesAreKeptWithAVersionThatMovesOnEveryEdit() async throws { try await conformance.escalationPoliciesAreKeptWithAVersionThatMovesOnEveryEdit() }
     func testEscalationStepsAreScheduledOnceClaimedWhenDueAndStoppedByAnAcknowledgement() async throws { try await conformance.escalationStepsAreScheduledOnceClaimedWhenDueAndStoppedByAnAcknowledgement() }

@@ -605,6 +605,28 @@ struct StoreConformance {
         XCTAssertNil(channels[working.id]?.unreachableReasons)
     }
 
+    func regionalReadsAreTheNationalOnesNarrowedToTheRegion() async throws {
+        let normandie = [try await store.makeOrganisation(.amber, region: "28"), try await store.makeOrganisation(.amber, region: "28")]
+        let bretagne = try await store.makeOrganisation(.amber, region: "53")
+        let silent = try await store.makeOrganisation(.amber, region: "28")
+        let dropped = try await webhook(normandie[1])
+        for org in normandie + [bretagne] where org.id != normandie[1].id { try await webhook(org) }
+        try await webhook(normandie[1])
+        let published = try await store.publish(Alert.first(from: draft(.amber)), route: Self.everyoneClearedAndConcerned)
+        let now = Date().millisecondPrecision
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 50)
+        try await store.recordResults(try claimed.map { try result($0, $0.delivery.subscriptionId == dropped.id ? .http(status: 410) : .success(status: 204), at: now) })
+        for region in ["28", "53", "11"] {
+            let national = try await store.reach(alertId: published.alert.id).filter { $0.region == region }
+            assertEqual(try await store.reach(alertId: published.alert.id, region: region), national, "reach in region \(region)")
+            let regionIds = Set(try await store.organisations(page: PageRequest(limit: 500)).items.filter { $0.region == region }.map(\.id))
+            let channels = try await store.organisationChannels().filter { regionIds.contains($0.orgId) }
+            assertEqual(try await store.organisationChannels(region: region), channels, "channels in region \(region)")
+        }
+        assertEqual(Set(try await store.reach(alertId: published.alert.id, region: "28").map(\.orgId)), Set(normandie.map(\.id) + [silent.id]))
+        assertEqual(try await store.organisationChannels(region: "53").map(\.orgId), [bretagne.id])
+    }
+
     func theBrokerKeepsItsKeys() async throws {
         let first = try await store.brokerKey(named: "ack", make: { "one" })
         let second = try await store.brokerKey(named: "ack", make: { "two" })

@@ -54,7 +54,7 @@ extension ConsoleRoutes {
             let formatter = messages.dateFormatter(locale: locale)
             var alerts: [[String: Any]] = []
             for alert in page.items where access.canRead(alert) {
-                let rows = RegionalReach.rows(try await env.store.reach(alertId: alert.id), region: region)
+                let rows = RegionalReach.rows(try await env.store.reach(alertId: alert.id, region: region), region: region)
                 var values = ConsoleAlertSummary.values(alert, concerns: [], locale: locale, messages: messages)
                 let counts = RegionalReach.counts(rows)
                 values["concerned"] = counts.concerned
@@ -96,7 +96,7 @@ extension ConsoleRoutes {
 
         func unreachable(context: TocsinRequestContext) async throws -> Response {
             let (_, region) = try await region(context)
-            let reasons = Dictionary(uniqueKeysWithValues: try await env.store.organisationChannels().compactMap { channels in
+            let reasons = Dictionary(uniqueKeysWithValues: try await env.store.organisationChannels(region: region).compactMap { channels in
                 channels.unreachableReasons.map { (channels.orgId, $0) }
             })
             var items: [[String: Any]] = []

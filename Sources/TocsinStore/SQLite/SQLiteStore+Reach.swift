@@ -7,16 +7,22 @@ extension SQLiteStore {
         try await pool.read { db in try self.reach(db, alertId: alertId, orgId: nil) }
     }
 
+    public func reach(alertId: String, region: String) async throws -> [OrganisationReach] {
+        try await pool.read { db in try self.reach(db, alertId: alertId, orgId: nil, region: region) }
+    }
+
     public func reach(alertId: String, orgId: String) async throws -> OrganisationReach? {
         try await pool.read { db in try self.reach(db, alertId: alertId, orgId: orgId).first }
     }
 
-    func reach(_ db: Database, alertId: String, orgId: String?) throws -> [OrganisationReach] {
+    func reach(_ db: Database, alertId: String, orgId: String?, region: String? = nil) throws -> [OrganisationReach] {
         var standings: [String: [String: DeliveryStanding]] = [:]
         let deliveries = try Row.fetchCursor(db, sql: """
-            SELECT org_id, subscription_id, channel, revision, state, last_error, last_status FROM deliveries
-            WHERE alert_id = ? AND (? IS NULL OR org_id = ?) AND event = 'alert' ORDER BY seq
-            """, arguments: [alertId, orgId, orgId])
+            SELECT d.org_id, d.subscription_id, d.channel, d.revision, d.state, d.last_error, d.last_status
+            FROM deliveries d JOIN organisations o ON o.id = d.org_id
+            WHERE d.alert_id = ? AND (? IS NULL OR d.org_id = ?) AND (? IS NULL OR o.region = ?) AND d.event = 'alert'
+            ORDER BY d.seq
+            """, arguments: [alertId, orgId, orgId, region, region])
         while let row = try deliveries.next() {
             // The newest revision's delivery to each subscription says where that subscription stands.
             let standing = DeliveryStanding(subscriptionId: row["subscription_id"], channel: Channel(rawValue: row["channel"]),
@@ -27,14 +33,15 @@ extension SQLiteStore {
         // Active subscriptions counted once for all, not once per row.
         var active: [String: Int] = [:]
         let counts = try Row.fetchCursor(db, sql: """
-            SELECT org_id, COUNT(*) AS n FROM subscriptions WHERE active = 1 AND (? IS NULL OR org_id = ?) GROUP BY org_id
-            """, arguments: [orgId, orgId])
+            SELECT s.org_id, COUNT(*) AS n FROM subscriptions s JOIN organisations o ON o.id = s.org_id
+            WHERE s.active = 1 AND (? IS NULL OR s.org_id = ?) AND (? IS NULL OR o.region = ?) GROUP BY s.org_id
+            """, arguments: [orgId, orgId, region, region])
         while let row = try counts.next() { active[row["org_id"]] = row["n"] }
         return try Row.fetchAll(db, sql: """
             SELECT r.*, o.name AS org_name, o.region AS org_region, o.tlp_rank AS org_tlp
             FROM alert_reach r JOIN organisations o ON o.id = r.org_id
-            WHERE r.alert_id = ? AND (? IS NULL OR r.org_id = ?) ORDER BY o.seq
-            """, arguments: [alertId, orgId, orgId]).map { row in
+            WHERE r.alert_id = ? AND (? IS NULL OR r.org_id = ?) AND (? IS NULL OR o.region = ?) ORDER BY o.seq
+            """, arguments: [alertId, orgId, orgId, region, region]).map { row in
             let org: String = row["org_id"]
             return OrganisationReach(
                 alertId: row["alert_id"], orgId: org, orgName: row["org_name"], region: row["org_region"],
@@ -190,28 +197,47 @@ extension SQLiteStore {
     }
 
     public func organisationChannels() async throws -> [OrganisationChannels] {
-        try await pool.read { db in
-            var last: [String: DeliveryStanding] = [:]
-            let finished = try Row.fetchCursor(db, sql: """
-                SELECT d.subscription_id, d.channel, d.revision, d.state, d.last_error, d.last_status FROM deliveries d
-                JOIN (SELECT MAX(seq) AS seq FROM deliveries WHERE state IN ('delivered', 'dead') GROUP BY subscription_id) m ON m.seq = d.seq
-                """)
-            while let row = try finished.next() {
-                last[row["subscription_id"]] = DeliveryStanding(
-                    subscriptionId: row["subscription_id"], channel: Channel(rawValue: row["channel"]), revision: row["revision"],
-                    state: DeliveryState(rawValue: row["state"]) ?? .dead, lastError: row["last_error"], lastStatus: row["last_status"])
-            }
-            var subscriptions: [String: [SubscriptionStanding]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, org_id, channel, active, disabled_reason FROM subscriptions ORDER BY seq") {
-                let id: String = row["id"]
-                let channel = Channel(rawValue: row["channel"])
-                subscriptions[row["org_id"], default: []].append(SubscriptionStanding(
-                    subscriptionId: id, channel: channel, active: row["active"], disabledReason: row["disabled_reason"],
-                    pulled: channels.pulled.contains(channel), lastFinished: last[id]))
-            }
-            return try String.fetchAll(db, sql: "SELECT id FROM organisations ORDER BY seq").map { org in
-                OrganisationChannels(orgId: org, subscriptions: subscriptions[org] ?? [])
-            }
+        try await pool.read { db in try self.organisationChannels(db, region: nil) }
+    }
+
+    public func organisationChannels(region: String) async throws -> [OrganisationChannels] {
+        try await pool.read { db in try self.organisationChannels(db, region: region) }
+    }
+
+    /// Every organisation's channels, or those of `region`'s organisations only.
+    func organisationChannels(_ db: Database, region: String?) throws -> [OrganisationChannels] {
+        var last: [String: DeliveryStanding] = [:]
+        // For a region, the latest finished delivery of each of its subscriptions through the subscription index;
+        // for the whole country, one pass over the finished deliveries.
+        let latest = region == nil
+            ? "SELECT MAX(seq) AS seq FROM deliveries WHERE state IN ('delivered', 'dead') GROUP BY subscription_id"
+            : """
+              SELECT (SELECT MAX(seq) FROM deliveries WHERE subscription_id = s.id AND state IN ('delivered', 'dead')) AS seq
+              FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE o.region = ?
+              """
+        let finished = try Row.fetchCursor(db, sql: """
+            SELECT d.subscription_id, d.channel, d.revision, d.state, d.last_error, d.last_status FROM deliveries d
+            JOIN (\(latest)) m ON m.seq = d.seq
+            """, arguments: region.map { StatementArguments([$0]) } ?? StatementArguments())
+        while let row = try finished.next() {
+            last[row["subscription_id"]] = DeliveryStanding(
+                subscriptionId: row["subscription_id"], channel: Channel(rawValue: row["channel"]), revision: row["revision"],
+                state: DeliveryState(rawValue: row["state"]) ?? .dead, lastError: row["last_error"], lastStatus: row["last_status"])
+        }
+        var subscriptions: [String: [SubscriptionStanding]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT s.id, s.org_id, s.channel, s.active, s.disabled_reason FROM subscriptions s JOIN organisations o ON o.id = s.org_id
+            WHERE ? IS NULL OR o.region = ? ORDER BY s.seq
+            """, arguments: [region, region]) {
+            let id: String = row["id"]
+            let channel = Channel(rawValue: row["channel"])
+            subscriptions[row["org_id"], default: []].append(SubscriptionStanding(
+                subscriptionId: id, channel: channel, active: row["active"], disabledReason: row["disabled_reason"],
+                pulled: channels.pulled.contains(channel), lastFinished: last[id]))
+        }
+        return try String.fetchAll(db, sql: "SELECT id FROM organisations WHERE ? IS NULL OR region = ? ORDER BY seq",
+                                   arguments: [region, region]).map { org in
+            OrganisationChannels(orgId: org, subscriptions: subscriptions[org] ?? [])
         }
     }
 
