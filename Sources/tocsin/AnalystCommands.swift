@@ -30,11 +30,7 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         let level: Logger.Level = verbose ? .info : .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        bootstrapStandardErrorLogging(level: level)
         let ingestFormat: IngestFormat?
         if format == "auto" {
             ingestFormat = nil

@@ -28,11 +28,7 @@ struct Bench: AsyncParsableCommand {
             configuration.deliveryConcurrency = concurrency
             configuration.channels[WebhookSettings.self].allowedNetworks = ["127.0.0.0/8"]
             configuration.logLevel = "warning"
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .warning
-                return handler
-            }
+            bootstrapStandardErrorLogging(level: .warning)
             defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: configuration.dataDir) } }
 
             let receiver = try await BenchReceiver.start()
@@ -168,11 +164,7 @@ extension Bench {
 
         func run() async throws {
             guard recipients >= 1, recipients <= 100_000 else { throw CLIError("--recipients must be from 1 to 100000") }
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .warning
-                return handler
-            }
+            bootstrapStandardErrorLogging(level: .warning)
             var server: Process?
             defer { if let server { kill(server.processIdentifier, SIGKILL) } }
             let url: String

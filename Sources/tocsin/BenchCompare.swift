@@ -31,11 +31,7 @@ extension Bench {
                 throw CLIError("--receivers must be from 1 to 100000, --alerts from 1 to 100, --repeat at least 1")
             }
             let tools = try BenchTools.locate(["nginx", "wrk", "prometheus-alertmanager"])
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .warning
-                return handler
-            }
+            bootstrapStandardErrorLogging(level: .warning)
             let work = NSTemporaryDirectory() + "tocsin-compare-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: work) }

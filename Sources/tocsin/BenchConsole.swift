@@ -32,11 +32,7 @@ extension Bench {
             configuration.dataDir = dataDir ?? NSTemporaryDirectory() + "tocsin-console-\(UUID().uuidString)"
             configuration.port = 0
             configuration.logLevel = "error"
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .error
-                return handler
-            }
+            bootstrapStandardErrorLogging(level: .error)
             defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: configuration.dataDir) } }
             try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true)
             print("Tocsin console benchmark: \(orgs) organisations over \(Region.names.count) regions, \(alerts) alerts, \(requests) requests a page")

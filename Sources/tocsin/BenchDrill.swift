@@ -70,11 +70,7 @@ extension Bench {
             configuration.deliveryRetrySchedule = [0.2, 0.2]
             configuration.deliveryRetryJitter = 0
             configuration.deliveryPollInterval = 0.05
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .error
-                return handler
-            }
+            bootstrapStandardErrorLogging(level: .error)
             defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: configuration.dataDir) } }
 
             let receiver = try await BenchReceiver.start()

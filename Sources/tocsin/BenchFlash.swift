@@ -34,11 +34,7 @@ extension Bench {
             configuration.port = 0
             configuration.logLevel = "error"
             configuration.deliveryPollInterval = 0.05
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .error
-                return handler
-            }
+            bootstrapStandardErrorLogging(level: .error)
             defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: configuration.dataDir) } }
             let receiver = try await BenchReceiver.start()
             let hook = "http://127.0.0.1:\(receiver.port)/hook"

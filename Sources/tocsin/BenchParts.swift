@@ -27,11 +27,7 @@ extension Bench {
                 throw CLIError("--deliveries must be from 1 to 1000000, the others at least 1")
             }
             let tools = try BenchTools.locate(["nginx"])
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .warning
-                return handler
-            }
+            bootstrapStandardErrorLogging(level: .warning)
             let work = NSTemporaryDirectory() + "tocsin-parts-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: work) }

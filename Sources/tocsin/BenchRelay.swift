@@ -67,11 +67,7 @@ extension Bench {
         func run() async throws {
             guard (1...18).contains(regions) else { throw CLIError("--regions must be from 1 to 18") }
             guard orgs >= regions, orgs <= 100_000 else { throw CLIError("--orgs must be from --regions to 100000") }
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .error
-                return handler
-            }
+            bootstrapStandardErrorLogging(level: .error)
             let root = NSTemporaryDirectory() + "tocsin-bench-relay-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: root) }
             let receiver = try await BenchReceiver.start()

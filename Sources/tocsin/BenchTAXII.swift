@@ -28,11 +28,7 @@ extension Bench {
             configuration.dataDir = dataDir ?? NSTemporaryDirectory() + "tocsin-taxii-\(UUID().uuidString)"
             configuration.port = 0
             configuration.logLevel = "error"
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = .error
-                return handler
-            }
+            bootstrapStandardErrorLogging(level: .error)
             defer { if dataDir == nil { try? FileManager.default.removeItem(atPath: configuration.dataDir) } }
             try FileManager.default.createDirectory(atPath: configuration.dataDir, withIntermediateDirectories: true)
 

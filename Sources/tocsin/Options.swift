@@ -62,3 +62,13 @@ extension Organisation.Kind: ExpressibleByArgument {}
 extension TLP: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
 }
+
+/// Sends the log to standard error at `level` and above: the commands that print their own report (benchmarks,
+/// imports) keep the broker's log for what goes wrong.
+func bootstrapStandardErrorLogging(level: Logger.Level) {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import TocsinCore
+import TocsinTestSupport
 import XCTest
 
 /// Catching up through an upstream's alert log: what the upstream lists for a relay reader, and in what order and
@@ -85,17 +86,6 @@ final class RelayCatchUpTests: XCTestCase {
 
     // MARK: Randomised: a catch-up never lets an organisation receive what its clearance does not cover
 
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// One broker of a random chain: the relaying organisation's clearance and region at its upstream, the regions it
     /// serves, its establishments, and every revision it stored of the alert.
     struct Broker {
@@ -112,19 +102,14 @@ final class RelayCatchUpTests: XCTestCase {
     /// log. Nothing goes beyond a clearance, a relayable marking or a served region, and when the origin's last
     /// revision may go all the way, every broker ends up holding it.
     func testRandomChainsThatCatchUpNeverDeliverBeyondClearanceAndEndWithTheLastRevision() throws {
-        var random = SeededGenerator(state: 20_261_203_12)
+        var random = SplitMix64(seed: 20_261_203_12)
         let regions = ["28", "11", "84", "93"]
         var deliveries = 0, caughtUp = 0
         for round in 0..<400 {
             var brokers: [Broker] = []
             for index in 0..<Int.random(in: 2...4, using: &random) {
                 let served: Set<String> = Bool.random(using: &random) ? [] : [regions.randomElement(using: &random)!]
-                let subscriptions = (0..<6).map { n in
-                    RoutableSubscription(subscriptionId: "b\(index)-s\(n)", orgId: "b\(index)-o\(n)", channel: Channel("webhook"),
-                                         clearance: TLP.allCases.randomElement(using: &random)!,
-                                         orgRegion: Bool.random(using: &random) ? Region.all : regions.randomElement(using: &random)!,
-                                         filter: SubscriptionFilter())
-                }
+                let subscriptions = RoutableSubscription.randomEstablishments(ofBroker: index, regions: regions, using: &random)
                 let region = served.first ?? (Bool.random(using: &random) ? Region.all : regions.randomElement(using: &random)!)
                 brokers.append(Broker(policy: RelayPolicy(brokerId: "B\(index)", regions: served),
                                       reader: reader(TLP.allCases.randomElement(using: &random)!, region: region), subscriptions: subscriptions))

@@ -1,5 +1,6 @@
 import Foundation
 import TocsinCore
+import TocsinTestSupport
 import XCTest
 
 final class RelayPolicyTests: XCTestCase {
@@ -108,17 +109,6 @@ final class RelayPolicyTests: XCTestCase {
 
     // MARK: Randomised: no path lets an organisation receive what its clearance does not cover
 
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// One broker of a random chain: the organisation it relays for at its upstream (clearance, region), the regions
     /// it serves, and its own establishments.
     struct Broker {
@@ -132,7 +122,7 @@ final class RelayPolicyTests: XCTestCase {
     }
 
     func testRandomChainsNeverDeliverBeyondClearanceRegionOrRelayableMarkings() throws {
-        var random = SeededGenerator(state: 20_261_203)
+        var random = SplitMix64(seed: 20_261_203)
         let regions = ["28", "11", "84", "93"]
         var deliveries = 0
         for round in 0..<400 {
@@ -140,12 +130,7 @@ final class RelayPolicyTests: XCTestCase {
             var brokers: [Broker] = []
             for index in 0..<length {
                 let served: Set<String> = Bool.random(using: &random) ? [] : [regions.randomElement(using: &random)!]
-                let subscriptions = (0..<6).map { n in
-                    RoutableSubscription(subscriptionId: "b\(index)-s\(n)", orgId: "b\(index)-o\(n)", channel: Channel("webhook"),
-                                         clearance: TLP.allCases.randomElement(using: &random)!,
-                                         orgRegion: Bool.random(using: &random) ? Region.all : regions.randomElement(using: &random)!,
-                                         filter: SubscriptionFilter())
-                }
+                let subscriptions = RoutableSubscription.randomEstablishments(ofBroker: index, regions: regions, using: &random)
                 brokers.append(Broker(id: "B\(index)", policy: RelayPolicy(brokerId: "B\(index)", regions: served),
                                       readerClearance: TLP.allCases.randomElement(using: &random)!,
                                       readerRegion: served.first ?? (Bool.random(using: &random) ? Region.all : regions.randomElement(using: &random)!),

@@ -20,7 +20,7 @@ final class FeedTextTests: XCTestCase {
     ]
 
     func testTheByteLevelCleanUpMatchesTheCharacterLevelOneOnRandomMarkup() {
-        var generator = SeededGenerator(seed: 2026)
+        var generator = SplitMix64(seed: 2026)
         for _ in 0..<20_000 {
             let count = Int.random(in: 0...14, using: &generator)
             let text = (0..<count).map { _ in Self.pieces.randomElement(using: &generator)! }.joined()
@@ -54,18 +54,5 @@ final class FeedTextTests: XCTestCase {
           }
         }
         XCTAssertGreaterThan(checked, 3)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D4_9BB8_2331_13EB
-        return z ^ (z >> 31)
     }
 }

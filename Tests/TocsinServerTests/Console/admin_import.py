@@ -16,7 +16,7 @@ with Console(scenario) as console:
 
     # The bad file: refused, with the line of the bad row and its reason; nothing stored.
     console.find("#import-file").send_keys(scenario["badFile"])
-    console.click("#import-submit")
+    console.click_to_next_page("#import-submit")
     console.wait_for("#fault-lines", timeout=60)
     console.check_page_basics()
     lines = [cell.text for cell in console.find_all("#fault-lines td.line")]
@@ -28,7 +28,7 @@ with Console(scenario) as console:
 
     # The good file: a dry run first.
     console.find("#import-file").send_keys(scenario["goodFile"])
-    console.click("#import-submit")
+    console.click_to_next_page("#import-submit")
     console.wait_for("#report-counts", timeout=60)
     counts = console.find("#report-counts")
     check(counts.get_attribute("data-dry-run") == "true", "the upload was not a dry run")
@@ -39,7 +39,7 @@ with Console(scenario) as console:
     check(status == 200 and not any(item.get("finess") for item in listed["items"]), "the dry run stored establishments")
 
     # Applied.
-    console.click("#import-apply")
+    console.click_to_next_page("#import-apply")
     console.wait_for("#report-counts", timeout=120)
     counts = console.find("#report-counts")
     check(counts.get_attribute("data-dry-run") == "false", "the import was not applied")
@@ -48,7 +48,7 @@ with Console(scenario) as console:
 
     # The same file again: nothing to change, nothing to apply.
     console.find("#import-file").send_keys(scenario["goodFile"])
-    console.click("#import-submit")
+    console.click_to_next_page("#import-submit")
     console.wait_for("#report-counts", timeout=60)
     counts = console.find("#report-counts")
     check(counts.get_attribute("data-created") == "0" and counts.get_attribute("data-unchanged") == str(count),
@@ -81,7 +81,7 @@ with Console(scenario) as console:
     console.open("/console/admin/tokens")
     check(secret not in console.driver.page_source, "the token's value is shown again")
     row = [r for r in console.find_all("#tokens tbody tr") if "analyste de garde" in r.text][0]
-    row.find_element("css selector", "button.revoke").click()
+    console.click_to_next_page(row.find_element("css selector", "button.revoke"))
     console.wait_for("#tokens")
     row = [r for r in console.find_all("#tokens tbody tr") if "analyste de garde" in r.text][0]
     check(not row.find_elements("css selector", "button.revoke"), "the token is still revocable")

@@ -119,6 +119,14 @@ class Console:
         self.find(selector).click()
         return self
 
+    def click_to_next_page(self, selector, timeout=120):
+        """Clicks what submits (a selector, or the element itself) a form or follows a link, and waits until the page it was on has gone, so that what is
+        looked for next is found on the new page, not on the old one."""
+        old = self.find("html")
+        (self.find(selector) if isinstance(selector, str) else selector).click()
+        WebDriverWait(self.driver, timeout).until(expected_conditions.staleness_of(old))
+        return self
+
     def screenshot(self, name):
         """Saves the whole page as `<screenshots>/<name>.png` and returns the path."""
         path = os.path.join(self.screenshots, name + ".png")
