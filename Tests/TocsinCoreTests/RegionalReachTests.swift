@@ -44,4 +44,10 @@ final class RegionalReachTests: XCTestCase {
         XCTAssertNil(RegionalReach.relayed(reports, reporter: "nobody", region: "28"))
         XCTAssertNil(RegionalReach.relayed([(reporterOrgId: "ars-28", json: "not json", updatedAt: at)], reporter: "ars-28", region: "28"))
     }
+
+    func testNamesSortAsPeopleReadThemNumbersByValueAccentsAndCaseFolded() {
+        let names = ["EHPAD 10", "ehpad 2", "Éhpad 3", "CH de Dieppe", "CH d'Évreux", "CHU de Rouen"]
+        let sorted = names.sorted { RegionalReach.nameKey($0) < RegionalReach.nameKey($1) }
+        XCTAssertEqual(sorted, ["CH d'Évreux", "CH de Dieppe", "CHU de Rouen", "ehpad 2", "Éhpad 3", "EHPAD 10"])
+    }
 }
