@@ -125,28 +125,28 @@ enum RelayMetricsText {
     static func render(_ health: [UpstreamHealth]) -> String {
         guard !health.isEmpty else { return "" }
         func label(_ text: String) -> String { text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") }
-        var text = "# HELP tocsin_upstream_up Whether the upstream's stream is connected (1) or not (0).\n# TYPE tocsin_upstream_up gauge\n"
-        for h in health { text += "tocsin_upstream_up{upstream=\"\(label(h.name))\"} \(h.state == .connected ? 1 : 0)\n" }
-        text += "# HELP tocsin_upstream_last_event_id The last stream event handled from the upstream.\n# TYPE tocsin_upstream_last_event_id gauge\n"
-        for h in health { text += "tocsin_upstream_last_event_id{upstream=\"\(label(h.name))\"} \(h.lastEventId ?? 0)\n" }
-        text += "# HELP tocsin_upstream_lag_seconds From the origin's publication to storage here, for the last revision relayed.\n# TYPE tocsin_upstream_lag_seconds gauge\n"
-        for h in health { text += "tocsin_upstream_lag_seconds{upstream=\"\(label(h.name))\"} \(h.lagSeconds ?? 0)\n" }
-        text += "# HELP tocsin_upstream_relayed_total Revisions relayed from the upstream since the start.\n# TYPE tocsin_upstream_relayed_total counter\n"
-        for h in health { text += "tocsin_upstream_relayed_total{upstream=\"\(label(h.name))\"} \(h.relayed)\n" }
-        text += "# HELP tocsin_upstream_errors_total Errors following the upstream since the start.\n# TYPE tocsin_upstream_errors_total counter\n"
-        for h in health { text += "tocsin_upstream_errors_total{upstream=\"\(label(h.name))\"} \(h.errors)\n" }
+        var text = ""
+        /// One series with a line per upstream.
+        func series(_ name: String, _ type: String, _ help: String, _ value: (UpstreamHealth) -> String) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for h in health { text += "\(name){upstream=\"\(label(h.name))\"} \(value(h))\n" }
+        }
+        series("tocsin_upstream_up", "gauge", "Whether the upstream's stream is connected (1) or not (0).") { "\($0.state == .connected ? 1 : 0)" }
+        series("tocsin_upstream_last_event_id", "gauge", "The last stream event handled from the upstream.") { "\($0.lastEventId ?? 0)" }
+        series("tocsin_upstream_lag_seconds", "gauge", "From the origin's publication to storage here, for the last revision relayed.") { "\($0.lagSeconds ?? 0)" }
+        series("tocsin_upstream_relayed_total", "counter", "Revisions relayed from the upstream since the start.") { "\($0.relayed)" }
+        series("tocsin_upstream_errors_total", "counter", "Errors following the upstream since the start.") { "\($0.errors)" }
         text += "# HELP tocsin_relay_catchup_total Catch-ups through the upstream's alert log since the start, by reason (reset, outage).\n# TYPE tocsin_relay_catchup_total counter\n"
         for h in health {
             for reason in RelayCatchUp.Reason.allCases {
                 text += "tocsin_relay_catchup_total{upstream=\"\(label(h.name))\",reason=\"\(reason.rawValue)\"} \(h.catchUps[reason.rawValue] ?? 0)\n"
             }
         }
-        text += "# HELP tocsin_relay_caught_up_total Revisions and withdrawals stored by catch-ups since the start.\n# TYPE tocsin_relay_caught_up_total counter\n"
-        for h in health { text += "tocsin_relay_caught_up_total{upstream=\"\(label(h.name))\"} \(h.caughtUp)\n" }
-        text += "# HELP tocsin_upstream_catching_up Whether a catch-up through the upstream's alert log runs (1) or not (0).\n# TYPE tocsin_upstream_catching_up gauge\n"
-        for h in health { text += "tocsin_upstream_catching_up{upstream=\"\(label(h.name))\"} \(h.catchingUp ? 1 : 0)\n" }
-        text += "# HELP tocsin_upstream_last_catchup_timestamp_seconds When the last catch-up ended (0 before one).\n# TYPE tocsin_upstream_last_catchup_timestamp_seconds gauge\n"
-        for h in health { text += "tocsin_upstream_last_catchup_timestamp_seconds{upstream=\"\(label(h.name))\"} \(Int(h.lastCatchUpAt?.timeIntervalSince1970 ?? 0))\n" }
+        series("tocsin_relay_caught_up_total", "counter", "Revisions and withdrawals stored by catch-ups since the start.") { "\($0.caughtUp)" }
+        series("tocsin_upstream_catching_up", "gauge", "Whether a catch-up through the upstream's alert log runs (1) or not (0).") { "\($0.catchingUp ? 1 : 0)" }
+        series("tocsin_upstream_last_catchup_timestamp_seconds", "gauge", "When the last catch-up ended (0 before one).") {
+            "\(Int($0.lastCatchUpAt?.timeIntervalSince1970 ?? 0))"
+        }
         return text
     }
 }
