@@ -284,3 +284,10 @@ enum PeakMemory {
         return usage.ru_maxrss / 1024
     }
 }
+
+/// The CPU time this process has used so far, every thread, user and system, in seconds.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}

@@ -110,8 +110,27 @@ public struct WebhookChannel: DeliveryChannel {
 
     /// The drill the delivery's alert belongs to, read from its document only when it names one.
     static func exerciseId(_ claimed: ClaimedDelivery) -> String? {
-        guard claimed.alertJSON.firstRange(of: Array(#""exerciseId""#.utf8)) != nil else { return nil }
+        guard contains(claimed.alertJSON, Self.exerciseKey) else { return nil }
         return (try? claimed.alert())?.exerciseId?.filter { !$0.isNewline && $0 != "\0" }
+    }
+
+    private static let exerciseKey = Array(#""exerciseId""#.utf8)
+
+    /// Whether `needle` occurs in `haystack`, over raw bytes (Foundation's generic `firstRange` cost more than the
+    /// rest of the request, on every delivery).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { key in
+                var index = 0
+                let last = hay.count - key.count
+                while index <= last {
+                    if hay[index] == first, memcmp(hay.baseAddress! + index, key.baseAddress!, key.count) == 0 { return true }
+                    index += 1
+                }
+                return false
+            }
+        }
     }
 
     public func send(_ claimed: ClaimedDelivery) async -> AttemptOutcome {

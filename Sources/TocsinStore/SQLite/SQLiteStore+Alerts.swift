@@ -102,21 +102,20 @@ extension SQLiteStore {
         let plan = try route(alert, SQLiteRoutingReads(store: self, db: db, alert: alert))
         let outboxStart = ContinuousClock.now
         let now = alert.updatedAt.millis
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at, created_at,
-                updated_at, concerns)
-            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)
-            """)
         var concernsJSON: [[InventoryConcern]: String] = [:]
-        for planned in plan.deliveries {
+        // Many rows per statement: a fan-out to thousands is written in a few dozen statements, not thousands.
+        try Self.insertRows(db, """
+            INSERT INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at, created_at,
+                updated_at, concerns) VALUES
+            """, row: "(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)", plan.deliveries) { planned in
             var concerns: String?
             if !planned.concerns.isEmpty {
                 concerns = try concernsJSON[planned.concerns] ?? encodeJSON(planned.concerns)
                 concernsJSON[planned.concerns] = concerns
             }
             let due = planned.dueAt.millis
-            try insert.execute(arguments: [TocsinID.make(), alert.id, alert.revision, planned.subscriptionId, planned.orgId,
-                                           planned.channel.rawValue, due, due, now, now, concerns])
+            return [TocsinID.make(), alert.id, alert.revision, planned.subscriptionId, planned.orgId, planned.channel.rawValue, due, due, now, now,
+                    concerns]
         }
         if plan.supersedesWaiting, !plan.deliveries.isEmpty {
             try db.execute(sql: """
@@ -146,14 +145,31 @@ extension SQLiteStore {
                 """, arguments: ["alert": alert.id, "revision": alert.revision, "now": now])
         }
         guard !plan.concerned.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO alert_reach (alert_id, org_id, concerned_at, concerned_revision, inventory, exercise) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (alert_id, org_id) DO UPDATE SET inventory = MAX(inventory, excluded.inventory)
-            """)
-        for concerned in plan.concerned {
-            try insert.execute(arguments: [alert.id, concerned.orgId, now, alert.revision, concerned.inventory, alert.isExercise])
+        try Self.insertRows(db, "INSERT INTO alert_reach (alert_id, org_id, concerned_at, concerned_revision, inventory, exercise) VALUES",
+                            row: "(?, ?, ?, ?, ?, ?)", plan.concerned,
+                            suffix: "ON CONFLICT (alert_id, org_id) DO UPDATE SET inventory = MAX(inventory, excluded.inventory)") { concerned in
+            [alert.id, concerned.orgId, now, alert.revision, concerned.inventory, alert.isExercise]
         }
     }
+
+    /// Inserts one row per item, `rowsPerStatement` rows per statement (`insert` ends with `VALUES`, `row` is one row's
+    /// placeholders, `suffix` follows the rows), in the items' order.
+    static func insertRows<Item>(_ db: Database, _ insert: String, row: String, _ items: [Item], suffix: String = "",
+                                 values: (Item) throws -> [(any DatabaseValueConvertible)?]) throws {
+        func sql(_ rows: Int) -> String { insert + " " + Array(repeating: row, count: rows).joined(separator: ", ") + " " + suffix }
+        var start = 0
+        while start < items.count {
+            let end = min(start + rowsPerStatement, items.count)
+            let statement = try end - start == rowsPerStatement ? db.cachedStatement(sql: sql(rowsPerStatement)) : db.makeStatement(sql: sql(end - start))
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            for item in items[start..<end] { arguments += try values(item) }
+            try statement.execute(arguments: StatementArguments(arguments))
+            start = end
+        }
+    }
+
+    /// Rows per multi-row insert: at most 13 values each, far below SQLite's limit on variables.
+    static let rowsPerStatement = 64
 
     public func events(after sequence: Int64, limit: Int) async throws -> [AlertEvent] {
         try await pool.read { db in

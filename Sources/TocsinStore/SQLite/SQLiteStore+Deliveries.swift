@@ -13,24 +13,27 @@ extension SQLiteStore {
                 WHERE seq IN (SELECT seq FROM deliveries d WHERE due_at IS NOT NULL AND due_at <= :now AND channel IN (\(channelList))
                     AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
                     ORDER BY due_at, seq LIMIT :limit)
-                RETURNING *
+                RETURNING \(Self.claimColumns)
                 """, arguments: ["lease": leaseUntil.millis, "now": now.millis, "limit": limit])
             // Nothing is sent to a subscription past one of its deliveries still being sent or waiting for a retry, so
             // that a receiver coming back from an outage gets everything in publication order. What waits is due
             // when what holds it back is; it is released at once when that one is sent or dead (recordResults).
+            // Found from the deliveries holding (being sent or waiting for a retry, read through their partial index),
+            // not from every due one, so that a claim costs the same whatever a fan-out still has waiting.
             try db.execute(sql: """
                 UPDATE deliveries AS d SET due_at = (SELECT MIN(MAX(e.due_at), MIN(e.created_at) + \(Int64(Self.orderHold * 1000)))
                     FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
-                WHERE d.due_at IS NOT NULL AND d.due_at <= :now AND d.state IN ('pending', 'retry_scheduled', 'in_flight')
-                    AND d.subscription_id IN (SELECT subscription_id FROM deliveries WHERE \(Self.holding))
-                    AND EXISTS (SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
+                WHERE d.seq IN (SELECT later.seq FROM (SELECT subscription_id, seq FROM deliveries WHERE \(Self.holding)) AS h
+                    JOIN deliveries later ON later.subscription_id = h.subscription_id AND later.seq > h.seq
+                    WHERE later.due_at IS NOT NULL AND later.due_at <= :now AND later.state IN ('pending', 'retry_scheduled', 'in_flight'))
                 """, arguments: ["now": now.millis])
             guard !rows.isEmpty else { return [] }
             // In publication order, which the worker keeps within each subscription.
-            var deliveries = try rows.sorted { ($0["seq"] as Int64) < ($1["seq"] as Int64) }.map(self.delivery(from:))
+            var deliveries = try rows.map { (seq: $0[0] as Int64, delivery: try self.delivery(claimRow: $0)) }
+                .sorted { $0.seq < $1.seq }.map(\.delivery)
             // The data of events that are not an alert revision (an acknowledgement), kept with their delivery.
             var payloads: [String: String] = [:]
-            for row in rows { if let payload: String = row["payload"] { payloads[row["id"]] = payload } }
+            for row in rows { if let payload: String = row[Self.claimPayloadColumn] { payloads[row[1]] = payload } }
 
             // The organisation's clearance and region are read again at send time: an organisation whose
             // clearance was lowered since routing never receives what it may no longer read.
@@ -42,25 +45,31 @@ extension SQLiteStore {
                 let chunk = Array(subscriptionIds[start..<min(start + 500, subscriptionIds.count)])
                 var arguments = StatementArguments([now.millis])
                 arguments += StatementArguments(chunk)
+                // Read by position: hundreds of rows per claim.
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT s.id, s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale, o.contacts,
-                        o.compromised, json_extract(s.filter, '$.statedIndicatorsOnly') AS stated_only,
-                        CASE WHEN s.previous_secret_until > ? THEN s.previous_secret END AS previous_secret
+                        o.compromised, json_extract(s.filter, '$.statedIndicatorsOnly'), CASE WHEN s.previous_secret_until > ? THEN s.previous_secret END
                     FROM subscriptions s JOIN organisations o ON o.id = s.org_id
                     WHERE s.id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
                     """, arguments: arguments)
                 for row in rows {
-                    let id: String = row["id"]
-                    let target: String = row["target"]
+                    let id: String = row[0]
+                    let target: String = row[1]
                     // A role names whoever holds it when the message leaves, not when the subscription was made.
                     let addresses = RoleAddress.isRoleTarget(target)
-                        ? RoleAddress.addresses(for: target, contacts: (try? decodeJSON([Contact].self, row["contacts"])) ?? []) : [target]
-                    targets[id] = (target, Self.secrets(row), row["active"], TLP(rank: row["tlp_rank"]) ?? .clear, row["region"],
-                                   row["name"], row["locale"], DigestMode(rawValue: row["digest"]) ?? .immediate, addresses,
+                        ? RoleAddress.addresses(for: target, contacts: (try? decodeJSON([Contact].self, row[10] as String)) ?? []) : [target]
+                    // Newest first: the signing secret and, while a rotation's overlap lasts, the one it replaced; the
+                    // unsubscribe token.
+                    var secrets: [SubscriptionSecret] = []
+                    if let secret: String = row[2] { secrets.append(SubscriptionSecret(.signing, secret)) }
+                    if let previous: String = row[13] { secrets.append(SubscriptionSecret(.signing, previous)) }
+                    if let token: String = row[4] { secrets.append(SubscriptionSecret(.unsubscribe, token)) }
+                    targets[id] = (target, secrets, row[3], TLP(rank: row[6]) ?? .clear, row[7],
+                                   row[8], row[9], DigestMode(rawValue: row[5]) ?? .immediate, addresses,
                                    // The exit check of the out-of-band rule, as routing applies it (`RoutableSubscription.laneOpen`):
                                    // an organisation flagged compromised since routing is reached out of band only.
-                                   ((row["compromised"] as Bool?) ?? false) != (target == RoleAddress.outOfBandTarget),
-                                   (row["stated_only"] as Int64?) == 1)
+                                   ((row[11] as Bool?) ?? false) != (target == RoleAddress.outOfBandTarget),
+                                   (row[12] as Int64?) == 1)
                 }
             }
             // A digest goes out whole: whatever else of that subscription is due is claimed with it, whatever the limit.
@@ -68,11 +77,11 @@ extension SQLiteStore {
                 UPDATE deliveries
                 SET state = 'in_flight', attempts = attempts + 1, lease_until = :lease, due_at = :lease, next_attempt_at = NULL, updated_at = :now
                 WHERE subscription_id = :subscription AND due_at IS NOT NULL AND due_at <= :now
-                RETURNING *
+                RETURNING \(Self.claimColumns)
                 """)
             for (id, target) in targets where target.digest != .immediate {
                 deliveries += try Row.fetchAll(rest, arguments: ["lease": leaseUntil.millis, "now": now.millis, "subscription": id])
-                    .map(self.delivery(from:))
+                    .map(self.delivery(claimRow:))
             }
             var documents: [String: (json: [UInt8], alert: Alert)?] = [:]
             let revisionStatement = try db.cachedStatement(sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?")
@@ -155,10 +164,16 @@ extension SQLiteStore {
             try Self.insertAttempts(db, results.map(\.attempt))
             // Only the holder of the current claim may move the delivery on: a worker whose lease expired and was
             // taken over records its attempt but leaves the state to the newer claim.
+            // It returns what the reach line is found by, so that a delivery is looked up once.
             let update = try db.cachedStatement(sql: """
                 UPDATE deliveries SET state = ?, due_at = ?, next_attempt_at = ?, lease_until = NULL, last_error = ?, last_status = ?,
                     updated_at = ?, delivered_at = COALESCE(?, delivered_at)
                 WHERE id = ? AND state = 'in_flight' AND attempts = ?
+                RETURNING alert_id, org_id, subscription_id, channel, event
+                """)
+            let noteReach = try db.cachedStatement(sql: """
+                UPDATE alert_reach SET delivered_at = ?, delivered_by = 'subscription:' || ?, delivered_channel = ?
+                WHERE alert_id = ? AND org_id = ? AND delivered_at IS NULL
                 """)
             // The subscriptions with something waiting behind a delivery of this batch: one look for the whole batch
             // (a fan-out has none), so that only those are released one by one, in the batch's order.
@@ -177,9 +192,18 @@ extension SQLiteStore {
                 case .markDead(let reason), .disableSubscription(let reason): lastError = reason
                 default: break
                 }
-                try update.execute(arguments: [machine.state.rawValue, next, next, lastError, a.status, result.finishedAt.millis,
-                                               deliveredAt, result.deliveryId, machine.attempts])
-                if machine.state == .delivered { delivered.append((result.deliveryId, result.finishedAt)) }
+                let row = try Row.fetchOne(update, arguments: [machine.state.rawValue, next, next, lastError, a.status, result.finishedAt.millis,
+                                                              deliveredAt, result.deliveryId, machine.attempts])
+                if machine.state == .delivered {
+                    if let row {
+                        if (row[4] as String) == Delivery.alertEvent {
+                            try noteReach.execute(arguments: [result.finishedAt.millis, row[2] as String, row[3] as String, row[0] as String, row[1] as String])
+                        }
+                    } else {
+                        // A newer claim holds the delivery: the receiver still got this attempt.
+                        delivered.append((result.deliveryId, result.finishedAt))
+                    }
+                }
                 // A delivery that is done (sent or dead) releases what waited behind it in its subscription, at once.
                 if machine.state == .delivered || machine.state == .dead, waiting.contains(result.subscriptionId) {
                     try Self.releaseSuccessors(db, subscriptionId: result.subscriptionId, now: result.finishedAt)
@@ -393,15 +417,6 @@ extension SQLiteStore {
             """, arguments: ["now": now.millis, "subscription": subscriptionId])
     }
 
-    /// The secrets a claimed delivery carries for its channel, newest first, from the columns each kind is kept in: the
-    /// signing secret and, while a rotation's overlap lasts, the one it replaced; the unsubscribe token.
-    static func secrets(_ row: Row) -> [SubscriptionSecret] {
-        var secrets: [SubscriptionSecret] = []
-        if let secret: String = row["secret"] { secrets.append(SubscriptionSecret(.signing, secret)) }
-        if let previous: String = row["previous_secret"] { secrets.append(SubscriptionSecret(.signing, previous)) }
-        if let token: String = row["unsubscribe_token"] { secrets.append(SubscriptionSecret(.unsubscribe, token)) }
-        return secrets
-    }
 
     /// Channels as an SQL list (`'email', 'webhook'`). Their names are declared by the channels, never input; each is
     /// still written as an SQL string literal, its quotes doubled.
@@ -418,6 +433,29 @@ extension SQLiteStore {
     /// A row's channel: one this version knows, or a loud error, never silently another channel.
     func channel(_ row: Row) throws -> Channel {
         try channels.known(row["channel"])
+    }
+
+    /// The columns a claim returns, in the order `delivery(claimRow:)` reads them: by position, since GRDB finds a
+    /// column by name by comparing it, lowercased, with each column's, and a claim reads hundreds of rows.
+    static let claimColumns = """
+        seq, id, alert_id, revision, subscription_id, org_id, channel, state, attempts, next_attempt_at, lease_until, last_error,
+        last_status, created_at, updated_at, delivered_at, concerns, event, payload
+        """
+
+    /// The position of `payload` in `claimColumns`.
+    static let claimPayloadColumn = 18
+
+    /// A delivery from a row of `claimColumns`.
+    func delivery(claimRow row: Row) throws -> Delivery {
+        func date(_ index: Int) -> Date? { (row[index] as Int64?).map(Date.init(millis:)) }
+        var delivery = Delivery(
+            id: row[1], alertId: row[2], revision: row[3], subscriptionId: row[4], orgId: row[5], channel: try channels.known(row[6]),
+            state: DeliveryState(rawValue: row[7]) ?? .pending, attempts: row[8], nextAttemptAt: date(9), leaseUntil: date(10),
+            lastError: row[11], lastStatus: row[12], createdAt: date(13) ?? Date(), updatedAt: date(14) ?? Date(), deliveredAt: date(15),
+            concerns: (row[16] as String?).flatMap { try? decodeJSON([InventoryConcern].self, $0) } ?? []
+        )
+        delivery.event = row[17] ?? Delivery.alertEvent
+        return delivery
     }
 
     func delivery(from row: Row) throws -> Delivery {

@@ -4,12 +4,14 @@ Every accepted message is written to DIR/<n>.eml, with DIR/<n>.json saying wheth
 who logged in. Scripted refusals: a recipient starting with "busy" gets 451 on its first attempt only, one
 starting with "reject" always gets 550.
 
-Usage: python3 smtp_sink.py DIR [--starttls CERT KEY | --smtps CERT KEY] [--auth USER:PASSWORD] [--down-for SECONDS]
+Usage: python3 smtp_sink.py DIR [--starttls CERT KEY | --smtps CERT KEY] [--auth USER:PASSWORD] [--down-for SECONDS [--from-first-connection]]
   --starttls  offers STARTTLS and refuses mail before it
   --smtps     TLS from the first byte (implicit TLS)
   --auth      requires AUTH (over TLS) with these credentials
   --down-for  for this many seconds after start, greets every connection with 421 and closes it (a server that
-              is down for maintenance); each refused connection is counted in DIR/refused
+              is down for maintenance); each refused connection is counted in DIR/refused. With
+              --from-first-connection, the SECONDS count from the first connection instead, so that a slow
+              start of the client cannot eat the outage
 """
 import asyncio
 import itertools
@@ -52,6 +54,7 @@ class Handler:
 def main():
     args = sys.argv[2:]
     context, implicit, credentials, down_until = None, False, None, 0.0
+    down_for, from_first = None, False
     while args:
         option = args.pop(0)
         if option in ("--starttls", "--smtps"):
@@ -61,7 +64,12 @@ def main():
         elif option == "--auth":
             credentials = args.pop(0).split(":", 1)
         elif option == "--down-for":
-            down_until = time.monotonic() + float(args.pop(0))
+            down_for = float(args.pop(0))
+            down_until = time.monotonic() + down_for
+        elif option == "--from-first-connection":
+            from_first = True
+    if from_first and down_for is not None:
+        down_until = None
 
     def authenticator(server, session, envelope, mechanism, data):
         ok = isinstance(data, LoginPassword) and credentials is not None \
@@ -78,6 +86,9 @@ def main():
             transport.close()
 
     def factory():
+        nonlocal down_until
+        if down_until is None:
+            down_until = time.monotonic() + down_for
         if time.monotonic() < down_until:
             return Down()
         options = {"enable_SMTPUTF8": True}
