@@ -11,7 +11,7 @@ import TocsinStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the broker on this machine.",
-        subcommands: [Fanout.self, Parts.self, Route.self, Email.self, Ingest.self, Enrich.self, Drill.self, Flash.self, Relay.self, TAXII.self, Console.self, Compare.self])
+        subcommands: [Fanout.self, Parts.self, Route.self, Email.self, Ingest.self, Enrich.self, Drill.self, Flash.self, Relay.self, TAXII.self, Console.self, Compare.self, Memory.self])
 
     struct Fanout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

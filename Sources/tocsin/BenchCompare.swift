@@ -149,10 +149,16 @@ enum BenchTools {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The resident memory of another process now, in MiB.
+    static func residentMegabytes(pid: Int32) -> Int { statusMegabytes(pid: pid, field: "VmRSS:") }
+
     /// The peak resident memory of another process, in MiB.
-    static func peakMegabytes(pid: Int32) -> Int {
+    static func peakMegabytes(pid: Int32) -> Int { statusMegabytes(pid: pid, field: "VmHWM:") }
+
+    /// A memory figure of `/proc/PID/status`, in MiB.
+    private static func statusMegabytes(pid: Int32, field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
               let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
         return kilobytes / 1024
     }

@@ -24,11 +24,6 @@ public final class SQLiteStore: Store {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // The writer keeps more pages in memory than SQLite's default 2 MiB: a fan-out's outbox rows, their indexes
-            // and the reach lines are read again by the claims and results that follow. Readers keep the default.
-            if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
-            }
         }
         let directory = (path as NSString).deletingLastPathComponent
         do {
@@ -60,9 +55,6 @@ public final class SQLiteStore: Store {
             }
         }
     }
-
-    /// The writer connection's page cache, in KiB.
-    static let writerCacheKiB = 16_384
 
     /// Below this much free space on the database's disk, the store reports itself unable to take writes.
     static let minimumFreeBytes: UInt64 = 1 << 20
