@@ -216,16 +216,16 @@ extension Bench {
             let broker = try await TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
             let workerTask = Task { await broker.worker.run() }
             let start = ContinuousClock.now
-            _ = try await broker.store.publish(Alert.first(from: AlertDraft(
+            let alert = Alert.first(from: AlertDraft(
                 title: "Rançongiciel : indicateurs de compromission", summary: "Campagne en cours contre des établissements de santé.",
                 severity: .critical, tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
-                indicators: [Indicator(type: .ipv4, value: "203.0.113.7"), Indicator(type: .url, value: "http://evil.example.com/x")])),
-                route: try await broker.routing.router())
+                indicators: [Indicator(type: .ipv4, value: "203.0.113.7"), Indicator(type: .url, value: "http://evil.example.com/x")]))
+            _ = try await broker.store.publish(alert, route: try await broker.routing.router())
             broker.worker.wake()
             let deadline = ContinuousClock.now + .seconds(600)
             var counts: [DeliveryState: Int] = [:]
             repeat {
-                try await Task.sleep(for: .milliseconds(20))
+                try await Task.sleep(for: .milliseconds(5))
                 counts = try await store.deliveryCounts()
             } while (counts[.delivered] ?? 0) + (counts[.dead] ?? 0) < recipients && ContinuousClock.now < deadline
             let seconds = (ContinuousClock.now - start).seconds
@@ -237,6 +237,35 @@ extension Bench {
             print(String(format: "baseline: %.0f raw SMTP messages/s (%d messages, same server and sessions)", baselineRate, baselineCount))
             print(String(format: "ratio: %.2f of the baseline rate", rate / baselineRate))
             print("peak memory: \(PeakMemory.megabytes()) MiB (max resident set size of this process)")
+            try composeCost(alert, smtp: smtp, count: min(recipients, 2_000))
+        }
+
+        /// What making one message costs, apart from sending it: rendered from the templates for each recipient
+        /// alone, and made from the alert's variant rendered once (what the channel sends).
+        func composeCost(_ alert: Alert, smtp: SMTPConfiguration, count: Int) throws {
+            guard let directory = EmailTemplates.locate(configured: templatesDir) else { throw CLIError("no Templates folder found") }
+            let sender = SMTPSender(configuration: SMTPConfiguration(url: smtp.url, from: smtp.from, concurrency: 1))
+            defer { sender.shutdown() }
+            let links = AckLinks(signer: AckLinkSigner(key: (0..<32).map { _ in UInt8.random(in: 0...255) }), publicUrl: "https://tocsin.example")
+            let channel = EmailChannel(sender: sender, templates: try EmailTemplates(directory: directory), publicUrl: "https://tocsin.example",
+                                       ackLinks: links)
+            let json = try TocsinJSON.encode(alert)
+            let claimed = (0..<count).map { index in
+                ClaimedDelivery(delivery: Delivery(alertId: alert.id, revision: alert.revision, subscriptionId: "sub-\(index)", orgId: "org-\(index)",
+                                                   channel: .email),
+                                target: "rssi\(index)@etablissement.test", alertJSON: json, eventType: alert.eventType, eventTime: alert.updatedAt,
+                                orgName: "Établissement \(index)", locale: "fr",
+                                secrets: [SubscriptionSecret(.unsubscribe, "unsubscribe-token-\(index)")])
+            }
+            var bytes = 0
+            let alone = ContinuousClock.now
+            for item in claimed { bytes &+= try channel.message(for: item).render().count }
+            let aloneSeconds = (ContinuousClock.now - alone).seconds
+            let shared = ContinuousClock.now
+            for item in claimed { bytes &+= try channel.wireMessage(for: item).count }
+            let sharedSeconds = (ContinuousClock.now - shared).seconds
+            print(String(format: "compose: %.1f µs a message rendered for its recipient alone, %.1f µs from the alert's variant (%d messages, %d bytes each)",
+                         aloneSeconds / Double(count) * 1e6, sharedSeconds / Double(count) * 1e6, count, bytes / (2 * count)))
         }
     }
 }

@@ -133,6 +133,36 @@ final class EmailTests: XCTestCase {
         XCTAssertEqual(messageIds, ["<\(busy["id"] as! String)@tocsin.cert-sante.test>"])
     }
 
+    /// Sessions cut in the middle of a fan-out (the server closes the connection without a word): each message they
+    /// carried is retried on a new session, every delivery is recorded as delivered, and no message is lost or sent
+    /// twice; the other recipients of the fan-out get theirs once.
+    func testASessionDroppedMidFanOutLosesAndDuplicatesNothing() async throws {
+        var addresses: [String: String] = [:]
+        for index in 0..<24 {
+            let org = try await broker.createOrg("CH \(index)", clearance: "AMBER")
+            let address = index % 6 == 2 ? "drop\(index)@ch\(index).test" : "rssi\(index)@ch\(index).test"
+            addresses[try await subscribeEmail(org: org, address: address)] = address
+        }
+        let id = try await broker.publish(alertJSON())
+        try await eventually(timeout: 30, broker.log) {
+            let states = try await self.broker.deliveries(alert: id).compactMap { $0["state"] as? String }
+            return states.count == 24 && states.allSatisfy { $0 == "delivered" }
+        }
+        let ledger = try await broker.deliveries(alert: id)
+        for delivery in ledger {
+            let address = try XCTUnwrap(addresses[delivery["subscriptionId"] as? String ?? ""])
+            if address.hasPrefix("drop") {
+                XCTAssertEqual(delivery["attempts"] as? Int, 2, "\(delivery)")
+            } else {
+                XCTAssertGreaterThanOrEqual(delivery["attempts"] as? Int ?? 0, 1)
+            }
+        }
+        let mails = try sink.messages().compactMap { $0["headers"] as? [String: String] }
+        XCTAssertEqual(mails.count, 24, "one message per recipient, none twice")
+        XCTAssertEqual(Set(mails.compactMap { $0["Message-ID"] }), Set(ledger.map { "<\($0["id"] as! String)@tocsin.cert-sante.test>" }))
+        XCTAssertEqual(Set(mails.compactMap { $0["To"] }), Set(addresses.values))
+    }
+
     /// Only the indicator list used to be defanged: a URL in the summary stayed live, and clickable, in both parts.
     func testEverythingAPersonReadsIsDefangedAndOnlyTheAdvisorysOwnLinksStayClickable() async throws {
         let org = try await broker.createOrg("CHU de Rouen", clearance: "AMBER")

@@ -11,23 +11,26 @@ public struct EmailChannel: DeliveryChannel {
     public let publicUrl: String
     /// The broker's acknowledgement links; nil leaves them out of the messages.
     public let ackLinks: AckLinks?
+    /// The public URL's host, which names the messages (`Message-ID`, `List-Id`).
+    let host: String
+    /// Each alert revision's message rendered once per kind of reader, shared by the copies of this channel.
+    let variants = EmailVariantCache()
 
     public init(sender: SMTPSender, templates: EmailTemplates, publicUrl: String, ackLinks: AckLinks? = nil) {
         self.sender = sender
         self.templates = templates
         self.publicUrl = publicUrl.hasSuffix("/") ? String(publicUrl.dropLast()) : publicUrl
         self.ackLinks = ackLinks
+        host = URLComponents(string: self.publicUrl)?.host ?? "tocsin.localhost"
     }
 
     public var channel: Channel { .email }
-
-    var host: String { URLComponents(string: publicUrl)?.host ?? "tocsin.localhost" }
 
     public func send(_ claimed: ClaimedDelivery) async -> AttemptOutcome {
         if let refusal = Self.noAddress(claimed) { return refusal }
         let message: [UInt8]
         do {
-            message = try self.message(for: claimed).render()
+            message = try wireMessage(for: claimed)
         } catch {
             return .permanent(status: nil, error: "cannot build the email: \(error)")
         }
@@ -58,14 +61,31 @@ public struct EmailChannel: DeliveryChannel {
         return "\(exercise)\(status)[\(alert.tlp.label)][\(severity)] \(Defang.text(alert.title, indicators: alert.indicators))"
     }
 
-    /// The message for one delivery.
-    public func message(for claimed: ClaimedDelivery) throws -> MIMEMessage {
+    /// The bytes of the message for one delivery, ready for SMTP: made from its alert revision's variant, rendered
+    /// once for every recipient of the same kind, else (`message(for:)`) from the templates for it alone; the same
+    /// bytes either way.
+    public func wireMessage(for claimed: ClaimedDelivery, now: Date = Date(), boundary: String = MIMEMessage.boundary()) throws -> [UInt8] {
+        if let variant = variants.variant(for: claimed, channel: self),
+           let bytes = variant.message(for: claimed, channel: self, date: variants.mailDate(now), boundary: boundary) {
+            return bytes
+        }
+        return try message(for: claimed, date: now).render(boundary: boundary)
+    }
+
+    /// The message for one delivery, rendered from the templates for it alone, dated `date`.
+    public func message(for claimed: ClaimedDelivery, date: Date = Date()) throws -> MIMEMessage {
         let alert = try claimed.alert()
         let locale = claimed.locale
         let content = Self.content(for: claimed, alert: alert, templates: templates, publicUrl: publicUrl)
-        let (subject, unsubscribeUrl) = (content.subject, content.unsubscribeUrl)
         var context = content.context
         addAckLink(for: claimed, alert: alert, locale: locale, to: &context)
+        return MIMEMessage(headers: headers(for: claimed, alert: alert, subject: content.subject, unsubscribeUrl: content.unsubscribeUrl, date: date),
+                           text: try templates.render(context, locale: locale, part: "text"),
+                           html: try templates.render(context, locale: locale, part: "html"))
+    }
+
+    /// The headers of the message for one delivery, in order.
+    func headers(for claimed: ClaimedDelivery, alert: Alert, subject: String, unsubscribeUrl: String, date: Date) -> [(String, String)] {
         var headers: [(String, String)] = [
             ("From", "Tocsin <\(sender.configuration.from)>"),
             ("To", Self.toHeader(claimed.addresses)),
@@ -73,8 +93,8 @@ public struct EmailChannel: DeliveryChannel {
         if let replyTo = sender.configuration.replyTo { headers.append(("Reply-To", "<\(replyTo)>")) }
         headers += [
             ("Subject", subject),
-            ("Date", MailDate.format(Date())),
-            ("Message-ID", "<\(claimed.delivery.id)@\(host)>"),
+            ("Date", MailDate.format(date)),
+            ("Message-ID", messageId(claimed)),
             ("List-Id", "Tocsin <alerts.\(host)>"),
             ("List-Unsubscribe", "<\(unsubscribeUrl)>"),
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
@@ -82,8 +102,17 @@ public struct EmailChannel: DeliveryChannel {
             ("X-Tocsin-Alert", "\(alert.id); revision=\(alert.revision)"),
             ("X-Tocsin-TLP", alert.tlp.rawValue),
         ]
-        return MIMEMessage(headers: headers, text: try templates.render(context, locale: locale, part: "text"),
-                           html: try templates.render(context, locale: locale, part: "html"))
+        return headers
+    }
+
+    /// `<delivery id@host>`: the same for every attempt of a delivery, so that a retry is recognised as one.
+    func messageId(_ claimed: ClaimedDelivery) -> String { "<\(claimed.delivery.id)@\(host)>" }
+
+    /// The one-click unsubscribe link of the delivery's subscription, or the public URL when it has no token.
+    func unsubscribeUrl(_ claimed: ClaimedDelivery) -> String { Self.unsubscribeUrl(claimed, publicUrl: publicUrl) }
+
+    static func unsubscribeUrl(_ claimed: ClaimedDelivery, publicUrl: String) -> String {
+        claimed.unsubscribeToken.map { "\(publicUrl)/unsubscribe/\($0)" } ?? publicUrl
     }
 
     /// The subject, the unsubscribe link and the templates' values of the message for one delivery, but its
@@ -92,7 +121,7 @@ public struct EmailChannel: DeliveryChannel {
                         publicUrl: String) -> (subject: String, unsubscribeUrl: String, context: [String: Any]) {
         let locale = claimed.locale
         let subject = Self.subject(alert, locale: locale, messages: templates.messages)
-        let unsubscribeUrl = claimed.unsubscribeToken.map { "\(publicUrl)/unsubscribe/\($0)" } ?? publicUrl
+        let unsubscribeUrl = Self.unsubscribeUrl(claimed, publicUrl: publicUrl)
         var context = Self.context(alert, subject: subject, locale: locale, messages: templates.messages, orgName: claimed.orgName,
                                    alertUrl: "\(publicUrl)/console/alerts/\(alert.id)", unsubscribeUrl: unsubscribeUrl)
         Self.addConcerns(claimed.concerns, locale: locale, to: &context)

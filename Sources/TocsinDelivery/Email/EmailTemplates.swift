@@ -9,6 +9,9 @@ public struct EmailTemplates: Sendable {
     public typealias LoadError = TemplatesFolder.TemplateError
 
     let library: MustacheLibrary
+    /// The templates that may do more with a value than write it (a transform such as `uppercased(orgName)`, or
+    /// other delimiters): their output is not made from a variant shared by recipients (`EmailVariant`).
+    let transforming: Set<String>
     /// The words of every locale: subjects, labels, notices. Its locales are the folders the templates came from.
     public let messages: Messages
 
@@ -16,15 +19,19 @@ public struct EmailTemplates: Sendable {
     /// broken template is an error here, at start, rather than at the first alert.
     public init(directory: String, messages: Messages) throws {
         var templates: [String: MustacheTemplate] = [:]
+        var transforming: Set<String> = []
         for locale in messages.locales {
             for kind in ["alert", "digest", "escalation"] {
                 for part in ["text", "html"] {
                     let name = "\(locale)/email/\(kind).\(part)"
                     templates[name] = try TemplatesFolder.template(name, in: directory, what: "email template")
+                    let path = (directory as NSString).appendingPathComponent(name + ".mustache")
+                    if Self.transforms((try? String(contentsOfFile: path, encoding: .utf8)) ?? "{{=") { transforming.insert(name) }
                 }
             }
         }
         library = MustacheLibrary(templates: templates)
+        self.transforming = transforming
         self.messages = messages
     }
 
@@ -47,6 +54,25 @@ public struct EmailTemplates: Sendable {
             executable.appendingPathComponent("../../../Templates").standardized.path,
         ]
         return candidates.first { FileManager.default.fileExists(atPath: $0 + "/fr/email/alert.text.mustache") }
+    }
+
+    /// Whether a template's tags may change a value rather than write it: a transform (`{{name(value)}}`), or a
+    /// change of delimiters that hides the tags from this look.
+    static func transforms(_ source: String) -> Bool {
+        if source.contains("{{=") { return true }
+        var rest = source[...]
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { return false }
+            if rest[open.upperBound..<close.lowerBound].contains("(") { return true }
+            rest = rest[close.upperBound...]
+        }
+        return false
+    }
+
+    /// Whether the `kind` template of `locale` writes every value as it is given (escaped or not).
+    func writesValuesAsGiven(locale: String, kind: String = "alert") -> Bool {
+        let base = "\(messages.locale(for: locale))/email/\(kind)."
+        return !transforming.contains(base + "text") && !transforming.contains(base + "html")
     }
 
     func render(_ context: [String: Any], locale: String, kind: String = "alert", part: String) throws -> String {

@@ -16,18 +16,38 @@ public struct MIMEMessage: Sendable {
     }
 
     /// The message bytes, ready for SMTP `DATA`.
-    public func render(boundary: String = "tocsin-" + UUID().uuidString.lowercased()) -> [UInt8] {
-        var out = ""
-        for (name, value) in headers { out += Self.header(name, value) }
-        out += "MIME-Version: 1.0\r\n"
-        out += "Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n"
+    public func render(boundary: String = MIMEMessage.boundary()) -> [UInt8] {
+        var head: [UInt8] = []
+        for (name, value) in headers { head += Self.header(name, value).utf8 }
+        var text = text, html = html
+        return text.withUTF8 { text in html.withUTF8 { html in Self.assemble(headers: head, boundary: boundary, text: text, html: html) } }
+    }
+
+    /// A fresh boundary between the parts: `tocsin-` and a random UUID.
+    public static func boundary() -> String { "tocsin-" + UUID().uuidString.lowercased() }
+
+    /// The message from its header lines (each ending in CRLF) and the UTF-8 of its two parts, which it encodes.
+    static func assemble(headers: [UInt8], boundary: String, text: UnsafeBufferPointer<UInt8>, html: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(headers.count + (text.count + html.count) * 9 / 8 + 512)
+        out += headers
+        out += "MIME-Version: 1.0\r\n".utf8
+        out += "Content-Type: multipart/alternative; boundary=\"".utf8
+        out += boundary.utf8
+        out += "\"\r\n\r\n".utf8
         for (type, body) in [("text/plain", text), ("text/html", html)] {
-            out += "--\(boundary)\r\n"
-            out += "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-            out += Self.quotedPrintable(body) + "\r\n"
+            out += "--".utf8
+            out += boundary.utf8
+            out += "\r\nContent-Type: ".utf8
+            out += type.utf8
+            out += "; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8
+            QuotedPrintable.encode(body, into: &out)
+            out += "\r\n".utf8
         }
-        out += "--\(boundary)--\r\n"
-        return Array(out.utf8)
+        out += "--".utf8
+        out += boundary.utf8
+        out += "--\r\n".utf8
+        return out
     }
 
     /// One header line, folded; non-ASCII values become RFC 2047 encoded words (UTF-8, base64), split so that
@@ -69,34 +89,7 @@ public struct MIMEMessage: Sendable {
     }
 
     /// Quoted-printable (RFC 2045 §6.7) with CRLF line ends and soft breaks before 76 characters.
-    static func quotedPrintable(_ text: String) -> String {
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        var output: [String] = []
-        for line in normalized.split(separator: "\n", omittingEmptySubsequences: false) {
-            var encoded: [String] = []
-            let bytes = Array(line.utf8)
-            for (index, byte) in bytes.enumerated() {
-                let isLast = index == bytes.count - 1
-                if (byte >= 33 && byte <= 126 && byte != 61) || (byte == 32 && !isLast) || (byte == 9 && !isLast) {
-                    encoded.append(String(UnicodeScalar(byte)))
-                } else {
-                    encoded.append(String(format: "=%02X", byte))
-                }
-            }
-            var current = ""
-            var lines: [String] = []
-            for token in encoded {
-                if current.count + token.count > 75 {
-                    lines.append(current + "=")
-                    current = ""
-                }
-                current += token
-            }
-            lines.append(current)
-            output.append(lines.joined(separator: "\r\n"))
-        }
-        return output.joined(separator: "\r\n")
-    }
+    static func quotedPrintable(_ text: String) -> String { QuotedPrintable.encode(text) }
 }
 
 /// RFC 5322 dates for the `Date` header: `Mon, 23 Nov 2026 09:49:15 +0000`.

@@ -2,7 +2,8 @@
 
 Every accepted message is written to DIR/<n>.eml, with DIR/<n>.json saying whether the session was encrypted and
 who logged in. Scripted refusals: a recipient starting with "busy" gets 451 on its first attempt only, one
-starting with "reject" always gets 550.
+starting with "reject" always gets 550, one starting with "drop" has its session cut (the connection closed without a
+reply) on its first attempt only.
 
 Usage: python3 smtp_sink.py DIR [--starttls CERT KEY | --smtps CERT KEY] [--auth USER:PASSWORD] [--down-for SECONDS [--from-first-connection]]
   --starttls  offers STARTTLS and refuses mail before it
@@ -29,6 +30,7 @@ class Handler:
         self.directory = directory
         self.counter = itertools.count(1)
         self.seen_busy = set()
+        self.seen_drop = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("reject"):
@@ -36,6 +38,10 @@ class Handler:
         if address.startswith("busy") and address not in self.seen_busy:
             self.seen_busy.add(address)
             return "451 4.3.0 try again later"
+        if address.startswith("drop") and address not in self.seen_drop:
+            self.seen_drop.add(address)
+            server.transport.abort()
+            return "421 4.4.2 connection dropped"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
