@@ -88,13 +88,13 @@ extension AlertContent {
         var content = self
         content.title = title.trimmingWhitespace()
         guard !content.title.isEmpty else { throw ValidationError(field: "title", message: "must not be empty") }
-        guard content.title.count <= Limits.title else {
+        guard Self.fits(content.title, Limits.title) else {
             throw ValidationError(field: "title", message: "is longer than \(Limits.title) characters")
         }
-        guard summary.count <= Limits.summary else {
+        guard Self.fits(summary, Limits.summary) else {
             throw ValidationError(field: "summary", message: "is longer than \(Limits.summary) characters")
         }
-        if let body, body.count > Limits.body {
+        if let body, !Self.fits(body, Limits.body) {
             throw ValidationError(field: "body", message: "is longer than \(Limits.body) characters")
         }
         try TextRules.check(content.title, field: "title")
@@ -104,7 +104,7 @@ extension AlertContent {
             throw ValidationError(field: name, message: "has more than \(Limits.listItems) items")
         }
         content.categories = try Self.unique(categories.enumerated().map { index, raw throws(ValidationError) in
-            let value = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            let value = Self.trimmingSpaces(raw).lowercased()
             guard !value.isEmpty, value.count <= 100 else {
                 throw ValidationError(field: "categories[\(index)]", message: "must be 1 to 100 characters")
             }
@@ -112,7 +112,7 @@ extension AlertContent {
             return value
         })
         content.cves = try Self.unique(cves.enumerated().map { index, raw throws(ValidationError) in
-            let value = raw.trimmingCharacters(in: .whitespaces).uppercased()
+            let value = Self.trimmingSpaces(raw).uppercased()
             guard CVE.isValid(value) else {
                 throw ValidationError(field: "cves[\(index)]", message: "'\(raw.prefix(64))' is not a CVE id like CVE-2024-3400")
             }
@@ -147,8 +147,8 @@ extension AlertContent {
             }
         }
         for (index, reference) in references.enumerated() {
-            guard reference.url.count <= Limits.value, let url = URL(string: reference.url),
-                  let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+            guard reference.url.utf8.count <= Limits.value || reference.url.count <= Limits.value,
+                  WebURL.isHTTP(reference.url, requiringHost: false) else {
                 throw ValidationError(field: "references[\(index)].url", message: "must be an http or https URL")
             }
         }
@@ -160,6 +160,18 @@ extension AlertContent {
             throw ValidationError(field: "affectedProducts[\(index)].product", message: "must not be empty")
         }
         return content
+    }
+
+    /// `text.trimmingCharacters(in: .whitespaces)`, without asking Foundation when both ends are printable ASCII.
+    static func trimmingSpaces(_ text: String) -> String {
+        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Whether `text` has at most `limit` characters; a text of at most `limit` UTF-8 bytes is not counted, since a
+    /// character takes one byte at least.
+    static func fits(_ text: String, _ limit: Int) -> Bool {
+        text.utf8.count <= limit || text.count <= limit
     }
 
     private static func unique(_ values: [String]) -> [String] {

@@ -131,6 +131,23 @@ public struct ValidationError: Error, Equatable, CustomStringConvertible {
 /// CVE identifiers: `CVE-YYYY-NNNN…` with four or more digits after the year.
 public enum CVE {
     public static func isValid(_ id: String) -> Bool {
+        // `CVE-`, four digits, `-`, four to nineteen digits: all ASCII, so the common case is read over bytes.
+        let bytes = id.utf8
+        if bytes.count >= 13, bytes.count <= 28, bytes.allSatisfy({ $0 < 0x80 }) {
+            var index = 0
+            for byte in bytes {
+                let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+                switch index {
+                case 0: guard byte == UInt8(ascii: "C") else { return false }
+                case 1: guard byte == UInt8(ascii: "V") else { return false }
+                case 2: guard byte == UInt8(ascii: "E") else { return false }
+                case 3, 8: guard byte == UInt8(ascii: "-") else { return false }
+                default: guard isDigit else { return false }
+                }
+                index += 1
+            }
+            return true
+        }
         let parts = id.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "CVE", parts[1].count == 4, parts[2].count >= 4, parts[2].count <= 19 else { return false }
         return parts[1].allSatisfy(\.isASCIIDigit) && parts[2].allSatisfy(\.isASCIIDigit)

@@ -6,6 +6,17 @@ import Foundation
 public enum TextRules {
     /// Throws a `ValidationError` naming `field` when `text` holds a control character it may not.
     public static func check(_ text: String, field: String, longText: Bool = false) throws(ValidationError) {
+        // A byte scan first: C0 controls and DEL are single bytes, C1 controls are 0xC2 0x80 to 0xC2 0x9F.
+        var mayHoldControl = false
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) {
+                mayHoldControl = true
+                break
+            }
+            previous = byte
+        }
+        guard mayHoldControl else { return }
         for scalar in text.unicodeScalars where isControl(scalar) {
             if longText, scalar == "\n" || scalar == "\t" || scalar == "\r" { continue }
             let code = String(scalar.value, radix: 16, uppercase: true)

@@ -14,15 +14,41 @@ extension Bench {
 
         @Option(help: "The fixture corpus (default: TOCSIN_FIXTURES, else ../shared/fixtures).") var fixtures: String?
         @Option(name: .customLong("repeat"), help: "Timed repeats per format; the median is reported.") var repeats: Int = 5
+        @Option(name: .customLong("format"), help: "Time only this format (repeatable: feed, certfr, cap…); all formats when none is named.")
+        var formats: [String] = []
+        @Option(help: "Time only documents of this syntax: json or xml (default: both).") var syntax: String?
+        @Option(help: "Write every draft the adapters made of the selected documents to this file as JSON (keyed by path), to compare two builds.")
+        var drafts: String?
 
         func run() async throws {
             guard repeats >= 1, repeats <= 1_000 else { throw CLIError("--repeat must be from 1 to 1000") }
-            let corpus = try BenchCorpus.load(BenchCorpus.locate(fixtures))
+            let selectedFormats = try formats.map { name in
+                guard let format = IngestFormat(rawValue: name) else {
+                    throw CLIError("unknown format '\(name)'; one of \(IngestFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return format
+            }
+            let selectedSyntax = try syntax.map { name in
+                guard let value = BenchCorpus.Syntax(rawValue: name.uppercased()) else { throw CLIError("--syntax must be json or xml") }
+                return value
+            }
+            var corpus = try BenchCorpus.load(BenchCorpus.locate(fixtures))
+            corpus.documents.removeAll { document in
+                (!selectedFormats.isEmpty && !selectedFormats.contains(document.format)) || (selectedSyntax.map { $0 != document.syntax } ?? false)
+            }
+            if let drafts {
+                let byPath = Dictionary(uniqueKeysWithValues: corpus.documents.map { ($0.path, $0.alerts.map(\.draft)) })
+                try TocsinJSON.encoder(pretty: true).encode(byPath).write(to: URL(fileURLWithPath: drafts))
+                print("drafts of \(corpus.documents.count) documents written to \(drafts)")
+            }
             print("Tocsin ingest benchmark: \(corpus.documents.count) documents in \(corpus.root.path), median of \(repeats) repeats "
                 + "(each repeat: whole passes over the group's documents for at least \(BenchTiming.minimumSeconds) s)")
             print("baseline: JSONSerialization.jsonObject for JSON documents, a count of '<' bytes for XML documents; "
                 + "cost = the adapter's time / the baseline's time on the same documents, "
                 + "per repeat (the median is shown)")
+            if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
+                print("load average (1, 5, 15 min): \(load.split(separator: " ").prefix(3).joined(separator: ", ")) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+            }
             print("format  syntax   docs  alerts      MB    docs/s     MB/s  baseline MB/s     cost")
             let groups = Dictionary(grouping: corpus.documents) { BenchCorpus.GroupKey(format: $0.format, syntax: $0.syntax) }
             for key in groups.keys.sorted() {

@@ -1,6 +1,7 @@
 import Foundation
 import TocsinCore
 @testable import TocsinIngest
+import TocsinTestSupport
 import XCTest
 
 final class IngestDateTests: XCTestCase {
@@ -72,5 +73,62 @@ final class IngestDateTests: XCTestCase {
         XCTAssertEqual(split.date, iso("2023-10-23"))
         XCTAssertEqual(CERTFRText.updateDates(in: "\\[Mise à jour du 22 novembre 2023\\] x. [Mise à jour du 4 mars 2024] y"),
                        [iso("2023-11-22")!, iso("2024-03-04")!])
+    }
+    // MARK: The byte-level RFC 822 reader against the character-level one it replaced
+
+    /// Parts random dates are made of: the forms feeds write and their near misses (signs, overflowing numbers,
+    /// doubled colons, odd zones, letters, non-ASCII characters).
+    private static let weekdays = ["Mon", "Tue,", "Wednesday,", "THU", "fri", "Sa", "Sun.", "", "", "Dim"]
+    private static let days = ["07", "7", "1", "31", "0", "32", "+7", "-7", "x", "99999999999999999999", "07é", "٠٧", "00007"]
+    private static let months = ["Mar", "mar", "MARCH", "Jan", "Feb", "Dec", "Sept", "May", "Foo", "Ma", "mär", "Mars", "Dé"]
+    private static let years = ["2023", "23", "99", "50", "49", "+5", "-1", "0", "10000", "2023x", "9223372036854775808", "1970"]
+    private static let clocks = ["00:29", "00:29:00", "23:59:60", "00::29", "24:00", "1:2:3:4", ":", "00:29:", "a:b", "7:5", "+1:-0", "00:29:00.5"]
+    private static let zones = ["GMT", "gmt", "UT", "+0000", "-0500", "+0130", "+9999", "+-100", "++100", "Z", "A", "j", "EST", "edt",
+                                "akdt", "+01", "+01:00", "", "", "(CET)", "CEST", "+00000", "é", "1"]
+    private static let separators = [" ", " ", ", ", ",", "\t", "  ", " ,", "\u{A0}", "\n", "\r\n"]
+
+    func testTheByteLevelRFC822ReaderMatchesTheCharacterLevelOneOnRandomDates() {
+        var generator = SplitMix64(seed: 822)
+        func pick(_ list: [String]) -> String { list.randomElement(using: &generator)! }
+        var valid = 0
+        for round in 0..<30_000 {
+            var parts = [pick(Self.weekdays), pick(Self.days), pick(Self.months), pick(Self.years), pick(Self.clocks), pick(Self.zones)]
+            if round % 7 == 0 { parts.swapAt(1, 2) }
+            if round % 11 == 0 { parts.append(pick(["(UTC)", "extra", "été", "+0000"])) }
+            var text = ""
+            for part in parts where !part.isEmpty { text += (text.isEmpty ? "" : pick(Self.separators)) + part }
+            if round % 13 == 0 { text = pick([" ", "\u{A0}", "\t"]) + text + pick(["", " ", "\u{3000}"]) }
+            XCTAssertEqual(IngestDate.parse(text), ReferenceIngestDate.parse(text), text.debugDescription)
+            valid += IngestDate.parse(text) == nil ? 0 : 1
+        }
+        XCTAssertGreaterThan(valid, 300, "enough of the random dates are valid to compare values, not only refusals")
+        // Random strings of the characters dates are written with.
+        let alphabet = Array(" ,\t:+-0123456789GMTmarJanSepUTCZzé\u{A0}")
+        for _ in 0..<20_000 {
+            let text = String((0..<Int.random(in: 0...30, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            XCTAssertEqual(IngestDate.parse(text), ReferenceIngestDate.parse(text), text.debugDescription)
+        }
+    }
+
+    /// Every date-like value of the corpus (XML date elements, JSON date fields) reads as before.
+    func testTheDatesOfTheCorpusReadAsBefore() throws {
+        let xmlDate = try NSRegularExpression(pattern: #"<((?:[A-Za-z]+:)?(?:pubDate|lastBuildDate|date|published|updated|modified|effective|expires|onset|sent|issued|created))>([^<]{1,80})</"#)
+        let jsonDate = try NSRegularExpression(pattern: #""[A-Za-z_]*(?:date|Date|_at|published|modified|updated|created|timestamp)[A-Za-z_]*"\s*:\s*"([^"]{1,80})""#)
+        var values = Set<String>()
+        for folder in ["feeds", "cert-fr", "cap", "csaf", "cve", "misp", "stix"] {
+            for url in try Fixtures.files(in: folder, extensions: [".xml", ".json"]) {
+                guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+                let range = NSRange(text.startIndex..., in: text)
+                for match in xmlDate.matches(in: text, range: range) { values.insert((text as NSString).substring(with: match.range(at: 2))) }
+                for match in jsonDate.matches(in: text, range: range) { values.insert((text as NSString).substring(with: match.range(at: 1))) }
+            }
+        }
+        XCTAssertGreaterThan(values.count, 500)
+        var rfc822 = 0
+        for value in values {
+            XCTAssertEqual(IngestDate.parse(value), ReferenceIngestDate.parse(value), value.debugDescription)
+            if value.first?.isLetter == true, IngestDate.parse(value) != nil { rfc822 += 1 }
+        }
+        XCTAssertGreaterThan(rfc822, 50, "the corpus's RFC 822 dates are among them")
     }
 }

@@ -193,4 +193,59 @@ final class SafeXMLParserTests: XCTestCase {
         XCTAssertEqual(sniffed?.startTag, "<cap:alert xmlns:cap='urn:x'>")
         XCTAssertNil(SafeXMLRootTag.sniff(Data("{\"a\": 1}".utf8)))
     }
+
+    /// The byte check that now comes before the scalar decoder accepts exactly what the decoder accepts.
+    func testTheByteLevelEncodingCheckMatchesTheDecoder() {
+        func decoderAccepts(_ bytes: [UInt8]) -> Bool {
+            var iterator = bytes.makeIterator()
+            var decoder = UTF8()
+            while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let scalar):
+                    let value = scalar.value
+                    guard value == 0x9 || value == 0xA || value == 0xD || (value >= 0x20 && value != 0xFFFE && value != 0xFFFF) else { return false }
+                case .emptyInput: return true
+                case .error: return false
+                }
+            }
+        }
+        var generator = SplitMix64(seed: 8)
+        let interesting: [UInt8] = [0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBE, 0xBF, 0xC0, 0xC1,
+                                    0xC2, 0xC3, 0xDF, 0xE0, 0xE2, 0xED, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF]
+        for _ in 0..<100_000 {
+            let bytes = (0..<Int.random(in: 0...6, using: &generator)).map { _ in interesting.randomElement(using: &generator)! }
+            XCTAssertEqual(SafeXMLEncoding.isValidXMLText(bytes), decoderAccepts(bytes), "\(bytes)")
+        }
+        for value in stride(from: UInt32(0), through: 0x10FFFF, by: 7) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let bytes = Array(String(scalar).utf8) + [0x41]
+            XCTAssertEqual(SafeXMLEncoding.isValidXMLText(bytes), decoderAccepts(bytes), "U+\(String(value, radix: 16))")
+        }
+        for value: UInt32 in [0xFFFE, 0xFFFF, 0xD7FF, 0xE000, 0x10FFFF, 0x1FFFE] {
+            let bytes = Array(String(Unicode.Scalar(value)!).utf8)
+            XCTAssertEqual(SafeXMLEncoding.isValidXMLText(bytes), decoderAccepts(bytes), "U+\(String(value, radix: 16))")
+        }
+    }
+
+    /// Hostile feeds at the size limit are read or refused in bounded time: a description of lone "<" before a far
+    /// ">", deep nesting, a CERT-FR reference run of "CERT" with no end, long lines with carriage returns.
+    func testPathologicalFeedsFinishFast() throws {
+        let budget = 20.0  // seconds for each document, in a debug build on a shared machine; a quadratic one takes hours
+        func time(_ name: String, _ document: String, adapter: any IngestAdapter) {
+            let start = Date()
+            _ = try? adapter.parse(Data(document.utf8), options: IngestOptions())
+            XCTAssertLessThan(Date().timeIntervalSince(start), budget, name)
+        }
+        let size = 4_000_000
+        let lone = String(repeating: "a &lt; b ", count: size / 9)
+        time("lone < before a far >", "<rss><channel><item><title>t</title><description>\(lone)&gt;</description></item></channel></rss>", adapter: FeedAdapter())
+        let cert = String(repeating: "CERT", count: size / 4)
+        time("a run of CERT", "<rss><channel><link>https://www.cert.ssi.gouv.fr/</link><item><title>\(cert)</title><link>https://x/\(cert)</link><description>Mise à jour du \(cert)</description></item></channel></rss>", adapter: CERTFRAdapter())
+        let returns = String(repeating: "ligne\r\n\r \t", count: size / 10)
+        time("carriage returns", "<rss><channel><item><title>t</title><description><![CDATA[<p>\(returns)</p>]]></description></item></channel></rss>", adapter: FeedAdapter())
+        let nested = String(repeating: "<div>", count: 200_000) + "x" + String(repeating: "</div>", count: 200_000)
+        time("nested markup in a description", "<rss><channel><item><title>t</title><description><![CDATA[\(nested)]]></description></item></channel></rss>", adapter: FeedAdapter())
+        let items = String(repeating: "<item><title>Exécution de code à distance</title><description>Mise à jour du 4 mars 2024 distance</description><pubDate>Tue, 07 Mar 2023 00:29:00 GMT</pubDate><link>https://www.cert.ssi.gouv.fr/avis/CERTFR-2024-AVI-0001/</link></item>", count: 10_000)
+        time("many items", "<rss><channel><link>https://www.cert.ssi.gouv.fr/</link>\(items)</channel></rss>", adapter: CERTFRAdapter())
+    }
 }

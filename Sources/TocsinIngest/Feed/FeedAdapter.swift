@@ -59,14 +59,15 @@ public struct FeedAdapter: IngestAdapter {
     static func draft(for item: FeedItem, options: IngestOptions, format: IngestFormat) -> AlertDraft {
         let fullSummary = item.summary ?? item.content ?? ""
         let title = item.title ?? String(fullSummary.prefix(200))
-        let summary = IngestDraft.truncated(FeedText.collapse(fullSummary), to: IngestDraft.summaryLimit)
+        let collapsedSummary = FeedText.collapse(fullSummary)
+        let summary = IngestDraft.truncated(collapsedSummary, to: IngestDraft.summaryLimit)
         var body: String?
-        if let content = item.content, FeedText.collapse(content) != summary {
+        if let content = item.content, (item.summary == nil ? collapsedSummary : FeedText.collapse(content)) != summary {
             body = content
-        } else if FeedText.collapse(fullSummary) != summary {
+        } else if collapsedSummary != summary {
             body = fullSummary
         }
-        if let text = body, text.count > AlertDraft.Limits.body { body = IngestDraft.truncated(text, to: AlertDraft.Limits.body) }
+        if let text = body { body = IngestDraft.truncated(text, to: AlertDraft.Limits.body) }
 
         let published = item.published.flatMap(IngestDate.parse)
         let updated = item.updated.flatMap(IngestDate.parse)
@@ -88,7 +89,7 @@ public struct FeedAdapter: IngestAdapter {
             cves: FeedText.cves(in: "\(item.title ?? "")\n\(fullSummary)"),
             references: references,
             source: options.sourceName ?? format.rawValue,
-            sourceRef: (item.id ?? item.link).map { String($0.prefix(AlertDraft.Limits.value)) },
+            sourceRef: (item.id ?? item.link).map { $0.utf8.count <= AlertDraft.Limits.value ? $0 : String($0.prefix(AlertDraft.Limits.value)) },
             sourceVersion: updated.map(RFC3339.format) ?? item.updated.map { String($0.prefix(64)) },
             sourcePublishedAt: published ?? updated, sourceUpdatedAt: updated,
             attributes: attributes

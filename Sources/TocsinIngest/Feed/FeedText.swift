@@ -14,8 +14,9 @@ public enum FeedText {
         guard bytes.contains(.lessThan) || bytes.contains(.ampersand) else { return tidyLines(bytes) }
         // With layout markup, source line breaks are mere white space (outside <pre>); without it (plain text or
         // Markdown in a description), they are the text's own line breaks.
-        let hasLayout = layoutMarkers.contains { bytes.containsASCIICaseInsensitive($0) }
+        let hasLayout = hasLayoutMarker(bytes)
         var inPre = false
+        var knownClose = -1
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
@@ -31,10 +32,14 @@ public enum FeedText {
                 }
                 continue
             }
-            guard let close = bytes[index...].firstIndex(of: .greaterThan) else {
+            // The next ">" is looked for once per stretch of text, not once per "<": a run of lone "<" before a
+            // far ">" would otherwise be read again and again.
+            if knownClose < index { knownClose = bytes[index...].firstIndex(of: .greaterThan) ?? bytes.count }
+            guard knownClose < bytes.count else {
                 output.append(contentsOf: bytes[index...])
                 break
             }
+            let close = knownClose
             let first = index + 1
             guard first < close, bytes[first] == .slash || bytes[first] == .bang || bytes.isLetter(at: first) else {
                 output.append(byte)  // a lone "<" in text, as in "a < b"
@@ -64,7 +69,21 @@ public enum FeedText {
     }
 
     /// Lower-case openings of the tags that lay text out.
-    private static let layoutMarkers = ["<p", "<br", "<div", "<li", "<h1", "<h2", "<h3", "<h4", "<tr"]
+    private static let layoutMarkers = ["<p", "<br", "<div", "<li", "<h1", "<h2", "<h3", "<h4", "<tr"].map { Array($0.utf8) }
+
+    /// Whether one of `layoutMarkers` occurs, ignoring the case of ASCII letters: one pass, looking only after each "<".
+    private static func hasLayoutMarker(_ bytes: [UInt8]) -> Bool {
+        var index = 0
+        while let open = bytes[index...].firstIndex(of: .lessThan) {
+            for marker in layoutMarkers where open + marker.count <= bytes.count {
+                var offset = 1
+                while offset < marker.count, bytes[open + offset].asciiLowercased == marker[offset] { offset += 1 }
+                if offset == marker.count { return true }
+            }
+            index = open + 1
+        }
+        return false
+    }
     /// Tags that open and close a paragraph (a blank line around them).
     private static let paragraphTags: Set<String> = [
         "p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "section",
@@ -136,7 +155,10 @@ public enum FeedText {
             while end < bytes.count, bytes[end] != .newline, bytes[end] != .carriageReturn { end += 1 }
             // The line goes in after its break (two after blank lines); an empty one is taken out again.
             let mark = output.count
-            if mark > 0 { output.append(contentsOf: blank ? [.newline, .newline] : [.newline]) }
+            if mark > 0 {
+                output.append(.newline)
+                if blank { output.append(.newline) }
+            }
             let content = output.count
             appendCollapsed(bytes, start..<end, to: &output)
             if output.count == content {
@@ -154,10 +176,32 @@ public enum FeedText {
     /// All white space (line breaks included) collapsed to single spaces, ends trimmed.
     public static func collapse<S: StringProtocol>(_ text: S) -> String {
         let bytes = Array(text.utf8)
+        if isCollapsed(bytes) { return String(text) }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         appendCollapsed(bytes, 0..<bytes.count, to: &output)
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Whether collapsing would leave the text as it is: no white space but single spaces between other characters.
+    private static func isCollapsed(_ bytes: [UInt8]) -> Bool {
+        var afterSpace = true
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == .space {
+                if afterSpace { return false }
+                afterSpace = true
+            } else if byte >= 0x80, bytes.whitespaceLength(at: index, before: bytes.count) != nil {
+                return false
+            } else if byte >= 0x09, byte <= 0x0D {
+                return false
+            } else {
+                afterSpace = false
+            }
+            index += 1
+        }
+        return !afterSpace || bytes.isEmpty
     }
 
     /// Appends `bytes[range]` with its runs of white space as single spaces and none at either end.
@@ -165,8 +209,21 @@ public enum FeedText {
         let start = output.count
         var pendingSpace = false
         var index = range.lowerBound
-        while index < range.upperBound {
-            if let length = bytes.whitespaceLength(at: index, before: range.upperBound) {
+        let end = range.upperBound
+        while index < end {
+            // A run of printable ASCII, most of any text, is never white space and goes in whole.
+            var runEnd = index
+            while runEnd < end, bytes[runEnd] > 0x20, bytes[runEnd] < 0x80 { runEnd += 1 }
+            if runEnd > index {
+                if pendingSpace {
+                    output.append(.space)
+                    pendingSpace = false
+                }
+                output.append(contentsOf: bytes[index..<runEnd])
+                index = runEnd
+                continue
+            }
+            if let length = bytes.whitespaceLength(at: index, before: end) {
                 pendingSpace = output.count > start
                 index += length
                 continue

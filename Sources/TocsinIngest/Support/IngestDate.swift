@@ -70,8 +70,93 @@ enum IngestDate {
         "AKST": -9, "AKDT": -8, "HST": -10, "CET": 1, "CEST": 2, "MET": 1, "MEST": 2, "BST": 1, "WET": 0, "WEST": 1,
     ]
 
-    /// RFC 822 / 5322 dates: `[Day,] DD Mon YYYY HH:MM[:SS] [zone]`.
+    /// RFC 822 / 5322 dates: `[Day,] DD Mon YYYY HH:MM[:SS] [zone]`; read over bytes when the text is ASCII (every
+    /// date seen in feeds), by Characters otherwise.
     static func rfc822(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? rfc822(ascii: bytes) : rfc822(characters: String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    private static let weekdayBytes = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map { Array($0.utf8) }
+    private static let monthBytes = months.map { Array($0.utf8) }
+
+    /// `rfc822(characters:)` over ASCII: the same tokens, words compared without case, numbers read as `Int(_:)`
+    /// reads them (an optional sign, digits, nil on overflow).
+    private static func rfc822(ascii bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == UInt8(ascii: ",") || byte == 0x09 }
+        func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z") }
+        func lower(_ byte: UInt8) -> UInt8 { isLetter(byte) ? byte | 0x20 : byte }
+        func hasPrefix(_ token: Range<Int>, _ prefix: [UInt8]) -> Bool {
+            token.count >= prefix.count && prefix.indices.allSatisfy { lower(bytes[token.lowerBound + $0]) == prefix[$0] }
+        }
+        func integer(_ token: Range<Int>) -> Int? {
+            var index = token.lowerBound
+            var negative = false
+            if index < token.upperBound, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                negative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            guard index < token.upperBound else { return nil }
+            var value = 0
+            while index < token.upperBound {
+                let digit = Int(bytes[index]) - 0x30
+                guard digit >= 0, digit <= 9 else { return nil }
+                let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+                let (sum, carry) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+                guard !overflow, !carry else { return nil }
+                value = sum
+                index += 1
+            }
+            return value
+        }
+        var tokens: [Range<Int>] = []
+        var index = 0
+        while index < bytes.count {
+            guard !isSeparator(bytes[index]) else { index += 1; continue }
+            let start = index
+            while index < bytes.count, !isSeparator(bytes[index]) { index += 1 }
+            tokens.append(start..<index)
+        }
+        if let first = tokens.first, weekdayBytes.contains(where: { hasPrefix(first, $0) }) { tokens.removeFirst() }
+        guard tokens.count >= 4 else { return nil }
+        var dayToken = tokens[0]
+        var monthToken = tokens[1]
+        if isLetter(bytes[dayToken.lowerBound]) { swap(&dayToken, &monthToken) }
+        guard let day = integer(dayToken), let monthIndex = monthBytes.firstIndex(where: { hasPrefix(monthToken, $0) }),
+              var year = integer(tokens[2]) else { return nil }
+        if tokens[2].count == 2 { year += year >= 50 ? 1900 : 2000 }
+        // The clock's parts, split at colons with empty parts left out, as `split(separator:)` does.
+        var clock: [Int?] = []
+        var partStart = tokens[3].lowerBound
+        for position in tokens[3].lowerBound...tokens[3].upperBound where position == tokens[3].upperBound || bytes[position] == UInt8(ascii: ":") {
+            if position > partStart { clock.append(integer(partStart..<position)) }
+            partStart = position + 1
+        }
+        guard clock.count == 2 || clock.count == 3, let hour = clock[0], let minute = clock[1] else { return nil }
+        let second = clock.count == 3 ? clock[2] : 0
+        guard let second else { return nil }
+        var offset = 0
+        if tokens.count >= 5 {
+            let zone = tokens[4]
+            let sign = bytes[zone.lowerBound]
+            if let hours = zones[String(decoding: bytes[zone].map { isLetter($0) ? $0 & 0xDF : $0 }, as: UTF8.self)] {
+                offset = hours * 3600
+            } else if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), zone.count == 5, let value = integer((zone.lowerBound + 1)..<zone.upperBound) {
+                guard value % 100 < 60, value / 100 < 24 else { return nil }
+                offset = (sign == UInt8(ascii: "-") ? -1 : 1) * ((value / 100) * 3600 + (value % 100) * 60)
+            } else if zone.count == 1, isLetter(sign) {
+                offset = 0  // RFC 822 military zones are unreliable; RFC 5322 says to read them as UTC.
+            } else {
+                return nil
+            }
+        }
+        return compose(year, monthIndex + 1, day, hour, minute, second, 0, offset: offset)
+    }
+
+    /// `rfc822(_:)` by Characters, for texts that are not ASCII.
+    private static func rfc822(characters text: String) -> Date? {
         var tokens = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
         let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         if let first = tokens.first?.lowercased(), weekdays.contains(where: { first.hasPrefix($0) }) { tokens.removeFirst() }

@@ -34,7 +34,7 @@ enum IngestDraft {
 
     /// At most `limit` characters, cut at a word boundary when one is near, with "…" marking the cut.
     static func truncated(_ text: String, to limit: Int) -> String {
-        guard text.count > limit, limit > 1 else { return text }
+        guard text.utf8.count > limit, text.count > limit, limit > 1 else { return text }
         var cut = String(text.prefix(limit - 1))
         if let space = cut.lastIndex(where: \.isWhitespace), cut.distance(from: space, to: cut.endIndex) < 40 {
             cut = String(cut[..<space])
@@ -52,9 +52,10 @@ enum IngestDraft {
     /// True for absolute http and https URLs short enough and without white space, the only references an alert
     /// may carry.
     static func isWebURL(_ text: String) -> Bool {
-        guard text.count <= AlertDraft.Limits.value, !text.contains(where: \.isWhitespace), let url = URL(string: text),
-              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else { return false }
-        return true
+        guard text.utf8.count <= AlertDraft.Limits.value || text.count <= AlertDraft.Limits.value else { return false }
+        // The byte check's form holds no white space; anything else is looked at by Characters first.
+        if WebURL.hasPlainHTTPForm(text) { return true }
+        return !text.contains(where: \.isWhitespace) && WebURL.isHTTP(text, requiringHost: true)
     }
 
     /// The URL, trimmed, when it is a web URL (`isWebURL(_:)`), else nil.

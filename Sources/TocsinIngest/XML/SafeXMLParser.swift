@@ -89,6 +89,54 @@ enum SafeXMLEncoding {
 
     /// Checks UTF-8 validity and the XML 1.0 `Char` production in one pass.
     private static func validate(_ bytes: [UInt8]) throws(SafeXMLError) {
+        // The byte check accepts exactly what the decoder below accepts; the decoder runs only to name a fault.
+        if isValidXMLText(bytes) { return }
+        try decodeEveryScalar(bytes)
+    }
+
+    /// Whether `bytes` are well-formed UTF-8 (no overlong forms, surrogates or values above U+10FFFF) holding only
+    /// characters XML allows (tab, line feed, carriage return, U+0020 and above but U+FFFE and U+FFFF).
+    static func isValidXMLText(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            var index = 0
+            func continuation(_ offset: Int) -> UInt8? {
+                guard index + offset < count, bytes[index + offset] & 0xC0 == 0x80 else { return nil }
+                return bytes[index + offset]
+            }
+            while index < count {
+                let lead = bytes[index]
+                if lead >= 0x20, lead < 0x80 {
+                    index += 1
+                } else if lead < 0x20 {
+                    guard lead == 0x09 || lead == 0x0A || lead == 0x0D else { return false }
+                    index += 1
+                } else if lead < 0xC2 {
+                    return false
+                } else if lead < 0xE0 {
+                    guard continuation(1) != nil else { return false }
+                    index += 2
+                } else if lead < 0xF0 {
+                    guard let second = continuation(1), let third = continuation(2) else { return false }
+                    if lead == 0xE0, second < 0xA0 { return false }
+                    if lead == 0xED, second >= 0xA0 { return false }
+                    if lead == 0xEF, second == 0xBF, third == 0xBE || third == 0xBF { return false }
+                    index += 3
+                } else if lead < 0xF5 {
+                    guard let second = continuation(1), continuation(2) != nil, continuation(3) != nil else { return false }
+                    if lead == 0xF0, second < 0x90 { return false }
+                    if lead == 0xF4, second >= 0x90 { return false }
+                    index += 4
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
+    /// The scalar-by-scalar check, which names the first fault.
+    private static func decodeEveryScalar(_ bytes: [UInt8]) throws(SafeXMLError) {
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         var offset = 0
@@ -129,20 +177,22 @@ struct SafeXMLReader {
         var attributes: [SafeXMLAttribute]
         var children: [SafeXMLElement] = []
         var runs: [String] = []
-        var pending: [UInt8] = []
 
-        mutating func flush() {
+        mutating func flush(_ pending: inout [UInt8]) {
             runs.append(String(decoding: pending, as: UTF8.self))
             pending.removeAll(keepingCapacity: true)
         }
 
-        mutating func close() -> SafeXMLElement {
-            flush()
+        mutating func close(_ pending: inout [UInt8]) -> SafeXMLElement {
+            flush(&pending)
             return SafeXMLElement(name: name, prefix: prefix, namespace: namespace, attributes: attributes, children: children, textRuns: runs)
         }
     }
 
     private var stack: [Open] = []
+    /// The character data read since the last tag. Only the innermost open element receives text, and its text goes
+    /// to its runs at its next child or its end, so one buffer serves every element.
+    private var pending: [UInt8] = []
     /// Namespace declarations per open element (prefix "" is the default namespace; "" as URI undeclares it).
     private var scopes: [[String: String]] = []
 
@@ -262,7 +312,7 @@ struct SafeXMLReader {
             } else if byte == UInt8(ascii: "&") {
                 var scalarBytes: [UInt8] = []
                 try reference(into: &scalarBytes)
-                stack[stack.count - 1].pending.append(contentsOf: scalarBytes)
+                pending.append(contentsOf: scalarBytes)
             } else {
                 var end = pos
                 while end < bytes.count, bytes[end] != UInt8(ascii: "<"), bytes[end] != UInt8(ascii: "&") { end += 1 }
@@ -273,14 +323,20 @@ struct SafeXMLReader {
     }
 
     private mutating func appendText(_ start: Int, _ end: Int) {
-        var index = start
+        // Runs without a carriage return go in whole; a CR or CRLF becomes one line feed.
+        guard let firstReturn = bytes[start..<end].firstIndex(of: 0x0D) else {
+            pending.append(contentsOf: bytes[start..<end])
+            return
+        }
+        pending.append(contentsOf: bytes[start..<firstReturn])
+        var index = firstReturn
         while index < end {
             let byte = bytes[index]
             if byte == 0x0D {
-                stack[stack.count - 1].pending.append(0x0A)
+                pending.append(0x0A)
                 if index + 1 < end, bytes[index + 1] == 0x0A { index += 1 }
             } else {
-                stack[stack.count - 1].pending.append(byte)
+                pending.append(byte)
             }
             index += 1
         }
@@ -342,7 +398,7 @@ struct SafeXMLReader {
             let attributeNamespace = attributePrefix == nil ? nil : try resolve(attributePrefix)
             attributes.append(SafeXMLAttribute(name: attributeName, prefix: attributePrefix, namespace: attributeNamespace, value: attribute.value))
         }
-        if !stack.isEmpty { stack[stack.count - 1].flush() }
+        if !stack.isEmpty { stack[stack.count - 1].flush(&pending) }
         stack.append(Open(qualifiedName: qualifiedName, name: name, prefix: prefix, namespace: namespace, attributes: attributes))
         return selfClosing ? closeTop() : nil
     }
@@ -363,13 +419,22 @@ struct SafeXMLReader {
     private mutating func closeTop() -> SafeXMLElement? {
         guard var open = stack.popLast() else { return nil }
         scopes.removeLast()
-        let element = open.close()
+        let element = open.close(&pending)
         if stack.isEmpty { return element }
         stack[stack.count - 1].children.append(element)
         return nil
     }
 
     private func split(_ qualifiedName: String) throws(SafeXMLError) -> (prefix: String?, name: String) {
+        // An ASCII name is split over bytes; others by Characters (a colon followed by a combining mark is no colon).
+        let utf8 = qualifiedName.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return (nil, qualifiedName) }
+            let after = utf8.index(after: colon)
+            if colon != utf8.startIndex, after != utf8.endIndex, !utf8[after...].contains(UInt8(ascii: ":")) {
+                return (String(qualifiedName[..<colon]), String(qualifiedName[after...]))
+            }
+        }
         let parts = qualifiedName.split(separator: ":", omittingEmptySubsequences: false)
         switch parts.count {
         case 1: return (nil, qualifiedName)
@@ -382,7 +447,7 @@ struct SafeXMLReader {
     private func resolve(_ prefix: String?) throws(SafeXMLError) -> String? {
         let key = prefix ?? ""
         if key == "xml" { return "http://www.w3.org/XML/1998/namespace" }
-        for scope in scopes.reversed() {
+        for scope in scopes.reversed() where !scope.isEmpty {
             if let uri = scope[key] { return uri.isEmpty ? nil : uri }
         }
         guard prefix == nil else { throw failure(.undeclaredPrefix, "namespace prefix '\(key.prefix(100))' is not declared") }
