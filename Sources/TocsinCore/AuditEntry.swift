@@ -18,15 +18,15 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     /// Position in the log, oldest first; set by the store.
     public var sequence: Int64
     public var at: Date
-    /// The token id behind the action, or `cli` / `source:<name>` for the broker's own actions; nil when no valid
-    /// token was presented.
+    /// The token id behind the action (`contact:<id>` for a console session opened by an emailed link), or `cli` /
+    /// `source:<name>` for the broker's own actions; nil when no valid token was presented.
     public var actor: String?
     public var actorRole: Role?
     /// The organisation the actor acts for, when bound to one.
     public var orgId: String?
-    /// What was done: `alert.publish`, `alert.revise`, `token.revoke`, `auth.refused`…
+    /// What was done: `alert.publish`, `alert.revise`, `token.revoke`, `auth.refused`, `console.login.token`…
     public var action: String
-    /// What it was done to (an alert, token, organisation or subscription id), when there is one.
+    /// What it was done to (an alert, token, organisation, subscription or console session id), when there is one.
     public var target: String?
     /// The client's address as the broker saw it.
     public var sourceAddress: String?

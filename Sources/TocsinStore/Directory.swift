@@ -7,6 +7,8 @@ public protocol DirectoryStore: Sendable {
     func createOrganisation(_ org: Organisation) async throws
     func organisation(id: String) async throws -> Organisation?
     func organisations(page: PageRequest) async throws -> Page<Organisation>
+    /// The organisations of `region` (national bodies are of no region), in the order they were created.
+    func organisations(region: String) async throws -> [Organisation]
     func updateOrganisation(_ org: Organisation) async throws
     func deleteOrganisation(id: String) async throws -> Bool
     /// Stores a bulk import in one transaction: the new organisations and the changed ones, or nothing at all when

@@ -13,6 +13,10 @@ public protocol ReachStore: Sendable {
     /// The organisations of `region` the alert concerns, with their steps, subscriptions and deliveries: the rows
     /// of `reach(alertId:)` whose region is `region`, read without the rest of the country.
     func reach(alertId: String, region: String) async throws -> [OrganisationReach]
+    /// For each of `alertIds`, how many organisations of `region` it concerns and how many reached each step: the
+    /// `ReachCounts` of `reach(alertId:region:)`, counted in one read for a whole page of alerts. An alert that
+    /// concerns none of them is left out.
+    func reachCounts(alertIds: [String], region: String) async throws -> [String: ReachCounts]
     /// The alert's standing with one organisation; nil when it does not concern it.
     func reach(alertId: String, orgId: String) async throws -> OrganisationReach?
     /// Notes that the organisation read these alerts, for those it had not read yet and that concern it.

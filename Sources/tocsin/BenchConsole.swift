@@ -143,6 +143,7 @@ extension Bench {
                 ("compose (analyst)", "/console/compose", publisher),
                 ("reach board (analyst)", "/console/alerts/\(alertId)/reach", publisher),
                 ("ARS board", "/console/region", relay),
+                ("ARS alert page", "/console/region/alerts/\(alertId)", relay),
                 ("ARS unreachable", "/console/region/unreachable", relay),
                 ("ARS upstreams", "/console/region/upstreams", relay),
                 ("admin organisations", "/console/admin/orgs", admin),

@@ -7,7 +7,8 @@ import XCTest
 extension ConsoleBrowserTests {
     /// An agency of Normandie (28) with its relay token; two establishments of its region (one reached by email, one
     /// with no channel at all), and two of Île-de-France (11), one reached and one with no channel; a national alert
-    /// that concerns all of them, and what the agency's own broker reported of the establishments it serves.
+    /// that concerns all of them, and what the agency's own broker reported of the establishments it serves; an alert
+    /// for Île-de-France only, whose page the agency cannot open.
     func testAnARSBoardShowsItsRegionOnly() async throws {
         func org(_ name: String, kind: String = "CH", region: String, email: String? = nil) async throws -> String {
             let created = try await broker.post("/api/v1/orgs", ["name": name, "kind": kind, "region": region, "tlpClearance": "AMBER", "locale": "fr"])
@@ -39,13 +40,18 @@ extension ConsoleBrowserTests {
                                ["name": "Clinique parisienne relayée", "region": "11", "step": "delivered"]],
         ]]], token: relayToken)
         XCTAssertEqual(reported.status, 202, reported.text)
+        // An alert for Île-de-France only, which the agency of Normandie may not read.
+        let otherAlertId = try await broker.publish(alertJSON(title: "Alerte francilienne", tlp: "GREEN", regions: ["11"]))
         try runScript("region_board.py", [
-            "relayToken": relayToken, "alertId": alertId,
+            "relayToken": relayToken, "alertId": alertId, "otherAlertId": otherAlertId,
+            // ARS Normandie and CH de Dieppe delivered by email, CH d'Évreux with no channel.
+            "ownCounts": ["concerned": "3", "delivered": "2", "acknowledged": "0", "unreached": "1"],
             "ownRegion": ["CH de Dieppe", "CH d'Évreux", "ARS Normandie"], "relayedOwn": "EHPAD de Fécamp",
             "otherRegion": ["Hôpital Lariboisière", "Clinique du Louvre", "Clinique parisienne relayée"],
             "unreachable": "CH d'Évreux", "reachable": "CH de Dieppe",
         ])
         keep("ars-board", as: "console-ars-board")
+        keep("ars-alert", as: "console-ars-alert")
     }
 
     /// 3,000 establishments through the import page: a file with a bad row is refused with that row's line and

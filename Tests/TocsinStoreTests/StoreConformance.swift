@@ -616,15 +616,26 @@ struct StoreConformance {
         let now = Date().millisecondPrecision
         let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 50)
         try await store.recordResults(try claimed.map { try result($0, $0.delivery.subscriptionId == dropped.id ? .http(status: 410) : .success(status: 204), at: now) })
+        // Read through a feed before any delivery is recorded, and acknowledged: the counts read the furthest step.
+        try await store.markSeen(alertIds: [published.alert.id], orgId: silent.id, mark: ReachMark(at: now, by: "feed:f", channel: "feed"))
+        _ = try await store.acknowledge(alertId: published.alert.id, orgId: normandie[0].id, mark: ReachMark(at: now, channel: "api"), note: nil)
         for region in ["28", "53", "11"] {
             let national = try await store.reach(alertId: published.alert.id).filter { $0.region == region }
             assertEqual(try await store.reach(alertId: published.alert.id, region: region), national, "reach in region \(region)")
+            let counts = try await store.reachCounts(alertIds: [published.alert.id, published.alert.id, "unknown"], region: region)
+            XCTAssertEqual(counts[published.alert.id] ?? ReachCounts(), ReachCounts(national), "counts in region \(region)")
+            XCTAssertNil(counts["unknown"])
             let regionIds = Set(try await store.organisations(page: PageRequest(limit: 500)).items.filter { $0.region == region }.map(\.id))
+            assertEqual(Set(try await store.organisations(region: region).map(\.id)), regionIds, "organisations of region \(region)")
             let channels = try await store.organisationChannels().filter { regionIds.contains($0.orgId) }
             assertEqual(try await store.organisationChannels(region: region), channels, "channels in region \(region)")
         }
         assertEqual(Set(try await store.reach(alertId: published.alert.id, region: "28").map(\.orgId)), Set(normandie.map(\.id) + [silent.id]))
         assertEqual(try await store.organisationChannels(region: "53").map(\.orgId), [bretagne.id])
+        assertEqual(try await store.reachCounts(alertIds: [published.alert.id], region: "28"),
+                    [published.alert.id: ReachCounts(concerned: 3, delivered: 3, seen: 2, acknowledged: 1)])
+        assertEqual(try await store.reachCounts(alertIds: [], region: "28"), [:])
+        assertEqual(try await store.organisations(region: Region.all).count, 0, "a national body is of no region")
     }
 
     func theBrokerKeepsItsKeys() async throws {

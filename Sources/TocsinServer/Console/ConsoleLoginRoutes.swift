@@ -15,7 +15,9 @@ import TocsinStore
 ///   the token does.
 /// - `POST /console/logout` ends the session.
 ///
-/// Attempts are limited per client address and per email address (`ConsoleLoginThrottle`).
+/// Attempts are limited per client address and per email address (`ConsoleLoginThrottle`). Every sign-in, refused
+/// sign-in and sign-out is written to the audit log (`console.login.token`, `console.login.link`, `console.logout`)
+/// with the token id or `contact:<id>` behind the session, never a token, a link's secret or an email address.
 struct ConsoleLoginRoutes {
     let env: ConsoleEnvironment
 
@@ -87,6 +89,9 @@ struct ConsoleLoginRoutes {
         let secret = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if let refusal = try throttled([], request, context, next: next) { return refusal }
         guard !secret.isEmpty, secret.count <= 512, let principal = try await env.store.principal(forToken: secret) else {
+            await audit(AuditEntry(actor: nil, actorRole: nil, orgId: nil, action: "console.login.token", target: nil,
+                                   sourceAddress: context.remoteAddress, outcome: .refused, status: 401,
+                                   detail: "unknown, revoked or expired token"), context: context)
             return try loginView(request, context: context, next: next, error: env.text("login.tokenInvalid", context), status: .unauthorized)
         }
         let now = Date()
@@ -96,6 +101,8 @@ struct ConsoleLoginRoutes {
         let session = ConsoleSession(origin: .token, role: principal.role, orgId: principal.orgId, tokenId: principal.tokenId,
                                      locale: locale ?? Messages.defaultLocale, createdAt: now, expiresAt: expires)
         context.logger.info("console session opened with a token", metadata: ["token": "\(principal.tokenId)", "session": "\(session.id)"])
+        await audit(AuditEntry(actor: principal.tokenId, actorRole: principal.role, orgId: principal.orgId, action: "console.login.token",
+                               target: session.id, sourceAddress: context.remoteAddress, outcome: .ok, status: 303), context: context)
         return try await start(session, next: next)
     }
 
@@ -124,13 +131,23 @@ struct ConsoleLoginRoutes {
         let now = Date()
         guard secret.count <= 128, let link = try await env.store.consumeLoginLink(secretHash: TokenHash.hash(secret), now: now),
               let org = try await env.store.organisation(id: link.orgId), let contact = org.contact(id: link.contactId) else {
+            await audit(AuditEntry(actor: nil, actorRole: nil, orgId: nil, action: "console.login.link", target: nil,
+                                   sourceAddress: context.remoteAddress, outcome: .refused, status: 410,
+                                   detail: "unknown, used or expired login link"), context: context)
             return try env.refusal(.gone, key: "login.linkInvalid", context: context)
         }
         if let old = context.consoleSession { _ = try await env.store.revokeConsoleSession(id: old.id, now: now) }
         let session = ConsoleSession(origin: .contact, role: .subscriber, orgId: org.id, contactId: contact.id,
                                      locale: contact.locale ?? org.locale, createdAt: now, expiresAt: now.addingTimeInterval(env.policy.absoluteTimeout))
         context.logger.info("console session opened with a login link", metadata: ["org": "\(org.id)", "contact": "\(contact.id)", "session": "\(session.id)"])
+        await audit(AuditEntry(actor: session.principal.tokenId, actorRole: session.role, orgId: org.id, action: "console.login.link",
+                               target: session.id, sourceAddress: context.remoteAddress, outcome: .ok, status: 303), context: context)
         return try await start(session, next: ConsoleSessionPolicy.safeNext(link.next))
+    }
+
+    /// Appends `entry` to the audit log, logging (never failing the sign-in) when the store refuses it.
+    private func audit(_ entry: AuditEntry, context: TocsinRequestContext) async {
+        await AuditMiddleware.append(entry, to: env.store, logger: context.logger)
     }
 
     /// Keeps the session, sets its cookie (dropping the pre-login one) and goes on to `next` or the home page.
@@ -148,6 +165,8 @@ struct ConsoleLoginRoutes {
         if let session = context.consoleSession {
             _ = try await env.store.revokeConsoleSession(id: session.id, now: Date())
             context.logger.info("console session closed", metadata: ["session": "\(session.id)"])
+            await audit(AuditEntry(actor: session.principal.tokenId, actorRole: session.role, orgId: session.orgId, action: "console.logout",
+                                   target: session.id, sourceAddress: context.remoteAddress, outcome: .ok, status: 303), context: context)
         }
         return ConsoleEnvironment.redirect(to: "/console/login", headers: [
             .setCookie: ConsoleCookies.set(ConsoleCookies.session, "", secure: env.secureCookies, maxAge: 0),

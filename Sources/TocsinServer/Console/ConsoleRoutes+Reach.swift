@@ -13,15 +13,19 @@ extension ConsoleRoutes {
     ///   establishments still uninformed with why; a reload shows the current figures;
     /// - `GET /console/alerts/{id}/reach/live`: the same figures as JSON;
     /// - `GET /console/alerts/{id}/reach/stream`: the same figures as Server-Sent Events (`event: reach`), sent
-    ///   whenever they change, which the console's script shows without a reload.
+    ///   whenever they change, which the console's script shows without a reload. The session is checked again
+    ///   before each event and at least every `sessionCheckInterval` while idle: a session signed out, revoked or
+    ///   expired (or its token revoked) ends the stream with an `event: ended` within about that time.
     ///
     /// The figures are the reach API's report (`APIEnvironment.reachReport`), read with the same rights.
     struct Reach: ConsoleViewGroup {
         let env: ConsoleEnvironment
 
         static let menu = [ConsoleMenuItem(path: "/console/reach", word: "reach.menu", roles: [.admin, .publisher])]
-        /// How long one live stream lasts before the browser opens the next (the session is checked again then).
+        /// How long one live stream lasts before the browser opens the next.
         static let streamLifetime: Duration = .seconds(120)
+        /// How often an idle live stream checks that its session still holds (one indexed read).
+        static let sessionCheckInterval: Duration = .seconds(1)
         /// How often a live stream reads the figures.
         static let streamInterval: Duration = .milliseconds(500)
 
@@ -29,7 +33,7 @@ extension ConsoleRoutes {
             group.get("reach") { request, context in try await list(request, context: context) }
             group.get("alerts/:id/reach") { _, context in try await board(context: context) }
             group.get("alerts/:id/reach/live") { _, context in try await live(context: context) }
-            group.get("alerts/:id/reach/stream") { _, context in try await stream(context: context) }
+            group.get("alerts/:id/reach/stream") { request, context in try await stream(request, context: context) }
         }
 
         /// The alert whose reach the user may read: else the 404 (an alert it may not read) or 403 (another
@@ -88,8 +92,10 @@ extension ConsoleRoutes {
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
 
-        func stream(context: TocsinRequestContext) async throws -> Response {
+        func stream(_ request: Request, context: TocsinRequestContext) async throws -> Response {
             let alert = try await readable(context)
+            guard let sessionId = context.consoleSession?.id else { throw Problem.unauthorized("no console session") }
+            let logger = context.logger
             let locale = env.locale(context)
             let env = self.env
             let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", HTTPField.Name("X-Accel-Buffering")!: "no"]
@@ -98,9 +104,19 @@ extension ConsoleRoutes {
                 let end = ContinuousClock.now + Self.streamLifetime
                 var last: [UInt8] = []
                 var lastWrite = ContinuousClock.now
+                var lastCheck = ContinuousClock.now
                 while !Task.isCancelled, !env.api.hub.isClosed, ContinuousClock.now < end {
                     let current = try await env.store.alert(id: alert.id) ?? alert
                     let body = try json(try await env.api.reachReport(current), locale: locale)
+                    // The session still holds before anything more is sent, and at least every second while idle.
+                    if body != last || ContinuousClock.now - lastCheck >= Self.sessionCheckInterval {
+                        lastCheck = ContinuousClock.now
+                        guard try await ConsoleSessionMiddleware.liveSession(request, env: env)?.id == sessionId else {
+                            logger.notice("console reach stream closed: session over")
+                            try await writer.write(ByteBuffer(string: "event: ended\ndata: {\"reason\":\"session\"}\n\n"))
+                            break
+                        }
+                    }
                     if body != last {
                         last = body
                         try await writer.write(ByteBuffer(string: "event: reach\ndata: " + String(decoding: body, as: UTF8.self) + "\n\n"))

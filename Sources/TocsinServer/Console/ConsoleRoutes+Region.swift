@@ -8,9 +8,14 @@ extension ConsoleRoutes {
     /// organisation — an establishment of another region is never listed:
     ///
     /// - `GET /console/region`: the region's board. For each alert the agency may read (newest first, 10 a page, the
-    ///   same query as its inbox), each establishment of the region the alert concerns and how far it got
-    ///   (delivered, seen, acknowledged), from the reach records (`ReachStore.reach(alertId:)`), then what the
-    ///   agency's own broker reported of the establishments it serves (the relay roll-up, `POST /api/v1/relay/reach`).
+    ///   same query as its inbox), how many establishments of the region it concerns and how many it reached
+    ///   (delivered, seen, acknowledged, still unreached), counted by the store for the whole page at once
+    ///   (`ReachStore.reachCounts(alertIds:region:)`), then the counts the agency's own broker reported of the
+    ///   establishments it serves (the relay roll-up, `POST /api/v1/relay/reach`). Each alert leads to its page:
+    /// - `GET /console/region/alerts/{id}`: one alert, each establishment of the region it concerns and how far it got
+    ///   (delivered, seen, acknowledged, and why nothing reached the others), from the reach records
+    ///   (`ReachStore.reach(alertId:region:)`), then each establishment the agency's broker reported. An alert the
+    ///   agency may not read answers the same 404 as one that does not exist.
     /// - `GET /console/region/unreachable`: the establishments of the region that no channel reaches now, and why
     ///   (`OrganisationChannels.unreachableReasons`, the rule of `GET /api/v1/orgs?unreachable=true`).
     /// - `GET /console/region/upstreams`: the health of the upstreams this broker follows, as `GET /api/v1/upstreams`.
@@ -28,6 +33,7 @@ extension ConsoleRoutes {
 
         func register(on group: RouterGroup<TocsinRequestContext>) {
             group.get("region") { request, context in try await board(request, context: context) }
+            group.get("region/alerts/:id") { _, context in try await alertPage(context: context) }
             group.get("region/unreachable") { _, context in try await unreachable(context: context) }
             group.get("region/upstreams") { _, context in try await upstreams(context: context) }
         }
@@ -42,6 +48,12 @@ extension ConsoleRoutes {
             return (principal, region)
         }
 
+        /// The counts as the templates read them, with those not reached yet.
+        static func countValues(_ counts: ReachCounts) -> [String: Any] {
+            ["concerned": counts.concerned, "delivered": counts.delivered, "seen": counts.seen, "acknowledged": counts.acknowledged,
+             "unreached": max(0, counts.concerned - counts.delivered)]
+        }
+
         func board(_ request: Request, context: TocsinRequestContext) async throws -> Response {
             let (principal, region) = try await region(context)
             let scope = try await env.api.readScope(of: principal)
@@ -49,43 +61,69 @@ extension ConsoleRoutes {
             let cursor = request.query("cursor").flatMap { $0.count <= 32 && $0.allSatisfy(\.isNumber) ? $0 : nil }
             let page = try await env.store.alerts(AlertQuery(page: PageRequest(limit: Self.pageSize, cursor: cursor), clearance: scope?.clearance,
                                                              orgRegion: region))
+            let readable = page.items.filter { access.canRead($0) }
+            let counts = try await env.store.reachCounts(alertIds: readable.map(\.id), region: region)
             let locale = env.locale(context)
             let messages = env.api.messages
             let formatter = messages.dateFormatter(locale: locale)
             var alerts: [[String: Any]] = []
-            for alert in page.items where access.canRead(alert) {
-                let rows = RegionalReach.rows(try await env.store.reach(alertId: alert.id, region: region), region: region)
+            for alert in readable {
                 var values = ConsoleAlertSummary.values(alert, concerns: [], locale: locale, messages: messages)
-                let counts = RegionalReach.counts(rows)
-                values["concerned"] = counts.concerned
-                values["delivered"] = counts.delivered
-                values["seen"] = counts.seen
-                values["acknowledged"] = counts.acknowledged
-                values["establishments"] = rows.map { row -> [String: Any] in
-                    let step = row.step
-                    return [
-                        "name": row.orgName, "step": env.text("region.step.\(step.rawValue)", context), "stepClass": "step-\(step.rawValue)",
-                        "deliveredAt": row.delivered.map { formatter.string(from: $0.at) } ?? "",
-                        "acknowledgedAt": row.acknowledged.map { formatter.string(from: $0.at) } ?? "",
-                    ]
-                }
-                values["none"] = rows.isEmpty
-                if let own = principal.orgId {
-                    let relayed = RegionalReach.relayed(try await env.store.relayedReach(alertId: alert.id), reporter: own, region: region)
-                    if let relayed {
-                        values["relayed"] = [
-                            "concerned": relayed.counts.concerned, "delivered": relayed.counts.delivered,
-                            "seen": relayed.counts.seen, "acknowledged": relayed.counts.acknowledged,
-                            "updatedAt": formatter.string(from: relayed.updatedAt),
-                            "establishments": relayed.establishments.map { ["name": $0.name, "step": env.text("region.step.\(Self.knownStep($0.step))", context)] },
-                        ] as [String: Any]
-                    }
+                let own = counts[alert.id] ?? ReachCounts()
+                values.merge(Self.countValues(own), uniquingKeysWith: { _, new in new })
+                values["none"] = own.concerned == 0
+                values["regionHref"] = "/console/region/alerts/\(alert.id)"
+                if let reporter = principal.orgId,
+                   let relayed = RegionalReach.relayed(try await env.store.relayedReach(alertId: alert.id), reporter: reporter, region: region) {
+                    var reported = Self.countValues(relayed.counts)
+                    reported["updatedAt"] = formatter.string(from: relayed.updatedAt)
+                    values["relayed"] = reported
                 }
                 alerts.append(values)
             }
             var values: [String: Any] = ["alerts": alerts, "empty": alerts.isEmpty, "region": Region.names[region] ?? region, "regionCode": region]
             if let next = page.nextCursor { values["nextHref"] = "/console/region?cursor=\(next)" }
             return try env.page(ConsoleView(template: "region", title: env.text("region.title", context, ["region": Region.names[region] ?? region]),
+                                            context: values, section: "/console/region"), context: context)
+        }
+
+        func alertPage(context: TocsinRequestContext) async throws -> Response {
+            let (principal, region) = try await region(context)
+            let id = try context.parameters.require("id")
+            // An alert the agency may not read reads exactly like one that does not exist.
+            guard id.count <= 64, let alert = try await env.store.alert(id: id), try await env.access(context).canRead(alert) else {
+                throw Problem.notFound("alert not found")
+            }
+            let locale = env.locale(context)
+            let messages = env.api.messages
+            let formatter = messages.dateFormatter(locale: locale)
+            let rows = RegionalReach.rows(try await env.store.reach(alertId: alert.id, region: region), region: region)
+            var values = ConsoleAlertSummary.values(alert, concerns: [], locale: locale, messages: messages)
+            values.merge(Self.countValues(RegionalReach.counts(rows)), uniquingKeysWith: { _, new in new })
+            values["establishments"] = rows.map { row -> [String: Any] in
+                let step = row.step
+                var values: [String: Any] = [
+                    "name": row.orgName, "step": env.text("region.step.\(step.rawValue)", context), "stepClass": "step-\(step.rawValue)",
+                    "deliveredAt": row.delivered.map { formatter.string(from: $0.at) } ?? "",
+                    "acknowledgedAt": row.acknowledged.map { formatter.string(from: $0.at) } ?? "",
+                ]
+                if step == .concerned, let uninformed = UninformedOrganisation(row) { values["why"] = env.text("reach.reason.\(uninformed.reason.rawValue)", context) }
+                return values
+            }
+            values["none"] = rows.isEmpty
+            values["boardHref"] = "/console/region"
+            values["regionName"] = Region.names[region] ?? region
+            if let reporter = principal.orgId,
+               let relayed = RegionalReach.relayed(try await env.store.relayedReach(alertId: alert.id), reporter: reporter, region: region) {
+                var reported = Self.countValues(relayed.counts)
+                reported["updatedAt"] = formatter.string(from: relayed.updatedAt)
+                reported["establishments"] = relayed.establishments.map {
+                    ["name": $0.name, "step": env.text("region.step.\(Self.knownStep($0.step))", context)]
+                }
+                values["relayed"] = reported
+            }
+            return try env.page(ConsoleView(template: "region-alert",
+                                            title: env.text("region.alertTitle", context, ["title": values["title"] as? String ?? ""]),
                                             context: values, section: "/console/region"), context: context)
         }
 
@@ -99,18 +137,14 @@ extension ConsoleRoutes {
             let reasons = Dictionary(uniqueKeysWithValues: try await env.store.organisationChannels(region: region).compactMap { channels in
                 channels.unreachableReasons.map { (channels.orgId, $0) }
             })
-            var items: [[String: Any]] = []
-            var page = PageRequest(limit: 500)
-            repeat {
-                let batch = try await env.store.organisations(page: page)
-                for org in batch.items where org.region == region && !org.national {
-                    guard let why = reasons[org.id] else { continue }
-                    items.append(["name": org.name, "finess": org.finess ?? "", "kind": org.kind.rawValue,
-                                  "reasons": why.map { ["text": $0] }])
-                }
-                page.cursor = batch.nextCursor
-            } while page.cursor != nil
-            items.sort { ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "") }
+            // Only the region's establishments are read, and only the unreachable ones are named.
+            let unreachable = try await env.store.organisations(region: region).compactMap { org -> (org: Organisation, why: [String], key: String)? in
+                guard !org.national, let why = reasons[org.id] else { return nil }
+                return (org, why, RegionalReach.nameKey(org.name))
+            }.sorted { $0.key < $1.key }
+            let items = unreachable.map { entry -> [String: Any] in
+                ["name": entry.org.name, "finess": entry.org.finess ?? "", "kind": entry.org.kind.rawValue, "reasons": entry.why.map { ["text": $0] }]
+            }
             let name = Region.names[region] ?? region
             return try env.page(ConsoleView(template: "region-unreachable", title: env.text("region.unreachableTitle", context, ["region": name]),
                                             context: ["orgs": items, "empty": items.isEmpty, "count": items.count],

@@ -45,6 +45,9 @@ struct ConsoleRoutes {
     }
 
     func register(on router: Router<TocsinRequestContext>) {
+        // A path under /console that no route takes is answered by the router's own 404: turned here into the
+        // console's 404 page, the same as an alert that does not exist or that the user may not read.
+        router.add(middleware: ConsoleNotFoundMiddleware(env: env))
         let console = router.group("console")
             .add(middleware: ConsoleSecurityHeadersMiddleware())
             .add(middleware: ConsoleErrorMiddleware(env: env))

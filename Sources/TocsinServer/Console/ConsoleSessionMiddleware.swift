@@ -11,24 +11,29 @@ struct ConsoleSessionMiddleware: RouterMiddleware {
     let env: ConsoleEnvironment
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let secret = ConsoleCookies.value(ConsoleCookies.session, in: request) else { return try await next(request, context) }
-        let now = Date()
-        guard let session = try await env.store.consoleSession(secretHash: TokenHash.hash(secret), now: now,
-                                                               idleCutoff: env.policy.idleCutoff(now: now)) else {
-            return try await next(request, context)
-        }
-        if session.origin == .contact {
-            guard let orgId = session.orgId, let contactId = session.contactId,
-                  let org = try await env.store.organisation(id: orgId), org.contact(id: contactId) != nil else {
-                _ = try await env.store.revokeConsoleSession(id: session.id, now: now)
-                return try await next(request, context)
-            }
-        }
+        guard let session = try await Self.liveSession(request, env: env) else { return try await next(request, context) }
         var context = context
         context.consoleSession = session
         context.principal = session.principal
         context.logger[metadataKey: "consoleSession"] = "\(session.id)"
         return try await next(request, context)
+    }
+
+    /// The live session the request's cookie names, or nil: none, unknown, revoked, expired, idle too long, its token
+    /// revoked or expired, or its contact no longer listed by its organisation (the session is then revoked). What
+    /// every request checks, and what an open stream checks again as it goes.
+    static func liveSession(_ request: Request, env: ConsoleEnvironment, now: Date = Date()) async throws -> ConsoleSession? {
+        guard let secret = ConsoleCookies.value(ConsoleCookies.session, in: request),
+              let session = try await env.store.consoleSession(secretHash: TokenHash.hash(secret), now: now,
+                                                               idleCutoff: env.policy.idleCutoff(now: now)) else { return nil }
+        if session.origin == .contact {
+            guard let orgId = session.orgId, let contactId = session.contactId,
+                  let org = try await env.store.organisation(id: orgId), org.contact(id: contactId) != nil else {
+                _ = try await env.store.revokeConsoleSession(id: session.id, now: now)
+                return nil
+            }
+        }
+        return session
     }
 }
 

@@ -92,5 +92,10 @@
       try { update(board, JSON.parse(event.data)); } catch (error) { /* a malformed event is skipped */ }
     });
     source.addEventListener("open", function () { board.setAttribute("data-streaming", "true"); });
+    // The session is over (signed out, revoked, expired): no more reconnecting; a reload leads to the login page.
+    source.addEventListener("ended", function () {
+      source.close();
+      board.removeAttribute("data-streaming");
+    });
   });
 })();

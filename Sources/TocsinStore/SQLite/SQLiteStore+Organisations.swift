@@ -65,6 +65,14 @@ extension SQLiteStore {
         }
     }
 
+    public func organisations(region: String) async throws -> [Organisation] {
+        // A national body's row holds `Region.all`, which is no region's code.
+        guard region != Region.all else { return [] }
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM organisations WHERE region = ? ORDER BY seq", arguments: [region]).map(Self.organisation(from:))
+        }
+    }
+
     public func updateOrganisation(_ org: Organisation) async throws {
         let contacts = try encodeJSON(org.contacts)
         try await pool.write { db in try Self.update(org, contacts: contacts, db) }

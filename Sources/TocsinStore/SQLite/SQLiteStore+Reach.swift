@@ -11,6 +11,30 @@ extension SQLiteStore {
         try await pool.read { db in try self.reach(db, alertId: alertId, orgId: nil, region: region) }
     }
 
+    public func reachCounts(alertIds: [String], region: String) async throws -> [String: ReachCounts] {
+        let ids = Array(Set(alertIds))
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            // A later step implies the earlier ones, as `OrganisationReach.step` reads them (a read through a feed
+            // can come before any delivery is recorded).
+            var counts: [String: ReachCounts] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT r.alert_id, COUNT(*) AS concerned,
+                    SUM(r.delivered_at IS NOT NULL OR r.seen_at IS NOT NULL OR r.acked_at IS NOT NULL) AS delivered,
+                    SUM(r.seen_at IS NOT NULL OR r.acked_at IS NOT NULL) AS seen,
+                    SUM(r.acked_at IS NOT NULL) AS acknowledged
+                FROM alert_reach r JOIN organisations o ON o.id = r.org_id
+                WHERE r.alert_id IN (\(databaseQuestionMarks(count: ids.count))) AND o.region = ?
+                GROUP BY r.alert_id
+                """, arguments: StatementArguments(ids + [region]))
+            while let row = try rows.next() {
+                counts[row["alert_id"]] = ReachCounts(concerned: row["concerned"], delivered: row["delivered"], seen: row["seen"],
+                                                      acknowledged: row["acknowledged"])
+            }
+            return counts
+        }
+    }
+
     public func reach(alertId: String, orgId: String) async throws -> OrganisationReach? {
         try await pool.read { db in try self.reach(db, alertId: alertId, orgId: orgId).first }
     }

@@ -1,6 +1,7 @@
-"""A regional agency (ARS) signed in with its relay token sees, on its board, the establishments of its own region
-and how far the alert got with each (and what its own broker reported), and never an establishment of another
-region; the same on the page of establishments no channel reaches; and the upstreams' health."""
+"""A regional agency (ARS) signed in with its relay token sees, on its board, the counts of its own region under each
+alert, and on the alert's page the establishments of its region and how far the alert got with each (and what its
+own broker reported), never an establishment of another region; the same on the page of establishments no channel
+reaches; and the upstreams' health."""
 
 from console_harness import Console, check, load_scenario
 
@@ -18,20 +19,39 @@ with Console(scenario) as console:
     console.check_page_basics()
     check(console.find("#region-board").get_attribute("data-region") == "28", "the board is not Normandie's")
     item = console.find(f"#region-board li[data-alert='{scenario['alertId']}']")
-    direct = [cell.text for cell in item.find_elements("css selector", "table.establishments td.org-name")]
-    for name in scenario["ownRegion"]:
-        check(name in direct, f"{name} (of the region) is not on the board: {direct}")
-    relayed = [cell.text for cell in item.find_elements("css selector", "table.relayed td.org-name")]
-    check(scenario["relayedOwn"] in relayed, f"the establishment the agency's broker reported is missing: {relayed}")
+    # The board counts the region's establishments under each alert; it names none of them.
+    counts = {name: item.find_element("css selector", f"p.counts.direct strong.{name}").text
+              for name in scenario["ownCounts"]}
+    check(counts == scenario["ownCounts"], f"the region's counts are not {scenario['ownCounts']}: {counts}")
+    check(item.find_elements("css selector", "p.counts.relayed"), "what the agency's broker reported is not counted")
     page = console.driver.page_source
     for name in scenario["otherRegion"]:
         check(name not in page, f"{name}, of another region, is on the board")
-    # The establishment reached by email shows as delivered; the one with no channel as not delivered.
+    console.screenshot("ars-board")
+
+    # One alert's page: each establishment of the region and how far the alert got with it.
+    console.click_to_next_page(item.find_element("css selector", "a.region-alert"))
+    console.wait_for("#region-alert")
+    console.check_page_basics()
+    check(console.path().startswith("/console/region/alerts/"), f"the alert's link leads to {console.path()}")
+    check(console.find("#region-alert").get_attribute("data-alert") == scenario["alertId"], "not the alert's page")
+    direct = [cell.text for cell in console.find_all("table.establishments td.org-name")]
+    for name in scenario["ownRegion"]:
+        check(name in direct, f"{name} (of the region) is not on the alert's page: {direct}")
+    relayed = [cell.text for cell in console.find_all("table.relayed td.org-name")]
+    check(scenario["relayedOwn"] in relayed, f"the establishment the agency's broker reported is missing: {relayed}")
+    page = console.driver.page_source
+    for name in scenario["otherRegion"]:
+        check(name not in page, f"{name}, of another region, is on the alert's page")
+    # The establishment reached by email shows as delivered; the one with no channel as not delivered, and why.
     rows = {row.find_element("css selector", "td.org-name").text: row.get_attribute("class")
-            for row in item.find_elements("css selector", "table.establishments tbody tr")}
+            for row in console.find_all("table.establishments tbody tr")}
     check(rows.get(scenario["reachable"]) in ("step-delivered", "step-seen", "step-acknowledged"), f"not delivered: {rows}")
     check(rows.get(scenario["unreachable"]) == "step-concerned", f"an establishment without a channel is not shown as uninformed: {rows}")
-    console.screenshot("ars-board")
+    console.screenshot("ars-alert")
+    # An alert of another region reads like one that does not exist.
+    check(console.status_of(f"/console/region/alerts/{scenario['otherAlertId']}") == 404, "an alert of another region opens")
+    check(console.status_of("/console/region/alerts/no-such-alert") == 404, "an unknown alert opens")
 
     console.open("/console/region/unreachable")
     console.wait_for("#unreachable")
