@@ -5,8 +5,10 @@ import TocsinDelivery
 /// An alert as the console's templates read it: every value already a string (escaped by the templates), the
 /// words in the reader's language, and the CSS classes of its badges (`sev-critical`, `tlp-amber`).
 enum ConsoleAlertSummary {
-    static func values(_ alert: Alert, concerns: [InventoryConcern], locale: String, messages: Messages) -> [String: Any] {
-        let formatter = messages.dateFormatter(locale: locale)
+    /// A list page passes one `formatter` for all its alerts: making one is the costliest part of an alert's values.
+    static func values(_ alert: Alert, concerns: [InventoryConcern], locale: String, messages: Messages,
+                       formatter: DateFormatter? = nil) -> [String: Any] {
+        let formatter = formatter ?? messages.dateFormatter(locale: locale)
         return [
             "id": alert.id, "href": "/console/alerts/\(alert.id)",
             "title": Defang.text(alert.title, indicators: alert.indicators),

@@ -26,9 +26,10 @@ extension ConsoleRoutes {
             let alerts = page.items.filter(access.canRead)
             let snapshot = try await env.api.inventories.snapshot()
             let locale = env.locale(context)
+            let formatter = env.api.messages.dateFormatter(locale: locale)
             let items = alerts.map { alert in
                 ConsoleAlertSummary.values(alert, concerns: principal.orgId.map { snapshot.concerns(for: alert, orgId: $0) } ?? [],
-                                           locale: locale, messages: env.api.messages)
+                                           locale: locale, messages: env.api.messages, formatter: formatter)
             }
             var values: [String: Any] = ["alerts": items, "empty": items.isEmpty]
             if let next = page.nextCursor { values["nextHref"] = "/console/alerts?cursor=\(next)" }

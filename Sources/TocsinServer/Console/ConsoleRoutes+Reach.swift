@@ -60,8 +60,9 @@ extension ConsoleRoutes {
             let page = try await env.store.alerts(AlertQuery(page: PageRequest(limit: 50, cursor: cursor), clearance: scope?.clearance,
                                                              orgRegion: scope.map { scope -> String? in scope.region }))
             let locale = env.locale(context)
+            let formatter = env.api.messages.dateFormatter(locale: locale)
             let items = page.items.filter { access.reviseRefusal($0) == nil }.map { alert -> [String: Any] in
-                var values = ConsoleAlertSummary.values(alert, concerns: [], locale: locale, messages: env.api.messages)
+                var values = ConsoleAlertSummary.values(alert, concerns: [], locale: locale, messages: env.api.messages, formatter: formatter)
                 values["reachHref"] = "/console/alerts/\(alert.id)/reach"
                 values["editHref"] = "/console/alerts/\(alert.id)/edit"
                 return values

@@ -68,7 +68,7 @@ extension ConsoleRoutes {
             let formatter = messages.dateFormatter(locale: locale)
             var alerts: [[String: Any]] = []
             for alert in readable {
-                var values = ConsoleAlertSummary.values(alert, concerns: [], locale: locale, messages: messages)
+                var values = ConsoleAlertSummary.values(alert, concerns: [], locale: locale, messages: messages, formatter: formatter)
                 let own = counts[alert.id] ?? ReachCounts()
                 values.merge(Self.countValues(own), uniquingKeysWith: { _, new in new })
                 values["none"] = own.concerned == 0

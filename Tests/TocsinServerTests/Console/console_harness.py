@@ -23,6 +23,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -124,7 +125,17 @@ class Console:
         looked for next is found on the new page, not on the old one."""
         old = self.find("html")
         (self.find(selector) if isinstance(selector, str) else selector).click()
-        WebDriverWait(self.driver, timeout).until(expected_conditions.staleness_of(old))
+
+        def gone(_driver):
+            # Chromium reports a node of the old page either as stale or, while the new page replaces it, as a node
+            # that "does not belong to the document": both mean the old page has gone.
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, timeout).until(gone)
         return self
 
     def screenshot(self, name):
