@@ -40,7 +40,6 @@ extension ConsoleRoutes {
             let recent = try await env.store.alerts(AlertQuery(page: PageRequest(limit: 200), clearance: scope?.clearance,
                                                                orgRegion: scope.map { scope -> String? in scope.region }))
             let snapshot = try await env.api.inventories.snapshot()
-            let formatter = env.api.messages.dateFormatter(locale: locale)
             let matching = recent.items.filter { $0.status != .cancelled && access.canRead($0) }.compactMap { alert -> [String: Any]? in
                 let concerns = snapshot.concerns(for: alert, orgId: orgId)
                 return concerns.isEmpty ? nil : ConsoleAlertSummary.values(alert, concerns: concerns, locale: locale, messages: env.api.messages,
