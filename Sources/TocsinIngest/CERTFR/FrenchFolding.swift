@@ -63,26 +63,7 @@ enum FrenchFolding {
     }
 
     /// The number `Int(_:)` reads in ASCII bytes: an optional sign and decimal digits, nil on overflow.
-    static func integer(_ bytes: [UInt8]) -> Int? {
-        var index = 0
-        var negative = false
-        if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
-            negative = sign == UInt8(ascii: "-")
-            index = 1
-        }
-        guard index < bytes.count else { return nil }
-        var value = 0
-        while index < bytes.count {
-            let digit = Int(bytes[index]) - 0x30
-            guard digit >= 0, digit <= 9 else { return nil }
-            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
-            let (sum, carry) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
-            guard !overflow, !carry else { return nil }
-            value = sum
-            index += 1
-        }
-        return value
-    }
+    static func integer(_ bytes: [UInt8]) -> Int? { ASCIIInteger.parse(bytes) }
 
     private static func fold(_ bytes: [UInt8], keepingAccents: Bool) -> [UInt8]? {
         var output: [UInt8] = []

@@ -91,26 +91,7 @@ enum IngestDate {
         func hasPrefix(_ token: Range<Int>, _ prefix: [UInt8]) -> Bool {
             token.count >= prefix.count && prefix.indices.allSatisfy { lower(bytes[token.lowerBound + $0]) == prefix[$0] }
         }
-        func integer(_ token: Range<Int>) -> Int? {
-            var index = token.lowerBound
-            var negative = false
-            if index < token.upperBound, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                negative = bytes[index] == UInt8(ascii: "-")
-                index += 1
-            }
-            guard index < token.upperBound else { return nil }
-            var value = 0
-            while index < token.upperBound {
-                let digit = Int(bytes[index]) - 0x30
-                guard digit >= 0, digit <= 9 else { return nil }
-                let (times, overflow) = value.multipliedReportingOverflow(by: 10)
-                let (sum, carry) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
-                guard !overflow, !carry else { return nil }
-                value = sum
-                index += 1
-            }
-            return value
-        }
+        func integer(_ token: Range<Int>) -> Int? { ASCIIInteger.parse(bytes[token]) }
         var tokens: [Range<Int>] = []
         var index = 0
         while index < bytes.count {
