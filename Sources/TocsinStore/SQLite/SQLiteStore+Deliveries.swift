@@ -164,24 +164,20 @@ extension SQLiteStore {
             try Self.insertAttempts(db, results.map(\.attempt))
             // Only the holder of the current claim may move the delivery on: a worker whose lease expired and was
             // taken over records its attempt but leaves the state to the newer claim.
-            // It returns what the reach line is found by, so that a delivery is looked up once.
+            // It returns what the reach line is found by (`reachColumns`), so that a delivery is looked up once.
             let update = try db.cachedStatement(sql: """
                 UPDATE deliveries SET state = ?, due_at = ?, next_attempt_at = ?, lease_until = NULL, last_error = ?, last_status = ?,
                     updated_at = ?, delivered_at = COALESCE(?, delivered_at)
                 WHERE id = ? AND state = 'in_flight' AND attempts = ?
-                RETURNING alert_id, org_id, subscription_id, channel, event
+                RETURNING \(Self.reachColumns)
                 """)
-            let noteReach = try db.cachedStatement(sql: """
-                UPDATE alert_reach SET delivered_at = ?, delivered_by = 'subscription:' || ?, delivered_channel = ?
-                WHERE alert_id = ? AND org_id = ? AND delivered_at IS NULL
-                """)
+            let lookUp = try db.cachedStatement(sql: "SELECT \(Self.reachColumns) FROM deliveries WHERE id = ?")
             // The subscriptions with something waiting behind a delivery of this batch: one look for the whole batch
             // (a fan-out has none), so that only those are released one by one, in the batch's order.
             let finishing = results.filter { $0.machine.state == .delivered || $0.machine.state == .dead }
             let waiting = try Self.subscriptionsWaiting(db, Set(finishing.map(\.subscriptionId)),
                                                         earliest: finishing.map(\.finishedAt).min() ?? Date(),
                                                         latest: finishing.map(\.finishedAt).max() ?? Date())
-            var delivered: [(id: String, at: Date)] = []
             for result in results {
                 let a = result.attempt
                 let machine = result.machine
@@ -194,15 +190,9 @@ extension SQLiteStore {
                 }
                 let row = try Row.fetchOne(update, arguments: [machine.state.rawValue, next, next, lastError, a.status, result.finishedAt.millis,
                                                               deliveredAt, result.deliveryId, machine.attempts])
-                if machine.state == .delivered {
-                    if let row {
-                        if (row[4] as String) == Delivery.alertEvent {
-                            try noteReach.execute(arguments: [result.finishedAt.millis, row[2] as String, row[3] as String, row[0] as String, row[1] as String])
-                        }
-                    } else {
-                        // A newer claim holds the delivery: the receiver still got this attempt.
-                        delivered.append((result.deliveryId, result.finishedAt))
-                    }
+                // A newer claim may hold the delivery (the update then returns nothing): the receiver still got this attempt.
+                if machine.state == .delivered, let row = try row ?? Row.fetchOne(lookUp, arguments: [result.deliveryId]) {
+                    try Self.noteDelivered(db, row, at: result.finishedAt)
                 }
                 // A delivery that is done (sent or dead) releases what waited behind it in its subscription, at once.
                 if machine.state == .delivered || machine.state == .dead, waiting.contains(result.subscriptionId) {
@@ -218,7 +208,6 @@ extension SQLiteStore {
                     logger.warning("subscription disabled", metadata: ["subscription": "\(result.subscriptionId)", "reason": "\(reason)"])
                 }
             }
-            try Self.recordDelivered(db, delivered)
         }
     }
 
@@ -394,17 +383,18 @@ extension SQLiteStore {
     /// How long one delivery may hold back the later ones of its subscription.
     static let orderHold: TimeInterval = 6 * 3_600
 
-    /// Notes the first delivery of an alert to an organisation, on whichever channel, in its reach: one update by key
-    /// per delivery (the delivery, then its reach line), so that a fan-out's results cost the same whatever the reach
-    /// holds. The ledger is this step's history; `reach_events` keeps the readers' steps.
-    static func recordDelivered(_ db: Database, _ delivered: [(id: String, at: Date)]) throws {
-        guard !delivered.isEmpty else { return }
-        let statement = try db.cachedStatement(sql: """
-            UPDATE alert_reach SET delivered_at = ?1, delivered_by = 'subscription:' || d.subscription_id, delivered_channel = d.channel
-            FROM (SELECT alert_id, org_id, subscription_id, channel FROM deliveries WHERE id = ?2 AND event = 'alert') AS d
-            WHERE alert_reach.alert_id = d.alert_id AND alert_reach.org_id = d.org_id AND alert_reach.delivered_at IS NULL
-            """)
-        for (id, at) in delivered { try statement.execute(arguments: [at.millis, id]) }
+    /// What of a delivery its reach line is found and noted by, in the order `noteDelivered` reads them.
+    static let reachColumns = "alert_id, org_id, subscription_id, channel, event"
+
+    /// Notes the first delivery of an alert to an organisation, on whichever channel, in its reach, from a row of
+    /// `reachColumns`: one update by key, so that a fan-out's results cost the same whatever the reach holds. Only an
+    /// alert revision counts; the ledger is this step's history, `reach_events` keeps the readers' steps.
+    static func noteDelivered(_ db: Database, _ row: Row, at: Date) throws {
+        guard (row[4] as String) == Delivery.alertEvent else { return }
+        try db.cachedStatement(sql: """
+            UPDATE alert_reach SET delivered_at = ?, delivered_by = 'subscription:' || ?, delivered_channel = ?
+            WHERE alert_id = ? AND org_id = ? AND delivered_at IS NULL
+            """).execute(arguments: [at.millis, row[2] as String, row[3] as String, row[0] as String, row[1] as String])
     }
 
     /// Makes what waited behind a finished delivery of an immediate subscription due now.
@@ -416,7 +406,6 @@ extension SQLiteStore {
                 AND EXISTS (SELECT 1 FROM subscriptions WHERE id = :subscription AND digest = 'immediate')
             """, arguments: ["now": now.millis, "subscription": subscriptionId])
     }
-
 
     /// Channels as an SQL list (`'email', 'webhook'`). Their names are declared by the channels, never input; each is
     /// still written as an SQL string literal, its quotes doubled.
