@@ -5,6 +5,26 @@ public enum TocsinID {
     /// A new identifier: a lower-case UUID, unique across brokers so relayed alerts keep theirs.
     public static func make() -> String { UUID().uuidString.lowercased() }
 
+    /// A new identifier that sorts by creation time: a lower-case UUID version 7 (RFC 9562), the Unix time in
+    /// milliseconds then 74 random bits. For rows written by the thousand (deliveries): each lands at the end of
+    /// its index rather than on a random page of it, so a fan-out writes a few pages, not one per row.
+    public static func ordered(at date: Date = Date()) -> String {
+        let millis = UInt64(max((date.timeIntervalSince1970 * 1000).rounded(), 0)) & 0xFFFF_FFFF_FFFF
+        var bytes = randomBytes(16)
+        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (40 - 8 * UInt64(index))) }
+        bytes[6] = 0x70 | (bytes[6] & 0x0F)
+        bytes[8] = 0x80 | (bytes[8] & 0x3F)
+        let hex = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// `count` bytes from the system's cryptographic generator.
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()

@@ -87,7 +87,8 @@ final class SQLiteStoreTests: XCTestCase {
                         "2026-12-02-delivery-order", "2026-12-03-inventory-parts", "2026-12-03-reach",
                         "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation", "2026-12-03-incidents",
                         "2026-12-03-relay", "2026-12-03-taxii", "2026-12-03-relay-catchup",
-                        "2026-12-03-console-sessions", "2026-12-03-org-finess"]
+                        "2026-12-03-console-sessions", "2026-12-03-org-finess",
+                        "2026-12-03-delivery-indexes"]
         XCTAssertEqual(try store.appliedMigrations(), expected)
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         XCTAssertEqual(try again.appliedMigrations(), expected)

@@ -25,6 +25,10 @@ public struct OutboxConfiguration: Sendable {
         self.attemptTimeout = attemptTimeout
     }
 
+    /// The most a claim takes when nothing is being sent: a fan-out starts sending after a claim this size, and
+    /// the rest is claimed while it is sent.
+    public var firstClaim: Int { max(concurrency / 2, 1) }
+
     /// How many deliveries one claim takes: as many as can surely be sent within the lease if every attempt ran
     /// to its timeout, up to 16 per slot.
     public var claimBatch: Int {
@@ -130,7 +134,9 @@ public final class OutboxWorker: Sendable {
                 let waiting = queue.count - queueHead
                 let pollDue = ContinuousClock.now - lastClaim > .seconds(configuration.pollInterval)
                 if !claiming, waiting < concurrency, outboxMayHaveMore || pollDue || signal.consumeIfPending() {
-                    let limit = batch - waiting
+                    // From idle, a first claim small enough to start sending at once; the next ones, taken while
+                    // it is being sent, fill the batch.
+                    let limit = running == 0 && waiting == 0 ? min(batch, configuration.firstClaim) : batch - waiting
                     claiming = true
                     lastClaim = ContinuousClock.now
                     let sequenceLimit = max(Int(configuration.lease / max(configuration.attemptTimeout, 0.001)) - 1, 1)

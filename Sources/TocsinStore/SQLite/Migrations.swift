@@ -564,6 +564,11 @@ enum SQLiteMigrations {
                 CREATE UNIQUE INDEX organisations_finess ON organisations(finess) WHERE finess IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("2026-12-03-delivery-indexes") { db in
+            // The deliveries' unique key (alert, revision, subscription, event) starts with the alert and revision:
+            // an index on those two alone answered nothing it does not, and cost every delivery written a B-tree insert.
+            try db.execute(sql: "DROP INDEX IF EXISTS deliveries_alert")
+        }
         return migrator
     }
 }

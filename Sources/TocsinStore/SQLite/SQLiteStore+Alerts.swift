@@ -114,7 +114,7 @@ extension SQLiteStore {
                 concernsJSON[planned.concerns] = concerns
             }
             let due = planned.dueAt.millis
-            return [TocsinID.make(), alert.id, alert.revision, planned.subscriptionId, planned.orgId, planned.channel.rawValue, due, due, now, now,
+            return [TocsinID.ordered(), alert.id, alert.revision, planned.subscriptionId, planned.orgId, planned.channel.rawValue, due, due, now, now,
                     concerns]
         }
         if plan.supersedesWaiting, !plan.deliveries.isEmpty {

@@ -165,7 +165,7 @@ extension SQLiteStore {
             VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?)
             """)
         for row in subscriptions {
-            try insert.execute(arguments: [TocsinID.make(), event.alertId, event.revision, row["id"] as String, event.orgId, row["channel"] as String,
+            try insert.execute(arguments: [TocsinID.ordered(), event.alertId, event.revision, row["id"] as String, event.orgId, row["channel"] as String,
                                            now, now, now, now, AcknowledgedEvent.type, payload])
         }
     }
