@@ -45,6 +45,9 @@ final class SQLiteStoreTests: XCTestCase {
     func testClaimsOfAStoppedBrokerAreTakenBackAtOnceWithTheirIds() async throws { try await conformance.claimsOfAStoppedBrokerAreTakenBackAtOnceWithTheirIds() }
     func testReleasedClaimsAreDueAgainAsIfNeverTaken() async throws { try await conformance.releasedClaimsAreDueAgainAsIfNeverTaken() }
     func testASubscriptionIsServedInPublicationOrder() async throws { try await conformance.aSubscriptionIsServedInPublicationOrder() }
+    func testAFinishedDeliveryReleasesTheNextFewOfItsSubscriptionInOrder() async throws {
+        try await conformance.aFinishedDeliveryReleasesTheNextFewOfItsSubscriptionInOrder()
+    }
     func testReachFollowsEachConcernedOrganisationFromDeliveryToAcknowledgement() async throws { try await conformance.reachFollowsEachConcernedOrganisationFromDeliveryToAcknowledgement() }
     func testARevisionThatChangesWhatWasAcknowledgedAsksAgainAndATypoFixDoesNot() async throws { try await conformance.aRevisionThatChangesWhatWasAcknowledgedAsksAgainAndATypoFixDoesNot() }
     func testAnAcknowledgementQueuesSignedEventsForTheSubscriptionsThatAskedOnly() async throws { try await conformance.anAcknowledgementQueuesSignedEventsForTheSubscriptionsThatAskedOnly() }

@@ -483,6 +483,29 @@ struct StoreConformance {
         XCTAssertEqual(try next.map { try $0.alert().title }, ["Deux"])
     }
 
+    func aFinishedDeliveryReleasesTheNextFewOfItsSubscriptionInOrder() async throws {
+        let org = try await org(.amber)
+        try await webhook(org)
+        var titles: [String] = []
+        for index in 1...6 {
+            titles.append("Alerte \(index)")
+            try await publish(draft(title: titles[index - 1]))
+        }
+        let now = Date()
+        // The first is sent; the claim holds the five behind it back.
+        let first = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 1)
+        XCTAssertEqual(try first.map { try $0.alert().title }, ["Alerte 1"])
+        assertEqual(try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 10).count, 0)
+        // Once it is delivered, the next three are due, in order; the last two wait for them.
+        try await store.recordResults([try result(first[0], .success(status: 200), at: now + 1)])
+        let next = try await store.claimDueDeliveries(channels: [.webhook], now: now + 1, leaseUntil: now + 61, limit: 10)
+        XCTAssertEqual(try next.map { try $0.alert().title }, ["Alerte 2", "Alerte 3", "Alerte 4"])
+        assertEqual(try await store.claimDueDeliveries(channels: [.webhook], now: now + 1, leaseUntil: now + 61, limit: 10).count, 0)
+        try await store.recordResults(try next.map { try result($0, .success(status: 200), at: now + 2) })
+        let last = try await store.claimDueDeliveries(channels: [.webhook], now: now + 2, leaseUntil: now + 62, limit: 10)
+        XCTAssertEqual(try last.map { try $0.alert().title }, ["Alerte 5", "Alerte 6"])
+    }
+
     // MARK: Reach
 
     /// A routing step that also names the audience: every organisation the revision's marking and regions allow.
