@@ -61,7 +61,18 @@ extension Bench {
             defer { workerTask.cancel() }
 
             var published = 0
+            // The broker's CPU time per delivery beside the wall clock: on a shared machine the wall clock grows with
+            // the load, the CPU time much less. A run's CPU time lasts until the next run starts (Alertmanager's run in
+            // between costs this process next to nothing), so that recording what was sent counts too.
+            var cpu: [Int: [Double]] = [:]
+            var cpuRun: (count: Int, start: Double)?
+            func closeCPURun() {
+                if let run = cpuRun { cpu[run.count, default: []].append((processCPUSeconds() - run.start) * 1_000_000 / Double(run.count * receivers)) }
+                cpuRun = nil
+            }
             func tocsin(_ count: Int) async throws -> Double {
+                closeCPURun()
+                cpuRun = (count, processCPUSeconds())
                 let expected = nginx.count("tocsin") + count * receivers
                 let start = ContinuousClock.now
                 let router = try await broker.routing.router()
@@ -99,20 +110,22 @@ extension Bench {
             while (try await store.deliveryCounts()[.delivered] ?? 0) < total, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
+            closeCPURun()
             let recorded = try await store.deliveryCounts()[.delivered] ?? 0
             workerTask.cancel()
             await workerTask.value
             broker.httpClient.shutdown()
 
-            func line(_ workload: String, _ tocsinKey: String, _ amKey: String, deliveries: Int) {
+            func line(_ workload: String, _ tocsinKey: String, _ amKey: String, deliveries: Int, alerts: Int) {
                 let t = results[tocsinKey]!.sorted(), a = results[amKey]!.sorted()
                 let tm = t[t.count / 2], am = a[a.count / 2]
-                print(String(format: "%-30@  %7.3f s (%.3f–%.3f)  %7.3f s (%.3f–%.3f)  %5.2f×  %8.0f/s", workload as NSString,
-                             tm, t.first!, t.last!, am, a.first!, a.last!, am / tm, Double(deliveries) / tm))
+                let c = (cpu[alerts] ?? [0]).sorted()
+                print(String(format: "%-30@  %7.3f s (%.3f–%.3f)  %7.3f s (%.3f–%.3f)  %5.2f×  %8.0f/s  %6.0f µs", workload as NSString,
+                             tm, t.first!, t.last!, am, a.first!, a.last!, am / tm, Double(deliveries) / tm, c[c.count / 2]))
             }
-            print("workload                        Tocsin (median, range)       Alertmanager (median, range)  AM÷Tocsin  Tocsin deliveries/s")
-            line("1 alert → \(receivers) webhooks", "tocsin-1", "am-1", deliveries: receivers)
-            line("\(alerts) alerts → \(alerts * receivers) webhooks", "tocsin-burst", "am-burst", deliveries: alerts * receivers)
+            print("workload                        Tocsin (median, range)       Alertmanager (median, range)  AM÷Tocsin  Tocsin deliveries/s  Tocsin CPU per delivery")
+            line("1 alert → \(receivers) webhooks", "tocsin-1", "am-1", deliveries: receivers, alerts: 1)
+            line("\(alerts) alerts → \(alerts * receivers) webhooks", "tocsin-burst", "am-burst", deliveries: alerts * receivers, alerts: alerts)
             let best = Double(alerts * receivers) / results["tocsin-burst"]!.min()!
             print(String(format: "Tocsin's sustained rate: %.0f deliveries/s, %.1f %% of wrk's rate to the same receiver", best, 100 * best / wrkRate))
             print("Tocsin's ledger: \(recorded) of \(total) deliveries recorded as delivered")
