@@ -126,13 +126,16 @@ public enum AcknowledgementPolicy {
 
     /// The organisations an alert revision concerns: every one its marking and regions let read it (a subscription
     /// filter narrows what is pushed, not who is concerned). A backfilled revision concerns no one new.
-    public static func audience(of alert: Alert, among organisations: [AudienceMember]) -> [AudienceMember] {
+    /// The list is filtered in place when the caller hands it over: tens of thousands of organisations make no second list.
+    public static func audience(of alert: Alert, among organisations: consuming [AudienceMember]) -> [AudienceMember] {
         guard !alert.isBackfilled else { return [] }
         let kinds = Set(alert.kinds ?? [])
-        return organisations.filter { member in
-            guard alert.refusal(clearance: member.clearance, region: member.region) == nil else { return false }
-            return kinds.isEmpty || member.kind.map(kinds.contains) == true
+        var members = consume organisations
+        members.removeAll { member in
+            guard alert.refusal(clearance: member.clearance, region: member.region) == nil else { return true }
+            return !(kinds.isEmpty || member.kind.map(kinds.contains) == true)
         }
+        return members
     }
 }
 

@@ -144,9 +144,13 @@ public struct RoutingIndex: Sendable {
     /// alert matches; subscriptions asking for `onlyInventoryMatches` take the alert only for those.
     public func route(_ alert: Alert, concerned: Set<String> = []) -> [RoutableSubscription] {
         var matchable = MatchableAlert(alert)
-        var matches: [RoutableSubscription] = []
-        for sub in subscriptions where sub.takes(&matchable, concerned: concerned) { matches.append(sub) }
-        return matches
+        // The positions first, 4 bytes each, then the matches in an array of their exact size: a fan-out to tens of
+        // thousands of subscriptions grows no array of whole subscriptions, copying it at each doubling.
+        var positions: [Int32] = []
+        for (position, sub) in subscriptions.enumerated() where sub.takes(&matchable, concerned: concerned) {
+            positions.append(Int32(truncatingIfNeeded: position))
+        }
+        return positions.map { subscriptions[Int($0)] }
     }
 
     /// Recipients of a new revision: those it matches now, plus those that received an earlier revision and may

@@ -28,12 +28,12 @@ public struct IOCWarninglist: Sendable {
     /// The number of entries in the list.
     public let entryCount: Int
     private let kinds: Set<Indicator.Kind>
-    private let strings: Set<String>
+    /// The entries of a `string` or `hostname` list, lower case.
+    private let strings: IOCWarninglistStrings
     private let substrings: [String]
-    /// CIDR entries by address width (32 or 128) and prefix length, each as the set of its masked networks: an
-    /// address is checked with one set lookup per prefix length present, whatever the number of entries
-    /// (`public-dns-v4` holds 62,745).
-    private let networks: [Int: [Int: Set<IOCAddress>]]
+    /// CIDR entries by address width and prefix length: an address is checked with one search per prefix length
+    /// present, whatever the number of entries (`public-dns-v4` holds 62,745).
+    private let networks: IOCWarninglistNetworks
     private let patterns: [IOCCompiledPattern]
 
     private struct Network: Sendable {
@@ -92,7 +92,7 @@ public struct IOCWarninglist: Sendable {
         self.entryCount = entries.count
         self.kinds = matchingAttributes.isEmpty
             ? Set(Indicator.Kind.allCases) : Set(matchingAttributes.flatMap(Self.kinds(forAttribute:)))
-        var strings: Set<String> = []
+        var strings: [String] = []
         var substrings: [String] = []
         var networks: [Network] = []
         var patterns: [IOCCompiledPattern] = []
@@ -101,14 +101,14 @@ public struct IOCWarninglist: Sendable {
             guard !entry.isEmpty else { continue }
             switch type {
             case .string:
-                strings.insert(entry.lowercased())
+                strings.append(entry.lowercased())
             case .substring:
                 substrings.append(entry.lowercased())
             case .hostname:
                 var host = entry.lowercased()
                 while host.hasPrefix(".") || host.hasPrefix("*.") { host.removeFirst(host.hasPrefix(".") ? 1 : 2) }
                 while host.hasSuffix(".") { host.removeLast() }
-                if !host.isEmpty { strings.insert(host) }
+                if !host.isEmpty { strings.append(host) }
             case .cidr:
                 guard let network = Self.network(entry) else {
                     throw .invalidWarninglist(source: source, path: "list[\(index)]",
@@ -123,13 +123,9 @@ public struct IOCWarninglist: Sendable {
                 patterns.append(pattern)
             }
         }
-        self.strings = strings
+        self.strings = IOCWarninglistStrings(strings)
         self.substrings = substrings
-        var indexed: [Int: [Int: Set<IOCAddress>]] = [:]
-        for network in networks {
-            indexed[network.base.bitWidth, default: [:]][network.prefix, default: []].insert(network.base.masked(network.prefix))
-        }
-        self.networks = indexed
+        self.networks = IOCWarninglistNetworks(networks.map { ($0.base, $0.prefix) })
         self.patterns = patterns
     }
 
@@ -155,7 +151,7 @@ public struct IOCWarninglist: Sendable {
             return matchesHostname(host)
         case .cidr:
             guard let (address, prefix) = Self.addressAndPrefix(indicator) else { return false }
-            return networks[address.bitWidth]?.contains { prefix >= $0.key && $0.value.contains(address.masked($0.key)) } ?? false
+            return networks.contains(address, prefix: prefix)
         case .regex:
             return patterns.contains { $0.matches(indicator.value) }
         }

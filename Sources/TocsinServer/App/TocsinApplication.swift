@@ -111,6 +111,9 @@ public struct TocsinBroker: Sendable {
                                  ingest: IngestService(store: store, enricher: enricher, routing: routing),
                                  client: sourceClient, guardrail: try configuration.pollingGuard(),
                                  startSpread: configuration.pollingStartSpread, onChange: wake)
+        // What reading the warninglists, the Public Suffix List and the templates allocated and freed goes back to
+        // the system now, instead of staying resident in the allocator's arenas for the life of the process.
+        ProcessMemory.releaseFreePages()
     }
 
     /// The router with every route and middleware; `answeringOtherMethods: false` leaves out the 405 answers to the

@@ -275,9 +275,14 @@ struct SQLiteRoutingReads: RoutingReads {
     }
 
     func organisations() throws -> [AudienceMember] {
-        try Row.fetchAll(db, sql: "SELECT id, tlp_rank, region, kind FROM organisations ORDER BY seq").map { row in
-            AudienceMember(orgId: row["id"], clearance: TLP(rank: row["tlp_rank"]) ?? .clear, region: row["region"],
-                           kind: Organisation.Kind(rawValue: row["kind"]))
+        // Row by row through a cursor: tens of thousands of organisations are never all held as database rows at once.
+        var members: [AudienceMember] = []
+        members.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM organisations") ?? 0)
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, tlp_rank, region, kind FROM organisations ORDER BY seq")
+        while let row = try rows.next() {
+            members.append(AudienceMember(orgId: row["id"], clearance: TLP(rank: row["tlp_rank"]) ?? .clear, region: row["region"],
+                                          kind: Organisation.Kind(rawValue: row["kind"])))
         }
+        return members
     }
 }

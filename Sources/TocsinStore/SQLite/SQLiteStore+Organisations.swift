@@ -293,12 +293,15 @@ extension SQLiteStore {
         let version = try Int64.fetchOne(db, sql: "SELECT version FROM routing_state WHERE id = 1") ?? 0
         guard version != known else { return (version, nil) }
         let decoder = TocsinJSON.decoder()
+        // Sized once: the index is kept for as long as the directory stands, and a doubling array would keep up to
+        // half of it unused (and copy it whole at each doubling).
+        var compiled: [RoutableSubscription] = []
+        compiled.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscriptions WHERE active = 1") ?? 0)
         let rows = try Row.fetchCursor(db, sql: """
             SELECT s.id, s.org_id, s.channel, s.target, s.filter, s.digest, o.tlp_rank, o.region, o.kind, o.compromised
             FROM subscriptions s JOIN organisations o ON o.id = s.org_id
             WHERE s.active = 1 ORDER BY s.seq
             """)
-        var compiled: [RoutableSubscription] = []
         while let row = try rows.next() {
             let filterText: String = row["filter"]
             let filter = filterText == "{}" ? SubscriptionFilter() : try decoder.decode(SubscriptionFilter.self, from: Data(filterText.utf8))
