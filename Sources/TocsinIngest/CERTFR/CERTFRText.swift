@@ -24,7 +24,7 @@ enum CERTFRText {
         var words: (Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0)
         var count = 0
         var failed = false
-        FrenchFolding.forEachWord(in: lowered, separators: noSeparators) { word in
+        FrenchFolding.forEachWord(in: lowered, separatedBy: { _ in false }) { word in
             switch count {
             case 0: words.0 = word
             case 1: words.1 = word
@@ -52,21 +52,30 @@ enum CERTFRText {
         guard let lowered = FrenchFolding.lowercased(text.utf8) else { return frenchDates(characters: text) }
         // ASCII and Latin-1 letters only: the words are split and lower-cased over bytes.
         var words: [Range<Int>] = []
-        FrenchFolding.forEachWord(in: lowered, separators: datePunctuation) { words.append($0) }
+        FrenchFolding.forEachWord(in: lowered, separatedBy: isDatePunctuation) { words.append($0) }
         guard words.count >= 3 else { return [] }
         var dates: [Date] = []
         for index in 0..<(words.count - 2) where monthNumber(lowered[words[index + 1]]) != nil {
             var year = words[index + 2]
-            while !year.isEmpty, yearPunctuationBytes.contains(lowered[year.upperBound - 1]) { year = year.lowerBound..<(year.upperBound - 1) }
-            while !year.isEmpty, yearPunctuationBytes.contains(lowered[year.lowerBound]) { year = (year.lowerBound + 1)..<year.upperBound }
+            while !year.isEmpty, isYearPunctuation(lowered[year.upperBound - 1]) { year = year.lowerBound..<(year.upperBound - 1) }
+            while !year.isEmpty, isYearPunctuation(lowered[year.lowerBound]) { year = (year.lowerBound + 1)..<year.upperBound }
             if !year.isEmpty, let date = frenchDate(lowered, day: words[index], month: words[index + 1], year: year) { dates.append(date) }
         }
         return dates
     }
 
-    private static let datePunctuation: Set<UInt8> = Set("][(),*\\".utf8)
-    private static let noSeparators: Set<UInt8> = []
-    private static let yearPunctuationBytes: Set<UInt8> = Set(".:;".utf8)
+    /// `] [ ( ) , * \`, which end a word of a date as white space does.
+    private static func isDatePunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "]"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ","), UInt8(ascii: "*"), UInt8(ascii: "\\"): true
+        default: false
+        }
+    }
+
+    /// `. : ;`, trimmed from a year.
+    private static func isYearPunctuation(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ";")
+    }
 
     /// The months by their lower-cased French names (with and without accents), as bytes.
     private static let monthNames: [(name: [UInt8], month: Int)] = months.map { (Array($0.key.utf8), $0.value) }

@@ -57,13 +57,14 @@ enum FrenchFolding {
         return output
     }
 
-    /// Calls `body` with each word of `bytes`, in order: the runs between ASCII white space and `separators` (ASCII).
-    static func forEachWord(in bytes: [UInt8], separators: Set<UInt8>, _ body: (Range<Int>) -> Void) {
+    /// Calls `body` with each word of `bytes`, in order: the runs between ASCII white space and the ASCII bytes for
+    /// which `isSeparator` is true.
+    static func forEachWord(in bytes: [UInt8], separatedBy isSeparator: (UInt8) -> Bool, _ body: (Range<Int>) -> Void) {
         var start = 0
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || (!separators.isEmpty && separators.contains(byte)) {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || isSeparator(byte) {
                 if index > start { body(start..<index) }
                 start = index + 1
             }
