@@ -206,13 +206,12 @@ enum CERTFRText {
         var text = text
         guard text.withUTF8({ $0.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "*") }) }) else { return text }
         let bytes = Array(text.utf8)
-        let escapable = Set("[]*_`#()\\".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, escapable.contains(bytes[index + 1]) {
+            if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, isEscapable(bytes[index + 1]) {
                 output.append(bytes[index + 1])
                 index += 2
             } else {
@@ -222,6 +221,15 @@ enum CERTFRText {
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The bytes a backslash escapes in Markdown: [ ] * _ ` # ( ) and the backslash itself.
+    private static func isEscapable(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "#"),
+             UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"): true
+        default: false
+        }
     }
 
     /// True when the text states a remote code execution, the risk that raises an avis to `high`.

@@ -379,15 +379,21 @@ extension Array where Element == UInt8 {
     func firstASCIICaseInsensitive(_ needle: String, from start: Int) -> Int? {
         let pattern = Array(needle.utf8)
         guard let head = pattern.first, count - start >= pattern.count else { return nil }
-        var index = start
-        while index + pattern.count <= count {
-            if self[index].asciiLowercased == head {
-                var offset = 1
-                while offset < pattern.count, self[index + offset].asciiLowercased == pattern[offset] { offset += 1 }
-                if offset == pattern.count { return index }
+        // The two cases of an ASCII letter differ only in bit 0x20: for a lower-case head, `byte | 0x20 == head` is the
+        // case-insensitive test, without asking whether the byte is a letter.
+        let headIsLowercaseLetter = head >= UInt8(ascii: "a") && head <= UInt8(ascii: "z")
+        return withUnsafeBufferPointer { bytes -> Int? in
+            var index = start
+            while index + pattern.count <= bytes.count {
+                let byte = bytes[index]
+                if headIsLowercaseLetter ? byte | 0x20 == head : byte.asciiLowercased == head {
+                    var offset = 1
+                    while offset < pattern.count, bytes[index + offset].asciiLowercased == pattern[offset] { offset += 1 }
+                    if offset == pattern.count { return index }
+                }
+                index += 1
             }
-            index += 1
+            return nil
         }
-        return nil
     }
 }
