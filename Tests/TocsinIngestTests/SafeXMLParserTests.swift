@@ -81,6 +81,25 @@ final class SafeXMLParserTests: XCTestCase {
         XCTAssertEqual(try SafeXMLParser.parse(latin1).text, "café")
     }
 
+    /// The declared encoding is found as a search by Characters finds it: a CR LF, one Character, is no white space
+    /// before or after its `=`, so such a declaration names no encoding and the document is read as UTF-8.
+    func testDeclaredEncodingIsReadAsCharactersReadIt() throws {
+        let spaced = Data(Array("<?xml version=\"1.0\" encoding \t= 'ISO-8859-1'?><a>caf".utf8) + [0xE9] + Array("</a>".utf8))
+        XCTAssertEqual(try SafeXMLParser.parse(spaced).text, "café")
+        let crlf = Data("<?xml version=\"1.0\" encoding\r\n=\"ISO-8859-1\"?><a>café</a>".utf8)
+        XCTAssertEqual(try SafeXMLParser.parse(crlf).text, "café")
+    }
+
+    /// An end tag closes its element when its name is the same String as the start tag's, even written with other
+    /// bytes (a precomposed letter against a letter and a combining accent); other names are refused.
+    func testEndTagNamesCompareAsStrings() throws {
+        XCTAssertEqual(try SafeXMLParser.parse(Data("<café>x</cafe\u{301}>".utf8)).name, "café")
+        XCTAssertEqual(try SafeXMLParser.parse(Data("<p:a xmlns:p='urn:x'><b>y</b></p:a>".utf8)).children.first?.text, "y")
+        XCTAssertEqual(refusal("<a><b></a></b>")?.kind, .malformed)
+        XCTAssertEqual(refusal("<ab></a>")?.kind, .malformed)
+        XCTAssertEqual(refusal("<a></ab>")?.kind, .malformed)
+    }
+
     // MARK: Hostile input
 
     func testBillionLaughsIsRefusedAtTheDoctype() throws {

@@ -71,10 +71,12 @@ public struct CERTFRReference: Sendable, Hashable, CustomStringConvertible {
         number = String(parts[3])
     }
 
+    private static let findMarker = Array("CERT".utf8)
+
     /// The first reference found in a URL or a text (`https://www.cert.ssi.gouv.fr/alerte/CERTFR-2023-ALE-010/`).
     public static func find(in text: String?) -> CERTFRReference? {
         guard let text else { return nil }
-        let bytes = Array(text.utf8), marker = Array("CERT".utf8)
+        let bytes = Array(text.utf8), marker = findMarker
         guard bytes.count >= marker.count else { return nil }
         func isPart(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "-")

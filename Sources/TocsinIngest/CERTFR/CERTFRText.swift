@@ -11,10 +11,30 @@ enum CERTFRText {
 
     /// A French date such as `02 octobre 2023` or `1er mars 2024` (midnight UTC, as CERT-FR dates its documents).
     static func frenchDate(_ text: String) -> Date? {
-        guard let words = FrenchFolding.lowercasedWords(Array(text.utf8)) else { return frenchDate(characters: text) }
+        var text = text
+        return text.withUTF8 { frenchDate(bytes: $0) }
+    }
+
+    /// `frenchDate(_:)` over the UTF-8 of the text.
+    private static func frenchDate<Bytes: RandomAccessCollection>(bytes: Bytes) -> Date? where Bytes.Element == UInt8, Bytes.Index == Int {
+        guard let lowered = FrenchFolding.lowercased(bytes) else {
+            return frenchDate(characters: String(decoding: bytes, as: UTF8.self))
+        }
         // ASCII and Latin-1 letters only: the words are split and lower-cased over bytes.
-        guard words.count == 3 else { return nil }
-        return frenchDate(day: words[0], month: words[1], year: words[2])
+        var words: (Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0)
+        var count = 0
+        var failed = false
+        FrenchFolding.forEachWord(in: lowered, separatedBy: { _ in false }) { word in
+            switch count {
+            case 0: words.0 = word
+            case 1: words.1 = word
+            case 2: words.2 = word
+            default: failed = true
+            }
+            count += 1
+        }
+        guard !failed, count == 3 else { return nil }
+        return frenchDate(lowered, day: words.0, month: words.1, year: words.2)
     }
 
     /// `frenchDate(_:)` by Characters, for texts holding other characters than ASCII and Latin-1 letters.
@@ -29,28 +49,48 @@ enum CERTFRText {
 
     /// Every `<day> <month> <year>` French date found in the text, in order.
     static func frenchDates(in text: String) -> [Date] {
-        let bytes = Array(text.utf8)
-        guard let words = FrenchFolding.lowercasedWords(bytes, alsoSplittingAt: datePunctuation) else { return frenchDates(characters: text) }
+        guard let lowered = FrenchFolding.lowercased(text.utf8) else { return frenchDates(characters: text) }
         // ASCII and Latin-1 letters only: the words are split and lower-cased over bytes.
+        var words: [Range<Int>] = []
+        FrenchFolding.forEachWord(in: lowered, separatedBy: isDatePunctuation) { words.append($0) }
         guard words.count >= 3 else { return [] }
         var dates: [Date] = []
-        for index in 0..<(words.count - 2) where months[String(decoding: words[index + 1], as: UTF8.self)] != nil {
-            var year = words[index + 2][...]
-            while let last = year.last, yearPunctuationBytes.contains(last) { year = year.dropLast() }
-            while let first = year.first, yearPunctuationBytes.contains(first) { year = year.dropFirst() }
-            if !year.isEmpty, let date = frenchDate(day: words[index], month: words[index + 1], year: Array(year)) { dates.append(date) }
+        for index in 0..<(words.count - 2) where monthNumber(lowered[words[index + 1]]) != nil {
+            var year = words[index + 2]
+            while !year.isEmpty, isYearPunctuation(lowered[year.upperBound - 1]) { year = year.lowerBound..<(year.upperBound - 1) }
+            while !year.isEmpty, isYearPunctuation(lowered[year.lowerBound]) { year = (year.lowerBound + 1)..<year.upperBound }
+            if !year.isEmpty, let date = frenchDate(lowered, day: words[index], month: words[index + 1], year: year) { dates.append(date) }
         }
         return dates
     }
 
-    private static let datePunctuation: Set<UInt8> = Set("][(),*\\".utf8)
-    private static let yearPunctuationBytes: Set<UInt8> = Set(".:;".utf8)
+    /// `] [ ( ) , * \`, which end a word of a date as white space does.
+    private static func isDatePunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "]"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ","), UInt8(ascii: "*"), UInt8(ascii: "\\"): true
+        default: false
+        }
+    }
 
-    /// A date from three lower-cased words, as `frenchDate(_:)` reads them.
-    private static func frenchDate(day dayWord: [UInt8], month monthWord: [UInt8], year yearWord: [UInt8]) -> Date? {
-        guard let month = months[String(decoding: monthWord, as: UTF8.self)], let year = FrenchFolding.integer(yearWord) else { return nil }
-        let dayDigits = dayWord.count >= 2 && dayWord.suffix(2).elementsEqual("er".utf8) ? Array(dayWord.dropLast(2)) : dayWord
-        guard let day = FrenchFolding.integer(dayDigits) else { return nil }
+    /// `. : ;`, trimmed from a year.
+    private static func isYearPunctuation(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ";")
+    }
+
+    /// The months by their lower-cased French names (with and without accents), as bytes.
+    private static let monthNames: [(name: [UInt8], month: Int)] = months.map { (Array($0.key.utf8), $0.value) }
+
+    /// The month a lower-cased word names, as `months` says.
+    private static func monthNumber(_ word: ArraySlice<UInt8>) -> Int? {
+        for entry in monthNames where entry.name.count == word.count && entry.name.elementsEqual(word) { return entry.month }
+        return nil
+    }
+
+    /// A date from three lower-cased words of `lowered`, as `frenchDate(_:)` reads them.
+    private static func frenchDate(_ lowered: [UInt8], day dayWord: Range<Int>, month monthWord: Range<Int>, year yearWord: Range<Int>) -> Date? {
+        guard let month = monthNumber(lowered[monthWord]), let year = ASCIIInteger.parse(lowered[yearWord]) else { return nil }
+        let hasSuffix = dayWord.count >= 2 && lowered[dayWord.upperBound - 2] == UInt8(ascii: "e") && lowered[dayWord.upperBound - 1] == UInt8(ascii: "r")
+        guard let day = ASCIIInteger.parse(lowered[hasSuffix ? dayWord.lowerBound..<(dayWord.upperBound - 2) : dayWord]) else { return nil }
         return IngestDate.compose(year, month, day, 0, 0, 0, 0, offset: 0)
     }
 
@@ -69,22 +109,49 @@ enum CERTFRText {
     /// An RSS item title without its `[MàJ]` marker and `(DD mois YYYY)` suffix, with what they said.
     static func splitTitle(_ title: String) -> (title: String, updated: Bool, date: Date?) {
         let bytes = Array(title.utf8)
-        // Titles of the characters `FrenchFolding` knows (no combining mark that could join a bracket) are cut over bytes.
-        guard FrenchFolding.caseFolded(bytes) != nil else { return splitTitle(characters: title) }
-        var text = Array(title.trimmingWhitespace().utf8)
+        // Titles of the characters `FrenchFolding` knows (no combining mark that could join a bracket) are cut over
+        // bytes, as ranges of the title's UTF-8.
+        guard FrenchFolding.isFoldable(bytes) else { return splitTitle(characters: title) }
+        var text = trimmed(bytes, 0..<bytes.count)
         var updated = false
-        if text.first == UInt8(ascii: "["), let close = text.firstIndex(of: UInt8(ascii: "]")),
-           FrenchFolding.caseFolded(Array(text[1..<close])) == Array("màj".utf8) {
+        if !text.isEmpty, bytes[text.lowerBound] == UInt8(ascii: "["), let close = bytes[text].firstIndex(of: UInt8(ascii: "]")),
+           FrenchFolding.caseFolded(Array(bytes[(text.lowerBound + 1)..<close])) == marker {
             updated = true
-            text = Array(String(decoding: text[(close + 1)...], as: UTF8.self).trimmingWhitespace().utf8)
+            text = trimmed(bytes, (close + 1)..<text.upperBound)
         }
         var date: Date?
-        if text.last == UInt8(ascii: ")"), let open = text.lastIndex(of: UInt8(ascii: "(")),
-           let parsed = frenchDate(String(decoding: text[(open + 1)..<(text.count - 1)], as: UTF8.self)) {
+        if !text.isEmpty, bytes[text.upperBound - 1] == UInt8(ascii: ")"), let open = bytes[text].lastIndex(of: UInt8(ascii: "(")),
+           let parsed = frenchDate(bytes: bytes[(open + 1)..<(text.upperBound - 1)]) {
             date = parsed
-            text = Array(String(decoding: text[..<open], as: UTF8.self).trimmingWhitespace().utf8)
+            text = trimmed(bytes, text.lowerBound..<open)
         }
-        return (text.isEmpty ? title : String(decoding: text, as: UTF8.self), updated, date)
+        guard !text.isEmpty, text.count != bytes.count else { return (title, updated, date) }
+        return (String(decoding: bytes[text], as: UTF8.self), updated, date)
+    }
+
+    private static let marker = Array("màj".utf8)
+
+    /// `range` without the white space `trimmingWhitespace()` removes at either end, for a text whose characters
+    /// `FrenchFolding` folds (of which only ASCII white space and U+00A0, U+2009 and U+202F are white space).
+    private static func trimmed(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
+        var start = range.lowerBound, end = range.upperBound
+        while start < end, let length = whitespaceLength(bytes, at: start, before: end) { start += length }
+        while start < end {
+            var lead = end - 1
+            while lead > start, bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+            guard whitespaceLength(bytes, at: lead, before: end) == end - lead else { break }
+            end = lead
+        }
+        return start..<end
+    }
+
+    /// The length of the white space starting at `index` among the characters `FrenchFolding` folds, if one does.
+    private static func whitespaceLength(_ bytes: [UInt8], at index: Int, before end: Int) -> Int? {
+        let byte = bytes[index]
+        if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return 1 }
+        if byte == 0xC2, index + 1 < end, bytes[index + 1] == 0xA0 { return 2 }
+        if byte == 0xE2, index + 2 < end, bytes[index + 1] == 0x80, bytes[index + 2] == 0x89 || bytes[index + 2] == 0xAF { return 3 }
+        return nil
     }
 
     /// `splitTitle(_:)` by Characters.
@@ -124,7 +191,8 @@ enum CERTFRText {
         var searchStart = 0
         while let start = folded.firstRange(of: updateNote, from: searchStart) {
             let end = start + updateNote.count
-            let tail = String(String(decoding: bytes[end...], as: UTF8.self).prefix(40))
+            // 40 characters of this text (at most 3 bytes each, a CR LF 2) lie within the next 123 bytes.
+            let tail = String(String(decoding: bytes[end..<min(bytes.count, end + 168)], as: UTF8.self).prefix(40))
             if let date = frenchDates(in: tail).first { dates.append(date) }
             searchStart = end
         }
@@ -135,15 +203,15 @@ enum CERTFRText {
 
     /// Text without the Markdown escapes and emphasis left in CERT-FR feed descriptions (`\[1\]`, `**…**`, `*MTA*`).
     static func withoutMarkdown(_ text: String) -> String {
+        var text = text
+        guard text.withUTF8({ $0.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "*") }) }) else { return text }
         let bytes = Array(text.utf8)
-        guard bytes.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "*") }) else { return text }
-        let escapable = Set("[]*_`#()\\".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, escapable.contains(bytes[index + 1]) {
+            if byte == UInt8(ascii: "\\"), index + 1 < bytes.count, isEscapable(bytes[index + 1]) {
                 output.append(bytes[index + 1])
                 index += 2
             } else {
@@ -153,6 +221,15 @@ enum CERTFRText {
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The bytes a backslash escapes in Markdown: [ ] * _ ` # ( ) and the backslash itself.
+    private static func isEscapable(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "#"),
+             UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "\\"): true
+        default: false
+        }
     }
 
     /// True when the text states a remote code execution, the risk that raises an avis to `high`.

@@ -31,35 +31,73 @@ enum FrenchFolding {
         [0x80, 0xA2], [0x80, 0xA6], [0x82, 0xAC],
     ]
 
-    /// The words of a text of ASCII and Latin-1 characters (U+0000 to U+00FF but for the C1 controls and the
-    /// no-break space), split at ASCII white space and at `separators` (ASCII), and lower-cased as `lowercased()`
-    /// does; nil for any other text, which the caller splits by Characters.
-    static func lowercasedWords(_ bytes: [UInt8], alsoSplittingAt separators: Set<UInt8> = []) -> [[UInt8]]? {
-        var words: [[UInt8]] = []
-        var word: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || separators.contains(byte) {
-                if !word.isEmpty { words.append(word); word.removeAll() }
-                index += 1
-            } else if byte < 0x80 {
-                word.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
-                index += 1
-            } else if byte == 0xC3, index + 1 < bytes.count {
+    /// A text of ASCII and Latin-1 characters (U+0000 to U+00FF but for the C1 controls and the no-break space)
+    /// lower-cased as `lowercased()` does, byte for byte (every character keeps its length); nil for any other
+    /// text, which the caller reads by Characters.
+    static func lowercased<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8]? where Bytes.Element == UInt8 {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.underestimatedCount)
+        var iterator = bytes.makeIterator()
+        while let byte = iterator.next() {
+            if byte < 0x80 {
+                output.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+            } else if byte == 0xC3 {
                 // U+00C0 to U+00FF: upper-case letters (but ×, U+00D7) lie 0x20 below their lower-case ones.
-                let second = bytes[index + 1]
-                word.append(contentsOf: [byte, second >= 0x80 && second <= 0x9E && second != 0x97 ? second | 0x20 : second])
-                index += 2
-            } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] > 0xA0 {
-                word.append(contentsOf: [byte, bytes[index + 1]])
-                index += 2
+                guard let second = iterator.next() else { return nil }
+                output.append(byte)
+                output.append(second >= 0x80 && second <= 0x9E && second != 0x97 ? second | 0x20 : second)
+            } else if byte == 0xC2 {
+                guard let second = iterator.next(), second > 0xA0 else { return nil }
+                output.append(byte)
+                output.append(second)
             } else {
                 return nil
             }
         }
-        if !word.isEmpty { words.append(word) }
-        return words
+        return output
+    }
+
+    /// Calls `body` with each word of `bytes`, in order: the runs between ASCII white space and the ASCII bytes for
+    /// which `isSeparator` is true.
+    static func forEachWord(in bytes: [UInt8], separatedBy isSeparator: (UInt8) -> Bool, _ body: (Range<Int>) -> Void) {
+        var start = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || isSeparator(byte) {
+                if index > start { body(start..<index) }
+                start = index + 1
+            }
+            index += 1
+        }
+        if index > start { body(start..<index) }
+    }
+
+    /// Whether `caseFolded(_:)` folds the text itself (every character is listed), without folding it.
+    static func isFoldable(_ bytes: [UInt8]) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                index += 1
+                continue
+            }
+            switch byte {
+            case 0xC3 where index + 1 < count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0xBF:
+                guard latin1[Int(bytes[index + 1] - 0x80)] != 0 else { return false }
+                index += 2
+            case 0xC2 where index + 1 < count && latin1Punctuation.contains(bytes[index + 1]):
+                index += 2
+            case 0xC5 where index + 1 < count && (bytes[index + 1] == 0x92 || bytes[index + 1] == 0x93):
+                index += 2
+            case 0xE2 where index + 2 < count && generalPunctuation.contains([bytes[index + 1], bytes[index + 2]]):
+                index += 3
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     /// The number `Int(_:)` reads in ASCII bytes: an optional sign and decimal digits, nil on overflow.

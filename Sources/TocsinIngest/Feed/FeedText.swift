@@ -11,7 +11,11 @@ public enum FeedText {
     /// dropped, entities decoded, white space collapsed within lines and blank lines squeezed.
     public static func plainText(fromHTML html: String) -> String {
         let bytes = Array(html.utf8)
-        guard bytes.contains(.lessThan) || bytes.contains(.ampersand) else { return tidyLines(bytes) }
+        guard bytes.contains(.lessThan) || bytes.contains(.ampersand) else {
+            // Text already on one line with single spaces, the common case of a title or a short description, is
+            // its own tidy form.
+            return isCollapsed(bytes) ? html : tidyLines(bytes)
+        }
         // With layout markup, source line breaks are mere white space (outside <pre>); without it (plain text or
         // Markdown in a description), they are the text's own line breaks.
         let hasLayout = hasLayoutMarker(bytes)
@@ -143,7 +147,10 @@ public enum FeedText {
 
     /// White space collapsed to single spaces within each line, lines trimmed, runs of blank lines squeezed to one.
     /// A line ends at LF, CR or CRLF.
-    public static func tidyLines(_ text: String) -> String { tidyLines(Array(text.utf8)) }
+    public static func tidyLines(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        return isCollapsed(bytes) ? text : tidyLines(bytes)
+    }
 
     private static func tidyLines(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
@@ -185,23 +192,30 @@ public enum FeedText {
 
     /// Whether collapsing would leave the text as it is: no white space but single spaces between other characters.
     private static func isCollapsed(_ bytes: [UInt8]) -> Bool {
-        var afterSpace = true
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == .space {
-                if afterSpace { return false }
-                afterSpace = true
-            } else if byte >= 0x80, bytes.whitespaceLength(at: index, before: bytes.count) != nil {
-                return false
-            } else if byte >= 0x09, byte <= 0x0D {
-                return false
-            } else {
-                afterSpace = false
+        bytes.withUnsafeBufferPointer { buffer in
+            var afterSpace = true
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                let byte = buffer[index]
+                if byte > 0x20, byte < 0x80 {
+                    afterSpace = false
+                } else if byte == .space {
+                    if afterSpace { return false }
+                    afterSpace = true
+                } else if byte >= 0x80 {
+                    // Only a lead byte can start white space; a continuation byte never does.
+                    if byte >= 0xC2, byte <= 0xE3, bytes.whitespaceLength(at: index, before: count) != nil { return false }
+                    afterSpace = false
+                } else if byte >= 0x09, byte <= 0x0D {
+                    return false
+                } else {
+                    afterSpace = false
+                }
+                index += 1
             }
-            index += 1
+            return !afterSpace || count == 0
         }
-        return !afterSpace || bytes.isEmpty
     }
 
     /// Appends `bytes[range]` with its runs of white space as single spaces and none at either end.
@@ -365,15 +379,21 @@ extension Array where Element == UInt8 {
     func firstASCIICaseInsensitive(_ needle: String, from start: Int) -> Int? {
         let pattern = Array(needle.utf8)
         guard let head = pattern.first, count - start >= pattern.count else { return nil }
-        var index = start
-        while index + pattern.count <= count {
-            if self[index].asciiLowercased == head {
-                var offset = 1
-                while offset < pattern.count, self[index + offset].asciiLowercased == pattern[offset] { offset += 1 }
-                if offset == pattern.count { return index }
+        // The two cases of an ASCII letter differ only in bit 0x20: for a lower-case head, `byte | 0x20 == head` is the
+        // case-insensitive test, without asking whether the byte is a letter.
+        let headIsLowercaseLetter = head >= UInt8(ascii: "a") && head <= UInt8(ascii: "z")
+        return withUnsafeBufferPointer { bytes -> Int? in
+            var index = start
+            while index + pattern.count <= bytes.count {
+                let byte = bytes[index]
+                if headIsLowercaseLetter ? byte | 0x20 == head : byte.asciiLowercased == head {
+                    var offset = 1
+                    while offset < pattern.count, bytes[index + offset].asciiLowercased == pattern[offset] { offset += 1 }
+                    if offset == pattern.count { return index }
+                }
+                index += 1
             }
-            index += 1
+            return nil
         }
-        return nil
     }
 }

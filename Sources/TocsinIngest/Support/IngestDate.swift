@@ -122,11 +122,12 @@ enum IngestDate {
         if tokens.count >= 5 {
             let zone = tokens[4]
             let sign = bytes[zone.lowerBound]
-            if let hours = zones[String(decoding: bytes[zone].map { isLetter($0) ? $0 & 0xDF : $0 }, as: UTF8.self)] {
-                offset = hours * 3600
-            } else if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), zone.count == 5, let value = integer((zone.lowerBound + 1)..<zone.upperBound) {
+            // A numeric offset first: no zone name starts with a sign, so the names need not be looked up for it.
+            if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), zone.count == 5, let value = integer((zone.lowerBound + 1)..<zone.upperBound) {
                 guard value % 100 < 60, value / 100 < 24 else { return nil }
                 offset = (sign == UInt8(ascii: "-") ? -1 : 1) * ((value / 100) * 3600 + (value % 100) * 60)
+            } else if let hours = zones[String(decoding: bytes[zone].map { isLetter($0) ? $0 & 0xDF : $0 }, as: UTF8.self)] {
+                offset = hours * 3600
             } else if zone.count == 1, isLetter(sign) {
                 offset = 0  // RFC 822 military zones are unreliable; RFC 5322 says to read them as UTC.
             } else {

@@ -78,6 +78,7 @@ enum SafeXMLEncoding {
         guard bytes.starts(with: Array("<?xml".utf8)) else { return nil }
         let head = bytes.prefix(512)
         guard let end = head.firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        if head[..<end].allSatisfy({ $0 < 0x80 }) { return declaredEncoding(ascii: head[..<end]) }
         let declaration = String(decoding: head[..<end], as: UTF8.self)
         guard let range = declaration.range(of: "encoding") else { return nil }
         var rest = declaration[range.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
@@ -85,6 +86,27 @@ enum SafeXMLEncoding {
         rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
         return String(rest.dropFirst().prefix { $0 != quote })
+    }
+
+    /// `declaredEncoding(_:)` over an ASCII declaration (up to its `>`): the same search, byte for byte.
+    private static func declaredEncoding(ascii declaration: ArraySlice<UInt8>) -> String? {
+        let keyword = Array("encoding".utf8)
+        guard let found = declaration.indices.first(where: { declaration[$0...].starts(with: keyword) }) else { return nil }
+        // White space is skipped as Characters would be: a CR LF is one Character, which is none of the four.
+        func skipSpaces(_ index: inout Int) {
+            while index < declaration.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(declaration[index]) {
+                if declaration[index] == 0x0D, index + 1 < declaration.endIndex, declaration[index + 1] == 0x0A { return }
+                index += 1
+            }
+        }
+        var index = found + keyword.count
+        skipSpaces(&index)
+        guard index < declaration.endIndex, declaration[index] == UInt8(ascii: "=") else { return nil }
+        index += 1
+        skipSpaces(&index)
+        guard index < declaration.endIndex, declaration[index] == UInt8(ascii: "\"") || declaration[index] == UInt8(ascii: "'") else { return nil }
+        let quote = declaration[index]
+        return String(decoding: declaration[(index + 1)...].prefix { $0 != quote }, as: UTF8.self)
     }
 
     /// Checks UTF-8 validity and the XML 1.0 `Char` production in one pass.
@@ -171,6 +193,8 @@ struct SafeXMLReader {
     /// An element whose start tag was read and whose end tag was not yet.
     private struct Open {
         var qualifiedName: String
+        /// Where the qualified name lies in the document's bytes, which the end tag's name is compared with.
+        var qualifiedNameBytes: Range<Int>
         var name: String
         var prefix: String?
         var namespace: String?
@@ -179,7 +203,7 @@ struct SafeXMLReader {
         var runs: [String] = []
 
         mutating func flush(_ pending: inout [UInt8]) {
-            runs.append(String(decoding: pending, as: UTF8.self))
+            runs.append(pending.isEmpty ? "" : String(decoding: pending, as: UTF8.self))
             pending.removeAll(keepingCapacity: true)
         }
 
@@ -346,7 +370,8 @@ struct SafeXMLReader {
     private mutating func startTag() throws(SafeXMLError) -> SafeXMLElement? {
         let tagStart = pos
         pos += 1
-        let qualifiedName = try readName()
+        let qualifiedNameBytes = try scanName()
+        let qualifiedName = String(decoding: bytes[qualifiedNameBytes], as: UTF8.self)
         var raw: [(name: String, value: String)] = []
         var selfClosing = false
         while true {
@@ -399,19 +424,25 @@ struct SafeXMLReader {
             attributes.append(SafeXMLAttribute(name: attributeName, prefix: attributePrefix, namespace: attributeNamespace, value: attribute.value))
         }
         if !stack.isEmpty { stack[stack.count - 1].flush(&pending) }
-        stack.append(Open(qualifiedName: qualifiedName, name: name, prefix: prefix, namespace: namespace, attributes: attributes))
+        stack.append(Open(qualifiedName: qualifiedName, qualifiedNameBytes: qualifiedNameBytes, name: name, prefix: prefix, namespace: namespace, attributes: attributes))
         return selfClosing ? closeTop() : nil
     }
 
     /// Reads an end tag, closes the element and returns the root when it was the root's end tag.
     private mutating func endTag() throws(SafeXMLError) -> SafeXMLElement? {
         pos += 2
-        let name = try readName()
+        let nameBytes = try scanName()
         skipSpaces()
         try expect(">")
-        guard let open = stack.last else { throw failure(.malformed, "end tag </\(name)> without a start tag") }
-        guard open.qualifiedName == name else {
-            throw failure(.malformed, "end tag </\(name.prefix(100))> does not match the start tag <\(open.qualifiedName)>")
+        guard let open = stack.last else {
+            throw failure(.malformed, "end tag </\(String(decoding: bytes[nameBytes], as: UTF8.self))> without a start tag")
+        }
+        // The same bytes are the same name; other bytes may still be the same String (canonically equivalent).
+        if !bytes[nameBytes].elementsEqual(bytes[open.qualifiedNameBytes]) {
+            let name = String(decoding: bytes[nameBytes], as: UTF8.self)
+            guard open.qualifiedName == name else {
+                throw failure(.malformed, "end tag </\(name.prefix(100))> does not match the start tag <\(open.qualifiedName)>")
+            }
         }
         return closeTop()
     }
@@ -457,6 +488,12 @@ struct SafeXMLReader {
     // MARK: Tokens
 
     private mutating func readName() throws(SafeXMLError) -> String {
+        let range = try scanName()
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    /// Reads a name and returns where it lies in the bytes.
+    private mutating func scanName() throws(SafeXMLError) -> Range<Int> {
         let start = pos
         while pos < bytes.count, Self.isNameByte(bytes[pos]) {
             pos += 1
@@ -470,7 +507,7 @@ struct SafeXMLReader {
             pos = start
             throw failure(.malformed, "a name cannot start with a digit, '-' or '.'")
         }
-        return String(decoding: bytes[start..<pos], as: UTF8.self)
+        return start..<pos
     }
 
     private mutating func quotedLiteral() throws(SafeXMLError) -> String {
@@ -559,8 +596,8 @@ struct SafeXMLReader {
         return pos > start
     }
 
-    private mutating func expect(_ character: Character) throws(SafeXMLError) {
-        guard let ascii = character.asciiValue, pos < bytes.count, bytes[pos] == ascii else {
+    private mutating func expect(_ character: Unicode.Scalar) throws(SafeXMLError) {
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: character) else {
             throw pos < bytes.count ? failure(.malformed, "'\(character)' was expected") : failure(.truncated, "the document ends where '\(character)' was expected")
         }
         pos += 1
