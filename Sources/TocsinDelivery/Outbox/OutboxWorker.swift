@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import Synchronization
 import TocsinCore
 import TocsinStore
 
@@ -51,6 +52,11 @@ public final class OutboxWorker: Sendable {
     let configuration: OutboxConfiguration
     let logger: Logger
     let signal = WakeSignal()
+    private let backlogPeak = Mutex(0)
+
+    /// The most results that waited at once for the ledger (finished, not yet committed) since the worker started:
+    /// at most about `resultBacklog` plus a claim, however large the fan-out.
+    public var resultBacklogPeak: Int { backlogPeak.withLock { $0 } }
 
     public init(store: any Store, channels: [any DeliveryChannel], configuration: OutboxConfiguration, logger: Logger = Logger(label: "tocsin.outbox")) {
         self.store = store
@@ -66,6 +72,8 @@ public final class OutboxWorker: Sendable {
         /// An attempt's results, and the deliveries of its unit left untried (to hand back).
         case finished([DeliveryResult], untried: [Delivery])
         case claimed([[ClaimedDelivery]], count: Int, limit: Int)
+        /// The batch of results being recorded is committed.
+        case recorded
     }
 
     /// The most alerts one digest message carries; a busier period is sent as several messages, so that no mail
@@ -76,8 +84,14 @@ public final class OutboxWorker: Sendable {
     /// or when nothing is left in flight. A transaction of 512 costs a sixth less per result than four of 128: each
     /// rewrites the index pages its deliveries touch. A crash loses at most what was not recorded yet, and those
     /// deliveries are sent again with the same `webhook-id`.
+    ///
+    /// One batch is recorded at a time; what finishes meanwhile waits in the next batch, which grows with the
+    /// delay of the database. Past `resultBacklog` results waiting or being recorded, nothing more is claimed until
+    /// they are committed: sending never runs ahead of the ledger, and a fan-out of 50,000 holds a bounded number of
+    /// results in memory, not everything sent since the last commit.
     static let resultBatch = 512
     static let resultDelay = Duration.milliseconds(100)
+    public static let resultBacklog = 2 * resultBatch
 
     /// What one task sends: the claimed deliveries of one subscription, in publication order, one after the
     /// other (so a receiver gets them in order; subscriptions go in parallel), or up to `digestLimit` deliveries of
@@ -128,9 +142,11 @@ public final class OutboxWorker: Sendable {
             var claiming = false
             var buffer: [DeliveryResult] = []
             var lastFlush = ContinuousClock.now
-            // Results are committed in the background, one batch after the other, so that sending never waits
-            // for the database; the chain is awaited before the worker stops.
+            // Results are committed in the background, one batch at a time, so that sending never waits for the
+            // database; the batch being recorded (`recordingCount` results) is awaited before the worker stops.
             var recording: Task<Void, Never>?
+            var recordingCount = 0
+            var peak = 0
             var outboxMayHaveMore = true
             var lastClaim = ContinuousClock.now
             // A batch is small enough to be sent within its lease even if every attempt ran to its timeout.
@@ -140,7 +156,8 @@ public final class OutboxWorker: Sendable {
             while !Task.isCancelled {
                 let waiting = queue.count - queueHead
                 let pollDue = ContinuousClock.now - lastClaim > .seconds(configuration.pollInterval)
-                if !claiming, waiting < concurrency, outboxMayHaveMore || pollDue || signal.consumeIfPending() {
+                if !claiming, waiting < concurrency, buffer.count + recordingCount < Self.resultBacklog,
+                   outboxMayHaveMore || pollDue || signal.consumeIfPending() {
                     // From idle, a first claim small enough to start sending at once; the next ones, taken while
                     // it is being sent, fill the batch.
                     let limit = running == 0 && waiting == 0 ? min(batch, configuration.firstClaim) : batch - waiting
@@ -172,7 +189,7 @@ public final class OutboxWorker: Sendable {
                     await release(stale)
                     stale.removeAll()
                 }
-                if running > 0 || claiming {
+                if running > 0 || claiming || recordingCount > 0 {
                     switch await group.next() {
                     case .finished(let results, let untried):
                         running -= 1
@@ -183,17 +200,31 @@ public final class OutboxWorker: Sendable {
                         queue = Array(queue[queueHead...]) + claimed
                         queueHead = 0
                         outboxMayHaveMore = count >= limit
+                    case .recorded:
+                        recordingCount = 0
                     case nil:
                         break
                     }
-                    if buffer.count >= Self.resultBatch || (running == 0 && !buffer.isEmpty) || ContinuousClock.now - lastFlush > Self.resultDelay {
+                    if buffer.count + recordingCount > peak {
+                        peak = buffer.count + recordingCount
+                        backlogPeak.withLock { $0 = peak }
+                    }
+                    if recordingCount == 0, !buffer.isEmpty,
+                       buffer.count >= Self.resultBatch || running == 0 || ContinuousClock.now - lastFlush > Self.resultDelay {
+                        recordingCount = buffer.count
                         recording = flush(&buffer, after: recording)
                         lastFlush = ContinuousClock.now
+                        if let recording { group.addTask { await recording.value; return .recorded } }
                     }
                     continue
                 }
-                recording = flush(&buffer, after: recording)
-                await recording?.value
+                if !buffer.isEmpty {
+                    recordingCount = buffer.count
+                    recording = flush(&buffer, after: recording)
+                    lastFlush = ContinuousClock.now
+                    if let recording { group.addTask { await recording.value; return .recorded } }
+                    continue
+                }
                 if queueHead >= queue.count && !outboxMayHaveMore {
                     await waitForWork()
                     outboxMayHaveMore = true
@@ -206,6 +237,7 @@ public final class OutboxWorker: Sendable {
                     buffer += results
                     unstarted += untried
                 case .claimed(let claimed, _, _): unstarted += claimed.flatMap { $0.map(\.delivery) }
+                case .recorded: break
                 }
             }
             await release(unstarted)
@@ -250,8 +282,9 @@ public final class OutboxWorker: Sendable {
     /// so what was sent is recorded even during shutdown.
     private func flush(_ buffer: inout [DeliveryResult], after previous: Task<Void, Never>?) -> Task<Void, Never>? {
         guard !buffer.isEmpty else { return previous }
-        let batch = buffer
-        buffer.removeAll(keepingCapacity: true)
+        // Handed over, not copied: the next results start a fresh array.
+        var batch: [DeliveryResult] = []
+        swap(&batch, &buffer)
         return Task {
             await previous?.value
             await self.record(batch)
