@@ -2,8 +2,17 @@ import Foundation
 
 /// A subscription ready for matching: its filter compiled to sets, with its organisation's clearance and region.
 public struct RoutableSubscription: Sendable, Hashable {
-    public var subscriptionId: String
-    public var orgId: String
+    /// The identifiers, held compact: the routing index keeps one of these per subscription (`CompactID`).
+    private var subscriptionKey: CompactID
+    private var orgKey: CompactID
+    public var subscriptionId: String {
+        get { subscriptionKey.text }
+        set { subscriptionKey = CompactID(newValue) }
+    }
+    public var orgId: String {
+        get { orgKey.text }
+        set { orgKey = CompactID(newValue) }
+    }
     public var channel: Channel
     public var clearance: TLP
     public var orgRegion: String?
@@ -30,13 +39,13 @@ public struct RoutableSubscription: Sendable, Hashable {
     public init(subscriptionId: String, orgId: String, channel: Channel, clearance: TLP, orgRegion: String?, filter: SubscriptionFilter,
                 digest: DigestMode = .immediate, pulled: Bool = false, orgKind: Organisation.Kind? = nil, orgCompromised: Bool = false,
                 outOfBand: Bool = false) {
-        self.subscriptionId = subscriptionId
+        subscriptionKey = CompactID(subscriptionId)
         self.orgKind = orgKind
         self.orgCompromised = orgCompromised
         self.outOfBand = outOfBand
         includeExercises = !pulled || filter.includeExercises
         self.digest = digest
-        self.orgId = orgId
+        orgKey = CompactID(orgId)
         self.channel = channel
         self.clearance = clearance
         self.orgRegion = orgRegion
