@@ -141,7 +141,12 @@ public enum AcknowledgementPolicy {
 
 /// An organisation as the audience rule reads it.
 public struct AudienceMember: Sendable, Hashable {
-    public var orgId: String
+    /// Held compact (`CompactID`): the audience rule reads every organisation of the directory.
+    public var orgKey: CompactID
+    public var orgId: String {
+        get { orgKey.text }
+        set { orgKey = CompactID(newValue) }
+    }
     public var clearance: TLP
     /// `Region.all` for a national body, nil for none.
     public var region: String?
@@ -150,7 +155,7 @@ public struct AudienceMember: Sendable, Hashable {
 
     public init(orgId: String, clearance: TLP, region: String?, kind: Organisation.Kind? = nil) {
         self.kind = kind
-        self.orgId = orgId
+        orgKey = CompactID(orgId)
         self.clearance = clearance
         self.region = region
     }

@@ -3,8 +3,8 @@ import Foundation
 /// A subscription ready for matching: its filter compiled to sets, with its organisation's clearance and region.
 public struct RoutableSubscription: Sendable, Hashable {
     /// The identifiers, held compact: the routing index keeps one of these per subscription (`CompactID`).
-    private var subscriptionKey: CompactID
-    private var orgKey: CompactID
+    public private(set) var subscriptionKey: CompactID
+    public private(set) var orgKey: CompactID
     public var subscriptionId: String {
         get { subscriptionKey.text }
         set { subscriptionKey = CompactID(newValue) }

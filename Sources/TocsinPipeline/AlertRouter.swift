@@ -37,8 +37,9 @@ public enum RoutingPolicy {
         let deliveries = recipients.map { recipient in
             let due = dueByMode[recipient.digest] ?? digests.due(after: alert.updatedAt, mode: recipient.digest)
             dueByMode[recipient.digest] = due
-            return PlannedDelivery(subscriptionId: recipient.subscriptionId, orgId: recipient.orgId, channel: recipient.channel,
-                                   dueAt: due, concerns: concerns[recipient.orgId] ?? [])
+            // The identifiers stay compact; an organisation's is spelled out only to look up its concerns, if any.
+            return PlannedDelivery(subscriptionKey: recipient.subscriptionKey, orgKey: recipient.orgKey, channel: recipient.channel,
+                                   dueAt: due, concerns: concerns.isEmpty ? [] : concerns[recipient.orgId] ?? [])
         }
         return RoutingPlan(deliveries: deliveries, supersedesWaiting: alert.revision > 1)
     }
@@ -90,7 +91,7 @@ public final class AlertRouter: Sendable {
                                                                                   index: index, concerned: Set(concerns.keys), pulled: store.channels.pulled),
                                       concerns: concerns, digests: digests)
         plan.concerned = AcknowledgementPolicy.audience(of: alert, among: try reads.organisations()).map {
-            ConcernedOrganisation(orgId: $0.orgId, inventory: concerns[$0.orgId]?.isEmpty == false)
+            ConcernedOrganisation(orgKey: $0.orgKey, inventory: !concerns.isEmpty && concerns[$0.orgId]?.isEmpty == false)
         }
         plan.escalations = try escalations(alert, concerned: plan.concerned, reads: reads)
         if alert.revision > 1 {

@@ -84,15 +84,29 @@ public struct RoutingPlan: Sendable {
 
 /// One delivery to queue: to which subscription, when it falls due, and the recipient's inventory items it concerns.
 public struct PlannedDelivery: Sendable, Hashable {
-    public var subscriptionId: String
-    public var orgId: String
+    /// Held compact (`CompactID`): a fan-out plans tens of thousands of these in one transaction.
+    public var subscriptionKey: CompactID
+    public var orgKey: CompactID
     public var channel: Channel
     public var dueAt: Date
     public var concerns: [InventoryConcern]
 
+    public var subscriptionId: String {
+        get { subscriptionKey.text }
+        set { subscriptionKey = CompactID(newValue) }
+    }
+    public var orgId: String {
+        get { orgKey.text }
+        set { orgKey = CompactID(newValue) }
+    }
+
     public init(subscriptionId: String, orgId: String, channel: Channel, dueAt: Date, concerns: [InventoryConcern] = []) {
-        self.subscriptionId = subscriptionId
-        self.orgId = orgId
+        self.init(subscriptionKey: CompactID(subscriptionId), orgKey: CompactID(orgId), channel: channel, dueAt: dueAt, concerns: concerns)
+    }
+
+    public init(subscriptionKey: CompactID, orgKey: CompactID, channel: Channel, dueAt: Date, concerns: [InventoryConcern] = []) {
+        self.subscriptionKey = subscriptionKey
+        self.orgKey = orgKey
         self.channel = channel
         self.dueAt = dueAt
         self.concerns = concerns

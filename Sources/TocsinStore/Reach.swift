@@ -75,12 +75,22 @@ public struct LatencyHistogram: Sendable, Hashable {
 
 /// One organisation an alert revision concerns, as routing decided.
 public struct ConcernedOrganisation: Sendable, Hashable {
-    public var orgId: String
+    /// Held compact (`CompactID`): a revision may concern every organisation of the directory.
+    public var orgKey: CompactID
     /// Whether the alert matches its declared inventory.
     public var inventory: Bool
 
+    public var orgId: String {
+        get { orgKey.text }
+        set { orgKey = CompactID(newValue) }
+    }
+
     public init(orgId: String, inventory: Bool = false) {
-        self.orgId = orgId
+        self.init(orgKey: CompactID(orgId), inventory: inventory)
+    }
+
+    public init(orgKey: CompactID, inventory: Bool = false) {
+        self.orgKey = orgKey
         self.inventory = inventory
     }
 }
