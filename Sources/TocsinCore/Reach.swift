@@ -143,10 +143,7 @@ public enum AcknowledgementPolicy {
 public struct AudienceMember: Sendable, Hashable {
     /// Held compact (`CompactID`): the audience rule reads every organisation of the directory.
     public var orgKey: CompactID
-    public var orgId: String {
-        get { orgKey.text }
-        set { orgKey = CompactID(newValue) }
-    }
+    public var orgId: String { orgKey.text }
     public var clearance: TLP
     /// `Region.all` for a national body, nil for none.
     public var region: String?

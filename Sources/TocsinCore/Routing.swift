@@ -5,14 +5,8 @@ public struct RoutableSubscription: Sendable, Hashable {
     /// The identifiers, held compact: the routing index keeps one of these per subscription (`CompactID`).
     public private(set) var subscriptionKey: CompactID
     public private(set) var orgKey: CompactID
-    public var subscriptionId: String {
-        get { subscriptionKey.text }
-        set { subscriptionKey = CompactID(newValue) }
-    }
-    public var orgId: String {
-        get { orgKey.text }
-        set { orgKey = CompactID(newValue) }
-    }
+    public var subscriptionId: String { subscriptionKey.text }
+    public var orgId: String { orgKey.text }
     public var channel: Channel
     public var clearance: TLP
     public var orgRegion: String?

@@ -91,14 +91,8 @@ public struct PlannedDelivery: Sendable, Hashable {
     public var dueAt: Date
     public var concerns: [InventoryConcern]
 
-    public var subscriptionId: String {
-        get { subscriptionKey.text }
-        set { subscriptionKey = CompactID(newValue) }
-    }
-    public var orgId: String {
-        get { orgKey.text }
-        set { orgKey = CompactID(newValue) }
-    }
+    public var subscriptionId: String { subscriptionKey.text }
+    public var orgId: String { orgKey.text }
 
     public init(subscriptionId: String, orgId: String, channel: Channel, dueAt: Date, concerns: [InventoryConcern] = []) {
         self.init(subscriptionKey: CompactID(subscriptionId), orgKey: CompactID(orgId), channel: channel, dueAt: dueAt, concerns: concerns)

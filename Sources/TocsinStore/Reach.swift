@@ -80,10 +80,7 @@ public struct ConcernedOrganisation: Sendable, Hashable {
     /// Whether the alert matches its declared inventory.
     public var inventory: Bool
 
-    public var orgId: String {
-        get { orgKey.text }
-        set { orgKey = CompactID(newValue) }
-    }
+    public var orgId: String { orgKey.text }
 
     public init(orgId: String, inventory: Bool = false) {
         self.init(orgKey: CompactID(orgId), inventory: inventory)

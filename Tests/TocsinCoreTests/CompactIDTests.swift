@@ -32,11 +32,9 @@ final class CompactIDTests: XCTestCase {
 
     func testARoutableSubscriptionGivesItsIdentifiersBack() {
         let subscriptionId = TocsinID.make(), orgId = "org_76"
-        var subscription = RoutableSubscription(subscriptionId: subscriptionId, orgId: orgId, channel: .webhook, clearance: .amber,
+        let subscription = RoutableSubscription(subscriptionId: subscriptionId, orgId: orgId, channel: .webhook, clearance: .amber,
                                                 orgRegion: "28", filter: SubscriptionFilter())
         XCTAssertEqual(subscription.subscriptionId, subscriptionId)
         XCTAssertEqual(subscription.orgId, orgId)
-        subscription.orgId = subscriptionId
-        XCTAssertEqual(subscription.orgId, subscriptionId)
     }
 }
