@@ -49,6 +49,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var stopped = false
     /// A wake-up was asked since the loop last took the incoming transfers: no need to ask again.
     private var wakePending = false
+    /// The longest a poll waits, in milliseconds.
+    static let pollLimit: Int32 = 100
     /// The transfers in flight, by easy handle (the loop's thread only).
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
 
@@ -142,7 +144,11 @@ final class CurlMultiLoop: @unchecked Sendable {
             let more = !incoming.isEmpty
             lock.unlock()
             // The poll returns as soon as a socket is ready, a timer of libcurl's is due, or a transfer is handed over.
-            if !more { curl_multi_poll(multi, nil, 0, 1_000, nil) }
+            // It also returns after 100 ms whatever happens: a transfer waiting inside libcurl for a free connection
+            // (past `connectionsPerHost`) was sometimes not woken when one came free, and sat until the poll ended;
+            // with a poll of 1 s, one alert to 1,000 receivers sometimes took 1.1 s instead of 0.15 s (docs/benchmarks.md,
+            // "Side by side"). An idle loop wakes ten times a second and does nothing.
+            if !more { curl_multi_poll(multi, nil, 0, Self.pollLimit, nil) }
         }
         lock.lock()
         stopped = true
