@@ -132,26 +132,18 @@ enum CERTFRText {
     private static let marker = Array("màj".utf8)
 
     /// `range` without the white space `trimmingWhitespace()` removes at either end, for a text whose characters
-    /// `FrenchFolding` folds (of which only ASCII white space and U+00A0, U+2009 and U+202F are white space).
+    /// `FrenchFolding` folds (of which only ASCII white space and U+00A0, U+2009 and U+202F are white space, all of
+    /// which `whitespaceLength(at:before:)` knows).
     private static func trimmed(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
         var start = range.lowerBound, end = range.upperBound
-        while start < end, let length = whitespaceLength(bytes, at: start, before: end) { start += length }
+        while start < end, let length = bytes.whitespaceLength(at: start, before: end) { start += length }
         while start < end {
             var lead = end - 1
             while lead > start, bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
-            guard whitespaceLength(bytes, at: lead, before: end) == end - lead else { break }
+            guard bytes.whitespaceLength(at: lead, before: end) == end - lead else { break }
             end = lead
         }
         return start..<end
-    }
-
-    /// The length of the white space starting at `index` among the characters `FrenchFolding` folds, if one does.
-    private static func whitespaceLength(_ bytes: [UInt8], at index: Int, before end: Int) -> Int? {
-        let byte = bytes[index]
-        if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { return 1 }
-        if byte == 0xC2, index + 1 < end, bytes[index + 1] == 0xA0 { return 2 }
-        if byte == 0xE2, index + 2 < end, bytes[index + 1] == 0x80, bytes[index + 2] == 0x89 || bytes[index + 2] == 0xAF { return 3 }
-        return nil
     }
 
     /// `splitTitle(_:)` by Characters.
@@ -191,7 +183,7 @@ enum CERTFRText {
         var searchStart = 0
         while let start = folded.firstRange(of: updateNote, from: searchStart) {
             let end = start + updateNote.count
-            // 40 characters of this text (at most 3 bytes each, a CR LF 2) lie within the next 123 bytes.
+            // 40 characters of this text (at most 3 bytes each, a CR LF 2) lie within the next 120 bytes; 168 leave room.
             let tail = String(String(decoding: bytes[end..<min(bytes.count, end + 168)], as: UTF8.self).prefix(40))
             if let date = frenchDates(in: tail).first { dates.append(date) }
             searchStart = end

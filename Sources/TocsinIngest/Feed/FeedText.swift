@@ -350,7 +350,7 @@ extension Array where Element == UInt8 {
     }
 
     /// The length of the white space (Unicode's White_Space property) starting at `index`, if one does.
-    fileprivate func whitespaceLength(at index: Int, before end: Int) -> Int? {
+    func whitespaceLength(at index: Int, before end: Int) -> Int? {
         let byte = self[index]
         switch byte {
         case 0x09...0x0D, 0x20: return 1
