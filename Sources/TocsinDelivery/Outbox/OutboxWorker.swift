@@ -152,6 +152,16 @@ public final class OutboxWorker: Sendable {
             // A batch is small enough to be sent within its lease even if every attempt ran to its timeout.
             let batch = configuration.claimBatch
             var stale: [Delivery] = []
+            // Hands the buffered results to the ledger when none are being recorded and enough are in, enough time
+            // went by, or nothing is left in flight; the recording's end comes back to the loop as `.recorded`.
+            func recordIfDue() {
+                guard recordingCount == 0, !buffer.isEmpty,
+                      buffer.count >= Self.resultBatch || running == 0 || ContinuousClock.now - lastFlush > Self.resultDelay else { return }
+                recordingCount = buffer.count
+                recording = flush(&buffer, after: recording)
+                lastFlush = ContinuousClock.now
+                if let recording { group.addTask { await recording.value; return .recorded } }
+            }
 
             while !Task.isCancelled {
                 let waiting = queue.count - queueHead
@@ -209,22 +219,12 @@ public final class OutboxWorker: Sendable {
                         peak = buffer.count + recordingCount
                         backlogPeak.withLock { $0 = peak }
                     }
-                    if recordingCount == 0, !buffer.isEmpty,
-                       buffer.count >= Self.resultBatch || running == 0 || ContinuousClock.now - lastFlush > Self.resultDelay {
-                        recordingCount = buffer.count
-                        recording = flush(&buffer, after: recording)
-                        lastFlush = ContinuousClock.now
-                        if let recording { group.addTask { await recording.value; return .recorded } }
-                    }
+                    recordIfDue()
                     continue
                 }
-                if !buffer.isEmpty {
-                    recordingCount = buffer.count
-                    recording = flush(&buffer, after: recording)
-                    lastFlush = ContinuousClock.now
-                    if let recording { group.addTask { await recording.value; return .recorded } }
-                    continue
-                }
+                // Nothing in flight: whatever is buffered is due.
+                recordIfDue()
+                if recordingCount > 0 { continue }
                 if queueHead >= queue.count && !outboxMayHaveMore {
                     await waitForWork()
                     outboxMayHaveMore = true
