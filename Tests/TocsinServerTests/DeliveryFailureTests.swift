@@ -66,6 +66,26 @@ final class DeliveryFailureTests: BrokerTestCase {
         XCTAssertEqual(second.json["deliveriesQueued"] as? Int, 1, "the disabled subscription gets nothing more")
     }
 
+    /// One receiver that takes its time must not keep the others out of the ledger: whoever answered is counted as
+    /// told within a moment, not when the slowest attempt ends.
+    func testASlowReceiverDoesNotHoldBackTheLedgerOfTheOthers() async throws {
+        let org = try await broker.createOrg("GHT du Havre", clearance: "AMBER")
+        _ = try await broker.subscribeWebhook(org: org, url: receiver.url("slow"))
+        for n in 0..<24 { _ = try await broker.subscribeWebhook(org: org, url: receiver.url("fast\(n)")) }
+        // Within the test brokers' 5 s timeout, so that the slow one is delivered in the end.
+        receiver.setDelay(.milliseconds(4_500), for: "slow")
+        let id = try await broker.publish(alertJSON())
+        let published = Date()
+        try await eventually(timeout: 4, "the receivers that answered are in the ledger while the slow one is in flight") {
+            try await self.broker.deliveries(alert: id).filter { $0["state"] as? String == "delivered" }.count == 24
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(published), 3.5, "recorded before the slow receiver answered")
+        XCTAssertEqual(receiver.received("slow").count, 1)
+        try await eventually(timeout: 20) {
+            try await self.broker.deliveries(alert: id).allSatisfy { $0["state"] as? String == "delivered" }
+        }
+    }
+
     func testLoopbackTargetsAreRefusedUnlessAllowListed() async throws {
         let guarded = try await BrokerProcess.start(environment: ["TOCSIN_WEBHOOKS_ALLOWED_NETWORKS": ""])
         defer { guarded.stop() }

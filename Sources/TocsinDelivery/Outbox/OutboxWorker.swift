@@ -74,6 +74,9 @@ public final class OutboxWorker: Sendable {
         case claimed([[ClaimedDelivery]], count: Int, limit: Int)
         /// The batch of results being recorded is committed.
         case recorded
+        /// Buffered results may be due: without it they would wait for the next attempt to end, which a slow
+        /// receiver can hold for its whole timeout.
+        case tick
     }
 
     /// The most alerts one digest message carries; a busier period is sent as several messages, so that no mail
@@ -152,6 +155,7 @@ public final class OutboxWorker: Sendable {
             // A batch is small enough to be sent within its lease even if every attempt ran to its timeout.
             let batch = configuration.claimBatch
             var stale: [Delivery] = []
+            var tickPending = false
             // Hands the buffered results to the ledger when none are being recorded and enough are in, enough time
             // went by, or nothing is left in flight; the recording's end comes back to the loop as `.recorded`.
             func recordIfDue() {
@@ -161,6 +165,13 @@ public final class OutboxWorker: Sendable {
                 recording = flush(&buffer, after: recording)
                 lastFlush = ContinuousClock.now
                 if let recording { group.addTask { await recording.value; return .recorded } }
+            }
+            // Results left in the buffer are due `resultDelay` after the last recording began, whatever is in flight.
+            func tickIfWaiting() {
+                guard recordingCount == 0, !buffer.isEmpty, !tickPending else { return }
+                tickPending = true
+                let wait = max(Self.resultDelay - (ContinuousClock.now - lastFlush), .milliseconds(1))
+                group.addTask { try? await Task.sleep(for: wait); return .tick }
             }
 
             while !Task.isCancelled {
@@ -212,6 +223,8 @@ public final class OutboxWorker: Sendable {
                         outboxMayHaveMore = count >= limit
                     case .recorded:
                         recordingCount = 0
+                    case .tick:
+                        tickPending = false
                     case nil:
                         break
                     }
@@ -220,6 +233,7 @@ public final class OutboxWorker: Sendable {
                         backlogPeak.withLock { $0 = peak }
                     }
                     recordIfDue()
+                    tickIfWaiting()
                     continue
                 }
                 // Nothing in flight: whatever is buffered is due.
@@ -237,7 +251,7 @@ public final class OutboxWorker: Sendable {
                     buffer += results
                     unstarted += untried
                 case .claimed(let claimed, _, _): unstarted += claimed.flatMap { $0.map(\.delivery) }
-                case .recorded: break
+                case .recorded, .tick: break
                 }
             }
             await release(unstarted)

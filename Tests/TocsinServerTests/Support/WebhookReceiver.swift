@@ -35,6 +35,8 @@ final class WebhookReceiver: Sendable {
         var received: [Received] = []
         var plans: [String: [Int]] = [:]
         var delay: Duration = .zero
+        /// Per path, in place of `delay`.
+        var delays: [String: Duration] = [:]
         /// Until then the receiver answers 503 to everything, as a server that is down behind its proxy.
         var downUntil: Date?
     }
@@ -61,7 +63,7 @@ final class WebhookReceiver: Sendable {
                 state.received.append(Received(path: path, id: header("webhook-id"), timestamp: header("webhook-timestamp"),
                                                signature: header("webhook-signature"), body: Array(body.readableBytesView), at: Date(),
                                                status: status))
-                return (status, state.delay)
+                return (status, state.delays[path] ?? state.delay)
             }
             if delay > .zero { try await Task.sleep(for: delay) }
             return Response(status: HTTPResponse.Status(code: status))
@@ -79,6 +81,8 @@ final class WebhookReceiver: Sendable {
     /// The next answers for `path`, in order; once used up, the receiver answers 204.
     func plan(_ path: String, _ statuses: [Int]) { state.withLock { $0.plans[path] = statuses } }
     func setDelay(_ delay: Duration) { state.withLock { $0.delay = delay } }
+    /// Answers requests to `path` only after `delay`, whatever the other paths do.
+    func setDelay(_ delay: Duration, for path: String) { state.withLock { $0.delays[path] = delay } }
     /// Answers 503 to everything until `date`.
     func down(until date: Date) { state.withLock { $0.downUntil = date } }
     func received(_ path: String? = nil) -> [Received] {
