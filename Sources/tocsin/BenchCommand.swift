@@ -161,9 +161,11 @@ extension Bench {
         @Flag(name: .customLong("smtp-sink"), help: "Start Postfix's smtp-sink (a mail server that accepts and discards at wire speed) instead of aiosmtpd.")
         var smtpSink = false
         @Option(name: .customLong("templates-dir"), help: "The Templates folder (found in ./Templates by default).") var templatesDir: String?
+        @Option(name: .customLong("repeat"), help: "Rounds, each the baseline then Tocsin; the median and range are shown.") var repeats: Int = 3
 
         func run() async throws {
             guard recipients >= 1, recipients <= 100_000 else { throw CLIError("--recipients must be from 1 to 100000") }
+            guard repeats >= 1, repeats <= 100 else { throw CLIError("--repeat must be from 1 to 100") }
             bootstrapStandardErrorLogging(level: .warning)
             var server: Process?
             defer { if let server { kill(server.processIdentifier, SIGKILL) } }
@@ -203,39 +205,73 @@ extension Bench {
             // Baseline: the same server and sessions, a raw SMTP client sending a fixed 2 kB message.
             guard let smtp = configuration.channels[EmailSettings.self].smtp else { throw CLIError("the SMTP settings are incomplete") }
             let raw = SMTPSender(configuration: smtp)
+            defer { raw.shutdown() }
             let sample = Array("From: <alertes@tocsin.test>\r\nTo: <rssi@example.test>\r\nSubject: baseline\r\n\r\n".utf8)
                 + Array(repeating: UInt8(ascii: "x"), count: 2_000) + Array("\r\n".utf8)
             let baselineCount = max(recipients, 500)
-            let baselineRate = await Baseline.rate(baselineCount, over: concurrency) { index in
-                _ = await raw.send(to: ["rssi\(index)@example.test"], message: sample)
+            func baseline() async -> Double {
+                await Baseline.rate(baselineCount, over: concurrency) { index in
+                    _ = await raw.send(to: ["rssi\(index)@example.test"], message: sample)
+                }
             }
-            raw.shutdown()
 
             let store = try SQLiteStore(path: configuration.databasePath, channels: ChannelRegistry.catalog, logger: Logger(label: "tocsin.store"))
             try await Baseline.seed(store, count: recipients, kind: .ehpad, channel: .email) { index in ("rssi\(index)@etablissement.test", nil) }
             let broker = try await TocsinBroker(configuration: configuration, logger: Logger(label: "tocsin"))
             let workerTask = Task { await broker.worker.run() }
-            let start = ContinuousClock.now
-            let alert = Alert.first(from: AlertDraft(
-                title: "Rançongiciel : indicateurs de compromission", summary: "Campagne en cours contre des établissements de santé.",
-                severity: .critical, tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
-                indicators: [Indicator(type: .ipv4, value: "203.0.113.7"), Indicator(type: .url, value: "http://evil.example.com/x")]))
-            _ = try await broker.store.publish(alert, route: try await broker.routing.router())
-            broker.worker.wake()
-            let deadline = ContinuousClock.now + .seconds(600)
-            var counts: [DeliveryState: Int] = [:]
-            repeat {
-                try await Task.sleep(for: .milliseconds(5))
-                counts = try await store.deliveryCounts()
-            } while (counts[.delivered] ?? 0) + (counts[.dead] ?? 0) < recipients && ContinuousClock.now < deadline
-            let seconds = (ContinuousClock.now - start).seconds
+            defer { workerTask.cancel() }
+            var published = 0
+            var alert = Alert.first(from: AlertDraft(title: "Rançongiciel", summary: "Campagne", severity: .critical, tlp: .amber))
+            // One alert to every subscriber, from its publication until every delivery is in the ledger.
+            func tocsin() async throws -> (seconds: Double, delivered: Int, dead: Int) {
+                let before = try await store.deliveryCounts()
+                published += 1
+                let start = ContinuousClock.now
+                alert = Alert.first(from: AlertDraft(
+                    title: "Rançongiciel : indicateurs de compromission \(published)", summary: "Campagne en cours contre des établissements de santé.",
+                    severity: .critical, tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
+                    indicators: [Indicator(type: .ipv4, value: "203.0.113.7"), Indicator(type: .url, value: "http://evil.example.com/x")]))
+                _ = try await broker.store.publish(alert, route: try await broker.routing.router())
+                broker.worker.wake()
+                let deadline = ContinuousClock.now + .seconds(600)
+                var counts: [DeliveryState: Int] = [:]
+                func done(_ state: DeliveryState) -> Int { (counts[state] ?? 0) - (before[state] ?? 0) }
+                repeat {
+                    try await Task.sleep(for: .milliseconds(5))
+                    counts = try await store.deliveryCounts()
+                } while done(.delivered) + done(.dead) < recipients && ContinuousClock.now < deadline
+                return ((ContinuousClock.now - start).seconds, done(.delivered), done(.dead))
+            }
+
+            // Both warmed up once (sessions, caches), then alternated: the machine's load drifts within seconds, and
+            // a ratio of two runs far apart measures the drift as much as the broker.
+            _ = await baseline()
+            _ = try await tocsin()
+            var rates: [Double] = [], baselines: [Double] = [], ratios: [Double] = [], recorded: [Double] = []
+            var delivered = 0, dead = 0
+            for round in 1...repeats {
+                let base = await baseline()
+                let run = try await tocsin()
+                let rate = Double(run.delivered) / run.seconds
+                rates.append(rate)
+                baselines.append(base)
+                ratios.append(rate / base)
+                recorded.append(run.seconds)
+                delivered += run.delivered
+                dead += run.dead
+                print(String(format: "round %d: %.0f emails/s, last recorded %.1f ms after publishing; baseline %.0f raw messages/s; ratio %.2f",
+                             round, rate, run.seconds * 1000, base, rate / base))
+            }
             workerTask.cancel()
             await workerTask.value
-            let rate = Double(counts[.delivered] ?? 0) / seconds
-            print(String(format: "emails: %d delivered, %d dead, last recorded %.1f ms after publishing", counts[.delivered] ?? 0, counts[.dead] ?? 0, seconds * 1000))
-            print(String(format: "emails/s: %.0f (rendered from templates, MIME-encoded, recorded in the ledger)", rate))
-            print(String(format: "baseline: %.0f raw SMTP messages/s (%d messages, same server and sessions)", baselineRate, baselineCount))
-            print(String(format: "ratio: %.2f of the baseline rate", rate / baselineRate))
+            func summary(_ values: [Double], _ format: String) -> String {
+                String(format: "\(format) (\(format)–\(format))", BenchTiming.median(values), values.min()!, values.max()!)
+            }
+            print(String(format: "emails: %d delivered, %d dead over %d rounds of %d", delivered, dead, repeats, recipients))
+            print("emails/s: \(summary(rates, "%.0f")), median (range); rendered from templates, MIME-encoded, recorded in the ledger")
+            print("last recorded: \(summary(recorded.map { $0 * 1000 }, "%.1f")) ms after publishing")
+            print("baseline: \(summary(baselines, "%.0f")) raw SMTP messages/s (\(baselineCount) messages, same server and sessions)")
+            print("ratio: \(summary(ratios, "%.2f")) of the baseline rate, each round against the baseline measured just before it")
             print("peak memory: \(PeakMemory.megabytes()) MiB (max resident set size of this process)")
             try composeCost(alert, smtp: smtp, count: min(recipients, 2_000))
         }
