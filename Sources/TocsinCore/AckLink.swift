@@ -24,10 +24,13 @@ public struct AckClaim: Sendable, Hashable {
 /// `v1.<base64url payload>.<base64url signature>`, the payload `alertId|orgId|recipient|expiry seconds`.
 public struct AckLinkSigner: Sendable {
     let key: SymmetricKey
+    /// The MAC keyed once: each token copies it rather than keying it again (a link is made for every recipient).
+    private let keyed: HMAC<SHA256>
 
     /// `key`: the broker's acknowledgement key, 32 random bytes or more.
     public init(key: [UInt8]) {
         self.key = SymmetricKey(data: key)
+        keyed = HMAC<SHA256>(key: self.key)
     }
 
     /// How long a link lives when the alert gives no end: an alert is answered within days, never months.
@@ -36,7 +39,9 @@ public struct AckLinkSigner: Sendable {
     public func token(for claim: AckClaim) -> String {
         let payload = Base64URL.encode(Array([claim.alertId, claim.orgId, claim.recipient,
                                               String(Int64(claim.expiresAt.timeIntervalSince1970))].joined(separator: "|").utf8))
-        return "v1.\(payload).\(Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(payload.utf8), using: key))))"
+        var mac = keyed
+        mac.update(data: Array(payload.utf8))
+        return "v1.\(payload).\(Base64URL.encode(Array(mac.finalize())))"
     }
 
     /// Why a token is refused.

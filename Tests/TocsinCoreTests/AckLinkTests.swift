@@ -20,6 +20,19 @@ final class AckLinkTests: XCTestCase {
         XCTAssertEqual(try signer.verify(token, now: now).get(), claim)
     }
 
+    /// The signer keys its MAC once and copies it for each token: tokens made one after another, interleaved, are
+    /// each what a signer used for the first time makes, and each verifies.
+    func testTokensMadeInTurnDoNotShareState() throws {
+        let claims = (0..<50).map { index in
+            AckClaim(alertId: "alert-\(index % 7)", orgId: "org-\(index)", recipient: "contact:\(index * 31)", expiresAt: now.addingTimeInterval(3_600 + Double(index)))
+        }
+        let tokens = claims.map(signer.token(for:))
+        for (claim, token) in zip(claims, tokens).reversed() {
+            XCTAssertEqual(token, AckLinkSigner(key: Array("an acknowledgement key of 32 byte".utf8)).token(for: claim))
+            XCTAssertEqual(try signer.verify(token, now: now).get(), claim)
+        }
+    }
+
     func testAChangedPayloadIsRefused() throws {
         let parts = signer.token(for: claim).split(separator: ".").map(String.init)
         // Another organisation's claim, with the first token's signature.

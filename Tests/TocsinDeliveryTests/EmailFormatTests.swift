@@ -2,6 +2,7 @@ import Foundation
 import TocsinCore
 @testable import TocsinDelivery
 import TocsinStore
+import TocsinTestSupport
 import XCTest
 
 final class EmailFormatTests: XCTestCase {
@@ -32,6 +33,55 @@ final class EmailFormatTests: XCTestCase {
             return String(decoding: Data(base64Encoded: String(base64))!, as: UTF8.self)
         }.joined()
         XCTAssertEqual(decoded, "[TLP:AMBER][CRITIQUE] Rançongiciel « LockBit » : indicateurs à bloquer d'urgence")
+    }
+
+    /// Headers are written byte by byte when ASCII: the same lines as the String code they replaced (kept here as
+    /// the reference), over random values with spaces, long words, line breaks and accents.
+    func testHeaderLinesAreTheSameAsTheReferenceFoldingAndNeverBreakALine() {
+        func reference(_ name: String, _ value: String) -> String {
+            let clean = value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+            guard clean.unicodeScalars.contains(where: { !$0.isASCII }) else {
+                let line = "\(name): \(clean)"
+                guard line.count > 78 else { return line + "\r\n" }
+                var lines: [String] = []
+                var current = ""
+                for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+                    if !current.isEmpty && current.count + 1 + word.count > 78 {
+                        lines.append(current)
+                        current = String(word)
+                    } else {
+                        current = current.isEmpty ? String(word) : current + " " + word
+                    }
+                }
+                lines.append(current)
+                return lines.joined(separator: "\r\n ") + "\r\n"
+            }
+            return MIMEMessage.header(name, value)
+        }
+        var random = SplitMix64(seed: 0x4d494d45)
+        let pieces = ["a", "rssi@chu-rouen.fr", " ", "  ", "<https://tocsin.example/unsubscribe/\(String(repeating: "x", count: 90))>",
+                      "\r", "\n", "\r\n", "é", "Mon, 23 Nov 2026 09:49:15 +0000", "0190f0c2-7d1e-7c3a-9a55-0b7c2f1e4d2a@tocsin.example", ","]
+        for _ in 0..<3_000 {
+            let value = (0..<Int.random(in: 0...14, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let line = MIMEMessage.header("List-Unsubscribe", value)
+            // Every line break is the header's end or a fold (followed by a space): none comes from the value.
+            var bytes = Array(line.utf8)
+            XCTAssertEqual(bytes.suffix(2), [13, 10])
+            bytes.removeLast(2)
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == 13 || bytes[index] == 10 {
+                    XCTAssertTrue(bytes[index...].starts(with: [13, 10, 32]), "a line break survived in \(value.debugDescription): \(line.debugDescription)")
+                    index += 2
+                }
+                index += 1
+            }
+            XCTAssertEqual(line, reference("List-Unsubscribe", value), value.debugDescription)
+        }
+        // The boundary keeps its shape and never repeats.
+        let boundaries = (0..<1_000).map { _ in MIMEMessage.boundary() }
+        XCTAssertEqual(Set(boundaries).count, boundaries.count)
+        XCTAssertTrue(boundaries.allSatisfy { $0.wholeMatch(of: /tocsin-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) != nil })
     }
 
     func testSMTPRepliesMapToRetryOrDeadLetter() {

@@ -110,7 +110,7 @@ struct EmailVariant: Sendable {
                 case .messageId: ("Message-ID", channel.messageId(claimed))
                 case .listUnsubscribe: ("List-Unsubscribe", "<\(values.unsubscribeUrl)>")
                 }
-                head += MIMEMessage.header(name, value).utf8
+                MIMEMessage.appendHeader(name, value, to: &head)
             case .hole: break
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TocsinCore
 
 /// An email as RFC 5322 and MIME (RFC 2045–2047) want it: multipart/alternative with a plain-text and an HTML
@@ -18,13 +19,34 @@ public struct MIMEMessage: Sendable {
     /// The message bytes, ready for SMTP `DATA`.
     public func render(boundary: String = MIMEMessage.boundary()) -> [UInt8] {
         var head: [UInt8] = []
-        for (name, value) in headers { head += Self.header(name, value).utf8 }
+        for (name, value) in headers { Self.appendHeader(name, value, to: &head) }
         var text = text, html = html
         return text.withUTF8 { text in html.withUTF8 { html in Self.assemble(headers: head, boundary: boundary, text: text, html: html) } }
     }
 
-    /// A fresh boundary between the parts: `tocsin-` and a random UUID.
-    public static func boundary() -> String { "tocsin-" + UUID().uuidString.lowercased() }
+    /// A fresh boundary between the parts: `tocsin-`, 16 random bytes drawn once per process and a count, in the
+    /// shape of a UUID. No text can contain it on purpose, since the random part is never shown before it is used;
+    /// and it costs no call to the system's random source per message (one per message was a tenth of making it).
+    public static func boundary() -> String {
+        let count = boundaryCount.add(1, ordering: .relaxed).newValue
+        var hex: [UInt8] = []
+        hex.reserveCapacity(36)
+        func append(_ value: UInt64, nibbles: Int) {
+            for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) { hex.append(hexDigits[Int((value >> UInt64(shift)) & 0xf)]) }
+        }
+        // The count goes into the low bits of the second half; the first half is random alone.
+        let low = boundaryRandom.1 ^ count
+        append(boundaryRandom.0 >> 32, nibbles: 8); hex.append(UInt8(ascii: "-"))
+        append(boundaryRandom.0 >> 16, nibbles: 4); hex.append(UInt8(ascii: "-"))
+        append(boundaryRandom.0, nibbles: 4); hex.append(UInt8(ascii: "-"))
+        append(low >> 48, nibbles: 4); hex.append(UInt8(ascii: "-"))
+        append(low, nibbles: 12)
+        return "tocsin-" + String(decoding: hex, as: UTF8.self)
+    }
+
+    private static let boundaryRandom = (UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max))
+    private static let boundaryCount = Atomic<UInt64>(0)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// The message from its header lines (each ending in CRLF) and the UTF-8 of its two parts, which it encodes.
     static func assemble(headers: [UInt8], boundary: String, text: UnsafeBufferPointer<UInt8>, html: UnsafeBufferPointer<UInt8>) -> [UInt8] {
@@ -53,10 +75,54 @@ public struct MIMEMessage: Sendable {
     /// One header line, folded; non-ASCII values become RFC 2047 encoded words (UTF-8, base64), split so that
     /// no word cuts a character and no line passes 78 characters.
     static func header(_ name: String, _ value: String) -> String {
-        let clean = value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
-        guard clean.unicodeScalars.contains(where: { !$0.isASCII }) else {
-            return fold("\(name): \(clean)") + "\r\n"
+        var bytes: [UInt8] = []
+        appendHeader(name, value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `header(name, value)`'s bytes, appended to `out`. An ASCII value (every address, date, id and link) is
+    /// cleaned and folded byte by byte: four of these per message took half the time of making it from its variant.
+    static func appendHeader(_ name: String, _ value: String, to out: inout [UInt8]) {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
+            out += encodedHeader(name, value).utf8
+            return
         }
+        var line: [UInt8] = []
+        line.reserveCapacity(name.utf8.count + 2 + value.utf8.count)
+        line += name.utf8
+        line += ": ".utf8
+        // CR and LF become spaces: a value never starts a header of its own.
+        for byte in value.utf8 { line.append(byte == 13 || byte == 10 ? 32 : byte) }
+        fold(line, to: &out)
+        out += "\r\n".utf8
+    }
+
+    /// Folds an ASCII header line at spaces before 78 characters; a line is cut only where a space was, and a
+    /// word longer than a line stays whole.
+    static func fold(_ line: [UInt8], to out: inout [UInt8]) {
+        guard line.count > 78 else {
+            out += line
+            return
+        }
+        var current: ArraySlice<UInt8> = []
+        for word in line.split(separator: 32, omittingEmptySubsequences: false) {
+            if !current.isEmpty && current.count + 1 + word.count > 78 {
+                out += current
+                out += "\r\n ".utf8
+                current = word
+            } else if current.isEmpty {
+                current = word
+            } else {
+                current += [32]
+                current += word
+            }
+        }
+        out += current
+    }
+
+    /// A header whose value is not all ASCII: RFC 2047 encoded words.
+    private static func encodedHeader(_ name: String, _ value: String) -> String {
+        let clean = value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         var words: [String] = []
         var chunk = ""
         for character in clean {
@@ -69,23 +135,6 @@ public struct MIMEMessage: Sendable {
         if !chunk.isEmpty { words.append(chunk) }
         let encoded = words.map { "=?UTF-8?B?\(Data($0.utf8).base64EncodedString())?=" }
         return "\(name): " + encoded.joined(separator: "\r\n ") + "\r\n"
-    }
-
-    /// Folds an ASCII header line at spaces before 78 characters.
-    static func fold(_ line: String) -> String {
-        guard line.count > 78 else { return line }
-        var lines: [String] = []
-        var current = ""
-        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
-            if !current.isEmpty && current.count + 1 + word.count > 78 {
-                lines.append(current)
-                current = String(word)
-            } else {
-                current = current.isEmpty ? String(word) : current + " " + word
-            }
-        }
-        lines.append(current)
-        return lines.joined(separator: "\r\n ")
     }
 
     /// Quoted-printable (RFC 2045 §6.7) with CRLF line ends and soft breaks before 76 characters.
