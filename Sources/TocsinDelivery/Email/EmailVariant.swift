@@ -21,6 +21,17 @@ struct EmailVariant: Sendable {
             concerns = claimed.concerns
             annotation = claimed.annotation
         }
+
+        /// Hashes the document's length and ends rather than all of it (a few kB, looked up for every message);
+        /// equality still compares every byte.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(alertJSON.count)
+            alertJSON.prefix(128).withUnsafeBytes { hasher.combine(bytes: $0) }
+            alertJSON.suffix(128).withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(locale)
+            hasher.combine(concerns)
+            hasher.combine(annotation)
+        }
     }
 
     /// A recipient's own value in the templates' output.
