@@ -11,8 +11,6 @@ typedef size_t (*ccurl_io_cb)(char *ptr, size_t size, size_t nmemb, void *userda
 static inline CURLcode ccurl_setopt_writefn(CURL *h, ccurl_io_cb f) { return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f); }
 static inline CURLcode ccurl_setopt_readfn(CURL *h, ccurl_io_cb f) { return curl_easy_setopt(h, CURLOPT_READFUNCTION, f); }
 static inline CURLcode ccurl_setopt_headerfn(CURL *h, ccurl_io_cb f) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f); }
-typedef int (*ccurl_debug_cb)(CURL *h, curl_infotype type, char *data, size_t size, void *userptr);
-static inline CURLcode ccurl_setopt_debugfn(CURL *h, ccurl_debug_cb f) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, f); }
 static inline CURLcode ccurl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ccurl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 /* The multi interface: one thread drives many transfers. */

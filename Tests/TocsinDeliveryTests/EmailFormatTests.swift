@@ -84,6 +84,16 @@ final class EmailFormatTests: XCTestCase {
         XCTAssertTrue(boundaries.allSatisfy { $0.wholeMatch(of: /tocsin-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) != nil })
     }
 
+    /// Reply lines are trimmed as Foundation's `.whitespaces` trims them, without Foundation, over random lines.
+    func testSMTPReplyLinesAreTrimmedAsFoundationTrimsWhitespace() {
+        var random = SplitMix64(seed: 0x534d5450)
+        let pieces = ["250", " ", "\t", "2.0.0 Ok", "\u{a0}", "\u{3000}", "\u{2009}", "é", "\u{200b}", "x", "\u{85}", String(repeating: "y", count: 120)]
+        for _ in 0..<5_000 {
+            let line = (0..<Int.random(in: 0...10, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            XCTAssertEqual(SMTPSender.kept(line[...]), String(line.trimmingCharacters(in: .whitespaces).prefix(300)), line.debugDescription)
+        }
+    }
+
     func testSMTPRepliesMapToRetryOrDeadLetter() {
         XCTAssertEqual(SMTPResult.sent(code: 250).outcome.name, "success")
         XCTAssertEqual(SMTPResult.failed(code: 451, message: "greylisted").outcome.name, "retryable")

@@ -80,6 +80,21 @@ public final class SMTPSender: Sendable {
         init(_ bytes: [UInt8]) { self.bytes = bytes }
     }
 
+    /// A reply line as the ledger keeps it: without the spaces and tabs at its ends, at most 300 characters. What
+    /// counts as a space is what Foundation's `.whitespaces` trims (U+0009, Unicode's space separators and U+200B;
+    /// checked over every scalar when this was written). Foundation's trimming took a tenth of the sending thread's
+    /// time, four lines per message.
+    static func kept(_ reply: Substring) -> String {
+        let scalars = reply.unicodeScalars
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == " " || scalar == "\t" || (!scalar.isASCII && (scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator))
+        }
+        var start = scalars.startIndex, end = scalars.endIndex
+        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while start < end, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(String(scalars[start..<end]).prefix(300))
+    }
+
     private static func perform(_ configuration: SMTPConfiguration, recipients: [String], message: [UInt8],
                                 on handle: UnsafeMutableRawPointer) -> SMTPResult {
         Curl.prepare(handle, url: configuration.url, protocols: "smtp,smtps", timeout: configuration.timeout)
@@ -120,20 +135,19 @@ public final class SMTPSender: Sendable {
             reader.offset += length
             return length
         }
-        // The server's replies, as they come in (only incoming lines are looked at: what Tocsin sends, AUTH
-        // included, is never read here).
-        ccurl_setopt_debugfn(handle) { _, type, data, size, userdata in
-            guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
+        // The server's replies, as they come in: libcurl hands every SMTP reply line to the header callback (only
+        // incoming lines: what Tocsin sends, AUTH included, is never seen here). Its debug callback, which this used,
+        // needs verbose mode, where libcurl formats a line of text for every step of every message.
+        ccurl_setopt_headerfn(handle) { pointer, size, count, userdata in
+            let total = size * count
+            guard let pointer, let userdata else { return total }
             let reader = Unmanaged<Reader>.fromOpaque(userdata).takeUnretainedValue()
-            let line = data.withMemoryRebound(to: UInt8.self, capacity: size) { String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self) }
-            for reply in line.split(whereSeparator: \.isNewline) {
-                reader.replies.append(String(reply.trimmingCharacters(in: .whitespaces).prefix(300)))
-            }
+            let line = pointer.withMemoryRebound(to: UInt8.self, capacity: total) { String(decoding: UnsafeBufferPointer(start: $0, count: total), as: UTF8.self) }
+            for reply in line.split(whereSeparator: \.isNewline) { reader.replies.append(SMTPSender.kept(reply)) }
             if reader.replies.count > 20 { reader.replies.removeFirst(reader.replies.count - 20) }
-            return 0
+            return total
         }
-        ccurl_setopt_ptr(handle, CURLOPT_DEBUGDATA, reader)
-        ccurl_setopt_long(handle, CURLOPT_VERBOSE, 1)
+        ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, reader)
         let code = curl_easy_perform(handle)
         var reply = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
