@@ -223,17 +223,19 @@ extension Bench {
             let workerTask = Task { await broker.worker.run() }
             defer { workerTask.cancel() }
             var published = 0
-            var alert = Alert.first(from: AlertDraft(title: "Rançongiciel", summary: "Campagne", severity: .critical, tlp: .amber))
+            /// The benchmark's alert, numbered so that each round publishes a new one.
+            func benchAlert(_ number: Int) -> Alert {
+                Alert.first(from: AlertDraft(
+                    title: "Rançongiciel : indicateurs de compromission \(number)", summary: "Campagne en cours contre des établissements de santé.",
+                    severity: .critical, tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
+                    indicators: [Indicator(type: .ipv4, value: "203.0.113.7"), Indicator(type: .url, value: "http://evil.example.com/x")]))
+            }
             // One alert to every subscriber, from its publication until every delivery is in the ledger.
             func tocsin() async throws -> (seconds: Double, delivered: Int, dead: Int) {
                 let before = try await store.deliveryCounts()
                 published += 1
                 let start = ContinuousClock.now
-                alert = Alert.first(from: AlertDraft(
-                    title: "Rançongiciel : indicateurs de compromission \(published)", summary: "Campagne en cours contre des établissements de santé.",
-                    severity: .critical, tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
-                    indicators: [Indicator(type: .ipv4, value: "203.0.113.7"), Indicator(type: .url, value: "http://evil.example.com/x")]))
-                _ = try await broker.store.publish(alert, route: try await broker.routing.router())
+                _ = try await broker.store.publish(benchAlert(published), route: try await broker.routing.router())
                 broker.worker.wake()
                 let deadline = ContinuousClock.now + .seconds(600)
                 // Until nothing is left in the outbox, read from the due index (cheap, and cheaper as it empties);
@@ -277,7 +279,7 @@ extension Bench {
             print("baseline: \(summary(baselines, "%.0f")) raw SMTP messages/s (\(baselineCount) messages, same server and sessions)")
             print("ratio: \(summary(ratios, "%.2f")) of the baseline rate, each round against the baseline measured just before it")
             print("peak memory: \(PeakMemory.megabytes()) MiB (max resident set size of this process)")
-            try composeCost(alert, smtp: smtp, count: min(recipients, 2_000))
+            try composeCost(benchAlert(published), smtp: smtp, count: min(recipients, 2_000))
         }
 
         /// What making one message costs, apart from sending it: rendered from the templates for each recipient
