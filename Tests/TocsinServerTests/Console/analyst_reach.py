@@ -35,7 +35,9 @@ with Console(scenario) as console:
     options = [option.text for option in console.find_all("#previewOrg option")]
     check(any(scenario["concernedOrg"] in text for text in options), f"the concerned establishment is not offered: {options}")
     console.find("#previewOrg option[value='%s']" % scenario["concernedOrgId"]).click()
-    console.click("#preview-button")
+    # The preview page being left has a #preview-email of its own: wait until it has gone, or what follows could
+    # read the old page or a new one still loading.
+    console.click_to_next_page("#preview-button")
     console.wait_for("#preview-email")
     check(scenario["concernedOrg"] in console.text("#preview-org"), "the preview is not for the chosen establishment")
     mail = console.text("#preview-email")
@@ -132,7 +134,7 @@ with Console(scenario) as console:
     console.click("#preview-button")
     console.wait_for("#previewOrg")
     console.find("#previewOrg option[value='%s']" % scenario["concernedOrgId"]).click()
-    console.click("#preview-button")
+    console.click_to_next_page("#preview-button")
     console.wait_for("#preview-email")
     mail = console.text("#preview-email")
     check("concerne votre" in mail.lower(), f"the admin's email preview has no 'concerne votre …': {mail[:600]}")
