@@ -17,7 +17,9 @@ public enum Fixtures {
         candidates.append(projectRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures"))
         candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).deletingLastPathComponent()
             .appendingPathComponent("shared/fixtures"))
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("README.md").path) }
+        // Without `..`: a browser refuses to upload a file by a path that is not canonical, and CI may name the
+        // corpus as `project/../shared/fixtures`.
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("README.md").path) }?.standardizedFileURL
     }
 
     /// The fixture at `path` (relative to the corpus root), or a skip/failure when the corpus is missing.
