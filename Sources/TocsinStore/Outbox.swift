@@ -17,6 +17,18 @@ public protocol OutboxStore: Sendable {
     /// holds the data directory's lock), so what a killed process had claimed is sent again at once, with the same
     /// ids, rather than after the lease. Returns how many were taken back.
     func reclaimAbandonedDeliveries(now: Date) async throws -> Int
+    /// Lets a running outbox worker take the deliveries of each new revision as they are written (nil: no longer).
+    ///
+    /// A delivery that the worker can send at once (its channel, due now, an immediate subscription with nothing
+    /// of its own still waiting, being sent or to be retried) is then written already claimed under the worker's
+    /// lease, in the transaction that stores the revision, and its id handed to `take` once that transaction is
+    /// committed. The worker reads it with `claimedDeliveries`, without a claim of its own: a fan-out costs one
+    /// write per delivery fewer. A store that cannot do so ignores the offer, and its deliveries are claimed.
+    func adoptNewDeliveries(_ adoption: DeliveryAdoption?)
+    /// What sending deliveries taken by `adoptNewDeliveries` needs, for those still held by that lease; the rest
+    /// (lease ended, taken back at a restart) are left to the claims. Those not to be sent after all (subscription
+    /// gone, clearance lowered...) are recorded dead, as a claim does.
+    func claimedDeliveries(ids: [String], leaseUntil: Date, now: Date) async throws -> [ClaimedDelivery]
     /// The earliest date a delivery becomes due, if any is waiting.
     func nextDueDate(channels: Set<Channel>) async throws -> Date?
     func delivery(id: String) async throws -> Delivery?
@@ -26,6 +38,29 @@ public protocol OutboxStore: Sendable {
     func redeliver(id: String, now: Date) async throws -> Delivery
     /// Counts of deliveries by state, for metrics and readiness.
     func deliveryCounts() async throws -> [DeliveryState: Int]
+}
+
+extension OutboxStore {
+    public func adoptNewDeliveries(_ adoption: DeliveryAdoption?) {}
+    public func claimedDeliveries(ids: [String], leaseUntil: Date, now: Date) async throws -> [ClaimedDelivery] { [] }
+}
+
+/// A running outbox worker's offer to take new deliveries as they are written (`OutboxStore.adoptNewDeliveries`).
+public struct DeliveryAdoption: Sendable {
+    /// The channels the worker sends.
+    public var channels: Set<Channel>
+    /// How long the worker's claims hold a delivery.
+    public var lease: TimeInterval
+    /// Called once the transaction that wrote them is committed, with the ids of the deliveries taken (compact: a
+    /// fan-out to 50,000 hands over 50,000) and the end of their lease; it must return at once (it runs in the
+    /// store's writer).
+    public var take: @Sendable (_ ids: [CompactID], _ leaseUntil: Date) -> Void
+
+    public init(channels: Set<Channel>, lease: TimeInterval, take: @escaping @Sendable (_ ids: [CompactID], _ leaseUntil: Date) -> Void) {
+        self.channels = channels
+        self.lease = lease
+        self.take = take
+    }
 }
 
 /// Filters on the delivery ledger.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TocsinCore
 import TocsinDelivery
 import TocsinStore
@@ -82,6 +83,68 @@ final class SQLiteStoreTests: XCTestCase {
         } catch {
             XCTAssertTrue("\(error)".contains("'pager' is not one this version"), "\(error)")
         }
+    }
+
+    /// A running worker's offer (`adoptNewDeliveries`): what it can send at once is written already claimed for it,
+    /// and handed over once committed; what must wait behind something of its subscription, a digest, or another
+    /// channel is left pending for the claims, as before.
+    func testWhatARunningWorkerCanSendAtOnceIsWrittenClaimedForIt() async throws {
+        let c = conformance
+        let amber = try await c.org(.amber)
+        let behind = try await c.webhook(amber)
+        try await c.publish(c.draft(title: "Avant"))
+        // Created after the first alert: nothing of theirs waits.
+        let free = try await c.webhook(try await c.org(.amber)), other = try await c.webhook(try await c.org(.amber))
+        let digest = Subscription(orgId: amber.id, channel: .webhook, target: "https://hooks.chu.test/digest", digest: .daily)
+        try await store.createSubscription(digest, secret: SubscriptionSecret(.signing, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        let email = Subscription(orgId: amber.id, channel: .email, target: "rssi@chu.test")
+        try await store.createSubscription(email, secret: nil)
+        let handed = Mutex<[(ids: [String], lease: Date)]>([])
+        store.adoptNewDeliveries(DeliveryAdoption(channels: [.webhook], lease: 60) { ids, lease in handed.withLock { $0.append((ids.map(\.text), lease)) } })
+        let before = Date()
+        let published = try await c.publish(c.draft(title: "Après"))
+        XCTAssertEqual(published.deliveriesQueued, 5)
+        let rows = try await store.deliveries(DeliveryQuery(alertId: published.alert.id)).items
+        let taken = Set(rows.filter { $0.state == .inFlight }.map(\.subscriptionId))
+        XCTAssertEqual(taken, [free.id, other.id], "only what nothing holds back, on the worker's channels, as it comes")
+        XCTAssertEqual(Set(rows.filter { $0.state == .pending }.map(\.subscriptionId)), [behind.id, digest.id, email.id])
+        let offer = try XCTUnwrap(handed.withLock { $0.first })
+        XCTAssertEqual(handed.withLock { $0.count }, 1)
+        XCTAssertEqual(Set(offer.ids), Set(rows.filter { $0.state == .inFlight }.map(\.id)))
+        XCTAssertTrue(rows.filter { $0.state == .inFlight }.allSatisfy { $0.attempts == 1 && $0.leaseUntil != nil })
+        XCTAssertGreaterThanOrEqual(offer.lease.timeIntervalSince(before), 59)
+
+        // A claim does not take them again: they are held by the worker's lease.
+        let now = Date()
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 10)
+        // The subscription created before gets both alerts in one claim, in order; the digest, whole.
+        XCTAssertEqual(claimed.filter { $0.delivery.subscriptionId == behind.id }.map { try? $0.alert().title }, ["Avant", "Après"])
+        XCTAssertEqual(claimed.filter { $0.delivery.subscriptionId != behind.id }.map(\.delivery.subscriptionId), [digest.id])
+        // The worker reads them with what sending needs; a wrong lease reads nothing.
+        let read = try await store.claimedDeliveries(ids: offer.ids, leaseUntil: offer.lease, now: now)
+        XCTAssertEqual(Set(read.map(\.delivery.id)), Set(offer.ids))
+        XCTAssertTrue(read.allSatisfy { $0.secrets(.signing).count == 1 && (try? $0.alert().title) == "Après" && $0.delivery.leaseUntil != nil })
+        assertEqual(try await store.claimedDeliveries(ids: offer.ids, leaseUntil: offer.lease + 1, now: now).count, 0)
+
+        // Checked at send time like a claim: an organisation lowered since gets nothing, and the delivery is dead.
+        let found = try await store.organisation(id: other.orgId)
+        var lowered = try XCTUnwrap(found)
+        lowered.tlpClearance = .clear
+        try await store.updateOrganisation(lowered)
+        let again = try await store.claimedDeliveries(ids: offer.ids, leaseUntil: offer.lease, now: now)
+        XCTAssertEqual(again.map(\.delivery.subscriptionId), [free.id])
+        let dead = try await store.deliveries(DeliveryQuery(subscriptionId: other.id)).items
+        XCTAssertEqual(dead.map(\.state), [.dead])
+
+        // A restart takes them back like any claim; then the worker's lease reads nothing more.
+        assertEqual(try await store.reclaimAbandonedDeliveries(now: now), 4)
+        assertEqual(try await store.claimedDeliveries(ids: offer.ids, leaseUntil: offer.lease, now: now).count, 0)
+        // Without an offer, a revision is written pending.
+        store.adoptNewDeliveries(nil)
+        let last = try await c.publish(c.draft(title: "Sans"))
+        let written = try await store.deliveries(DeliveryQuery(alertId: last.alert.id)).items
+        XCTAssertTrue(written.allSatisfy { $0.state == .pending })
+        XCTAssertEqual(handed.withLock { $0.count }, 1)
     }
 
     func testMigrationsAreNamedAndRunOnceAtOpen() throws {

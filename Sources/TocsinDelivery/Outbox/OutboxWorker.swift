@@ -53,6 +53,8 @@ public final class OutboxWorker: Sendable {
     let logger: Logger
     let signal = WakeSignal()
     private let backlogPeak = Mutex(0)
+    /// Deliveries the store wrote already claimed for this worker (`adopt`), not read yet: ids with their lease.
+    private let adopted = Mutex<[(ids: ArraySlice<CompactID>, leaseUntil: Date)]>([])
 
     /// The most results that waited at once for the ledger (finished, not yet committed) since the worker started:
     /// at most about `resultBacklog` plus a claim, however large the fan-out.
@@ -129,6 +131,37 @@ public final class OutboxWorker: Sendable {
     /// Tells the worker new deliveries are waiting.
     public func wake() { signal.signal() }
 
+    /// Takes deliveries the store wrote already claimed for this worker, under the lease ending at `leaseUntil`
+    /// (`OutboxStore.adoptNewDeliveries`). They are read and sent like a claim's, in the order given.
+    func adopt(_ ids: [CompactID], leaseUntil: Date) {
+        adopted.withLock { $0.append((ids[...], leaseUntil)) }
+        signal.signal()
+    }
+
+    /// Up to `limit` adopted ids, oldest first, all under one lease.
+    private func takeAdopted(limit: Int) -> (ids: [String], leaseUntil: Date)? {
+        adopted.withLock { queue in
+            guard let first = queue.first else { return nil }
+            let ids = first.ids.prefix(limit).map(\.text)
+            if first.ids.count <= limit { queue.removeFirst() } else { queue[0].ids = first.ids.dropFirst(limit) }
+            return (ids, first.leaseUntil)
+        }
+    }
+
+    private var hasAdopted: Bool { adopted.withLock { !$0.isEmpty } }
+
+    /// What sending adopted deliveries needs (`OutboxStore.claimedDeliveries`).
+    private func readAdopted(_ batch: (ids: [String], leaseUntil: Date)) async -> [ClaimedDelivery] {
+        do {
+            let store = self.store
+            return try await Task { try await store.claimedDeliveries(ids: batch.ids, leaseUntil: batch.leaseUntil, now: Date()) }.value
+        } catch {
+            // Their lease runs out and they are claimed then, with the same ids.
+            logger.error("could not read deliveries taken at publication", metadata: ["error": "\(error)", "count": "\(batch.ids.count)"])
+            return []
+        }
+    }
+
     /// Runs until the task is cancelled, then finishes the attempts in flight and records them.
     public func run() async {
         logger.info("outbox worker started", metadata: [
@@ -136,6 +169,10 @@ public final class OutboxWorker: Sendable {
             "concurrency": "\(configuration.concurrency)",
         ])
         let concurrency = configuration.concurrency
+        // New deliveries this worker can send at once are written already claimed for it: no claim of their own.
+        store.adoptNewDeliveries(DeliveryAdoption(channels: channelNames, lease: configuration.lease) { [self] ids, leaseUntil in
+            adopt(ids, leaseUntil: leaseUntil)
+        })
         // Attempts and claims are children of one task group, so the loop reacts to whichever ends first: a claim
         // for the next batch runs while the current one is being sent.
         await withTaskGroup(of: LoopEvent.self) { group in
@@ -178,15 +215,16 @@ public final class OutboxWorker: Sendable {
                 let waiting = queue.count - queueHead
                 let pollDue = ContinuousClock.now - lastClaim > .seconds(configuration.pollInterval)
                 if !claiming, waiting < concurrency, buffer.count + recordingCount < Self.resultBacklog,
-                   outboxMayHaveMore || pollDue || signal.consumeIfPending() {
+                   outboxMayHaveMore || pollDue || signal.consumeIfPending() || hasAdopted {
                     // From idle, a first claim small enough to start sending at once; the next ones, taken while
                     // it is being sent, fill the batch.
                     let limit = running == 0 && waiting == 0 ? min(batch, configuration.firstClaim) : batch - waiting
                     claiming = true
                     lastClaim = ContinuousClock.now
                     let sequenceLimit = max(Int(configuration.lease / max(configuration.attemptTimeout, 0.001)) - 1, 1)
+                    let taken = takeAdopted(limit: limit)
                     group.addTask {
-                        let claimed = await self.claim(limit: limit)
+                        let claimed = if let taken { await self.readAdopted(taken) } else { await self.claim(limit: limit) }
                         let (units, overflow) = Self.units(claimed, sequenceLimit: sequenceLimit)
                         await self.release(overflow)
                         return .claimed(units, count: claimed.count, limit: limit)
@@ -239,11 +277,14 @@ public final class OutboxWorker: Sendable {
                 // Nothing in flight: whatever is buffered is due.
                 recordIfDue()
                 if recordingCount > 0 { continue }
-                if queueHead >= queue.count && !outboxMayHaveMore {
+                if queueHead >= queue.count && !outboxMayHaveMore && !hasAdopted {
                     await waitForWork()
                     outboxMayHaveMore = true
                 }
             }
+            // Whatever is written from now on is claimed by the next worker; what this one took and did not read is
+            // handed back with the rest (a revision committed after this line is left to its lease or a restart).
+            store.adoptNewDeliveries(nil)
             var unstarted = queue[queueHead...].flatMap { $0.map(\.delivery) }
             for await event in group {
                 switch event {
@@ -254,6 +295,7 @@ public final class OutboxWorker: Sendable {
                 case .recorded, .tick: break
                 }
             }
+            while let taken = takeAdopted(limit: 500) { unstarted += await readAdopted(taken).map(\.delivery) }
             await release(unstarted)
             recording = flush(&buffer, after: recording)
             await recording?.value

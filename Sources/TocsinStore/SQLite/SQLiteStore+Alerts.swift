@@ -103,19 +103,32 @@ extension SQLiteStore {
         let outboxStart = ContinuousClock.now
         let now = alert.updatedAt.millis
         var concernsJSON: [[InventoryConcern]: String] = [:]
+        let taking = try adopting(db, plan)
+        var taken: [CompactID] = []
         // Many rows per statement: a fan-out to thousands is written in a few dozen statements, not thousands.
         try Self.insertRows(db, """
-            INSERT INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at, created_at,
-                updated_at, concerns) VALUES
-            """, row: "(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)", plan.deliveries) { planned in
+            INSERT INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at, lease_until,
+                created_at, updated_at, concerns) VALUES
+            """, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", plan.deliveries) { planned in
             var concerns: String?
             if !planned.concerns.isEmpty {
                 concerns = try concernsJSON[planned.concerns] ?? encodeJSON(planned.concerns)
                 concernsJSON[planned.concerns] = concerns
             }
+            let id = TocsinID.ordered()
+            if let taking, taking.channels.contains(planned.channel), planned.dueAt <= taking.now, !taking.busy.contains(planned.subscriptionKey) {
+                // Written as a claim of the running worker would leave it: in flight under its lease, first attempt.
+                taken.append(CompactID(id))
+                return [id, alert.id, alert.revision, planned.subscriptionId, planned.orgId, planned.channel.rawValue, DeliveryState.inFlight.rawValue,
+                        1, taking.leaseUntil, nil, taking.leaseUntil, now, now, concerns]
+            }
             let due = planned.dueAt.millis
-            return [TocsinID.ordered(), alert.id, alert.revision, planned.subscriptionId, planned.orgId, planned.channel.rawValue, due, due, now, now,
-                    concerns]
+            return [id, alert.id, alert.revision, planned.subscriptionId, planned.orgId, planned.channel.rawValue, DeliveryState.pending.rawValue,
+                    0, due, due, nil, now, now, concerns]
+        }
+        if let taking, !taken.isEmpty {
+            let leaseUntil = Date(millis: taking.leaseUntil), take = taking.take
+            db.afterNextTransaction(onCommit: { [taken] _ in take(taken, leaseUntil) })
         }
         if plan.supersedesWaiting, !plan.deliveries.isEmpty {
             try db.execute(sql: """
@@ -129,6 +142,24 @@ extension SQLiteStore {
         try recordEscalations(db, alert, plan: plan)
         return PublishResult(alert: alert, deliveriesQueued: plan.deliveries.count, routingSeconds: plan.routingSeconds,
                              outboxSeconds: (ContinuousClock.now - outboxStart).seconds)
+    }
+
+    /// What decides which deliveries of `plan` the running worker takes as they are written (`adoptNewDeliveries`):
+    /// its channels, the subscriptions that must not be taken, now and the end of its lease; nil when no worker offered.
+    ///
+    /// Only what a claim would take now, in the same order: a due delivery of the worker's channels, to an immediate
+    /// subscription (a digest goes out whole, when its period ends) that has nothing else waiting, being sent or to
+    /// be retried (`busy`), so that nothing overtakes an earlier delivery of its subscription.
+    func adopting(_ db: Database, _ plan: RoutingPlan) throws -> (channels: Set<Channel>, busy: Set<CompactID>, now: Date, leaseUntil: Int64,
+                                                                  take: @Sendable ([CompactID], Date) -> Void)? {
+        guard let adoption = adoption.withLock({ $0 }), !plan.deliveries.isEmpty else { return nil }
+        let now = Date()
+        // Every delivery not done yet has a due date (waiting, in flight: its lease, to be retried); the outbox's
+        // backlog, read through its partial index.
+        var busy = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE due_at IS NOT NULL").map(CompactID.init))
+        busy.formUnion(try String.fetchAll(db, sql: "SELECT id FROM subscriptions WHERE digest != ?", arguments: [DigestMode.immediate.rawValue])
+            .map(CompactID.init))
+        return (adoption.channels, busy, now, now.addingTimeInterval(adoption.lease).millis, adoption.take)
     }
 
     /// Writes who the revision concerns (keeping the steps of those it already did) and, when it changes what was

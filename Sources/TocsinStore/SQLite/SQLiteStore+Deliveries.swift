@@ -28,50 +28,8 @@ extension SQLiteStore {
                     WHERE later.due_at IS NOT NULL AND later.due_at <= :now AND later.state IN ('pending', 'retry_scheduled', 'in_flight'))
                 """, arguments: ["now": now.millis])
             guard !rows.isEmpty else { return [] }
-            // In publication order, which the worker keeps within each subscription.
-            var deliveries = try rows.map { (seq: $0[0] as Int64, delivery: try self.delivery(claimRow: $0)) }
-                .sorted { $0.seq < $1.seq }.map(\.delivery)
-            // The data of events that are not an alert revision (an acknowledgement), kept with their delivery.
-            var payloads: [String: String] = [:]
-            for row in rows { if let payload: String = row[Self.claimPayloadColumn] { payloads[row[1]] = payload } }
-
-            // The organisation's clearance and region are read again at send time: an organisation whose
-            // clearance was lowered since routing never receives what it may no longer read.
-            var targets: [String: (target: String, secrets: [SubscriptionSecret], active: Bool, clearance: TLP, region: String?, name: String,
-                                   locale: String, digest: DigestMode, addresses: [String], laneClosed: Bool, statedIndicatorsOnly: Bool)] = [:]
-            // One query per 500 subscriptions rather than one per subscription.
-            let subscriptionIds = Array(Set(deliveries.map(\.subscriptionId)))
-            for start in stride(from: 0, to: subscriptionIds.count, by: 500) {
-                let chunk = Array(subscriptionIds[start..<min(start + 500, subscriptionIds.count)])
-                var arguments = StatementArguments([now.millis])
-                arguments += StatementArguments(chunk)
-                // Read by position: hundreds of rows per claim.
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT s.id, s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale, o.contacts,
-                        o.compromised, json_extract(s.filter, '$.statedIndicatorsOnly'), CASE WHEN s.previous_secret_until > ? THEN s.previous_secret END
-                    FROM subscriptions s JOIN organisations o ON o.id = s.org_id
-                    WHERE s.id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
-                    """, arguments: arguments)
-                for row in rows {
-                    let id: String = row[0]
-                    let target: String = row[1]
-                    // A role names whoever holds it when the message leaves, not when the subscription was made.
-                    let addresses = RoleAddress.isRoleTarget(target)
-                        ? RoleAddress.addresses(for: target, contacts: (try? decodeJSON([Contact].self, row[10] as String)) ?? []) : [target]
-                    // Newest first: the signing secret and, while a rotation's overlap lasts, the one it replaced; the
-                    // unsubscribe token.
-                    var secrets: [SubscriptionSecret] = []
-                    if let secret: String = row[2] { secrets.append(SubscriptionSecret(.signing, secret)) }
-                    if let previous: String = row[13] { secrets.append(SubscriptionSecret(.signing, previous)) }
-                    if let token: String = row[4] { secrets.append(SubscriptionSecret(.unsubscribe, token)) }
-                    targets[id] = (target, secrets, row[3], TLP(rank: row[6]) ?? .clear, row[7],
-                                   row[8], row[9], DigestMode(rawValue: row[5]) ?? .immediate, addresses,
-                                   // The exit check of the out-of-band rule, as routing applies it (`RoutableSubscription.laneOpen`):
-                                   // an organisation flagged compromised since routing is reached out of band only.
-                                   ((row[11] as Bool?) ?? false) != (target == RoleAddress.outOfBandTarget),
-                                   (row[12] as Int64?) == 1)
-                }
-            }
+            var (deliveries, payloads) = try self.claimed(rows)
+            let targets = try Self.sendTargets(db, Set(deliveries.map(\.subscriptionId)), now: now)
             // A digest goes out whole: whatever else of that subscription is due is claimed with it, whatever the limit.
             let rest = try db.cachedStatement(sql: """
                 UPDATE deliveries
@@ -83,75 +41,190 @@ extension SQLiteStore {
                 deliveries += try Row.fetchAll(rest, arguments: ["lease": leaseUntil.millis, "now": now.millis, "subscription": id])
                     .map(self.delivery(claimRow:))
             }
-            var documents: [String: (json: [UInt8], alert: Alert)?] = [:]
-            let revisionStatement = try db.cachedStatement(sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?")
-            for delivery in deliveries where documents["\(delivery.alertId)#\(delivery.revision)"] == nil {
-                let key = "\(delivery.alertId)#\(delivery.revision)"
-                // A document that no longer decodes fails its own deliveries, never the whole batch.
-                documents[key] = try String.fetchOne(revisionStatement, arguments: [delivery.alertId, delivery.revision])
-                    .flatMap { doc in (try? decodeJSON(Alert.self, doc)).map { (Array(doc.utf8), $0) } }
-            }
+            let (claimed, abandoned) = try self.prepare(db, deliveries, payloads: payloads, targets: targets)
+            try Self.abandon(db, abandoned, now: now)
+            return claimed
+        }
+    }
 
-            var claimed: [ClaimedDelivery] = []
-            var annotations: [String: String?] = [:]
-            var statedOnly: [String: [UInt8]] = [:]
-            var abandoned: Set<String> = []
-            let abandon = try db.cachedStatement(sql: """
-                UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?
-                """)
-            for delivery in deliveries {
-                guard let target = targets[delivery.subscriptionId], target.active else {
-                    let reason = targets[delivery.subscriptionId] == nil ? "subscription deleted" : "subscription disabled"
-                    try abandon.execute(arguments: [reason, now.millis, delivery.id])
-                    abandoned.insert(delivery.subscriptionId)
-                    continue
-                }
-                if target.laneClosed {
-                    try abandon.execute(arguments: ["organisation compromised: reached out of band only", now.millis, delivery.id])
-                    abandoned.insert(delivery.subscriptionId)
-                    continue
-                }
-                guard let document = documents["\(delivery.alertId)#\(delivery.revision)"] ?? nil else {
-                    try abandon.execute(arguments: ["alert revision missing or unreadable", now.millis, delivery.id])
-                    abandoned.insert(delivery.subscriptionId)
-                    continue
-                }
-                if let refusal = document.alert.refusal(clearance: target.clearance, region: target.region) {
-                    try abandon.execute(arguments: [refusal, now.millis, delivery.id])
-                    abandoned.insert(delivery.subscriptionId)
-                    continue
-                }
-                if delivery.event != Delivery.alertEvent {
-                    guard let payload = payloads[delivery.id] else {
-                        try abandon.execute(arguments: ["event data missing", now.millis, delivery.id])
-                        abandoned.insert(delivery.subscriptionId)
-                        continue
-                    }
-                    claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, alertJSON: Array(payload.utf8),
-                                                   eventType: delivery.event, eventTime: delivery.createdAt, orgName: target.name,
-                                                   locale: target.locale, digest: .immediate, secrets: target.secrets, addresses: target.addresses))
-                    continue
-                }
-                // A subscription that takes stated indicators only gets the revision without the extracted ones.
-                var json = document.json
-                if target.statedIndicatorsOnly {
-                    let key = "\(delivery.alertId)#\(delivery.revision)"
-                    if let stripped = statedOnly[key] { json = stripped } else {
-                        let alert = document.alert.keepingStatedIndicators()
-                        if alert != document.alert { json = Array(try encodeJSON(alert).utf8) }
-                        statedOnly[key] = json
-                    }
-                }
-                claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, alertJSON: json,
-                                               eventType: document.alert.eventType, eventTime: document.alert.updatedAt,
-                                               orgName: target.name, locale: target.locale, digest: target.digest,
-                                               concerns: delivery.concerns, secrets: target.secrets, addresses: target.addresses))
-                claimed[claimed.count - 1].alertStatus = document.alert.status
-                claimed[claimed.count - 1].alertPublishedAt = document.alert.publishedAt
-                if annotations[delivery.alertId] == nil { annotations[delivery.alertId] = .some(try Self.annotation(db, alertId: delivery.alertId)?.text) }
-                claimed[claimed.count - 1].annotation = annotations[delivery.alertId] ?? nil
+    /// The deliveries of claimed rows (`claimColumns`) in publication order, which the worker keeps within each
+    /// subscription, and the data of events that are not an alert revision (an acknowledgement), by delivery id.
+    func claimed(_ rows: [Row]) throws -> (deliveries: [Delivery], payloads: [String: String]) {
+        let deliveries = try rows.map { (seq: $0[0] as Int64, delivery: try self.delivery(claimRow: $0)) }
+            .sorted { $0.seq < $1.seq }.map(\.delivery)
+        var payloads: [String: String] = [:]
+        for row in rows { if let payload: String = row[Self.claimPayloadColumn] { payloads[row[1]] = payload } }
+        return (deliveries, payloads)
+    }
+
+    /// Where and how a subscription's deliveries go, read when they are claimed.
+    struct SendTarget {
+        var target: String
+        var secrets: [SubscriptionSecret]
+        var active: Bool
+        var clearance: TLP
+        var region: String?
+        var name: String
+        var locale: String
+        var digest: DigestMode
+        var addresses: [String]
+        /// The organisation is flagged compromised and the subscription is not its out-of-band one.
+        var laneClosed: Bool
+        var statedIndicatorsOnly: Bool
+    }
+
+    /// The subscriptions' targets, secrets and organisations as they are now.
+    ///
+    /// The organisation's clearance and region are read again at send time: an organisation whose clearance was
+    /// lowered since routing never receives what it may no longer read.
+    static func sendTargets(_ db: Database, _ subscriptions: Set<String>, now: Date) throws -> [String: SendTarget] {
+        var targets: [String: SendTarget] = [:]
+        // One query per 500 subscriptions rather than one per subscription.
+        let subscriptionIds = Array(subscriptions)
+        for start in stride(from: 0, to: subscriptionIds.count, by: 500) {
+            let chunk = Array(subscriptionIds[start..<min(start + 500, subscriptionIds.count)])
+            var arguments = StatementArguments([now.millis])
+            arguments += StatementArguments(chunk)
+            // Read by position: hundreds of rows per claim.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.id, s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale, o.contacts,
+                    o.compromised, json_extract(s.filter, '$.statedIndicatorsOnly'), CASE WHEN s.previous_secret_until > ? THEN s.previous_secret END
+                FROM subscriptions s JOIN organisations o ON o.id = s.org_id
+                WHERE s.id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                """, arguments: arguments)
+            for row in rows {
+                let id: String = row[0]
+                let target: String = row[1]
+                // A role names whoever holds it when the message leaves, not when the subscription was made.
+                let addresses = RoleAddress.isRoleTarget(target)
+                    ? RoleAddress.addresses(for: target, contacts: (try? decodeJSON([Contact].self, row[10] as String)) ?? []) : [target]
+                // Newest first: the signing secret and, while a rotation's overlap lasts, the one it replaced; the
+                // unsubscribe token.
+                var secrets: [SubscriptionSecret] = []
+                if let secret: String = row[2] { secrets.append(SubscriptionSecret(.signing, secret)) }
+                if let previous: String = row[13] { secrets.append(SubscriptionSecret(.signing, previous)) }
+                if let token: String = row[4] { secrets.append(SubscriptionSecret(.unsubscribe, token)) }
+                targets[id] = SendTarget(
+                    target: target, secrets: secrets, active: row[3], clearance: TLP(rank: row[6]) ?? .clear, region: row[7],
+                    name: row[8], locale: row[9], digest: DigestMode(rawValue: row[5]) ?? .immediate, addresses: addresses,
+                    // The exit check of the out-of-band rule, as routing applies it (`RoutableSubscription.laneOpen`):
+                    // an organisation flagged compromised since routing is reached out of band only.
+                    laneClosed: ((row[11] as Bool?) ?? false) != (target == RoleAddress.outOfBandTarget),
+                    statedIndicatorsOnly: (row[12] as Int64?) == 1)
             }
-            for subscription in abandoned { try Self.releaseSuccessors(db, subscriptionId: subscription, now: now) }
+        }
+        return targets
+    }
+
+    /// A claimed delivery that is not to be sent after all, and why: it is dead, and releases what waited behind it.
+    struct Abandoned: Sendable {
+        var delivery: Delivery
+        var reason: String
+    }
+
+    /// What sending claimed deliveries needs (their targets, the alert revisions), and those that are not to be sent
+    /// (subscription gone or disabled, organisation compromised, revision unreadable, clearance or region refused).
+    /// Only reads: the caller writes what is abandoned (`abandon`).
+    func prepare(_ db: Database, _ deliveries: [Delivery], payloads: [String: String],
+                 targets: [String: SendTarget]) throws -> (claimed: [ClaimedDelivery], abandoned: [Abandoned]) {
+        var documents: [String: (json: [UInt8], alert: Alert)?] = [:]
+        let revisionStatement = try db.cachedStatement(sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?")
+        for delivery in deliveries where documents["\(delivery.alertId)#\(delivery.revision)"] == nil {
+            let key = "\(delivery.alertId)#\(delivery.revision)"
+            // A document that no longer decodes fails its own deliveries, never the whole batch.
+            documents[key] = try String.fetchOne(revisionStatement, arguments: [delivery.alertId, delivery.revision])
+                .flatMap { doc in (try? decodeJSON(Alert.self, doc)).map { (Array(doc.utf8), $0) } }
+        }
+
+        var claimed: [ClaimedDelivery] = []
+        var annotations: [String: String?] = [:]
+        var statedOnly: [String: [UInt8]] = [:]
+        var abandoned: [Abandoned] = []
+        for delivery in deliveries {
+            guard let target = targets[delivery.subscriptionId], target.active else {
+                abandoned.append(Abandoned(delivery: delivery, reason: targets[delivery.subscriptionId] == nil ? "subscription deleted" : "subscription disabled"))
+                continue
+            }
+            if target.laneClosed {
+                abandoned.append(Abandoned(delivery: delivery, reason: "organisation compromised: reached out of band only"))
+                continue
+            }
+            guard let document = documents["\(delivery.alertId)#\(delivery.revision)"] ?? nil else {
+                abandoned.append(Abandoned(delivery: delivery, reason: "alert revision missing or unreadable"))
+                continue
+            }
+            if let refusal = document.alert.refusal(clearance: target.clearance, region: target.region) {
+                abandoned.append(Abandoned(delivery: delivery, reason: refusal))
+                continue
+            }
+            if delivery.event != Delivery.alertEvent {
+                guard let payload = payloads[delivery.id] else {
+                    abandoned.append(Abandoned(delivery: delivery, reason: "event data missing"))
+                    continue
+                }
+                claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, alertJSON: Array(payload.utf8),
+                                               eventType: delivery.event, eventTime: delivery.createdAt, orgName: target.name,
+                                               locale: target.locale, digest: .immediate, secrets: target.secrets, addresses: target.addresses))
+                continue
+            }
+            // A subscription that takes stated indicators only gets the revision without the extracted ones.
+            var json = document.json
+            if target.statedIndicatorsOnly {
+                let key = "\(delivery.alertId)#\(delivery.revision)"
+                if let stripped = statedOnly[key] { json = stripped } else {
+                    let alert = document.alert.keepingStatedIndicators()
+                    if alert != document.alert { json = Array(try encodeJSON(alert).utf8) }
+                    statedOnly[key] = json
+                }
+            }
+            claimed.append(ClaimedDelivery(delivery: delivery, target: target.target, alertJSON: json,
+                                           eventType: document.alert.eventType, eventTime: document.alert.updatedAt,
+                                           orgName: target.name, locale: target.locale, digest: target.digest,
+                                           concerns: delivery.concerns, secrets: target.secrets, addresses: target.addresses))
+            claimed[claimed.count - 1].alertStatus = document.alert.status
+            claimed[claimed.count - 1].alertPublishedAt = document.alert.publishedAt
+            if annotations[delivery.alertId] == nil { annotations[delivery.alertId] = .some(try Self.annotation(db, alertId: delivery.alertId)?.text) }
+            claimed[claimed.count - 1].annotation = annotations[delivery.alertId] ?? nil
+        }
+        return (claimed, abandoned)
+    }
+
+    /// Marks abandoned deliveries dead, if this claim still holds them, and releases what waited behind them.
+    static func abandon(_ db: Database, _ abandoned: [Abandoned], now: Date) throws {
+        guard !abandoned.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = ?, updated_at = ?
+            WHERE id = ? AND state = 'in_flight' AND attempts = ?
+            """)
+        for item in abandoned { try statement.execute(arguments: [item.reason, now.millis, item.delivery.id, item.delivery.attempts]) }
+        for subscription in Set(abandoned.map(\.delivery.subscriptionId)) { try releaseSuccessors(db, subscriptionId: subscription, now: now) }
+    }
+
+    public func adoptNewDeliveries(_ adoption: DeliveryAdoption?) {
+        self.adoption.withLock { $0 = adoption }
+    }
+
+    public func claimedDeliveries(ids: [String], leaseUntil: Date, now: Date) async throws -> [ClaimedDelivery] {
+        guard !ids.isEmpty else { return [] }
+        // In the writer, as a claim: the publish already took these deliveries under the worker's lease, so this is
+        // reading, but its page cache is the one that holds them (reading them through another connection cost 10 MB
+        // more at 50,000). Only those still held by that lease are returned; one that a restart or another claim took
+        // since is no longer ours.
+        return try await pool.write { db in
+            var rows: [Row] = []
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                var arguments = StatementArguments([leaseUntil.millis])
+                arguments += StatementArguments(chunk)
+                rows += try Row.fetchAll(db, sql: """
+                    SELECT \(Self.claimColumns) FROM deliveries
+                    WHERE state = 'in_flight' AND attempts = 1 AND lease_until = ? AND id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                    """, arguments: arguments)
+            }
+            let (deliveries, payloads) = try self.claimed(rows)
+            let targets = try Self.sendTargets(db, Set(deliveries.map(\.subscriptionId)), now: now)
+            let (claimed, abandoned) = try self.prepare(db, deliveries, payloads: payloads, targets: targets)
+            try Self.abandon(db, abandoned, now: now)
             return claimed
         }
     }

@@ -14,6 +14,8 @@ public final class SQLiteStore: Store {
     /// The database file, for readiness and error messages.
     let path: String
     public let channels: ChannelCatalog
+    /// The running outbox worker's offer to take new deliveries as they are written (`adoptNewDeliveries`).
+    let adoption = Mutex<DeliveryAdoption?>(nil)
 
     /// Opens (creating when missing) the database at `path` and runs pending migrations.
     public init(path: String, channels: ChannelCatalog, logger: Logger = Logger(label: "tocsin.store")) throws {
