@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 import TocsinCore
 import TocsinDelivery
 import TocsinNet
@@ -165,6 +166,30 @@ extension Bench {
             let delivered = try await store.deliveryCounts()[.delivered] ?? 0
             guard delivered == deliveries else { throw CLIError("the ledger shows \(delivered) of \(deliveries) delivered") }
             sumLine(total, String(format: "(building the whole requests: %.1f ms)", requestSeconds * 1000))
+
+            // The same alert again while a worker offers to take what it can send at once, as `tocsin serve`'s does:
+            // the publish writes the deliveries already claimed, and the worker only reads them, in batches.
+            let taken = Mutex<[(ids: [CompactID], leaseUntil: Date)]>([])
+            store.adoptNewDeliveries(DeliveryAdoption(channels: [.webhook], lease: 60) { ids, leaseUntil in
+                taken.withLock { $0.append((ids, leaseUntil)) }
+            })
+            defer { store.adoptNewDeliveries(nil) }
+            print("With a running worker's offer (`OutboxStore.adoptNewDeliveries`), in place of the publish and the claims above:")
+            cpuMark = processCPUSeconds()
+            clock = ContinuousClock.now
+            let again = try await store.publish(Alert.first(from: draft), route: router)
+            line("publish, written claimed", (ContinuousClock.now - clock).seconds, String(format: "routing %.1f ms", again.routingSeconds * 1000))
+            let offers = taken.withLock { $0 }
+            clock = ContinuousClock.now
+            var read = 0
+            for offer in offers {
+                for start in stride(from: 0, to: offer.ids.count, by: claim) {
+                    let ids = offer.ids[start..<min(start + claim, offer.ids.count)].map(\.text)
+                    read += try await store.claimedDeliveries(ids: ids, leaseUntil: offer.leaseUntil, now: Date()).count
+                }
+            }
+            line("read of what was written claimed", (ContinuousClock.now - clock).seconds, "in batches of up to \(claim)")
+            guard read == deliveries else { throw CLIError("read \(read) of \(deliveries) deliveries written claimed") }
         }
     }
 }
