@@ -86,6 +86,8 @@ let package = Package(
             dependencies: [
                 "TocsinServer", "TocsinPipeline", "TocsinIngest", "TocsinEnrich", "TocsinNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // For `bench parts` only: the outbox's own writes on its schema, with nothing of the store around them.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

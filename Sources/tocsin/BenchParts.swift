@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import Logging
 import Synchronization
 import TocsinCore
@@ -190,6 +191,77 @@ extension Bench {
             }
             line("read of what was written claimed", (ContinuousClock.now - clock).seconds, "in batches of up to \(claim)")
             guard read == deliveries else { throw CLIError("read \(read) of \(deliveries) deliveries written claimed") }
+
+            // The floor of this outbox's design: the same rows and the same writes on a fresh database of the same
+            // schema, statements only (no routing, reach lines, reads, order rule or Swift values around them).
+            print("SQLite alone, the outbox's writes on its own schema (a fresh database migrated like the store's):")
+            let floorPath = work + "/floor/tocsin.sqlite"
+            _ = try SQLiteStore(path: floorPath, channels: ChannelRegistry.catalog)
+            var floorConfiguration = Configuration()
+            floorConfiguration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            let floor = try DatabasePool(path: floorPath, configuration: floorConfiguration)
+            try await writeFloor(floor, start: { cpuMark = processCPUSeconds() }, line: line)
+        }
+    
+        /// Writes `deliveries` outbox rows, claims them in batches of `claim` and records them delivered in
+        /// transactions of `record`, as the store's statements do, timing each step with `line` from `start`.
+        func writeFloor(_ pool: DatabasePool, start: () -> Void, line: (String, Double, String) -> Void) async throws {
+            let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+            let rows = (0..<deliveries).map { _ in (TocsinID.ordered(), UUID().uuidString.lowercased(), UUID().uuidString.lowercased()) }
+            let alert = UUID().uuidString.lowercased()
+            start()
+            var clock = ContinuousClock.now
+            try await pool.write { db in
+                for start in stride(from: 0, to: rows.count, by: 64) {
+                    let chunk = rows[start..<min(start + 64, rows.count)]
+                    var values: [(any DatabaseValueConvertible)?] = []
+                    for row in chunk { values += [row.0, alert, 1, row.1, row.2, "webhook", "pending", 0, now, now, nil, now, now, nil] }
+                    try db.execute(sql: """
+                        INSERT INTO deliveries (id, alert_id, revision, subscription_id, org_id, channel, state, attempts, due_at, next_attempt_at,
+                            lease_until, created_at, updated_at, concerns) VALUES
+                        """ + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "),
+                        arguments: StatementArguments(values))
+                }
+            }
+            line("  publish: outbox rows only", (ContinuousClock.now - clock).seconds, "multi-row inserts of 64")
+            clock = ContinuousClock.now
+            var claimed: [String] = []
+            while true {
+                let batch = try await pool.write { db in
+                    try String.fetchAll(db, sql: """
+                        UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, lease_until = :lease, due_at = :lease,
+                            next_attempt_at = NULL, updated_at = :now
+                        WHERE seq IN (SELECT seq FROM deliveries WHERE due_at IS NOT NULL AND due_at <= :now AND channel IN ('webhook')
+                            ORDER BY due_at, seq LIMIT :limit)
+                        RETURNING id
+                        """, arguments: ["lease": now + 60_000, "now": now, "limit": claim])
+                }
+                if batch.isEmpty { break }
+                claimed += batch
+            }
+            line("  claim: the update only", (ContinuousClock.now - clock).seconds, "batches of \(claim)")
+            guard claimed.count == deliveries else { throw CLIError("claimed \(claimed.count) of \(deliveries) on the bare schema") }
+            clock = ContinuousClock.now
+            for start in stride(from: 0, to: claimed.count, by: record) {
+                let ids = claimed[start..<min(start + record, claimed.count)]
+                try await pool.write { db in
+                    for part in stride(from: ids.startIndex, to: ids.endIndex, by: 128) {
+                        let chunk = ids[part..<min(part + 128, ids.endIndex)]
+                        var values: [(any DatabaseValueConvertible)?] = []
+                        for id in chunk { values += [id, 1, now, 1, "success", 204] }
+                        try db.execute(sql: "INSERT INTO delivery_attempts (delivery_id, number, started_at, duration_ms, outcome, status) VALUES "
+                                       + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "),
+                                       arguments: StatementArguments(values))
+                    }
+                    let update = try db.cachedStatement(sql: """
+                        UPDATE deliveries SET state = 'delivered', due_at = NULL, next_attempt_at = NULL, lease_until = NULL, last_status = 204,
+                            updated_at = ?, delivered_at = ?
+                        WHERE id = ? AND state = 'in_flight' AND attempts = 1
+                        """)
+                    for id in ids { try update.execute(arguments: [now, now, id]) }
+                }
+            }
+            line("  record: attempt and state only", (ContinuousClock.now - clock).seconds, "transactions of \(record)")
         }
     }
 }
