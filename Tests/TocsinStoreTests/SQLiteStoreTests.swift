@@ -3,6 +3,7 @@ import Synchronization
 import TocsinCore
 import TocsinDelivery
 import TocsinStore
+import TocsinTestSupport
 import XCTest
 
 /// The embedded engine: the conformance suite every store passes, then what is particular to SQLite.
@@ -145,6 +146,118 @@ final class SQLiteStoreTests: XCTestCase {
         let written = try await store.deliveries(DeliveryQuery(alertId: last.alert.id)).items
         XCTAssertTrue(written.allSatisfy { $0.state == .pending })
         XCTAssertEqual(handed.withLock { $0.count }, 1)
+    }
+
+    /// Publications, claims, reads of what was written claimed for a worker, results (delivered, or failed and to be
+    /// retried), hand-backs and restarts in random orders over a few subscriptions: no delivery is ever held by two
+    /// live claims at once, none is taken past an earlier delivery of its subscription that is not done, and in the
+    /// end every one is delivered. Leases never run out here (an attempt whose lease ran out holds nothing back, by
+    /// design; `CrashRecoveryTests` covers that case).
+    func testClaimsAndDeliveriesWrittenClaimedNeverOvertakeNorOverlapInRandomOrders() async throws {
+        for seed in UInt64(1)...16 {
+            let store = try SQLiteStore(path: directory + "/random-\(seed).sqlite", channels: ChannelRegistry.catalog)
+            try await randomRun(store, seed: seed)
+        }
+    }
+
+    private func randomRun(_ store: SQLiteStore, seed: UInt64) async throws {
+        var random = SplitMix64(seed: seed)
+        let c = StoreConformance(store: store)
+        var subscriptions: [String] = []
+        for _ in 0..<4 { subscriptions.append(try await c.webhook(try await c.org(.amber)).id) }
+        let offers = Mutex<[(ids: [String], lease: Date)]>([])
+        store.adoptNewDeliveries(DeliveryAdoption(channels: [.webhook], lease: 60) { ids, lease in
+            offers.withLock { $0.append((ids.map(\.text), lease)) }
+        })
+        let policy = RetryPolicy(schedule: Array(repeating: 1, count: 12), jitter: 0)
+        var published: [String: Int] = [:]
+        /// What this test's "worker" holds: deliveries by id, with their lease.
+        var held: [String: Delivery] = [:]
+        var offset: TimeInterval = 0
+        var now: Date { Date().addingTimeInterval(offset) }
+        let context = "seed \(seed)"
+
+        func take(_ batch: [Delivery], _ how: String) async throws {
+            let at = now
+            for (position, delivery) in batch.enumerated() {
+                if let earlier = held[delivery.id], let lease = earlier.leaseUntil, lease > at {
+                    XCTFail("\(context): \(delivery.id) held twice (\(how))")
+                }
+                let before = try await store.deliveries(DeliveryQuery(page: PageRequest(limit: 500), subscriptionId: delivery.subscriptionId)).items
+                    .filter { (published[$0.alertId] ?? 0) < (published[delivery.alertId] ?? 0) }
+                for earlier in before where ![.delivered, .dead, .superseded].contains(earlier.state) {
+                    XCTAssertTrue(batch[..<position].contains { $0.id == earlier.id },
+                                  "\(context): \(how) took alert \(published[delivery.alertId] ?? -1) past alert \(published[earlier.alertId] ?? -1) (\(earlier.state))")
+                }
+                held[delivery.id] = delivery
+            }
+        }
+        /// Sends the earliest held delivery of one subscription, as the worker's unit does; after a failure the rest
+        /// of that subscription is handed back.
+        func finishOne(fail: Bool) async throws {
+            guard let subscription = Set(held.values.map(\.subscriptionId)).randomElement(using: &random) else { return }
+            let mine = held.values.filter { $0.subscriptionId == subscription }.sorted { published[$0.alertId]! < published[$1.alertId]! }
+            let first = mine[0]
+            var machine = DeliveryMachine(first)
+            let at = now
+            let outcome: AttemptOutcome = fail ? .retryable(status: 503, error: "busy") : .success(status: 204)
+            let action = try machine.finish(outcome, now: at, policy: policy, random: 0.5)
+            try await store.recordResults([DeliveryResult(
+                deliveryId: first.id, subscriptionId: first.subscriptionId,
+                attempt: DeliveryAttempt(deliveryId: first.id, number: machine.attempts, startedAt: at, durationMs: 1, outcome: outcome.name,
+                                         status: outcome.status, error: outcome.error),
+                machine: machine, action: action, finishedAt: at)])
+            held[first.id] = nil
+            if fail {
+                try await store.release(Array(mine.dropFirst()), now: at)
+                for delivery in mine.dropFirst() { held[delivery.id] = nil }
+            }
+        }
+
+        for step in 0..<160 {
+            switch Int.random(in: 0..<100, using: &random) {
+            case 0..<14:
+                let alert = try await c.publish(c.draft(title: "Alerte \(step)"))
+                published[alert.alert.id] = published.count + 1
+            case 14..<40:
+                let at = now
+                try await take(try await store.claimDueDeliveries(channels: [.webhook], now: at, leaseUntil: at + 60,
+                                                                   limit: Int.random(in: 1...4, using: &random)).map(\.delivery), "a claim")
+            case 40..<58:
+                guard let offer = offers.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
+                try await take(try await store.claimedDeliveries(ids: offer.ids, leaseUntil: offer.lease, now: now).map(\.delivery),
+                               "a read of what was written claimed")
+            case 58..<94:
+                try await finishOne(fail: Int.random(in: 0..<5, using: &random) == 0)
+            case 94..<98:
+                // Never past the leases' minute: retries (1 s apart) fall due, leases do not run out.
+                if offset < 40 { offset += Double(Int.random(in: 1...3, using: &random)) }
+            default:
+                // A restart: what was held is taken back at once; this worker and its offers are gone.
+                _ = try await store.reclaimAbandonedDeliveries(now: now)
+                held.removeAll()
+                offers.withLock { $0.removeAll() }
+            }
+        }
+        // Drain: send everything, in order, until nothing is left.
+        for offer in offers.withLock({ list in defer { list.removeAll() }; return list }) {
+            try await take(try await store.claimedDeliveries(ids: offer.ids, leaseUntil: offer.lease, now: now).map(\.delivery),
+                           "a read of what was written claimed while draining")
+        }
+        for _ in 0..<2_000 {
+            if held.isEmpty {
+                offset += 2
+                let at = now
+                let batch = try await store.claimDueDeliveries(channels: [.webhook], now: at, leaseUntil: at + 60, limit: 8).map(\.delivery)
+                if batch.isEmpty, try await store.nextDueDate(channels: [.webhook]) == nil { break }
+                try await take(batch, "a claim while draining")
+            } else {
+                try await finishOne(fail: false)
+            }
+        }
+        let counts = try await store.deliveryCounts()
+        XCTAssertEqual(counts.filter { $0.value > 0 }.keys.filter { ![.delivered, .superseded].contains($0) }, [], "\(context): \(counts)")
+        XCTAssertEqual(counts[.delivered], published.count * subscriptions.count, "\(context): \(counts)")
     }
 
     func testMigrationsAreNamedAndRunOnceAtOpen() throws {

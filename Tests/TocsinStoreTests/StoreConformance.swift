@@ -498,12 +498,15 @@ struct StoreConformance {
         assertEqual(try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 10).count, 0)
         // Once it is delivered, the next three are due, in order; the last two wait for them.
         try await store.recordResults([try result(first[0], .success(status: 200), at: now + 1)])
+        // One published meanwhile waits behind them all: due now, it would otherwise be claimed before the two still
+        // waiting, whose due date is later.
+        try await publish(draft(title: "Alerte 7"))
         let next = try await store.claimDueDeliveries(channels: [.webhook], now: now + 1, leaseUntil: now + 61, limit: 10)
         XCTAssertEqual(try next.map { try $0.alert().title }, ["Alerte 2", "Alerte 3", "Alerte 4"])
         assertEqual(try await store.claimDueDeliveries(channels: [.webhook], now: now + 1, leaseUntil: now + 61, limit: 10).count, 0)
         try await store.recordResults(try next.map { try result($0, .success(status: 200), at: now + 2) })
         let last = try await store.claimDueDeliveries(channels: [.webhook], now: now + 2, leaseUntil: now + 62, limit: 10)
-        XCTAssertEqual(try last.map { try $0.alert().title }, ["Alerte 5", "Alerte 6"])
+        XCTAssertEqual(try last.map { try $0.alert().title }, ["Alerte 5", "Alerte 6", "Alerte 7"])
     }
 
     // MARK: Reach

@@ -103,7 +103,8 @@ extension SQLiteStore {
         let outboxStart = ContinuousClock.now
         let now = alert.updatedAt.millis
         var concernsJSON: [[InventoryConcern]: String] = [:]
-        let taking = try adopting(db, plan)
+        let waiting = try waitingSubscriptions(db, plan)
+        let taking = try adopting(db, plan, waiting: waiting)
         var taken: [CompactID] = []
         // Many rows per statement: a fan-out to thousands is written in a few dozen statements, not thousands.
         try Self.insertRows(db, """
@@ -122,7 +123,11 @@ extension SQLiteStore {
                 return [id, alert.id, alert.revision, planned.subscriptionId, planned.orgId, planned.channel.rawValue, DeliveryState.inFlight.rawValue,
                         1, taking.leaseUntil, nil, taking.leaseUntil, now, now, concerns]
             }
-            let due = planned.dueAt.millis
+            // Never due before what its subscription still has waiting: the outbox is claimed by due date, and a
+            // delivery released after a finished one (or pushed back behind one being sent) must not be overtaken by
+            // one published since.
+            var due = planned.dueAt.millis
+            if let until = waiting.until[planned.subscriptionKey] { due = max(due, until) }
             return [id, alert.id, alert.revision, planned.subscriptionId, planned.orgId, planned.channel.rawValue, DeliveryState.pending.rawValue,
                     0, due, due, nil, now, now, concerns]
         }
@@ -144,19 +149,36 @@ extension SQLiteStore {
                              outboxSeconds: (ContinuousClock.now - outboxStart).seconds)
     }
 
+    /// The subscriptions with a delivery not done yet (waiting, being sent, to be retried: every such delivery has a
+    /// due date, read through the outbox's partial index), and for each the latest due date among those that still
+    /// hold it back (`orderHold`); nothing to read when `plan` has no delivery.
+    func waitingSubscriptions(_ db: Database, _ plan: RoutingPlan) throws -> (busy: Set<CompactID>, until: [CompactID: Int64]) {
+        guard !plan.deliveries.isEmpty else { return ([], [:]) }
+        let now = Date()
+        var busy: Set<CompactID> = []
+        var until: [CompactID: Int64] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT subscription_id, MAX(CASE WHEN created_at > ? THEN due_at END) FROM deliveries WHERE due_at IS NOT NULL GROUP BY subscription_id
+            """, arguments: [now.addingTimeInterval(-Self.orderHold).millis])
+        while let row = try rows.next() {
+            let key = CompactID(row[0] as String)
+            busy.insert(key)
+            if let due: Int64 = row[1] { until[key] = min(due, now.addingTimeInterval(Self.orderHold).millis) }
+        }
+        return (busy, until)
+    }
+
     /// What decides which deliveries of `plan` the running worker takes as they are written (`adoptNewDeliveries`):
     /// its channels, the subscriptions that must not be taken, now and the end of its lease; nil when no worker offered.
     ///
     /// Only what a claim would take now, in the same order: a due delivery of the worker's channels, to an immediate
     /// subscription (a digest goes out whole, when its period ends) that has nothing else waiting, being sent or to
     /// be retried (`busy`), so that nothing overtakes an earlier delivery of its subscription.
-    func adopting(_ db: Database, _ plan: RoutingPlan) throws -> (channels: Set<Channel>, busy: Set<CompactID>, now: Date, leaseUntil: Int64,
-                                                                  take: @Sendable ([CompactID], Date) -> Void)? {
+    func adopting(_ db: Database, _ plan: RoutingPlan, waiting: (busy: Set<CompactID>, until: [CompactID: Int64])) throws
+        -> (channels: Set<Channel>, busy: Set<CompactID>, now: Date, leaseUntil: Int64, take: @Sendable ([CompactID], Date) -> Void)? {
         guard let adoption = adoption.withLock({ $0 }), !plan.deliveries.isEmpty else { return nil }
         let now = Date()
-        // Every delivery not done yet has a due date (waiting, in flight: its lease, to be retried); the outbox's
-        // backlog, read through its partial index.
-        var busy = Set(try String.fetchAll(db, sql: "SELECT DISTINCT subscription_id FROM deliveries WHERE due_at IS NOT NULL").map(CompactID.init))
+        var busy = waiting.busy
         busy.formUnion(try String.fetchAll(db, sql: "SELECT id FROM subscriptions WHERE digest != ?", arguments: [DigestMode.immediate.rawValue])
             .map(CompactID.init))
         return (adoption.channels, busy, now, now.addingTimeInterval(adoption.lease).millis, adoption.take)
