@@ -44,6 +44,21 @@ final class OutboxBackPressureTests: XCTestCase {
         })
     }
 
+    /// Waits (two minutes at most) until the receiver has `fanOut` deliveries and `done`, stops the worker, and
+    /// checks that every delivery was received once.
+    func stop(_ running: Task<Void, Never>, receiver: InstantReceiver, fanOut: Int, done: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if receiver.received.withLock({ $0.count }) == fanOut, try await done() { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        running.cancel()
+        await running.value
+        let received = receiver.received.withLock { $0 }
+        XCTAssertEqual(received.count, fanOut, "every delivery sent")
+        XCTAssertEqual(received.values.max(), 1, "none sent twice")
+    }
+
     /// Published while the worker runs, a fan-out is written already claimed for it (`adoptNewDeliveries`): it is
     /// sent once, recorded whole, and what waits for the ledger stays bounded as with claims.
     func testAFanOutPublishedWhileTheWorkerRunsIsTakenWithoutClaimsAndRecordedWhole() async throws {
@@ -59,16 +74,7 @@ final class OutboxBackPressureTests: XCTestCase {
         let published = try await publish(store)
         let taken = try await store.deliveries(DeliveryQuery(alertId: published.alert.id, state: .inFlight)).items.count
         XCTAssertGreaterThan(taken, 0, "written already claimed for the running worker")
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
-            if receiver.received.withLock({ $0.count }) == fanOut, try await store.deliveryCounts()[.delivered] == fanOut { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        running.cancel()
-        await running.value
-        let received = receiver.received.withLock { $0 }
-        XCTAssertEqual(received.count, fanOut, "every delivery sent")
-        XCTAssertEqual(received.values.max(), 1, "none sent twice")
+        try await stop(running, receiver: receiver, fanOut: fanOut) { try await store.deliveryCounts()[.delivered] == fanOut }
         let counts = try await store.deliveryCounts()
         XCTAssertEqual(counts[.delivered], fanOut, "every result recorded in the ledger: \(counts)")
         let attempts = try await store.deliveries(DeliveryQuery(page: PageRequest(limit: 500), alertId: published.alert.id)).items.map(\.attempts)
@@ -116,20 +122,13 @@ final class OutboxBackPressureTests: XCTestCase {
         let configuration = OutboxConfiguration(concurrency: 64, lease: 60, pollInterval: 0.05, attemptTimeout: 15)
         let worker = OutboxWorker(store: store, channels: [receiver], configuration: configuration)
         let running = Task { await worker.run() }
-        let deadline = Date().addingTimeInterval(120)
         func left(_ state: DeliveryState) async throws -> Int {
             try await store.deliveries(DeliveryQuery(page: PageRequest(limit: 500), alertId: published.alert.id, state: state)).items.count
         }
-        while Date() < deadline {
-            if receiver.received.withLock({ $0.count }) == fanOut, try await left(.pending) == 0, try await left(.inFlight) == 0 { break }
-            try await Task.sleep(for: .milliseconds(50))
+        try await stop(running, receiver: receiver, fanOut: fanOut) {
+            let pending = try await left(.pending), inFlight = try await left(.inFlight)
+            return pending == 0 && inFlight == 0
         }
-        running.cancel()
-        await running.value
-
-        let received = receiver.received.withLock { $0 }
-        XCTAssertEqual(received.count, fanOut, "every delivery sent")
-        XCTAssertEqual(received.values.max(), 1, "none sent twice")
         let pending = try await left(.pending), inFlight = try await left(.inFlight)
         XCTAssertEqual(pending + inFlight, 0, "every result recorded in the ledger")
         // Sending is bounded by the ledger: what waits for it is at most the backlog limit, one claim and what is in flight.
