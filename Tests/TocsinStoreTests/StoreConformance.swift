@@ -509,6 +509,22 @@ struct StoreConformance {
         XCTAssertEqual(try last.map { try $0.alert().title }, ["Alerte 5", "Alerte 6", "Alerte 7"])
     }
 
+    func aDeadWorkersDeliveryIsNotOvertakenByWhatItsFinishedOneReleased() async throws {
+        let org = try await org(.amber)
+        try await webhook(org)
+        for index in 1...3 { try await publish(draft(title: "Alerte \(index)")) }
+        let now = Date()
+        // A worker claims the first two, sends the first, then dies (no restart): the second's lease runs out.
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 2)
+        XCTAssertEqual(try claimed.map { try $0.alert().title }, ["Alerte 1", "Alerte 2"])
+        try await store.recordResults([try result(claimed[0], .success(status: 200), at: now + 1)])
+        // The third was not released past the second, still being sent: once the lease ends (no claim ran in
+        // between to hold the third back again), the second goes first.
+        let next = try await store.claimDueDeliveries(channels: [.webhook], now: now + 61, leaseUntil: now + 121, limit: 1)
+        XCTAssertEqual(try next.map { try $0.alert().title }, ["Alerte 2"])
+        XCTAssertEqual(next.first?.delivery.id, claimed[1].delivery.id, "the same delivery, its id kept")
+    }
+
     // MARK: Reach
 
     /// A routing step that also names the audience: every organisation the revision's marking and regions allow.

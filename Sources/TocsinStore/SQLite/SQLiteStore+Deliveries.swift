@@ -473,15 +473,20 @@ extension SQLiteStore {
     /// Makes the next `successorsReleased` of what waited behind a finished delivery of an immediate subscription
     /// due now, in publication order.
     ///
+    /// Never past an earlier delivery of the subscription still being sent (the rest of a claim sent in order): that
+    /// one releases them when it is done, and if its worker dies, they stay behind it rather than fall due before it.
+    ///
     /// Only the next few: the claim that takes them holds the rest back again, and releasing everything each time
     /// rewrote a subscription's whole backlog once per delivery sent (a burst of N alerts cost N²/2 row updates per
     /// subscription). What is not released yet still falls due when the delay it was given runs out.
     static func releaseSuccessors(_ db: Database, subscriptionId: String, now: Date) throws {
         try db.cachedStatement(sql: """
             UPDATE deliveries SET due_at = :now, next_attempt_at = CASE WHEN state = 'retry_scheduled' THEN :now ELSE next_attempt_at END
-            WHERE seq IN (SELECT seq FROM deliveries WHERE subscription_id = :subscription AND due_at > :now
-                    AND (state IN ('pending', 'retry_scheduled') OR state = 'in_flight' AND lease_until <= :now)
-                    ORDER BY seq LIMIT \(successorsReleased))
+            WHERE seq IN (SELECT d.seq FROM deliveries d WHERE d.subscription_id = :subscription AND d.due_at > :now
+                    AND (d.state IN ('pending', 'retry_scheduled') OR d.state = 'in_flight' AND d.lease_until <= :now)
+                    AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq
+                        AND e.state = 'in_flight' AND e.lease_until > :now)
+                    ORDER BY d.seq LIMIT \(successorsReleased))
                 AND EXISTS (SELECT 1 FROM subscriptions WHERE id = :subscription AND digest = 'immediate')
             """).execute(arguments: ["now": now.millis, "subscription": subscriptionId])
     }
