@@ -80,9 +80,7 @@ extension SQLiteStore {
     static func sendTargets(_ db: Database, _ subscriptions: Set<String>, now: Date) throws -> [String: SendTarget] {
         var targets: [String: SendTarget] = [:]
         // One query per 500 subscriptions rather than one per subscription.
-        let subscriptionIds = Array(subscriptions)
-        for start in stride(from: 0, to: subscriptionIds.count, by: 500) {
-            let chunk = Array(subscriptionIds[start..<min(start + 500, subscriptionIds.count)])
+        for (chunk, marks) in inLists(Array(subscriptions)) {
             var arguments = StatementArguments([now.millis])
             arguments += StatementArguments(chunk)
             // Read by position: hundreds of rows per claim.
@@ -90,7 +88,7 @@ extension SQLiteStore {
                 SELECT s.id, s.target, s.secret, s.active, s.unsubscribe_token, s.digest, o.tlp_rank, o.region, o.name, o.locale, o.contacts,
                     o.compromised, json_extract(s.filter, '$.statedIndicatorsOnly'), CASE WHEN s.previous_secret_until > ? THEN s.previous_secret END
                 FROM subscriptions s JOIN organisations o ON o.id = s.org_id
-                WHERE s.id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                WHERE s.id IN (\(marks))
                 """, arguments: arguments)
             for row in rows {
                 let id: String = row[0]
@@ -212,13 +210,11 @@ extension SQLiteStore {
         // since is no longer ours.
         return try await pool.write { db in
             var rows: [Row] = []
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            for (chunk, marks) in Self.inLists(ids) {
                 var arguments = StatementArguments([leaseUntil.millis])
                 arguments += StatementArguments(chunk)
                 rows += try Row.fetchAll(db, sql: """
-                    SELECT \(Self.claimColumns) FROM deliveries
-                    WHERE state = 'in_flight' AND attempts = 1 AND lease_until = ? AND id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                    SELECT \(Self.claimColumns) FROM deliveries WHERE state = 'in_flight' AND attempts = 1 AND lease_until = ? AND id IN (\(marks))
                     """, arguments: arguments)
             }
             let (deliveries, payloads) = try self.claimed(rows)
@@ -306,15 +302,21 @@ extension SQLiteStore {
     /// Attempts written per statement (8 values each, far below SQLite's limit on variables).
     static let attemptRows = 128
 
+    /// `ids` in chunks of at most 500 (far below SQLite's limit on variables), each with the placeholders of its
+    /// `IN (…)` list.
+    static func inLists(_ ids: [String]) -> [(ids: [String], marks: String)] {
+        stride(from: 0, to: ids.count, by: 500).map { start in
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            return (chunk, Array(repeating: "?", count: chunk.count).joined(separator: ", "))
+        }
+    }
+
     /// Of `subscriptions`, those with a delivery that a delivery finished between `earliest` and `latest` may release
     /// (`releaseSuccessors`): a superset, read once for a batch of results.
     static func subscriptionsWaiting(_ db: Database, _ subscriptions: Set<String>, earliest: Date, latest: Date) throws -> Set<String> {
         guard !subscriptions.isEmpty else { return [] }
         var waiting: Set<String> = []
-        let ids = Array(subscriptions)
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+        for (chunk, marks) in inLists(Array(subscriptions)) {
             var arguments = StatementArguments(chunk)
             arguments += [earliest.millis, latest.millis]
             waiting.formUnion(try String.fetchAll(db, sql: """
