@@ -41,9 +41,7 @@ extension SQLiteStore {
                 deliveries += try Row.fetchAll(rest, arguments: ["lease": leaseUntil.millis, "now": now.millis, "subscription": id])
                     .map(self.delivery(claimRow:))
             }
-            let (claimed, abandoned) = try self.prepare(db, deliveries, payloads: payloads, targets: targets)
-            try Self.abandon(db, abandoned, now: now)
-            return claimed
+            return try self.prepare(db, deliveries, payloads: payloads, targets: targets, now: now)
         }
     }
 
@@ -115,16 +113,16 @@ extension SQLiteStore {
     }
 
     /// A claimed delivery that is not to be sent after all, and why: it is dead, and releases what waited behind it.
-    struct Abandoned: Sendable {
+    struct Abandoned {
         var delivery: Delivery
         var reason: String
     }
 
-    /// What sending claimed deliveries needs (their targets, the alert revisions), and those that are not to be sent
-    /// (subscription gone or disabled, organisation compromised, revision unreadable, clearance or region refused).
-    /// Only reads: the caller writes what is abandoned (`abandon`).
-    func prepare(_ db: Database, _ deliveries: [Delivery], payloads: [String: String],
-                 targets: [String: SendTarget]) throws -> (claimed: [ClaimedDelivery], abandoned: [Abandoned]) {
+    /// What sending claimed deliveries needs (their targets, the alert revisions); those that are not to be sent
+    /// (subscription gone or disabled, organisation compromised, revision unreadable, clearance or region refused)
+    /// are recorded dead (`abandon`).
+    func prepare(_ db: Database, _ deliveries: [Delivery], payloads: [String: String], targets: [String: SendTarget],
+                 now: Date) throws -> [ClaimedDelivery] {
         var documents: [String: (json: [UInt8], alert: Alert)?] = [:]
         let revisionStatement = try db.cachedStatement(sql: "SELECT doc FROM alert_revisions WHERE alert_id = ? AND revision = ?")
         for delivery in deliveries where documents["\(delivery.alertId)#\(delivery.revision)"] == nil {
@@ -184,7 +182,8 @@ extension SQLiteStore {
             if annotations[delivery.alertId] == nil { annotations[delivery.alertId] = .some(try Self.annotation(db, alertId: delivery.alertId)?.text) }
             claimed[claimed.count - 1].annotation = annotations[delivery.alertId] ?? nil
         }
-        return (claimed, abandoned)
+        try Self.abandon(db, abandoned, now: now)
+        return claimed
     }
 
     /// Marks abandoned deliveries dead, if this claim still holds them, and releases what waited behind them.
@@ -219,9 +218,7 @@ extension SQLiteStore {
             }
             let (deliveries, payloads) = try self.claimed(rows)
             let targets = try Self.sendTargets(db, Set(deliveries.map(\.subscriptionId)), now: now)
-            let (claimed, abandoned) = try self.prepare(db, deliveries, payloads: payloads, targets: targets)
-            try Self.abandon(db, abandoned, now: now)
-            return claimed
+            return try self.prepare(db, deliveries, payloads: payloads, targets: targets, now: now)
         }
     }
 
