@@ -23,10 +23,12 @@ extension Bench {
         @Option(help: "Requests in flight at once while sending.") var concurrency: Int = 256
         @Option(help: "Deliveries per claim.") var claim: Int = 768
         @Option(help: "Results per recording transaction.") var record: Int = 512
+        @Option(help: "Alerts already delivered to every subscription before the one measured: the ledger's history, which a broker in service has (0 to 1000).")
+        var history: Int = 0
 
         func run() async throws {
-            guard deliveries >= 1, deliveries <= 1_000_000, concurrency >= 1, claim >= 1, record >= 1 else {
-                throw CLIError("--deliveries must be from 1 to 1000000, the others at least 1")
+            guard deliveries >= 1, deliveries <= 1_000_000, concurrency >= 1, claim >= 1, record >= 1, (0...1_000).contains(history) else {
+                throw CLIError("--deliveries must be from 1 to 1000000, --history from 0 to 1000, the others at least 1")
             }
             let tools = try BenchTools.locate(["nginx"])
             bootstrapStandardErrorLogging(level: .warning)
@@ -73,6 +75,26 @@ extension Bench {
             let draft = AlertDraft(title: "Rançongiciel : indicateurs de compromission", summary: "Benchmark alert", severity: .critical,
                                    tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
                                    indicators: [Indicator(type: .ipv4, value: "203.0.113.7")])
+            // The history: earlier alerts published, claimed and recorded as delivered, nothing sent.
+            if history > 0 {
+                let start = ContinuousClock.now
+                for number in 1...history {
+                    var earlier = draft
+                    earlier.title = "Alerte précédente \(number)"
+                    _ = try await store.publish(Alert.first(from: earlier), route: router)
+                    var batch: [ClaimedDelivery] = []
+                    repeat {
+                        let now = Date()
+                        batch = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now.addingTimeInterval(60), limit: claim)
+                        let results = try Self.delivered(batch, at: Date())
+                        for start in stride(from: 0, to: results.count, by: record) {
+                            try await store.recordResults(Array(results[start..<min(start + record, results.count)]))
+                        }
+                    } while !batch.isEmpty
+                }
+                print(String(format: "history: %d alerts delivered to every subscription before the one measured (%d rows in the ledger, %.1f s)",
+                             history, history * deliveries, (ContinuousClock.now - start).seconds))
+            }
             cpuMark = processCPUSeconds()
             var clock = ContinuousClock.now
             let published = try await store.publish(Alert.first(from: draft), route: router)
@@ -147,17 +169,7 @@ extension Bench {
 
             // Recording: each result through the state machine, then in the ledger in transactions of `record`.
             clock = ContinuousClock.now
-            let finished = Date()
-            var results: [DeliveryResult] = []
-            results.reserveCapacity(claimed.count)
-            for item in claimed {
-                var machine = DeliveryMachine(item.delivery)
-                let action = try machine.finish(.success(status: 204), now: finished, policy: RetryPolicy(), random: 0.5)
-                results.append(DeliveryResult(deliveryId: item.delivery.id, subscriptionId: item.delivery.subscriptionId,
-                                              attempt: DeliveryAttempt(deliveryId: item.delivery.id, number: machine.attempts, startedAt: finished,
-                                                                       durationMs: 1, outcome: "success", status: 204, error: nil),
-                                              machine: machine, action: action, finishedAt: finished))
-            }
+            let results = try Self.delivered(claimed, at: Date())
             for start in stride(from: 0, to: results.count, by: record) {
                 try await store.recordResults(Array(results[start..<min(start + record, results.count)]))
             }
@@ -165,7 +177,9 @@ extension Bench {
             total += seconds
             line("record (ledger, reach)", seconds, "transactions of \(record)")
             let delivered = try await store.deliveryCounts()[.delivered] ?? 0
-            guard delivered == deliveries else { throw CLIError("the ledger shows \(delivered) of \(deliveries) delivered") }
+            guard delivered == deliveries * (history + 1) else {
+                throw CLIError("the ledger shows \(delivered) of \(deliveries * (history + 1)) delivered")
+            }
             sumLine(total, String(format: "(building the whole requests: %.1f ms)", requestSeconds * 1000))
 
             // The same alert again while a worker offers to take what it can send at once, as `tocsin serve`'s does:
@@ -262,6 +276,20 @@ extension Bench {
                 }
             }
             line("  record: attempt and state only", (ContinuousClock.now - clock).seconds, "transactions of \(record)")
+        }
+    }
+}
+
+extension Bench.Parts {
+    /// Each claimed delivery's result, sent and answered 204 at `finished`, through the delivery state machine.
+    static func delivered(_ claimed: [ClaimedDelivery], at finished: Date) throws -> [DeliveryResult] {
+        try claimed.map { item in
+            var machine = DeliveryMachine(item.delivery)
+            let action = try machine.finish(.success(status: 204), now: finished, policy: RetryPolicy(), random: 0.5)
+            return DeliveryResult(deliveryId: item.delivery.id, subscriptionId: item.delivery.subscriptionId,
+                                  attempt: DeliveryAttempt(deliveryId: item.delivery.id, number: machine.attempts, startedAt: finished,
+                                                           durationMs: 1, outcome: "success", status: 204, error: nil),
+                                  machine: machine, action: action, finishedAt: finished)
         }
     }
 }

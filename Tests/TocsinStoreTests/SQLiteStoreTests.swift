@@ -216,7 +216,21 @@ final class SQLiteStoreTests: XCTestCase {
             }
         }
 
+        /// The counts by state (read through partial indexes and a total) against the ledger read one by one.
+        func checkCounts(_ when: String) async throws {
+            var listed: [DeliveryState: Int] = [:]
+            var cursor: String?
+            repeat {
+                let page = try await store.deliveries(DeliveryQuery(page: PageRequest(limit: 500, cursor: cursor)))
+                for delivery in page.items { listed[delivery.state, default: 0] += 1 }
+                cursor = page.nextCursor
+            } while cursor != nil
+            let counted = try await store.deliveryCounts()
+            XCTAssertEqual(counted, listed, "\(context): counts by state \(when)")
+        }
+
         for step in 0..<160 {
+            if step % 20 == 0 { try await checkCounts("at step \(step)") }
             switch Int.random(in: 0..<100, using: &random) {
             case 0..<14:
                 let alert = try await c.publish(c.draft(title: "Alerte \(step)"))
@@ -257,6 +271,7 @@ final class SQLiteStoreTests: XCTestCase {
                 try await finishOne(fail: false)
             }
         }
+        try await checkCounts("at the end")
         let counts = try await store.deliveryCounts()
         XCTAssertEqual(counts.filter { $0.value > 0 }.keys.filter { ![.delivered, .superseded].contains($0) }, [], "\(context): \(counts)")
         XCTAssertEqual(counts[.delivered], published.count * subscriptions.count, "\(context): \(counts)")
@@ -269,7 +284,7 @@ final class SQLiteStoreTests: XCTestCase {
                         "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation", "2026-12-03-incidents",
                         "2026-12-03-relay", "2026-12-03-taxii", "2026-12-03-relay-catchup",
                         "2026-12-03-console-sessions", "2026-12-03-org-finess",
-                        "2026-12-03-delivery-indexes"]
+                        "2026-12-03-delivery-indexes", "2026-12-05-delivery-open-index"]
         XCTAssertEqual(try store.appliedMigrations(), expected)
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         XCTAssertEqual(try again.appliedMigrations(), expected)

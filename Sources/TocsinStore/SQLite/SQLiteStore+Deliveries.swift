@@ -11,7 +11,8 @@ extension SQLiteStore {
                 UPDATE deliveries
                 SET state = 'in_flight', attempts = attempts + 1, lease_until = :lease, due_at = :lease, next_attempt_at = NULL, updated_at = :now
                 WHERE seq IN (SELECT seq FROM deliveries d WHERE due_at IS NOT NULL AND due_at <= :now AND channel IN (\(channelList))
-                    AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
+                    AND NOT EXISTS (SELECT 1 FROM deliveries e INDEXED BY deliveries_holding
+                        WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
                     ORDER BY due_at, seq LIMIT :limit)
                 RETURNING \(Self.claimColumns)
                 """, arguments: ["lease": leaseUntil.millis, "now": now.millis, "limit": limit])
@@ -22,10 +23,10 @@ extension SQLiteStore {
             // not from every due one, so that a claim costs the same whatever a fan-out still has waiting.
             try db.execute(sql: """
                 UPDATE deliveries AS d SET due_at = (SELECT MIN(MAX(e.due_at), MIN(e.created_at) + \(Int64(Self.orderHold * 1000)))
-                    FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
-                WHERE d.seq IN (SELECT later.seq FROM (SELECT subscription_id, seq FROM deliveries WHERE \(Self.holding)) AS h
-                    JOIN deliveries later ON later.subscription_id = h.subscription_id AND later.seq > h.seq
-                    WHERE later.due_at IS NOT NULL AND later.due_at <= :now AND later.state IN ('pending', 'retry_scheduled', 'in_flight'))
+                    FROM deliveries e INDEXED BY deliveries_holding WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
+                WHERE d.seq IN (SELECT later.seq FROM (SELECT subscription_id, seq FROM deliveries INDEXED BY deliveries_holding WHERE \(Self.holding)) AS h
+                    JOIN deliveries later INDEXED BY deliveries_open ON later.subscription_id = h.subscription_id AND later.seq > h.seq
+                    WHERE later.due_at IS NOT NULL AND later.due_at <= :now AND later.\(Self.openState))
                 """, arguments: ["now": now.millis])
             guard !rows.isEmpty else { return [] }
             var (deliveries, payloads) = try self.claimed(rows)
@@ -34,7 +35,8 @@ extension SQLiteStore {
             let rest = try db.cachedStatement(sql: """
                 UPDATE deliveries
                 SET state = 'in_flight', attempts = attempts + 1, lease_until = :lease, due_at = :lease, next_attempt_at = NULL, updated_at = :now
-                WHERE subscription_id = :subscription AND due_at IS NOT NULL AND due_at <= :now
+                WHERE seq IN (SELECT seq FROM deliveries INDEXED BY deliveries_open
+                    WHERE subscription_id = :subscription AND \(Self.openState) AND due_at IS NOT NULL AND due_at <= :now)
                 RETURNING \(Self.claimColumns)
                 """)
             for (id, target) in targets where target.digest != .immediate {
@@ -268,8 +270,9 @@ extension SQLiteStore {
                     try db.execute(sql: "UPDATE subscriptions SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ?",
                                    arguments: [reason, result.finishedAt.millis, result.subscriptionId])
                     try db.execute(sql: """
-                        UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = 'subscription disabled: ' || ?, updated_at = ?
-                        WHERE subscription_id = ? AND state IN ('pending', 'retry_scheduled')
+                        UPDATE deliveries INDEXED BY deliveries_open
+                        SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = 'subscription disabled: ' || ?, updated_at = ?
+                        WHERE subscription_id = ? AND \(Self.openState) AND state IN ('pending', 'retry_scheduled')
                         """, arguments: [reason, result.finishedAt.millis, result.subscriptionId])
                     logger.warning("subscription disabled", metadata: ["subscription": "\(result.subscriptionId)", "reason": "\(reason)"])
                 }
@@ -317,7 +320,8 @@ extension SQLiteStore {
             var arguments = StatementArguments(chunk)
             arguments += [earliest.millis, latest.millis]
             waiting.formUnion(try String.fetchAll(db, sql: """
-                SELECT DISTINCT subscription_id FROM deliveries WHERE subscription_id IN (\(marks)) AND due_at > ?
+                SELECT DISTINCT subscription_id FROM deliveries INDEXED BY deliveries_open
+                WHERE subscription_id IN (\(marks)) AND \(Self.openState) AND due_at > ?
                     AND (state IN ('pending', 'retry_scheduled') OR state = 'in_flight' AND lease_until <= ?)
                 """, arguments: arguments))
         }
@@ -404,10 +408,21 @@ extension SQLiteStore {
 
     public func deliveryCounts() async throws -> [DeliveryState: Int] {
         try await pool.read { db in
+            // No index holds every delivery's state: the open ones are counted through the outbox's partial index,
+            // dead and superseded ones through theirs, and the delivered ones are the rest of the total (which SQLite
+            // counts from an index's pages without reading a row). One read transaction: the parts add up.
             var counts: [DeliveryState: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state") {
+            let parts = try Row.fetchAll(db, sql: """
+                SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_open WHERE \(Self.openState) GROUP BY state
+                UNION ALL
+                SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_unsent WHERE \(Self.unsent) GROUP BY state
+                """)
+            for row in parts {
                 if let state = DeliveryState(rawValue: row["state"]) { counts[state] = row["n"] }
             }
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries") ?? 0
+            let delivered = total - counts.values.reduce(0, +)
+            if delivered > 0 { counts[.delivered] = delivered }
             return counts
         }
     }
@@ -452,6 +467,14 @@ extension SQLiteStore {
             AND created_at > :now - \(Int64(orderHold * 1000))
         """
 
+    /// The deliveries still to be sent: waiting, being sent or to be retried. Written exactly as the condition of the
+    /// partial index `deliveries_open` (subscription, sequence), which SQLite uses only for a query that states it:
+    /// the outbox's part of a subscription, apart from its history. Every such delivery has a due date.
+    static let openState = "state IN ('pending', 'in_flight', 'retry_scheduled')"
+
+    /// The deliveries that ended without being sent, as the condition of their partial index `deliveries_unsent`.
+    static let unsent = "state IN ('dead', 'superseded')"
+
     /// How long one delivery may hold back the later ones of its subscription.
     static let orderHold: TimeInterval = 6 * 3_600
 
@@ -481,10 +504,10 @@ extension SQLiteStore {
     static func releaseSuccessors(_ db: Database, subscriptionId: String, now: Date) throws {
         try db.cachedStatement(sql: """
             UPDATE deliveries SET due_at = :now, next_attempt_at = CASE WHEN state = 'retry_scheduled' THEN :now ELSE next_attempt_at END
-            WHERE seq IN (SELECT d.seq FROM deliveries d WHERE d.subscription_id = :subscription AND d.due_at > :now
-                    AND (d.state IN ('pending', 'retry_scheduled') OR d.state = 'in_flight' AND d.lease_until <= :now)
-                    AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq
-                        AND e.state = 'in_flight' AND e.lease_until > :now)
+            WHERE seq IN (SELECT d.seq FROM deliveries d INDEXED BY deliveries_open WHERE d.subscription_id = :subscription AND d.\(openState)
+                    AND d.due_at > :now AND (d.state IN ('pending', 'retry_scheduled') OR d.state = 'in_flight' AND d.lease_until <= :now)
+                    AND NOT EXISTS (SELECT 1 FROM deliveries e INDEXED BY deliveries_holding WHERE e.subscription_id = d.subscription_id
+                        AND e.state IN ('in_flight', 'retry_scheduled') AND e.seq < d.seq AND e.state = 'in_flight' AND e.lease_until > :now)
                     ORDER BY d.seq LIMIT \(successorsReleased))
                 AND EXISTS (SELECT 1 FROM subscriptions WHERE id = :subscription AND digest = 'immediate')
             """).execute(arguments: ["now": now.millis, "subscription": subscriptionId])

@@ -231,14 +231,12 @@ extension SQLiteStore {
     /// Every organisation's channels, or those of `region`'s organisations only.
     func organisationChannels(_ db: Database, region: String?) throws -> [OrganisationChannels] {
         var last: [String: DeliveryStanding] = [:]
-        // For a region, the latest finished delivery of each of its subscriptions through the subscription index;
-        // for the whole country, one pass over the finished deliveries.
-        let latest = region == nil
-            ? "SELECT MAX(seq) AS seq FROM deliveries WHERE state IN ('delivered', 'dead') GROUP BY subscription_id"
-            : """
-              SELECT (SELECT MAX(seq) FROM deliveries WHERE subscription_id = s.id AND state IN ('delivered', 'dead')) AS seq
-              FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE o.region = ?
-              """
+        // The latest finished delivery of each subscription (of the region's organisations), read backwards through
+        // the subscription's index by sequence: the newest deliveries are almost always finished.
+        let latest = """
+            SELECT (SELECT MAX(seq) FROM deliveries WHERE subscription_id = s.id AND state IN ('delivered', 'dead')) AS seq
+            FROM subscriptions s JOIN organisations o ON o.id = s.org_id WHERE \(region == nil ? "1" : "o.region = ?")
+            """
         let finished = try Row.fetchCursor(db, sql: """
             SELECT d.subscription_id, d.channel, d.revision, d.state, d.last_error, d.last_status FROM deliveries d
             JOIN (\(latest)) m ON m.seq = d.seq
