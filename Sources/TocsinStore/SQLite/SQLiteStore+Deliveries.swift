@@ -461,7 +461,8 @@ extension SQLiteStore {
     ///
     /// An attempt whose lease ran out (a crash) holds nothing: it is claimable again with what follows it. A delivery
     /// holds its subscription back for `orderHold` at most: past it, later alerts go through rather than wait
-    /// days behind one payload a receiver keeps refusing.
+    /// days behind one payload a receiver keeps refusing. Its first term is the condition of the partial index
+    /// `deliveries_holding` (subscription, sequence), which the queries that use it name.
     static let holding = """
         state IN ('in_flight', 'retry_scheduled') AND (state = 'retry_scheduled' OR lease_until > :now)
             AND created_at > :now - \(Int64(orderHold * 1000))
