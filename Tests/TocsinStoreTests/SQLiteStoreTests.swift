@@ -30,6 +30,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testAFailedPublishOrRoutingStepStoresNothing() async throws { try await conformance.aFailedPublishOrRoutingStepStoresNothing() }
     func testRevisionsKeepEveryVersionAndTellTheRoutingStepWhatCameBefore() async throws { try await conformance.revisionsKeepEveryVersionAndTellTheRoutingStepWhatCameBefore() }
     func testARevisionSupersedesWhatEarlierOnesStillHaveWaitingWhenThePlanSaysSo() async throws { try await conformance.aRevisionSupersedesWhatEarlierOnesStillHaveWaitingWhenThePlanSaysSo() }
+    func testCountsByStateAgreeWithTheLedger() async throws { try await conformance.countsByStateAgreeWithTheLedger() }
     func testIngestFindsTheAlertByAnyOfItsKeys() async throws { try await conformance.ingestFindsTheAlertByAnyOfItsKeys() }
     func testTheRelayStoreKeepsIdentityUpstreamsCheckpointsAnnotationsAndReports() async throws { try await conformance.theRelayStoreKeepsIdentityUpstreamsCheckpointsAnnotationsAndReports() }
     func testListsFilterByClearanceRegionSeverityAndPage() async throws { try await conformance.listsFilterByClearanceRegionSeverityAndPage() }
@@ -284,7 +285,7 @@ final class SQLiteStoreTests: XCTestCase {
                         "2026-12-03-acknowledgement-events", "2026-12-03-exercises", "2026-12-03-escalation", "2026-12-03-incidents",
                         "2026-12-03-relay", "2026-12-03-taxii", "2026-12-03-relay-catchup",
                         "2026-12-03-console-sessions", "2026-12-03-org-finess",
-                        "2026-12-03-delivery-indexes", "2026-12-05-delivery-open-index"]
+                        "2026-12-03-delivery-indexes", "2026-12-05-delivery-outbox-indexes"]
         XCTAssertEqual(try store.appliedMigrations(), expected)
         let again = try SQLiteStore(path: directory + "/tocsin.sqlite", channels: ChannelRegistry.catalog)
         XCTAssertEqual(try again.appliedMigrations(), expected)

@@ -154,6 +154,36 @@ struct StoreConformance {
         XCTAssertEqual(states, [.pending, .pending, .superseded])
     }
 
+    /// The counts by state (`/readyz`, `/metrics`) agree with the ledger read one by one, every state present.
+    func countsByStateAgreeWithTheLedger() async throws {
+        let amber = try await org(.amber)
+        for _ in 0..<3 { _ = try await webhook(amber) }
+        let first = try await publish(draft())
+        _ = try await store.revise(alertId: first.alert.id, route: Self.everyoneCleared) {
+            try AlertLifecycle.revise($0, with: self.draft(title: "Deuxième"), by: nil)
+        }
+        _ = try await publish(draft(title: "Troisième"))
+        let now = Date()
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: 100).map(\.delivery)
+        let outcomes: [AttemptOutcome] = [.success(status: 204), .permanent(status: 410, error: "gone"), .retryable(status: 503, error: "busy")]
+        var results: [DeliveryResult] = []
+        for (delivery, outcome) in zip(claimed, outcomes) {
+            var machine = DeliveryMachine(delivery)
+            let action = try machine.finish(outcome, now: now, policy: RetryPolicy(), random: 0.5)
+            results.append(DeliveryResult(deliveryId: delivery.id, subscriptionId: delivery.subscriptionId,
+                                          attempt: DeliveryAttempt(deliveryId: delivery.id, number: machine.attempts, startedAt: now, durationMs: 1,
+                                                                   outcome: outcome.name, status: outcome.status, error: outcome.error),
+                                          machine: machine, action: action, finishedAt: now))
+        }
+        try await store.recordResults(results)
+        _ = try await publish(draft(title: "Quatrième"))
+        var listed: [DeliveryState: Int] = [:]
+        for delivery in try await store.deliveries(DeliveryQuery(page: PageRequest(limit: 500))).items { listed[delivery.state, default: 0] += 1 }
+        XCTAssertEqual(Set(listed.keys), Set(DeliveryState.allCases), "every state is present: \(listed)")
+        let counted = try await store.deliveryCounts()
+        XCTAssertEqual(counted, listed)
+    }
+
     func ingestFindsTheAlertByAnyOfItsKeys() async throws {
         let created = try await store.ingest(keys: ["csaf:A-1"], route: Self.everyoneCleared) { existing in
             XCTAssertNil(existing)

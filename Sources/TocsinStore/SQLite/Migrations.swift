@@ -569,18 +569,20 @@ enum SQLiteMigrations {
             // an index on those two alone answered nothing it does not, and cost every delivery written a B-tree insert.
             try db.execute(sql: "DROP INDEX IF EXISTS deliveries_alert")
         }
-        migrator.registerMigration("2026-12-05-delivery-open-index") { db in
+        migrator.registerMigration("2026-12-05-delivery-outbox-indexes") { db in
             // No index of the deliveries keyed by their subscription holds their state any more. With the state in
             // the key, every claim and every result moved the delivery's entry to another place of an index as large
             // as the ledger, keyed by a random id: a page of its own written to the log for almost every delivery.
-            // The subscription's history is read by sequence; what is still to be sent (waiting, being sent, to be
-            // retried) through a partial index as small as the outbox, like what holds a subscription back
-            // (`deliveries_holding`). The counts by state, which read the state index whole, count what is not
-            // delivered through partial indexes.
+            // The subscription's history is read by sequence; what is still to be sent through two partial indexes
+            // as small as the outbox: what waits or is to be retried (`deliveries_waiting`), and what is being sent or
+            // to be retried (`deliveries_holding`, which already held the subscription back). A delivery written
+            // already claimed enters only the second, a claim moves one from the first to the second, a result takes
+            // it out. The counts by state, which read the state index whole, count what is not delivered through
+            // partial indexes.
             try db.execute(sql: """
                 DROP INDEX IF EXISTS deliveries_subscription;
                 CREATE INDEX deliveries_subscription ON deliveries(subscription_id, seq);
-                CREATE INDEX deliveries_open ON deliveries(subscription_id, seq) WHERE state IN ('pending', 'in_flight', 'retry_scheduled');
+                CREATE INDEX deliveries_waiting ON deliveries(subscription_id, seq) WHERE state IN ('pending', 'retry_scheduled');
                 CREATE INDEX deliveries_unsent ON deliveries(seq) WHERE state IN ('dead', 'superseded');
                 """)
         }

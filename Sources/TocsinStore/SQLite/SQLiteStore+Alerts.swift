@@ -150,7 +150,7 @@ extension SQLiteStore {
     }
 
     /// The subscriptions with a delivery not done yet (waiting, being sent, to be retried: every such delivery has a
-    /// due date, read through the outbox's partial index, never the ledger), and for each the latest due date among those that still
+    /// due date, read through the outbox's partial indexes, never the ledger), and for each the latest due date among those that still
     /// hold it back (`orderHold`); nothing to read when `plan` has no delivery.
     func waitingSubscriptions(_ db: Database, _ plan: RoutingPlan) throws -> (busy: Set<CompactID>, until: [CompactID: Int64]) {
         guard !plan.deliveries.isEmpty else { return ([], [:]) }
@@ -158,8 +158,8 @@ extension SQLiteStore {
         var busy: Set<CompactID> = []
         var until: [CompactID: Int64] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT subscription_id, MAX(CASE WHEN created_at > ? THEN due_at END) FROM deliveries INDEXED BY deliveries_open
-            WHERE \(Self.openState) AND due_at IS NOT NULL GROUP BY subscription_id
+            SELECT subscription_id, MAX(CASE WHEN created_at > ? THEN due_at END)
+            FROM (\(Self.inOutbox("d.subscription_id, d.created_at, d.due_at", "d", where: "d.due_at IS NOT NULL"))) GROUP BY subscription_id
             """, arguments: [now.addingTimeInterval(-Self.orderHold).millis])
         while let row = try rows.next() {
             let key = CompactID(row[0] as String)

@@ -22,11 +22,16 @@ extension SQLiteStore {
             // Found from the deliveries holding (being sent or waiting for a retry, read through their partial index),
             // not from every due one, so that a claim costs the same whatever a fan-out still has waiting.
             try db.execute(sql: """
+                WITH h AS (SELECT subscription_id, seq FROM deliveries INDEXED BY deliveries_holding WHERE \(Self.holding))
                 UPDATE deliveries AS d SET due_at = (SELECT MIN(MAX(e.due_at), MIN(e.created_at) + \(Int64(Self.orderHold * 1000)))
                     FROM deliveries e INDEXED BY deliveries_holding WHERE e.subscription_id = d.subscription_id AND e.seq < d.seq AND \(Self.holding))
-                WHERE d.seq IN (SELECT later.seq FROM (SELECT subscription_id, seq FROM deliveries INDEXED BY deliveries_holding WHERE \(Self.holding)) AS h
-                    JOIN deliveries later INDEXED BY deliveries_open ON later.subscription_id = h.subscription_id AND later.seq > h.seq
-                    WHERE later.due_at IS NOT NULL AND later.due_at <= :now AND later.\(Self.openState))
+                WHERE d.seq IN (SELECT later.seq FROM h JOIN deliveries later INDEXED BY deliveries_waiting
+                        ON later.subscription_id = h.subscription_id AND later.seq > h.seq
+                        WHERE later.\(Self.waitingState) AND later.due_at IS NOT NULL AND later.due_at <= :now
+                    UNION
+                    SELECT later.seq FROM h JOIN deliveries later INDEXED BY deliveries_holding
+                        ON later.subscription_id = h.subscription_id AND later.seq > h.seq
+                        WHERE later.\(Self.holdingState) AND later.state = 'in_flight' AND later.due_at IS NOT NULL AND later.due_at <= :now)
                 """, arguments: ["now": now.millis])
             guard !rows.isEmpty else { return [] }
             var (deliveries, payloads) = try self.claimed(rows)
@@ -35,8 +40,7 @@ extension SQLiteStore {
             let rest = try db.cachedStatement(sql: """
                 UPDATE deliveries
                 SET state = 'in_flight', attempts = attempts + 1, lease_until = :lease, due_at = :lease, next_attempt_at = NULL, updated_at = :now
-                WHERE seq IN (SELECT seq FROM deliveries INDEXED BY deliveries_open
-                    WHERE subscription_id = :subscription AND \(Self.openState) AND due_at IS NOT NULL AND due_at <= :now)
+                WHERE seq IN (\(Self.inOutbox("d.seq", "d", where: "d.subscription_id = :subscription AND d.due_at IS NOT NULL AND d.due_at <= :now")))
                 RETURNING \(Self.claimColumns)
                 """)
             for (id, target) in targets where target.digest != .immediate {
@@ -270,9 +274,9 @@ extension SQLiteStore {
                     try db.execute(sql: "UPDATE subscriptions SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ?",
                                    arguments: [reason, result.finishedAt.millis, result.subscriptionId])
                     try db.execute(sql: """
-                        UPDATE deliveries INDEXED BY deliveries_open
+                        UPDATE deliveries INDEXED BY deliveries_waiting
                         SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = 'subscription disabled: ' || ?, updated_at = ?
-                        WHERE subscription_id = ? AND \(Self.openState) AND state IN ('pending', 'retry_scheduled')
+                        WHERE subscription_id = ? AND \(Self.waitingState)
                         """, arguments: [reason, result.finishedAt.millis, result.subscriptionId])
                     logger.warning("subscription disabled", metadata: ["subscription": "\(result.subscriptionId)", "reason": "\(reason)"])
                 }
@@ -318,11 +322,15 @@ extension SQLiteStore {
         var waiting: Set<String> = []
         for (chunk, marks) in inLists(Array(subscriptions)) {
             var arguments = StatementArguments(chunk)
-            arguments += [earliest.millis, latest.millis]
+            arguments += [earliest.millis]
+            arguments += StatementArguments(chunk)
+            arguments += [latest.millis, earliest.millis]
             waiting.formUnion(try String.fetchAll(db, sql: """
-                SELECT DISTINCT subscription_id FROM deliveries INDEXED BY deliveries_open
-                WHERE subscription_id IN (\(marks)) AND \(Self.openState) AND due_at > ?
-                    AND (state IN ('pending', 'retry_scheduled') OR state = 'in_flight' AND lease_until <= ?)
+                SELECT subscription_id FROM deliveries INDEXED BY deliveries_waiting
+                WHERE subscription_id IN (\(marks)) AND \(Self.waitingState) AND due_at > ?
+                UNION
+                SELECT subscription_id FROM deliveries INDEXED BY deliveries_holding
+                WHERE subscription_id IN (\(marks)) AND \(Self.holdingState) AND state = 'in_flight' AND lease_until <= ? AND due_at > ?
                 """, arguments: arguments))
         }
         return waiting
@@ -408,12 +416,14 @@ extension SQLiteStore {
 
     public func deliveryCounts() async throws -> [DeliveryState: Int] {
         try await pool.read { db in
-            // No index holds every delivery's state: the open ones are counted through the outbox's partial index,
-            // dead and superseded ones through theirs, and the delivered ones are the rest of the total (which SQLite
-            // counts from an index's pages without reading a row). One read transaction: the parts add up.
+            // No index holds every delivery's state: those still to be sent are counted through the outbox's partial
+            // indexes, dead and superseded ones through theirs, and the delivered ones are the rest of the total (which
+            // SQLite counts from an index's pages without reading a row). One read transaction: the parts add up.
             var counts: [DeliveryState: Int] = [:]
             let parts = try Row.fetchAll(db, sql: """
-                SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_open WHERE \(Self.openState) GROUP BY state
+                SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_waiting WHERE \(Self.waitingState) GROUP BY state
+                UNION ALL
+                SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_holding WHERE \(Self.holdingState) AND state = 'in_flight' GROUP BY state
                 UNION ALL
                 SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_unsent WHERE \(Self.unsent) GROUP BY state
                 """)
@@ -464,14 +474,27 @@ extension SQLiteStore {
     /// days behind one payload a receiver keeps refusing. Its first term is the condition of the partial index
     /// `deliveries_holding` (subscription, sequence), which the queries that use it name.
     static let holding = """
-        state IN ('in_flight', 'retry_scheduled') AND (state = 'retry_scheduled' OR lease_until > :now)
+        \(holdingState) AND (state = 'retry_scheduled' OR lease_until > :now)
             AND created_at > :now - \(Int64(orderHold * 1000))
         """
 
-    /// The deliveries still to be sent: waiting, being sent or to be retried. Written exactly as the condition of the
-    /// partial index `deliveries_open` (subscription, sequence), which SQLite uses only for a query that states it:
-    /// the outbox's part of a subscription, apart from its history. Every such delivery has a due date.
-    static let openState = "state IN ('pending', 'in_flight', 'retry_scheduled')"
+    /// The outbox's two partial indexes by (subscription, sequence), apart from the subscription's history: what
+    /// waits or is to be retried (`deliveries_waiting`), what is being sent or to be retried (`deliveries_holding`).
+    /// Each condition is written exactly as its index's, which SQLite uses only for a query that states it.
+    static let waitingState = "state IN ('pending', 'retry_scheduled')"
+    static let holdingState = "state IN ('in_flight', 'retry_scheduled')"
+
+    /// A compound `SELECT` of `columns` from the outbox's deliveries (waiting, being sent, to be retried: every one
+    /// has a due date) that meet `condition`, read through the two partial indexes and never the ledger. `alias`
+    /// names the deliveries in `columns` and `condition`; a condition's `?` are bound twice, once per part.
+    static func inOutbox(_ columns: String, _ alias: String, where condition: String) -> String {
+        """
+        SELECT \(columns) FROM deliveries \(alias) INDEXED BY deliveries_waiting WHERE \(alias).\(waitingState) AND \(condition)
+        UNION ALL
+        SELECT \(columns) FROM deliveries \(alias) INDEXED BY deliveries_holding
+            WHERE \(alias).\(holdingState) AND \(alias).state = 'in_flight' AND \(condition)
+        """
+    }
 
     /// The deliveries that ended without being sent, as the condition of their partial index `deliveries_unsent`.
     static let unsent = "state IN ('dead', 'superseded')"
@@ -505,11 +528,11 @@ extension SQLiteStore {
     static func releaseSuccessors(_ db: Database, subscriptionId: String, now: Date) throws {
         try db.cachedStatement(sql: """
             UPDATE deliveries SET due_at = :now, next_attempt_at = CASE WHEN state = 'retry_scheduled' THEN :now ELSE next_attempt_at END
-            WHERE seq IN (SELECT d.seq FROM deliveries d INDEXED BY deliveries_open WHERE d.subscription_id = :subscription AND d.\(openState)
-                    AND d.due_at > :now AND (d.state IN ('pending', 'retry_scheduled') OR d.state = 'in_flight' AND d.lease_until <= :now)
+            WHERE seq IN (SELECT seq FROM (\(inOutbox("d.seq", "d", where: """
+                    d.subscription_id = :subscription AND d.due_at > :now AND (d.state != 'in_flight' OR d.lease_until <= :now)
                     AND NOT EXISTS (SELECT 1 FROM deliveries e INDEXED BY deliveries_holding WHERE e.subscription_id = d.subscription_id
-                        AND e.state IN ('in_flight', 'retry_scheduled') AND e.seq < d.seq AND e.state = 'in_flight' AND e.lease_until > :now)
-                    ORDER BY d.seq LIMIT \(successorsReleased))
+                        AND e.\(holdingState) AND e.seq < d.seq AND e.state = 'in_flight' AND e.lease_until > :now)
+                    """))) ORDER BY seq LIMIT \(successorsReleased))
                 AND EXISTS (SELECT 1 FROM subscriptions WHERE id = :subscription AND digest = 'immediate')
             """).execute(arguments: ["now": now.millis, "subscription": subscriptionId])
     }

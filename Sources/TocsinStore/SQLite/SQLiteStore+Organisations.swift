@@ -266,8 +266,8 @@ extension SQLiteStore {
                 // Deliveries waiting for a digest follow the new schedule.
                 let due = digestDue.millis
                 try db.execute(sql: """
-                    UPDATE deliveries INDEXED BY deliveries_open SET due_at = ?, next_attempt_at = ?
-                    WHERE subscription_id = ? AND \(Self.openState) AND state = 'pending' AND attempts = 0
+                    UPDATE deliveries INDEXED BY deliveries_waiting SET due_at = ?, next_attempt_at = ?
+                    WHERE subscription_id = ? AND \(Self.waitingState) AND state = 'pending' AND attempts = 0
                     """, arguments: [due, due, subscription.id])
             }
         }
@@ -276,10 +276,9 @@ extension SQLiteStore {
     public func deleteSubscription(id: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: """
-                UPDATE deliveries INDEXED BY deliveries_open
-                SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = 'subscription deleted', updated_at = ?
-                WHERE subscription_id = ? AND \(Self.openState)
-                """, arguments: [Date().millis, id])
+                UPDATE deliveries SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = 'subscription deleted', updated_at = ?
+                WHERE seq IN (\(Self.inOutbox("d.seq", "d", where: "d.subscription_id = ?")))
+                """, arguments: [Date().millis, id, id])
             try db.execute(sql: "DELETE FROM subscriptions WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
