@@ -102,6 +102,7 @@ bench: release test-deps bench-deps
 	.build/release/tocsin bench email --recipients 1000 --smtp-sink --concurrency 8
 	.build/release/tocsin bench compare --receivers 1000 --alerts 10
 	.build/release/tocsin bench parts --deliveries 10000
+	.build/release/tocsin bench parts --deliveries 10000 --history 20
 	.build/release/tocsin bench memory --subscriptions 50000
 	.build/release/tocsin bench ingest
 	.build/release/tocsin bench enrich
