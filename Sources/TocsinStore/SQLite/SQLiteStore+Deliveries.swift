@@ -321,17 +321,14 @@ extension SQLiteStore {
         guard !subscriptions.isEmpty else { return [] }
         var waiting: Set<String> = []
         for (chunk, marks) in inLists(Array(subscriptions)) {
-            var arguments = StatementArguments(chunk)
-            arguments += [earliest.millis]
-            arguments += StatementArguments(chunk)
-            arguments += [latest.millis, earliest.millis]
-            waiting.formUnion(try String.fetchAll(db, sql: """
-                SELECT subscription_id FROM deliveries INDEXED BY deliveries_waiting
-                WHERE subscription_id IN (\(marks)) AND \(Self.waitingState) AND due_at > ?
-                UNION
-                SELECT subscription_id FROM deliveries INDEXED BY deliveries_holding
-                WHERE subscription_id IN (\(marks)) AND \(Self.holdingState) AND state = 'in_flight' AND lease_until <= ? AND due_at > ?
-                """, arguments: arguments))
+            // The condition's placeholders are bound once for each part of `inOutbox`.
+            var once = StatementArguments(chunk)
+            once += [earliest.millis, latest.millis]
+            var arguments = once
+            arguments += once
+            waiting.formUnion(try String.fetchAll(db, sql: Self.inOutbox("d.subscription_id", "d", where: """
+                d.subscription_id IN (\(marks)) AND d.due_at > ? AND (d.state != 'in_flight' OR d.lease_until <= ?)
+                """), arguments: arguments))
         }
         return waiting
     }
@@ -421,9 +418,7 @@ extension SQLiteStore {
             // SQLite counts from an index's pages without reading a row). One read transaction: the parts add up.
             var counts: [DeliveryState: Int] = [:]
             let parts = try Row.fetchAll(db, sql: """
-                SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_waiting WHERE \(Self.waitingState) GROUP BY state
-                UNION ALL
-                SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_holding WHERE \(Self.holdingState) AND state = 'in_flight' GROUP BY state
+                SELECT state, COUNT(*) AS n FROM (\(Self.inOutbox("d.state", "d", where: "1"))) GROUP BY state
                 UNION ALL
                 SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_unsent WHERE \(Self.unsent) GROUP BY state
                 """)
