@@ -208,14 +208,16 @@ extension Bench {
             guard let smtp = configuration.channels[EmailSettings.self].smtp else { throw CLIError("the SMTP settings are incomplete") }
             let raw = SMTPSender(configuration: smtp)
             defer { raw.shutdown() }
-            /// A raw message of `size` bytes or so: a few headers and a body of one long line.
-            func sample(_ size: Int) -> [UInt8] {
-                Array("From: <alertes@tocsin.test>\r\nTo: <rssi@example.test>\r\nSubject: baseline\r\n\r\n".utf8)
-                    + Array(repeating: UInt8(ascii: "x"), count: max(size - 80, 1)) + Array("\r\n".utf8)
+            /// A raw message: a few headers and a body of one line of `body` bytes (2,000 for the ratio), or as long as
+            /// makes the message `size` bytes in all.
+            let head = Array("From: <alertes@tocsin.test>\r\nTo: <rssi@example.test>\r\nSubject: baseline\r\n\r\n".utf8)
+            func sample(size: Int? = nil) -> [UInt8] {
+                let body = size.map { max($0 - head.count - 2, 1) } ?? 2_000
+                return head + Array(repeating: UInt8(ascii: "x"), count: body) + Array("\r\n".utf8)
             }
             let baselineCount = max(recipients, 500)
-            func baseline(size: Int = 2_080) async -> Double {
-                let message = sample(size)
+            func baseline(size: Int? = nil) async -> Double {
+                let message = sample(size: size)
                 return await Baseline.rate(baselineCount, over: concurrency) { index in
                     _ = await raw.send(to: ["rssi\(index)@example.test"], message: message)
                 }
@@ -293,8 +295,7 @@ extension Bench {
         }
 
         /// What making one message costs, apart from sending it: rendered from the templates for each recipient
-        /// alone, and made from the alert's variant rendered once (what the channel sends).
-        @discardableResult
+        /// alone, and made from the alert's variant rendered once (what the channel sends). Returns a message's size.
         func composeCost(_ alert: Alert, smtp: SMTPConfiguration, count: Int) throws -> Int {
             guard let directory = EmailTemplates.locate(configured: templatesDir) else { throw CLIError("no Templates folder found") }
             let sender = SMTPSender(configuration: SMTPConfiguration(url: smtp.url, from: smtp.from, concurrency: 1))

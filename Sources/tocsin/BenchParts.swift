@@ -75,6 +75,12 @@ extension Bench {
             let draft = AlertDraft(title: "Rançongiciel : indicateurs de compromission", summary: "Benchmark alert", severity: .critical,
                                    tlp: .amber, categories: ["ransomware"], cves: ["CVE-2024-3400"],
                                    indicators: [Indicator(type: .ipv4, value: "203.0.113.7")])
+            /// Results in the ledger in transactions of `record`, as the worker records them.
+            func recordInTransactions(_ results: [DeliveryResult]) async throws {
+                for start in stride(from: 0, to: results.count, by: record) {
+                    try await store.recordResults(Array(results[start..<min(start + record, results.count)]))
+                }
+            }
             // The history: earlier alerts published, claimed and recorded as delivered, nothing sent.
             if history > 0 {
                 let start = ContinuousClock.now
@@ -86,10 +92,7 @@ extension Bench {
                     repeat {
                         let now = Date()
                         batch = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now.addingTimeInterval(60), limit: claim)
-                        let results = try Self.delivered(batch, at: Date())
-                        for start in stride(from: 0, to: results.count, by: record) {
-                            try await store.recordResults(Array(results[start..<min(start + record, results.count)]))
-                        }
+                        try await recordInTransactions(try Self.delivered(batch, at: Date()))
                     } while !batch.isEmpty
                 }
                 print(String(format: "history: %d alerts delivered to every subscription before the one measured (%d rows in the ledger, %.1f s)",
@@ -169,10 +172,7 @@ extension Bench {
 
             // Recording: each result through the state machine, then in the ledger in transactions of `record`.
             clock = ContinuousClock.now
-            let results = try Self.delivered(claimed, at: Date())
-            for start in stride(from: 0, to: results.count, by: record) {
-                try await store.recordResults(Array(results[start..<min(start + record, results.count)]))
-            }
+            try await recordInTransactions(try Self.delivered(claimed, at: Date()))
             seconds = (ContinuousClock.now - clock).seconds
             total += seconds
             line("record (ledger, reach)", seconds, "transactions of \(record)")
