@@ -90,12 +90,19 @@ public final class CurlHTTPClient: Sendable {
             }
         }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResult, HTTPClientError>, Never>) in
-            start(request, resolve: resolve) { continuation.resume(returning: $0) }
+            start(request, host: Self.hostKey(scheme: scheme, host: host, port: components.port), resolve: resolve) {
+                continuation.resume(returning: $0)
+            }
         }
     }
 
     /// Stops taking requests; the client's thread ends once those in flight are done.
     public func shutdown() { loop.shutdown() }
+
+    /// The host a transfer's connection goes to, as the loop counts them: scheme, lowercased name and port.
+    static func hostKey(scheme: String, host: String, port: Int?) -> String {
+        "\(scheme)://\(host.lowercased()):\(port ?? (scheme == "https" ? 443 : 80))"
+    }
 
     /// Runs `pin`: at once for an IP address, on a thread that may block for a name (the system resolver blocks, and
     /// must not hold up the cooperative pool).
@@ -115,9 +122,12 @@ public final class CurlHTTPClient: Sendable {
 
     /// Prepares the transfer on the caller's thread and hands it to the loop; `completion` runs once, on the loop's
     /// thread or here if it never starts.
-    private func start(_ request: HTTPRequest, resolve: String?, completion: @escaping @Sendable (Result<HTTPResult, HTTPClientError>) -> Void) {
+    private func start(_ request: HTTPRequest, host: String, resolve: String?,
+                       completion: @escaping @Sendable (Result<HTTPResult, HTTPClientError>) -> Void) {
         guard let handle = loop.handle() else { return completion(.failure(.transport("cannot create a curl handle"))) }
-        let transfer = CurlTransfer(handle: handle, limit: request.maxBodyBytes, keepHeaders: request.keepHeaders, completion: completion)
+        let transfer = CurlTransfer(handle: handle, hostKey: host, limit: request.maxBodyBytes, keepHeaders: request.keepHeaders,
+                                    completion: completion)
+        transfer.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(request.timeout, 0) * 1_000_000_000)
         if let resolve { transfer.resolveList = curl_slist_append(nil, resolve) }
         for (name, value) in request.headers { transfer.headerList = curl_slist_append(transfer.headerList, "\(name): \(value)") }
         transfer.headerList = curl_slist_append(transfer.headerList, "Expect:")

@@ -52,6 +52,40 @@ final class CurlHTTPClientTests: XCTestCase {
         XCTAssertLessThan(ContinuousClock.now - started, .seconds(3))
     }
 
+    func testARequestWaitingForABusyHostTimesOutOnTimeWhileOtherHostsGoThrough() async throws {
+        let busy = try RawReceiver()
+        defer { busy.stop() }
+        let other = try RawReceiver()
+        defer { other.stop() }
+        let client = CurlHTTPClient(connectionsPerHost: 2)
+        defer { client.shutdown() }
+        // Two slow answers take both connections the host is allowed.
+        async let first = client.send(HTTPRequest(url: busy.url("/slow?n=1"), timeout: 5))
+        async let second = client.send(HTTPRequest(url: busy.url("/slow?n=2"), timeout: 5))
+        while busy.paths().count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        // A third request to the same host waits for a connection, and its timeout counts from when it was handed over.
+        let started = ContinuousClock.now
+        async let third = client.send(HTTPRequest(url: busy.url("/ok?n=3"), timeout: 0.5))
+        // Another host is not held up by the busy one.
+        guard case .success(let quick) = await client.send(HTTPRequest(url: other.url("/ok?elsewhere"))) else { return XCTFail("the other host waited") }
+        XCTAssertEqual(quick.status, 204)
+        XCTAssertLessThan(ContinuousClock.now - started, .milliseconds(400))
+        guard case .failure(.transport(let message)) = await third else { return XCTFail("the waiting request did not time out") }
+        let waited = ContinuousClock.now - started
+        XCTAssertTrue(message.lowercased().contains("timeout"), message)
+        XCTAssertGreaterThanOrEqual(waited, .milliseconds(450))
+        XCTAssertLessThan(waited, .milliseconds(1_500), "timed out after the slow answers, not on time")
+        XCTAssertFalse(busy.paths().contains("/ok?n=3"), "a request that timed out waiting was never sent")
+        XCTAssertLessThanOrEqual(busy.peakOpen, 2)
+        // The slow ones end normally, and the host takes new requests on the connections they free.
+        for outcome in await [first, second] {
+            guard case .success(let answer) = outcome else { return XCTFail("a slow request failed: \(outcome)") }
+            XCTAssertEqual(answer.status, 204)
+        }
+        guard case .success(let after) = await client.send(HTTPRequest(url: busy.url("/ok?n=4"), timeout: 2)) else { return XCTFail("the host stayed blocked") }
+        XCTAssertEqual(after.status, 204)
+    }
+
     func testAReceiverThatClosesEveryConnectionIsStillServed() async throws {
         let receiver = try RawReceiver()
         defer { receiver.stop() }
