@@ -125,9 +125,9 @@ public final class CurlHTTPClient: Sendable {
     private func start(_ request: HTTPRequest, host: String, resolve: String?,
                        completion: @escaping @Sendable (Result<HTTPResult, HTTPClientError>) -> Void) {
         guard let handle = loop.handle() else { return completion(.failure(.transport("cannot create a curl handle"))) }
-        let transfer = CurlTransfer(handle: handle, hostKey: host, limit: request.maxBodyBytes, keepHeaders: request.keepHeaders,
-                                    completion: completion)
-        transfer.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(request.timeout, 0) * 1_000_000_000)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(request.timeout, 0) * 1_000_000_000)
+        let transfer = CurlTransfer(handle: handle, hostKey: host, deadline: deadline, limit: request.maxBodyBytes,
+                                    keepHeaders: request.keepHeaders, completion: completion)
         if let resolve { transfer.resolveList = curl_slist_append(nil, resolve) }
         for (name, value) in request.headers { transfer.headerList = curl_slist_append(transfer.headerList, "\(name): \(value)") }
         transfer.headerList = curl_slist_append(transfer.headerList, "Expect:")

@@ -18,16 +18,17 @@ final class CurlTransfer {
     /// The scheme, host and port the transfer connects to: the loop counts the transfers running to each.
     let hostKey: String
     /// When the transfer must have ended (`DispatchTime` nanoseconds), counted from its hand-over: the time it waits
-    /// for its host comes out of its timeout. Nil: no limit.
-    var deadline: UInt64?
+    /// for its host comes out of its timeout.
+    let deadline: UInt64
     /// The body went past `limit` and the transfer was cut.
     var truncated = false
     let completion: @Sendable (Result<HTTPResult, HTTPClientError>) -> Void
 
-    init(handle: UnsafeMutableRawPointer, hostKey: String, limit: Int, keepHeaders: Bool,
+    init(handle: UnsafeMutableRawPointer, hostKey: String, deadline: UInt64, limit: Int, keepHeaders: Bool,
          completion: @escaping @Sendable (Result<HTTPResult, HTTPClientError>) -> Void) {
         self.handle = handle
         self.hostKey = hostKey
+        self.deadline = deadline
         self.limit = limit
         self.keepHeaders = keepHeaders
         self.completion = completion
@@ -71,8 +72,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var running: [String: Int] = [:]
     private var waiting: [String: TransferQueue] = [:]
 
-    /// Starts the loop's thread. At most `connectionsPerHost` connections are open to one host and `maxConnections`
-    /// in all; transfers beyond wait inside libcurl for a connection to be free.
+    /// Starts the loop's thread. At most `connectionsPerHost` transfers run to one host at once (so at most that many
+    /// connections), the others waiting in the loop's queue of that host; at most `maxConnections` connections are
+    /// open in all, and transfers past that wait inside libcurl.
     init(name: String, connectionsPerHost: Int, maxConnections: Int) {
         Curl.initialize()
         guard let multi = curl_multi_init() else { fatalError("libcurl could not make a multi handle") }
@@ -192,7 +194,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func expireWaiting() {
         let now = DispatchTime.now().uptimeNanoseconds
         for host in Array(waiting.keys) {
-            while let deadline = waiting[host]?.first?.deadline, deadline <= now, let expired = waiting[host]?.popFirst() {
+            while let first = waiting[host]?.first, first.deadline <= now, let expired = waiting[host]?.popFirst() {
                 finish(expired, .failure(.transport(Self.queueTimeout)))
             }
             if waiting[host]?.isEmpty == true { waiting[host] = nil }
@@ -212,15 +214,12 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Adds a transfer to the multi handle, with what is left of its timeout; when its time is up or libcurl refuses
     /// it, ends it with the error (false).
     private func add(_ transfer: CurlTransfer) -> Bool {
-        if let deadline = transfer.deadline {
-            let now = DispatchTime.now().uptimeNanoseconds
-            guard deadline > now else {
-                finish(transfer, .failure(.transport(Self.queueTimeout)))
-                return false
-            }
-            let left = Int((deadline - now) / 1_000_000)
-            ccurl_setopt_long(transfer.handle, CURLOPT_TIMEOUT_MS, max(left, 1))
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard transfer.deadline > now else {
+            finish(transfer, .failure(.transport(Self.queueTimeout)))
+            return false
         }
+        ccurl_setopt_long(transfer.handle, CURLOPT_TIMEOUT_MS, max(Int((transfer.deadline - now) / 1_000_000), 1))
         active[transfer.handle] = transfer
         let code = curl_multi_add_handle(multi, transfer.handle)
         guard code != CURLM_OK else { return true }
