@@ -150,8 +150,8 @@ extension SQLiteStore {
     }
 
     /// The subscriptions with a delivery not done yet (waiting, being sent, to be retried: every such delivery has a
-    /// due date, read through the outbox's partial indexes, never the ledger), and for each the latest due date among those that still
-    /// hold it back (`orderHold`); nothing to read when `plan` has no delivery.
+    /// due date, read through the outbox's partial indexes, never the ledger), and for each the latest due date among
+    /// those that still hold it back (`orderHold`); nothing to read when `plan` has no delivery.
     func waitingSubscriptions(_ db: Database, _ plan: RoutingPlan) throws -> (busy: Set<CompactID>, until: [CompactID: Int64]) {
         guard !plan.deliveries.isEmpty else { return ([], [:]) }
         let now = Date()
