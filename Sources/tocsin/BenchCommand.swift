@@ -92,6 +92,8 @@ struct Bench: AsyncParsableCommand {
             print(String(format: "deliveries/s: %.0f (signed, recorded in the ledger)", rate))
             print(String(format: "baseline: %.0f plain keep-alive POSTs/s (%d requests, same receiver, client and concurrency)", baselineRate, baselineCount))
             print(String(format: "ratio: %.2f of the baseline rate", rate / baselineRate))
+            print(String(format: "floor: the client alone needs %.3f s for %d plain POSTs to this receiver; no fan-out through it ends sooner",
+                         Double(subscribers) / baselineRate, subscribers))
             print(String(format: "ledger: %d delivered, all recorded %.1f ms after publishing; %d duplicates received",
                          counts[.delivered] ?? 0, recordedSeconds * 1000, receiver.totalCount - receiver.distinctCount))
             print("peak memory: \(PeakMemory.megabytes()) MiB (max resident set size of this process)")
