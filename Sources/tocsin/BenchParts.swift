@@ -214,6 +214,7 @@ extension Bench {
             var floorConfiguration = Configuration()
             floorConfiguration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             let floor = try DatabasePool(path: floorPath, configuration: floorConfiguration)
+            try await floor.writeWithoutTransaction { db in try SQLiteStore.keepStatementJournalsInMemory(db) }
             try await writeFloor(floor, start: { cpuMark = processCPUSeconds() }, line: line)
         }
     
