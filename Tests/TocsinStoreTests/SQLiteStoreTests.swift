@@ -43,6 +43,7 @@ final class SQLiteStoreTests: XCTestCase {
     func testAnImportIsStoredWholeOrNotAtAll() async throws { try await conformance.anImportIsStoredWholeOrNotAtAll() }
     func testClaimsHoldALeaseAndExpiredLeasesAreClaimedAgain() async throws { try await conformance.claimsHoldALeaseAndExpiredLeasesAreClaimedAgain() }
     func testResultsMoveDeliveriesOnAndAStaleClaimCannotOverwriteANewerOne() async throws { try await conformance.resultsMoveDeliveriesOnAndAStaleClaimCannotOverwriteANewerOne() }
+    func testABatchOfResultsMovesEachDeliveryOnAsIfOneByOne() async throws { try await conformance.aBatchOfResultsMovesEachDeliveryOnAsIfOneByOne() }
     func testGoneDisablesTheSubscriptionAndItsWaitingDeliveries() async throws { try await conformance.goneDisablesTheSubscriptionAndItsWaitingDeliveries() }
     func testTheExitRechecksClearanceSoALoweredOrganisationGetsNothingMore() async throws { try await conformance.theExitRechecksClearanceSoALoweredOrganisationGetsNothingMore() }
     func testClaimsOfAStoppedBrokerAreTakenBackAtOnceWithTheirIds() async throws { try await conformance.claimsOfAStoppedBrokerAreTakenBackAtOnceWithTheirIds() }

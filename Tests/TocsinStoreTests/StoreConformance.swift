@@ -434,6 +434,48 @@ struct StoreConformance {
         assertEqual(try await store.deliveryCounts()[.pending], 1)
     }
 
+    /// Results recorded together move each delivery on as if recorded one by one, in their order: only the holder
+    /// of the current claim moves a delivery, a stale claim that reached the receiver still counts it delivered in
+    /// the reach, the first delivery of an organisation is the one its reach keeps, and one delivery twice in a batch
+    /// is taken in turn.
+    func aBatchOfResultsMovesEachDeliveryOnAsIfOneByOne() async throws {
+        let a = try await org(.amber), b = try await org(.amber), c = try await org(.amber)
+        let a1 = try await webhook(a), a2 = try await webhook(a), b1 = try await webhook(b), c1 = try await webhook(c)
+        let id = try await store.publish(Alert.first(from: draft(.amber)), route: Self.everyoneClearedAndConcerned).alert.id
+        let now = Date().millisecondPrecision
+        let stale = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 1, limit: 10)
+        let fresh = try await store.claimDueDeliveries(channels: [.webhook], now: now + 2, leaseUntil: now + 60, limit: 10)
+        XCTAssertEqual(stale.count, 4)
+        XCTAssertEqual(fresh.count, 4)
+        func of(_ claims: [ClaimedDelivery], _ sub: Subscription) throws -> ClaimedDelivery {
+            try XCTUnwrap(claims.first { $0.delivery.subscriptionId == sub.id })
+        }
+        let at = now + 3
+        try await store.recordResults([
+            try result(of(fresh, a2), .success(status: 204), at: at),
+            try result(of(fresh, a1), .success(status: 200), at: at + 1),
+            try result(of(stale, b1), .success(status: 204), at: at),
+            try result(of(fresh, c1), .retryable(status: 503, error: "503"), at: at),
+            try result(of(stale, c1), .success(status: 204), at: at),
+        ])
+        let deliveries = Dictionary(uniqueKeysWithValues: try await store.deliveries(DeliveryQuery(alertId: id)).items.map { ($0.subscriptionId, $0) })
+        XCTAssertEqual(deliveries[a1.id]?.state, .delivered)
+        XCTAssertEqual(deliveries[a1.id]?.lastStatus, 200)
+        XCTAssertEqual(deliveries[a2.id]?.state, .delivered)
+        XCTAssertEqual(deliveries[b1.id]?.state, .inFlight, "a stale claim leaves the state to the newer one")
+        XCTAssertEqual(deliveries[c1.id]?.state, .retryScheduled)
+        XCTAssertEqual(deliveries[c1.id]?.lastStatus, 503)
+        // Every attempt is in the history, the stale ones too.
+        for (sub, count) in [(a1, 1), (b1, 1), (c1, 2)] {
+            assertEqual(try await store.attempts(deliveryId: try XCTUnwrap(deliveries[sub.id]).id).count, count)
+        }
+        let reach = Dictionary(uniqueKeysWithValues: try await store.reach(alertId: id).map { ($0.orgId, $0) })
+        XCTAssertEqual(reach[a.id]?.delivered?.by, "subscription:\(a2.id)", "the first delivery of the batch to the organisation")
+        XCTAssertEqual(reach[a.id]?.delivered?.at, at)
+        XCTAssertEqual(reach[b.id]?.delivered?.by, "subscription:\(b1.id)", "the receiver got the stale claim's attempt")
+        XCTAssertEqual(reach[c.id]?.delivered?.by, "subscription:\(c1.id)")
+    }
+
     func goneDisablesTheSubscriptionAndItsWaitingDeliveries() async throws {
         let amber = try await org(.amber)
         let sub = try await webhook(amber)

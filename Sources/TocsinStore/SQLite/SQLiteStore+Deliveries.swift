@@ -250,21 +250,37 @@ extension SQLiteStore {
             let waiting = try Self.subscriptionsWaiting(db, Set(finishing.map(\.subscriptionId)),
                                                         earliest: finishing.map(\.finishedAt).min() ?? Date(),
                                                         latest: finishing.map(\.finishedAt).max() ?? Date())
-            for result in results {
-                let a = result.attempt
-                let machine = result.machine
-                let next = machine.nextAttemptAt?.millis
-                let deliveredAt: Int64? = machine.state == .delivered ? result.finishedAt.millis : nil
-                var lastError = a.error
-                switch result.action {
-                case .markDead(let reason), .disableSubscription(let reason): lastError = reason
-                default: break
+            var start = 0
+            while start < results.count {
+                // A run of plain results (nothing to release behind them, no subscription to disable, each delivery
+                // once) moves on in one statement; any other result alone, as its effects follow one another.
+                var end = start, ids: Set<String> = []
+                while end < results.count, end - start < Self.resultRows, Self.isPlain(results[end], waiting: waiting),
+                      ids.insert(results[end].deliveryId).inserted {
+                    end += 1
                 }
-                let row = try Row.fetchOne(update, arguments: [machine.state.rawValue, next, next, lastError, a.status, result.finishedAt.millis,
-                                                              deliveredAt, result.deliveryId, machine.attempts])
-                // A newer claim may hold the delivery (the update then returns nothing): the receiver still got this attempt.
+                if end > start {
+                    let rows = try Self.moveOn(db, results[start..<end])
+                    var delivered: [(row: Row, first: Int, at: Date)] = []
+                    for result in results[start..<end] where result.machine.state == .delivered {
+                        // A newer claim may hold the delivery (the update then returns nothing): the receiver still got
+                        // this attempt.
+                        if let row = rows[result.deliveryId] {
+                            delivered.append((row, 1, result.finishedAt))
+                        } else if let row = try Row.fetchOne(lookUp, arguments: [result.deliveryId]) {
+                            delivered.append((row, 0, result.finishedAt))
+                        }
+                    }
+                    try Self.noteDelivered(db, delivered)
+                    start = end
+                    continue
+                }
+                let result = results[start]
+                start += 1
+                let machine = result.machine
+                let row = try Row.fetchOne(update, arguments: Self.stateArguments(result))
                 if machine.state == .delivered, let row = try row ?? Row.fetchOne(lookUp, arguments: [result.deliveryId]) {
-                    try Self.noteDelivered(db, row, at: result.finishedAt)
+                    try Self.noteDelivered(db, [(row, 0, result.finishedAt)])
                 }
                 // A delivery that is done (sent or dead) releases what waited behind it in its subscription, at once.
                 if machine.state == .delivered || machine.state == .dead, waiting.contains(result.subscriptionId) {
@@ -283,6 +299,53 @@ extension SQLiteStore {
             }
         }
     }
+
+    /// A result whose effects are its delivery's new state and reach alone: nothing waits behind it to be released and
+    /// it disables no subscription.
+    static func isPlain(_ result: DeliveryResult, waiting: Set<String>) -> Bool {
+        if case .disableSubscription = result.action { return false }
+        let done = result.machine.state == .delivered || result.machine.state == .dead
+        return !(done && waiting.contains(result.subscriptionId))
+    }
+
+    /// A result's new state as the statements of `recordResults` take it: state, due and next attempt dates, last
+    /// error and status, when it finished, when it was delivered, the delivery and the attempt its claim holds.
+    static func stateArguments(_ result: DeliveryResult) -> StatementArguments {
+        let machine = result.machine
+        let next = machine.nextAttemptAt?.millis
+        let deliveredAt: Int64? = machine.state == .delivered ? result.finishedAt.millis : nil
+        var lastError = result.attempt.error
+        switch result.action {
+        case .markDead(let reason), .disableSubscription(let reason): lastError = reason
+        default: break
+        }
+        return [machine.state.rawValue, next, next, lastError, result.attempt.status, result.finishedAt.millis, deliveredAt,
+                result.deliveryId, machine.attempts]
+    }
+
+    /// Moves plain results' deliveries on in one statement, each only if its claim still holds it (in flight, at the
+    /// attempt the result is for), and returns those it moved by delivery id: each row the id, then the reach columns
+    /// (`reachColumns`, for `noteDelivered` from column 1).
+    static func moveOn(_ db: Database, _ results: ArraySlice<DeliveryResult>) throws -> [String: Row] {
+        func sql(_ rows: Int) -> String {
+            """
+            UPDATE deliveries SET state = r.column1, due_at = r.column2, next_attempt_at = r.column3, lease_until = NULL, last_error = r.column4,
+                last_status = r.column5, updated_at = r.column6, delivered_at = COALESCE(r.column7, deliveries.delivered_at)
+            FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))) AS r
+            WHERE deliveries.id = r.column8 AND deliveries.state = 'in_flight' AND deliveries.attempts = r.column9
+            RETURNING id, \(reachColumns)
+            """
+        }
+        let statement = try results.count == resultRows ? db.cachedStatement(sql: sql(resultRows)) : db.makeStatement(sql: sql(results.count))
+        var arguments = StatementArguments()
+        for result in results { arguments += stateArguments(result) }
+        var moved: [String: Row] = [:]
+        for row in try Row.fetchAll(statement, arguments: arguments) { moved[row[0]] = row }
+        return moved
+    }
+
+    /// Results moved on per statement (9 values each, far below SQLite's limit on variables).
+    static let resultRows = 128
 
     /// Writes attempts' history rows, up to `attemptRows` per statement.
     static func insertAttempts(_ db: Database, _ attempts: [DeliveryAttempt]) throws {
@@ -500,15 +563,26 @@ extension SQLiteStore {
     /// What of a delivery its reach line is found and noted by, in the order `noteDelivered` reads them.
     static let reachColumns = "alert_id, org_id, subscription_id, channel, event"
 
-    /// Notes the first delivery of an alert to an organisation, on whichever channel, in its reach, from a row of
-    /// `reachColumns`: one update by key, so that a fan-out's results cost the same whatever the reach holds. Only an
-    /// alert revision counts; the ledger is this step's history, `reach_events` keeps the readers' steps.
-    static func noteDelivered(_ db: Database, _ row: Row, at: Date) throws {
-        guard (row[4] as String) == Delivery.alertEvent else { return }
-        try db.cachedStatement(sql: """
-            UPDATE alert_reach SET delivered_at = ?, delivered_by = 'subscription:' || ?, delivered_channel = ?
-            WHERE alert_id = ? AND org_id = ? AND delivered_at IS NULL
-            """).execute(arguments: [at.millis, row[2] as String, row[3] as String, row[0] as String, row[1] as String])
+    /// Notes the first delivery of an alert to an organisation, on whichever channel, in its reach: for each delivery
+    /// in order, a row of `reachColumns` from its column `first` on, and when it was delivered. One statement for them
+    /// all, by key, so that a fan-out's results cost the same whatever the reach holds; the first of each alert and
+    /// organisation is the one its line keeps. Only an alert revision counts; the ledger is this step's history,
+    /// `reach_events` keeps the readers' steps.
+    static func noteDelivered(_ db: Database, _ delivered: [(row: Row, first: Int, at: Date)]) throws {
+        var seen: Set<[String]> = [], arguments = StatementArguments(), count = 0
+        for (row, first, at) in delivered where (row[first + 4] as String) == Delivery.alertEvent {
+            let alertId: String = row[first], orgId: String = row[first + 1]
+            guard seen.insert([alertId, orgId]).inserted else { continue }
+            arguments += [alertId, orgId, at.millis, row[first + 2] as String, row[first + 3] as String]
+            count += 1
+        }
+        guard count > 0 else { return }
+        let sql = """
+            UPDATE alert_reach SET delivered_at = r.column3, delivered_by = 'subscription:' || r.column4, delivered_channel = r.column5
+            FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: count).joined(separator: ", "))) AS r
+            WHERE alert_reach.alert_id = r.column1 AND alert_reach.org_id = r.column2 AND alert_reach.delivered_at IS NULL
+            """
+        try (count == resultRows ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)).execute(arguments: arguments)
     }
 
     /// Makes the next `successorsReleased` of what waited behind a finished delivery of an immediate subscription
