@@ -116,6 +116,30 @@ final class SQLiteStoreTests: XCTestCase {
         XCTAssertLessThan(perDelivery, 4_000, "bytes written per delivery queued")
     }
 
+    /// A batch of results of any size is written in statements of 128, 32, 8 and 1 rows: each row in them moves its
+    /// delivery on and notes its organisation's reach, none twice and none left out.
+    func testResultsOfAnySizeAreWrittenWhole() async throws {
+        let count = 300
+        var orgs: [Organisation] = [], subs: [(Subscription, secret: String?)] = []
+        for index in 0..<count {
+            let org = Organisation(name: "Établissement \(index)", kind: .ch, region: "28", tlpClearance: .amber)
+            orgs.append(org)
+            subs.append((Subscription(orgId: org.id, channel: .webhook, target: "https://receiver.test/hook/\(index)"), nil))
+        }
+        try await store.bulkInsert(organisations: orgs, subscriptions: subs)
+        let id = try await store.publish(Alert.first(from: conformance.draft(.amber)), route: StoreConformance.everyoneClearedAndConcerned).alert.id
+        let now = Date().millisecondPrecision
+        let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: count)
+        XCTAssertEqual(claimed.count, count)
+        // 299 results: 128 + 128 + 32 + 8 + 1 × 3 rows, then the last one alone.
+        try await store.recordResults(try claimed.dropLast().map { try conformance.result($0, .success(status: 204), at: now) })
+        try await store.recordResults([try conformance.result(try XCTUnwrap(claimed.last), .success(status: 204), at: now)])
+        assertEqual(try await store.deliveryCounts()[.delivered], count)
+        let reach = try await store.reach(alertId: id)
+        XCTAssertEqual(reach.count, count)
+        XCTAssertTrue(reach.allSatisfy { $0.step == .delivered && $0.delivered?.at == now }, "every organisation's reach notes its delivery")
+    }
+
     /// A running worker's offer (`adoptNewDeliveries`): what it can send at once is written already claimed for it,
     /// and handed over once committed; what must wait behind something of its subscription, a digest, or another
     /// channel is left pending for the claims, as before.

@@ -336,16 +336,33 @@ extension SQLiteStore {
             RETURNING id, \(reachColumns)
             """
         }
-        let statement = try results.count == resultRows ? db.cachedStatement(sql: sql(resultRows)) : db.makeStatement(sql: sql(results.count))
-        var arguments = StatementArguments()
-        for result in results { arguments += stateArguments(result) }
-        var moved: [String: Row] = [:]
-        for row in try Row.fetchAll(statement, arguments: arguments) { moved[row[0]] = row }
+        var moved: [String: Row] = [:], start = results.startIndex
+        for rows in preparedSizes(results.count) {
+            var arguments = StatementArguments()
+            for result in results[start..<start + rows] { arguments += stateArguments(result) }
+            for row in try Row.fetchAll(db.cachedStatement(sql: sql(rows)), arguments: arguments) { moved[row[0]] = row }
+            start += rows
+        }
         return moved
     }
 
-    /// Results moved on per statement (9 values each, far below SQLite's limit on variables).
+    /// Results moved on per statement at most (9 values each, far below SQLite's limit on variables).
     static let resultRows = 128
+
+    /// `count` rows as the statements of many rows that write them take them: 128, 32, 8 or 1 at a time, so that
+    /// the few statements this needs stay prepared, whatever the size of a batch. Results come in batches of any
+    /// size: a burst, where every subscription has more waiting, breaks them into runs of a few, and compiling a
+    /// statement for each run cost more than the rows it wrote.
+    static func preparedSizes(_ count: Int) -> [Int] {
+        var sizes: [Int] = [], left = count
+        for size in [resultRows, 32, 8, 1] {
+            while left >= size {
+                sizes.append(size)
+                left -= size
+            }
+        }
+        return sizes
+    }
 
     /// Writes attempts' history rows, up to `attemptRows` per statement.
     static func insertAttempts(_ db: Database, _ attempts: [DeliveryAttempt]) throws {
@@ -569,20 +586,23 @@ extension SQLiteStore {
     /// organisation is the one its line keeps. Only an alert revision counts; the ledger is this step's history,
     /// `reach_events` keeps the readers' steps.
     static func noteDelivered(_ db: Database, _ delivered: [(row: Row, first: Int, at: Date)]) throws {
-        var seen: Set<[String]> = [], arguments = StatementArguments(), count = 0
+        var seen: Set<[String]> = [], notes: [StatementArguments] = []
         for (row, first, at) in delivered where (row[first + 4] as String) == Delivery.alertEvent {
             let alertId: String = row[first], orgId: String = row[first + 1]
             guard seen.insert([alertId, orgId]).inserted else { continue }
-            arguments += [alertId, orgId, at.millis, row[first + 2] as String, row[first + 3] as String]
-            count += 1
+            notes.append([alertId, orgId, at.millis, row[first + 2] as String, row[first + 3] as String])
         }
-        guard count > 0 else { return }
-        let sql = """
-            UPDATE alert_reach SET delivered_at = r.column3, delivered_by = 'subscription:' || r.column4, delivered_channel = r.column5
-            FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: count).joined(separator: ", "))) AS r
-            WHERE alert_reach.alert_id = r.column1 AND alert_reach.org_id = r.column2 AND alert_reach.delivered_at IS NULL
-            """
-        try (count == resultRows ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)).execute(arguments: arguments)
+        var start = 0
+        for rows in preparedSizes(notes.count) {
+            var arguments = StatementArguments()
+            for note in notes[start..<start + rows] { arguments += note }
+            try db.cachedStatement(sql: """
+                UPDATE alert_reach SET delivered_at = r.column3, delivered_by = 'subscription:' || r.column4, delivered_channel = r.column5
+                FROM (VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))) AS r
+                WHERE alert_reach.alert_id = r.column1 AND alert_reach.org_id = r.column2 AND alert_reach.delivered_at IS NULL
+                """).execute(arguments: arguments)
+            start += rows
+        }
     }
 
     /// Makes the next `successorsReleased` of what waited behind a finished delivery of an immediate subscription
