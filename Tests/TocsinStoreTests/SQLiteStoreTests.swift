@@ -89,13 +89,8 @@ final class SQLiteStoreTests: XCTestCase {
         }
     }
 
-    /// A fan-out writes to disk about what it stores. Each multi-row statement inside the publish keeps the pages it
-    /// changes in a statement journal; kept in a temporary file past 64 KiB, as SQLite does by default, those journals
-    /// made a 10,000-delivery publish write hundreds of megabytes it never kept (`keepStatementJournalsInMemory`).
-    /// Measured by the bytes this process hands to `write` and `pwrite` (Linux's `/proc/self/io`), the log and
-    /// its checkpoint included: 1.8 KB a delivery here with the journals in memory, 7.9 KB with them on disk.
-    func testAFanOutWritesToDiskAboutWhatItStoresNotItsStatementJournals() async throws {
-        let count = 3_000
+    /// `count` organisations cleared AMBER, each with one webhook subscription, in one transaction.
+    func seedWebhooks(_ count: Int) async throws {
         var orgs: [Organisation] = [], subs: [(Subscription, secret: String?)] = []
         for index in 0..<count {
             let org = Organisation(name: "Établissement \(index)", kind: .ch, region: "28", tlpClearance: .amber)
@@ -104,6 +99,16 @@ final class SQLiteStoreTests: XCTestCase {
             subs.append((sub, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
         }
         try await store.bulkInsert(organisations: orgs, subscriptions: subs)
+    }
+
+    /// A fan-out writes to disk about what it stores. Each multi-row statement inside the publish keeps the pages it
+    /// changes in a statement journal; kept in a temporary file past 64 KiB, as SQLite does by default, those journals
+    /// made a 10,000-delivery publish write hundreds of megabytes it never kept (`keepStatementJournalsInMemory`).
+    /// Measured by the bytes this process hands to `write` and `pwrite` (Linux's `/proc/self/io`), the log and
+    /// its checkpoint included: 1.8 KB a delivery here with the journals in memory, 7.9 KB with them on disk.
+    func testAFanOutWritesToDiskAboutWhatItStoresNotItsStatementJournals() async throws {
+        let count = 3_000
+        try await seedWebhooks(count)
         func written() throws -> Int {
             let io = try String(contentsOfFile: "/proc/self/io", encoding: .utf8)
             let line = try XCTUnwrap(io.split(separator: "\n").first { $0.hasPrefix("wchar:") })
@@ -120,13 +125,7 @@ final class SQLiteStoreTests: XCTestCase {
     /// delivery on and notes its organisation's reach, none twice and none left out.
     func testResultsOfAnySizeAreWrittenWhole() async throws {
         let count = 300
-        var orgs: [Organisation] = [], subs: [(Subscription, secret: String?)] = []
-        for index in 0..<count {
-            let org = Organisation(name: "Établissement \(index)", kind: .ch, region: "28", tlpClearance: .amber)
-            orgs.append(org)
-            subs.append((Subscription(orgId: org.id, channel: .webhook, target: "https://receiver.test/hook/\(index)"), nil))
-        }
-        try await store.bulkInsert(organisations: orgs, subscriptions: subs)
+        try await seedWebhooks(count)
         let id = try await store.publish(Alert.first(from: conformance.draft(.amber)), route: StoreConformance.everyoneClearedAndConcerned).alert.id
         let now = Date().millisecondPrecision
         let claimed = try await store.claimDueDeliveries(channels: [.webhook], now: now, leaseUntil: now + 60, limit: count)
