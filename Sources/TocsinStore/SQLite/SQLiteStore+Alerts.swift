@@ -136,8 +136,10 @@ extension SQLiteStore {
             db.afterNextTransaction(onCommit: { [taken] _ in take(taken, leaseUntil) })
         }
         if plan.supersedesWaiting, !plan.deliveries.isEmpty {
+            // `OR ROLLBACK`: a failure here fails the whole publish anyway, and so the statement needs no statement
+            // journal, which the writer keeps in memory (`keepStatementJournalsInMemory`), however many it supersedes.
             try db.execute(sql: """
-                UPDATE deliveries SET state = 'superseded', due_at = NULL, next_attempt_at = NULL, lease_until = NULL,
+                UPDATE OR ROLLBACK deliveries SET state = 'superseded', due_at = NULL, next_attempt_at = NULL, lease_until = NULL,
                     last_error = 'superseded by revision ' || :revision, updated_at = :now
                 WHERE alert_id = :alert AND revision < :revision AND state IN ('pending', 'retry_scheduled') AND event = 'alert'
                     AND subscription_id IN (SELECT subscription_id FROM deliveries WHERE alert_id = :alert AND revision = :revision)

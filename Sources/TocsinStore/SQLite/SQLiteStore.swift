@@ -63,10 +63,12 @@ public final class SQLiteStore: Store {
     /// fan-out's multi-row inserts, a claim, a batch of results) keeps the pages it changes in a statement journal, so
     /// that a failing constraint undoes that statement alone. SQLite keeps that journal in memory up to 64 KiB, then
     /// in a temporary file: a 10,000-delivery publish wrote hundreds of megabytes there, 40 % of its time in `pwrite`
-    /// (`docs/benchmarks.md`). A statement's journal holds at most the pages that statement changes, and every
-    /// statement of the store's runtime is bounded (64 rows a statement, claims and results in batches). Set once the
-    /// migrations ran, so that a migration rewriting a large table keeps its journal on disk; large sorts (index
-    /// builds) use SQLite's sorter, whose spill files this does not move into memory.
+    /// (`docs/benchmarks.md`). A statement's journal holds at most the pages that statement changes: the hot
+    /// statements write 128 rows at most, a claim its batch. The few that may change many rows at once are rare or
+    /// avoid the journal: superseding what a whole fan-out still has waiting is written `OR ROLLBACK`, which needs
+    /// none; the requeue at start runs before anything else is held; an organisation's deletion changes its own
+    /// rows. The writer's sorts and temporary tables are held in memory too; it sorts nothing large at runtime. Set
+    /// once the migrations ran, so that a migration rewriting or indexing a large table keeps using disk.
     public static func keepStatementJournalsInMemory(_ db: Database) throws {
         try db.execute(sql: "PRAGMA temp_store = MEMORY")
     }
