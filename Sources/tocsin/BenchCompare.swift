@@ -64,10 +64,16 @@ extension Bench {
             let floorBody = Array(repeating: UInt8(ascii: "x"), count: 1_200)
             let client = broker.httpClient, floorURL = "http://127.0.0.1:\(nginx.port)/floor"
             var floorRates: [Double] = []
+            let floorFailures = Atomic<Int>(0)
             for _ in 0..<3 {
                 floorRates.append(await Baseline.rate(floorCount, over: concurrency) { _ in
-                    _ = await client.send(HTTPRequest(url: floorURL, headers: [("Content-Type", "application/json")], body: floorBody))
+                    if case .failure = await client.send(HTTPRequest(url: floorURL, headers: [("Content-Type", "application/json")], body: floorBody)) {
+                        floorFailures.add(1, ordering: .relaxed)
+                    }
                 })
+            }
+            guard floorFailures.load(ordering: .relaxed) == 0 else {
+                throw CLIError("\(floorFailures.load(ordering: .relaxed)) of \(3 * floorCount) plain POSTs to the receiver failed: no floor to compare with")
             }
             let floorRate = floorRates.sorted()[1]
             print(String(format: "Tocsin's HTTP client alone, plain keep-alive POSTs of 1,200 bytes: %.0f requests/s (median of 3 runs of %d)",
@@ -147,7 +153,7 @@ extension Bench {
                                                   ("\(alerts) alerts → \(alerts * receivers) webhooks", "am-burst", alerts * receivers)] {
                 let a = results[amKey]!.sorted()
                 let goal = a[a.count / 2] / 3, floor = Double(deliveries) / floorRate
-                print(String(format: "%@: 3× Alertmanager's median is %.3f s; the client alone needs %.3f s for as many requests (%@)",
+                print(String(format: "%@: 3× Alertmanager's median is %.3f s; the client alone, at its rate, needs %.3f s for as many requests (%@)",
                              workload as NSString, goal, floor, (goal < floor ? "the goal is below this floor" : "the goal is above this floor") as NSString))
             }
             let best = Double(alerts * receivers) / results["tocsin-burst"]!.min()!
