@@ -234,16 +234,7 @@ extension SQLiteStore {
             // The attempts' history, many rows per statement. An attempt is numbered after every earlier one of the
             // delivery, redeliveries included (a redelivery starts a fresh retry budget, not a fresh history).
             try Self.insertAttempts(db, results.map(\.attempt))
-            // Only the holder of the current claim may move the delivery on: a worker whose lease expired and was
-            // taken over records its attempt but leaves the state to the newer claim.
-            // It returns what the reach line is found by (`reachColumns`), so that a delivery is looked up once.
-            let update = try db.cachedStatement(sql: """
-                UPDATE deliveries SET state = ?, due_at = ?, next_attempt_at = ?, lease_until = NULL, last_error = ?, last_status = ?,
-                    updated_at = ?, delivered_at = COALESCE(?, delivered_at)
-                WHERE id = ? AND state = 'in_flight' AND attempts = ?
-                RETURNING \(Self.reachColumns)
-                """)
-            let lookUp = try db.cachedStatement(sql: "SELECT \(Self.reachColumns) FROM deliveries WHERE id = ?")
+            let lookUp = try db.cachedStatement(sql: "SELECT id, \(Self.reachColumns) FROM deliveries WHERE id = ?")
             // The subscriptions with something waiting behind a delivery of this batch: one look for the whole batch
             // (a fan-out has none), so that only those are released one by one, in the batch's order.
             let finishing = results.filter { $0.machine.state == .delivered || $0.machine.state == .dead }
@@ -253,48 +244,45 @@ extension SQLiteStore {
             var start = 0
             while start < results.count {
                 // A run of plain results (nothing to release behind them, no subscription to disable, each delivery
-                // once) moves on in one statement; any other result alone, as its effects follow one another.
-                var end = start, ids: Set<String> = []
-                while end < results.count, end - start < Self.resultRows, Self.isPlain(results[end], waiting: waiting),
-                      ids.insert(results[end].deliveryId).inserted {
-                    end += 1
-                }
-                if end > start {
-                    let rows = try Self.moveOn(db, results[start..<end])
-                    var delivered: [(row: Row, first: Int, at: Date)] = []
-                    for result in results[start..<end] where result.machine.state == .delivered {
-                        // A newer claim may hold the delivery (the update then returns nothing): the receiver still got
-                        // this attempt.
-                        if let row = rows[result.deliveryId] {
-                            delivered.append((row, 1, result.finishedAt))
-                        } else if let row = try Row.fetchOne(lookUp, arguments: [result.deliveryId]) {
-                            delivered.append((row, 0, result.finishedAt))
-                        }
+                // once) moves on in one statement; any other result is a run of its own, as its effects follow one
+                // another.
+                var end = start + 1
+                if Self.isPlain(results[start], waiting: waiting) {
+                    var ids: Set<String> = [results[start].deliveryId]
+                    while end < results.count, end - start < Self.resultRows, Self.isPlain(results[end], waiting: waiting),
+                          ids.insert(results[end].deliveryId).inserted {
+                        end += 1
                     }
-                    try Self.noteDelivered(db, delivered)
-                    start = end
-                    continue
                 }
-                let result = results[start]
-                start += 1
-                let machine = result.machine
-                let row = try Row.fetchOne(update, arguments: Self.stateArguments(result))
-                if machine.state == .delivered, let row = try row ?? Row.fetchOne(lookUp, arguments: [result.deliveryId]) {
-                    try Self.noteDelivered(db, [(row, 0, result.finishedAt)])
+                let run = results[start..<end]
+                start = end
+                // Only the holder of the current claim may move the delivery on: a worker whose lease expired and was
+                // taken over records its attempt but leaves the state to the newer claim.
+                let moved = try Self.moveOn(db, run)
+                var delivered: [(row: Row, at: Date)] = []
+                for result in run where result.machine.state == .delivered {
+                    // A newer claim may hold the delivery (the update then returns nothing): the receiver still got
+                    // this attempt.
+                    if let row = try moved[result.deliveryId] ?? Row.fetchOne(lookUp, arguments: [result.deliveryId]) {
+                        delivered.append((row, result.finishedAt))
+                    }
                 }
-                // A delivery that is done (sent or dead) releases what waited behind it in its subscription, at once.
-                if machine.state == .delivered || machine.state == .dead, waiting.contains(result.subscriptionId) {
-                    try Self.releaseSuccessors(db, subscriptionId: result.subscriptionId, now: result.finishedAt)
-                }
-                if case .disableSubscription(let reason) = result.action {
-                    try db.execute(sql: "UPDATE subscriptions SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ?",
-                                   arguments: [reason, result.finishedAt.millis, result.subscriptionId])
-                    try db.execute(sql: """
-                        UPDATE deliveries INDEXED BY deliveries_waiting
-                        SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = 'subscription disabled: ' || ?, updated_at = ?
-                        WHERE subscription_id = ? AND \(Self.waitingState)
-                        """, arguments: [reason, result.finishedAt.millis, result.subscriptionId])
-                    logger.warning("subscription disabled", metadata: ["subscription": "\(result.subscriptionId)", "reason": "\(reason)"])
+                try Self.noteDelivered(db, delivered)
+                for result in run {
+                    // A delivery that is done (sent or dead) releases what waited behind it in its subscription, at once.
+                    if result.machine.state == .delivered || result.machine.state == .dead, waiting.contains(result.subscriptionId) {
+                        try Self.releaseSuccessors(db, subscriptionId: result.subscriptionId, now: result.finishedAt)
+                    }
+                    if case .disableSubscription(let reason) = result.action {
+                        try db.execute(sql: "UPDATE subscriptions SET active = 0, disabled_reason = ?, updated_at = ? WHERE id = ?",
+                                       arguments: [reason, result.finishedAt.millis, result.subscriptionId])
+                        try db.execute(sql: """
+                            UPDATE deliveries INDEXED BY deliveries_waiting
+                            SET state = 'dead', due_at = NULL, lease_until = NULL, last_error = 'subscription disabled: ' || ?, updated_at = ?
+                            WHERE subscription_id = ? AND \(Self.waitingState)
+                            """, arguments: [reason, result.finishedAt.millis, result.subscriptionId])
+                        logger.warning("subscription disabled", metadata: ["subscription": "\(result.subscriptionId)", "reason": "\(reason)"])
+                    }
                 }
             }
         }
@@ -325,7 +313,7 @@ extension SQLiteStore {
 
     /// Moves plain results' deliveries on in one statement, each only if its claim still holds it (in flight, at the
     /// attempt the result is for), and returns those it moved by delivery id: each row the id, then the reach columns
-    /// (`reachColumns`, for `noteDelivered` from column 1).
+    /// (`reachColumns`), as `noteDelivered` reads them.
     static func moveOn(_ db: Database, _ results: ArraySlice<DeliveryResult>) throws -> [String: Row] {
         func sql(_ rows: Int) -> String {
             """
@@ -346,7 +334,8 @@ extension SQLiteStore {
         return moved
     }
 
-    /// Results moved on per statement at most (9 values each, far below SQLite's limit on variables).
+    /// Results moved on, and attempts written, per statement at most (9 values each at most, far below SQLite's limit
+    /// on variables).
     static let resultRows = 128
 
     /// `count` rows as the statements of many rows that write them take them: 128, 32, 8 or 1 at a time, so that
@@ -364,7 +353,7 @@ extension SQLiteStore {
         return sizes
     }
 
-    /// Writes attempts' history rows, up to `attemptRows` per statement.
+    /// Writes attempts' history rows, in the statement sizes of `preparedSizes`.
     static func insertAttempts(_ db: Database, _ attempts: [DeliveryAttempt]) throws {
         func sql(_ rows: Int) -> String {
             "INSERT INTO delivery_attempts (delivery_id, number, started_at, duration_ms, outcome, status, error) VALUES "
@@ -372,19 +361,16 @@ extension SQLiteStore {
                         count: rows).joined(separator: ", ")
         }
         var start = 0
-        while start < attempts.count {
-            let chunk = attempts[start..<min(start + attemptRows, attempts.count)]
-            let statement = try chunk.count == attemptRows ? db.cachedStatement(sql: sql(attemptRows)) : db.makeStatement(sql: sql(chunk.count))
+        for rows in preparedSizes(attempts.count) {
             var values: [(any DatabaseValueConvertible)?] = []
-            values.reserveCapacity(chunk.count * 8)
-            for a in chunk { values += [a.deliveryId, a.number, a.deliveryId, a.startedAt.millis, a.durationMs, a.outcome, a.status, a.error] }
-            try statement.execute(arguments: StatementArguments(values))
-            start += chunk.count
+            values.reserveCapacity(rows * 8)
+            for a in attempts[start..<start + rows] {
+                values += [a.deliveryId, a.number, a.deliveryId, a.startedAt.millis, a.durationMs, a.outcome, a.status, a.error]
+            }
+            try db.cachedStatement(sql: sql(rows)).execute(arguments: StatementArguments(values))
+            start += rows
         }
     }
-
-    /// Attempts written per statement (8 values each, far below SQLite's limit on variables).
-    static let attemptRows = 128
 
     /// `ids` in chunks of at most 500 (far below SQLite's limit on variables), each with the placeholders of its
     /// `IN (…)` list.
@@ -577,20 +563,20 @@ extension SQLiteStore {
     /// How long one delivery may hold back the later ones of its subscription.
     static let orderHold: TimeInterval = 6 * 3_600
 
-    /// What of a delivery its reach line is found and noted by, in the order `noteDelivered` reads them.
+    /// What of a delivery its reach line is found and noted by, in the order `noteDelivered` reads them (after the id).
     static let reachColumns = "alert_id, org_id, subscription_id, channel, event"
 
     /// Notes the first delivery of an alert to an organisation, on whichever channel, in its reach: for each delivery
-    /// in order, a row of `reachColumns` from its column `first` on, and when it was delivered. One statement for them
+    /// in order, a row of its id then its `reachColumns`, and when it was delivered. One statement for them
     /// all, by key, so that a fan-out's results cost the same whatever the reach holds; the first of each alert and
     /// organisation is the one its line keeps. Only an alert revision counts; the ledger is this step's history,
     /// `reach_events` keeps the readers' steps.
-    static func noteDelivered(_ db: Database, _ delivered: [(row: Row, first: Int, at: Date)]) throws {
+    static func noteDelivered(_ db: Database, _ delivered: [(row: Row, at: Date)]) throws {
         var seen: Set<[String]> = [], notes: [StatementArguments] = []
-        for (row, first, at) in delivered where (row[first + 4] as String) == Delivery.alertEvent {
-            let alertId: String = row[first], orgId: String = row[first + 1]
+        for (row, at) in delivered where (row[5] as String) == Delivery.alertEvent {
+            let alertId: String = row[1], orgId: String = row[2]
             guard seen.insert([alertId, orgId]).inserted else { continue }
-            notes.append([alertId, orgId, at.millis, row[first + 2] as String, row[first + 3] as String])
+            notes.append([alertId, orgId, at.millis, row[3] as String, row[4] as String])
         }
         var start = 0
         for rows in preparedSizes(notes.count) {
