@@ -72,9 +72,8 @@ extension Bench {
                     }
                 })
             }
-            guard floorFailures.load(ordering: .relaxed) == 0 else {
-                throw CLIError("\(floorFailures.load(ordering: .relaxed)) of \(3 * floorCount) plain POSTs to the receiver failed: no floor to compare with")
-            }
+            let failed = floorFailures.load(ordering: .relaxed)
+            guard failed == 0 else { throw CLIError("\(failed) of \(3 * floorCount) plain POSTs to the receiver failed: no floor to compare with") }
             let floorRate = floorRates.sorted()[1]
             print(String(format: "Tocsin's HTTP client alone, plain keep-alive POSTs of 1,200 bytes: %.0f requests/s (median of 3 runs of %d)",
                          floorRate, floorCount))
@@ -146,11 +145,13 @@ extension Bench {
                              tm, t.first!, t.last!, am, a.first!, a.last!, am / tm, Double(deliveries) / tm, c[c.count / 2]))
             }
             print("workload                        Tocsin (median, range)       Alertmanager (median, range)  AM÷Tocsin  Tocsin deliveries/s  Tocsin CPU per delivery")
-            line("1 alert → \(receivers) webhooks", "tocsin-1", "am-1", deliveries: receivers, alerts: 1)
-            line("\(alerts) alerts → \(alerts * receivers) webhooks", "tocsin-burst", "am-burst", deliveries: alerts * receivers, alerts: alerts)
+            let workloads = [("1 alert → \(receivers) webhooks", "tocsin-1", "am-1", receivers, 1),
+                             ("\(alerts) alerts → \(alerts * receivers) webhooks", "tocsin-burst", "am-burst", alerts * receivers, alerts)]
+            for (workload, tocsinKey, amKey, deliveries, count) in workloads {
+                line(workload, tocsinKey, amKey, deliveries: deliveries, alerts: count)
+            }
             // What each goal asks against what the client alone needs for the same number of requests.
-            for (workload, amKey, deliveries) in [("1 alert → \(receivers) webhooks", "am-1", receivers),
-                                                  ("\(alerts) alerts → \(alerts * receivers) webhooks", "am-burst", alerts * receivers)] {
+            for (workload, _, amKey, deliveries, _) in workloads {
                 let a = results[amKey]!.sorted()
                 let goal = a[a.count / 2] / 3, floor = Double(deliveries) / floorRate
                 print(String(format: "%@: 3× Alertmanager's median is %.3f s; the client alone, at its rate, needs %.3f s for as many requests (%@)",
